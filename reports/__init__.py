@@ -1,0 +1,1 @@
+"""Reports a person reads: exercise pack, debrief, charts, rendered to HTML, Word, Markdown and JSON."""

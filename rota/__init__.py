@@ -1,0 +1,1 @@
+"""On-call rotas: reading the files councils keep, exact coverage, working time and fairness."""

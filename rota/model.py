@@ -1,0 +1,112 @@
+"""The rota as plain data: people, shifts, leave and coverage requirements.
+
+Every instant here is an aware ``datetime`` in UTC. Local wall-clock times exist only in the
+files (``rota.io``) and in what is printed; ``rota.clock`` converts between the two.
+Shifts are frozen dataclasses rather than pydantic models because a year's rota can hold
+tens of thousands of them and the coverage sweep must stay fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone who can be on call."""
+
+    id: str
+    name: str
+    roles: tuple[str, ...] = ()
+    qualifications: tuple[str, ...] = ()
+    answer_probability: float | None = None
+    home_base: str | None = None
+    home_location: tuple[float, float] | None = None  # (lat, lon)
+    phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Shift:
+    """One person on call for one role over ``[start, end)`` (UTC).
+
+    ``level`` is the escalation order: 1 primary, 2 first backup, and so on.
+    ``source`` says where the shift came from (``rota.csv:12``) for messages.
+    """
+
+    person: str
+    role: str
+    start: datetime
+    end: datetime
+    level: int = 1
+    source: str = ""
+    phone: str | None = None
+    notes: str | None = None
+
+    @property
+    def hours(self) -> float:
+        """Elapsed hours (23 or 25 for a 09:00-09:00 day on a clock-change day)."""
+        return (self.end - self.start).total_seconds() / 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Leave:
+    """A period ``[start, end)`` (UTC) when a person is not available."""
+
+    person: str
+    start: datetime
+    end: datetime
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TimeWindow:
+    """Local days and wall-clock times in which a requirement applies.
+
+    ``start == end`` means all day. ``end <= start`` wraps past midnight (``18:00`` to
+    ``08:00`` starts on each listed day and ends the next morning).
+    """
+
+    days: tuple[str, ...] = WEEKDAYS
+    start: time = time(0, 0)
+    end: time = time(0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """At least ``minimum`` people on call for ``role`` at every instant (inside ``when``)."""
+
+    role: str
+    minimum: int = 1
+    when: TimeWindow | None = None
+    qualification: str | None = None
+    source: str = ""
+
+
+@dataclass
+class Rota:
+    """A whole rota as read from one or more files.
+
+    ``people`` is empty when the files carry no people list; then a shift's person is taken
+    at its word and never reported as unknown.
+    """
+
+    timezone: str = "Europe/London"
+    people: dict[str, Person] = field(default_factory=dict)
+    shifts: list[Shift] = field(default_factory=list)
+    leave: list[Leave] = field(default_factory=list)
+    requirements: list[Requirement] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def roles(self) -> list[str]:
+        """Every role named by a shift or a requirement, in first-seen order."""
+        seen: dict[str, None] = {}
+        for requirement in self.requirements:
+            seen.setdefault(requirement.role, None)
+        for shift in self.shifts:
+            seen.setdefault(shift.role, None)
+        return list(seen)

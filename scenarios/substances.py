@@ -1,0 +1,151 @@
+"""The bundled table of hazardous substances: molar mass, AEGL thresholds and toxic load.
+
+AEGL values (ppm) are the US EPA Acute Exposure Guideline Levels by exposure duration
+(10, 30, 60, 240 and 480 minutes); ``None`` where EPA recommends none ("NR").
+Toxic load (HSE's dangerous toxic load, DTL) is ``C**n * t`` with C in ppm and t in minutes;
+SLOT and SLOD are HSE's Specified Level of Toxicity and Significant Likelihood of Death.
+Each entry names its sources so a planner can check them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+AEGL_DURATIONS_MIN = (10, 30, 60, 240, 480)
+
+AEGL_SOURCE = "US EPA, Acute Exposure Guideline Levels (AEGLs), final values table"
+
+
+@dataclass(frozen=True, slots=True)
+class Substance:
+    """One hazardous substance with the thresholds the hazard model needs."""
+
+    id: str
+    name: str
+    cas: str
+    molar_mass: float  # g/mol
+    # duration (minutes) -> (AEGL-1, AEGL-2, AEGL-3) in ppm; None means not recommended
+    aegl_ppm: dict[int, tuple[float | None, float | None, float | None]]
+    dense_gas: bool = False
+    toxic_load_n: float | None = None
+    slot_dtl: float | None = None  # ppm^n.min
+    slod_dtl: float | None = None  # ppm^n.min
+    sources: tuple[str, ...] = field(default=(AEGL_SOURCE,))
+
+
+SUBSTANCES: dict[str, Substance] = {
+    s.id: s
+    for s in (
+        Substance(
+            id="chlorine",
+            name="Chlorine",
+            cas="7782-50-5",
+            molar_mass=70.90,
+            aegl_ppm={
+                10: (0.5, 2.8, 50.0),
+                30: (0.5, 2.8, 28.0),
+                60: (0.5, 2.0, 20.0),
+                240: (0.5, 1.0, 10.0),
+                480: (0.5, 0.71, 7.1),
+            },
+            dense_gas=True,
+        ),
+        Substance(
+            id="ammonia",
+            name="Ammonia (anhydrous)",
+            cas="7664-41-7",
+            molar_mass=17.03,
+            aegl_ppm={
+                10: (30.0, 220.0, 2700.0),
+                30: (30.0, 220.0, 1600.0),
+                60: (30.0, 160.0, 1100.0),
+                240: (30.0, 110.0, 550.0),
+                480: (30.0, 110.0, 390.0),
+            },
+        ),
+        Substance(
+            id="hydrogen_chloride",
+            name="Hydrogen chloride",
+            cas="7647-01-0",
+            molar_mass=36.46,
+            aegl_ppm={
+                10: (1.8, 100.0, 620.0),
+                30: (1.8, 43.0, 210.0),
+                60: (1.8, 22.0, 100.0),
+                240: (1.8, 11.0, 26.0),
+                480: (1.8, 11.0, 26.0),
+            },
+        ),
+        Substance(
+            id="sulphur_dioxide",
+            name="Sulphur dioxide",
+            cas="7446-09-5",
+            molar_mass=64.07,
+            aegl_ppm={
+                10: (0.20, 0.75, 42.0),
+                30: (0.20, 0.75, 32.0),
+                60: (0.20, 0.75, 27.0),
+                240: (0.20, 0.75, 19.0),
+                480: (0.20, 0.75, 16.0),
+            },
+            dense_gas=True,
+        ),
+        Substance(
+            id="hydrogen_cyanide",
+            name="Hydrogen cyanide",
+            cas="74-90-8",
+            molar_mass=27.03,
+            aegl_ppm={
+                10: (2.5, 17.0, 27.0),
+                30: (2.5, 10.0, 21.0),
+                60: (2.0, 7.1, 15.0),
+                240: (1.3, 3.5, 8.6),
+                480: (1.0, 2.5, 6.6),
+            },
+        ),
+        Substance(
+            id="hydrogen_sulphide",
+            name="Hydrogen sulphide",
+            cas="7783-06-4",
+            molar_mass=34.08,
+            aegl_ppm={
+                10: (0.75, 41.0, 76.0),
+                30: (0.60, 32.0, 59.0),
+                60: (0.51, 27.0, 50.0),
+                240: (0.36, 20.0, 37.0),
+                480: (0.33, 17.0, 31.0),
+            },
+        ),
+        Substance(
+            id="carbon_monoxide",
+            name="Carbon monoxide",
+            cas="630-08-0",
+            molar_mass=28.01,
+            aegl_ppm={
+                10: (None, 420.0, 1700.0),
+                30: (None, 150.0, 600.0),
+                60: (None, 83.0, 330.0),
+                240: (None, 33.0, 150.0),
+                480: (None, 27.0, 130.0),
+            },
+        ),
+        Substance(
+            id="nitrogen_dioxide",
+            name="Nitrogen dioxide",
+            cas="10102-44-0",
+            molar_mass=46.01,
+            aegl_ppm={
+                10: (0.50, 20.0, 34.0),
+                30: (0.50, 15.0, 25.0),
+                60: (0.50, 12.0, 20.0),
+                240: (0.50, 8.2, 14.0),
+                480: (0.50, 6.7, 11.0),
+            },
+        ),
+    )
+}
+
+
+def substance_names() -> list[str]:
+    """The ids a scenario may name, sorted."""
+    return sorted(SUBSTANCES)

@@ -1,0 +1,1 @@
+"""Standby: Monte Carlo incident simulation of a multi-agency COMAH response."""

@@ -1,0 +1,75 @@
+"""Safe output files: atomic writes, no silent overwrites, spreadsheet-safe CSV cells."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from standby.errors import OutputExistsError
+
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def check_writable(path: Path, *, force: bool) -> None:
+    """Raise :class:`OutputExistsError` when ``path`` exists and ``force`` is not given."""
+    if path.exists() and not force:
+        raise OutputExistsError(
+            f"{path}: already exists and was left untouched. "
+            "Choose another output with --out, or add --force to replace it."
+        )
+
+
+def write_bytes_atomic(path: Path, data: bytes, *, force: bool = False) -> Path:
+    """Write ``data`` to ``path`` via a temporary file and a rename.
+
+    A reader never sees a half-written file, and an existing file is replaced only when
+    ``force`` is true. Parent folders are created.
+    """
+    path = Path(path)
+    check_writable(path, force=force)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp_name).replace(path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_text_atomic(path: Path, text: str, *, force: bool = False) -> Path:
+    """Write UTF-8 ``text`` atomically; see :func:`write_bytes_atomic`."""
+    return write_bytes_atomic(path, text.encode("utf-8"), force=force)
+
+
+def safe_csv_cell(value: object) -> str:
+    """Return ``value`` as text a spreadsheet will not run as a formula.
+
+    Cells that start with ``= + - @`` (or a tab or carriage return) get a leading apostrophe,
+    the OWASP advice against CSV injection. Plain negative numbers are left alone.
+    """
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_PREFIXES):
+        try:
+            float(text)
+        except ValueError:
+            return "'" + text
+    return text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """Render rows as CSV text with every cell neutralised by :func:`safe_csv_cell`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([safe_csv_cell(cell) for cell in header])
+    for row in rows:
+        writer.writerow([safe_csv_cell(cell) for cell in row])
+    return buffer.getvalue()
