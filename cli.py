@@ -1,4 +1,4 @@
-"""Standby command line: parse arguments, call one library function, print, map errors to exit codes.
+"""Standby command line: parse arguments, call a library function, print, map errors to exit codes.
 
 Exit codes: 0 all good; 1 the check found problems; 2 bad input or usage. Heavy libraries
 (matplotlib, openpyxl, networkx, simpy) are imported inside the commands that need them so
@@ -8,7 +8,6 @@ that ``standby --help`` stays fast.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 import click

@@ -22,7 +22,6 @@ from pydantic import (
     model_validator,
 )
 
-from scenarios.substances import SUBSTANCES
 from standby.errors import StandbyError
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -67,8 +66,7 @@ class StrictModel(BaseModel):
     @classmethod
     def _reject_unknown_keys(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            allowed = set(cls.model_fields)
-            allowed |= {f.alias for f in cls.model_fields.values() if f.alias}
+            allowed = {f.alias or name for name, f in cls.model_fields.items()}
             for key in data:
                 if key not in allowed:
                     hint = did_you_mean(str(key), sorted(allowed))
@@ -111,9 +109,7 @@ class Triangular(StrictModel):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if not self.low <= self.mode <= self.high:
-            raise ValueError(
-                f"need low <= mode <= high, got {self.low}, {self.mode}, {self.high}"
-            )
+            raise ValueError(f"need low <= mode <= high, got {self.low}, {self.mode}, {self.high}")
         return self
 
 
@@ -197,8 +193,10 @@ class Weather(StrictModel):
                 "give 'stability' (A-F) or 'insolation' (strong, moderate, slight, night) "
                 "so the stability class can be derived"
             )
-        if self.insolation == "night" and self.stability is None and (
-            self.cloud_cover_oktas is None
+        if (
+            self.insolation == "night"
+            and self.stability is None
+            and (self.cloud_cover_oktas is None)
         ):
             raise ValueError("at night give 'cloud_cover_oktas' (0-8) to derive stability")
         return self

@@ -1,0 +1,160 @@
+"""Checks that need the whole scenario: references between ids, duplicates, plan cycles, times.
+
+Each problem is a ``(location, message)`` pair; the location is a pydantic-style tuple such
+as ``("plan", "tasks", 3, "after")`` so the loader can point at the line in the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from graphlib import CycleError, TopologicalSorter
+from typing import TYPE_CHECKING
+
+from scenarios.model import LinkDown, did_you_mean
+from scenarios.substances import SUBSTANCES
+from standby.clock import TimeError, parse_instant
+
+if TYPE_CHECKING:
+    from scenarios.model import Scenario
+
+Loc = tuple[str | int, ...]
+Problem = tuple[Loc, str]
+
+
+def _duplicates(section: str, ids: Iterable[str]) -> list[Problem]:
+    seen: set[str] = set()
+    problems: list[Problem] = []
+    for index, item_id in enumerate(ids):
+        if item_id in seen:
+            problems.append(
+                ((section, index, "id"), f"duplicate id '{item_id}'; give each entry its own id")
+            )
+        seen.add(item_id)
+    return problems
+
+
+def _ref(loc: Loc, kind: str, value: str, valid: Iterable[str]) -> list[Problem]:
+    options = list(valid)
+    if value in options:
+        return []
+    return [(loc, f"unknown {kind} '{value}'; {did_you_mean(value, options)}")]
+
+
+def reference_problems(scenario: Scenario) -> list[Problem]:
+    """Every broken reference, duplicate id, plan cycle or out-of-range time in ``scenario``."""
+    s = scenario
+    problems: list[Problem] = []
+    for section in ("agencies", "places", "roles", "receptors", "rest_centres", "injects"):
+        problems += _duplicates(section, (item.id for item in getattr(s, section)))
+    problems += _duplicates("objectives", (o.id for o in s.objectives))
+    problems += [
+        (("plan", "tasks", i, "id"), f"duplicate id '{t.id}'; give each task its own id")
+        for i, t in enumerate(s.plan.tasks)
+        if t.id in {u.id for u in s.plan.tasks[:i]}
+    ]
+
+    agencies = [a.id for a in s.agencies]
+    roles = [r.id for r in s.roles]
+    tasks = [t.id for t in s.plan.tasks]
+    objectives = [o.id for o in s.objectives]
+    receptors = [r.id for r in s.receptors]
+    report_points = ["remote"] + [p.id for p in s.places] + [c.id for c in s.rest_centres]
+
+    problems += _ref(("hazard", "substance"), "substance", s.hazard.substance, SUBSTANCES)
+    for i, role in enumerate(s.roles):
+        problems += _ref(("roles", i, "agency"), "agency", role.agency, agencies)
+        problems += _ref(("roles", i, "reports_to"), "place", role.reports_to, report_points)
+    link_pairs: set[tuple[str, str]] = set()
+    channels: set[tuple[str, str, str]] = set()
+    for i, link in enumerate(s.links):
+        problems += _ref(("links", i, "from"), "agency", link.from_, agencies)
+        problems += _ref(("links", i, "to"), "agency", link.to, agencies)
+        if link.from_ == link.to:
+            problems.append((("links", i, "to"), f"a link from '{link.to}' to itself"))
+        if (link.from_, link.to, link.channel) in channels:
+            problems.append(
+                (("links", i), f"duplicate link {link.from_} -> {link.to} by {link.channel}")
+            )
+        channels.add((link.from_, link.to, link.channel))
+        link_pairs.add((link.from_, link.to))
+    problems += _ref(("alert", "raised_by"), "agency", s.alert.raised_by, agencies)
+    problems += _ref(("alert", "declared_by"), "agency", s.alert.declared_by, agencies)
+    for i, task in enumerate(s.plan.tasks):
+        problems += _ref(("plan", "tasks", i, "agency"), "agency", task.agency, agencies)
+        for j, role_id in enumerate(task.roles):
+            problems += _ref(("plan", "tasks", i, "roles", j), "role", role_id, roles)
+        for j, before in enumerate(task.after):
+            problems += _ref(("plan", "tasks", i, "after", j), "task", before, tasks)
+            if before == task.id:
+                problems.append(
+                    (("plan", "tasks", i, "after", j), f"task '{task.id}' waits for itself")
+                )
+    problems += _plan_cycle(s)
+    for i, centre in enumerate(s.rest_centres):
+        problems += _ref(("rest_centres", i, "staffing_role"), "role", centre.staffing_role, roles)
+    for i, inject in enumerate(s.injects):
+        if inject.minute > s.duration_minutes:
+            problems.append(
+                (
+                    ("injects", i, "minute"),
+                    f"minute {inject.minute:g} is after the scenario ends "
+                    f"(duration_minutes: {s.duration_minutes:g}); move the inject earlier "
+                    "or lengthen the scenario",
+                )
+            )
+        if inject.objective is not None:
+            problems += _ref(("injects", i, "objective"), "objective", inject.objective, objectives)
+        problems += _effect_problems(s, i, agencies, roles, receptors, link_pairs)
+    for i, objective in enumerate(s.objectives):
+        for j, task_id in enumerate(objective.tasks):
+            problems += _ref(("objectives", i, "tasks", j), "task", task_id, tasks)
+    try:
+        parse_instant(s.start, s.timezone)
+    except TimeError as error:
+        problems.append((("start",), error.message))
+    return problems
+
+
+def _effect_problems(
+    s: Scenario,
+    i: int,
+    agencies: list[str],
+    roles: list[str],
+    receptors: list[str],
+    link_pairs: set[tuple[str, str]],
+) -> list[Problem]:
+    effect = s.injects[i].effect
+    loc: Loc = ("injects", i, "effect")
+    problems: list[Problem] = []
+    if isinstance(effect, LinkDown):
+        problems += _ref((*loc, "from"), "agency", effect.from_, agencies)
+        problems += _ref((*loc, "to"), "agency", effect.to, agencies)
+        if not problems and (effect.from_, effect.to) not in link_pairs:
+            problems.append((loc, f"no link {effect.from_} -> {effect.to} in 'links' to take down"))
+    elif effect is not None and effect.kind == "role_unavailable":
+        problems += _ref((*loc, "role"), "role", effect.role, roles)
+    elif effect is not None and effect.kind == "extra_demand" and effect.receptor is not None:
+        problems += _ref((*loc, "receptor"), "receptor", effect.receptor, receptors)
+    return problems
+
+
+def _plan_cycle(s: Scenario) -> list[Problem]:
+    known = {t.id for t in s.plan.tasks}
+    sorter: TopologicalSorter[str] = TopologicalSorter()
+    for task in s.plan.tasks:
+        sorter.add(task.id, *(b for b in task.after if b in known and b != task.id))
+    try:
+        sorter.prepare()
+    except CycleError as error:
+        cycle = list(error.args[1])
+        index = next(i for i, t in enumerate(s.plan.tasks) if t.id == cycle[0])
+        return [
+            (
+                ("plan", "tasks", index, "after"),
+                "the plan has a cycle: "
+                + " -> ".join(cycle)
+                + "; each of these tasks waits for the next, so none can start. "
+                "Remove one of these 'after' entries",
+            )
+        ]
+    return []

@@ -1,0 +1,178 @@
+"""Load a scenario file (or a bundled scenario by name) into a validated :class:`Scenario`.
+
+Every problem is reported at once, each as ``file:line: location: problem`` so a planner can
+open the file at the right line. Nothing here ever shows a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from scenarios.model import Scenario, ScenarioReferenceError, did_you_mean, format_loc
+from standby.errors import StandbyError
+
+Loc = tuple[str | int, ...]
+
+
+class ScenarioError(StandbyError):
+    """A scenario file that cannot be used; ``problems`` lists (location, message) pairs."""
+
+    def __init__(self, source: str, problems: list[tuple[str, str]]) -> None:
+        self.source = source
+        self.problems = problems
+        lines = [f"{source}: {len(problems)} problem(s):"] if len(problems) > 1 else []
+        lines += [f"{location}: {message}" for location, message in problems]
+        super().__init__("\n".join(lines) if len(problems) > 1 else lines[0])
+
+
+def library_dir() -> Path:
+    """The folder of bundled scenarios (inside the installed package)."""
+    return Path(str(resources.files("scenarios") / "library"))
+
+
+def bundled_names() -> list[str]:
+    """Names of the bundled scenarios (file stems), sorted."""
+    return sorted(p.stem for p in library_dir().glob("*.yaml"))
+
+
+def resolve(path_or_name: str | Path) -> Path:
+    """A path to an existing file, or the bundled scenario of that name."""
+    path = Path(path_or_name)
+    if path.is_file():
+        return path
+    bundled = library_dir() / f"{path_or_name}.yaml"
+    if bundled.is_file():
+        return bundled
+    if path.exists():
+        raise ScenarioError(str(path), [(str(path), "is a folder, not a scenario file")])
+    names = bundled_names()
+    raise ScenarioError(
+        str(path),
+        [
+            (
+                str(path),
+                "no such file, and no bundled scenario of that name; "
+                f"{did_you_mean(str(path_or_name), names)} "
+                "(run 'standby scenario list' to see them)",
+            )
+        ],
+    )
+
+
+def load_scenario(path_or_name: str | Path) -> Scenario:
+    """Read and validate a scenario; raise :class:`ScenarioError` listing every problem."""
+    path = resolve(path_or_name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError(str(path), [(str(path), "is not a UTF-8 text file")]) from None
+    except OSError as error:
+        raise ScenarioError(str(path), [(str(path), f"cannot be read: {error.strerror}")]) from None
+    return parse_scenario(text, str(path))
+
+
+def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
+    """Validate scenario YAML ``text``; ``source`` names it in messages."""
+    if not text.strip():
+        raise ScenarioError(
+            source,
+            [(source, "the file is empty; start from 'standby scenario show chlorine-riverside'")],
+        )
+    try:
+        data = yaml.safe_load(text)
+        root = yaml.compose(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
+        problem = getattr(error, "problem", None) or str(error)
+        raise ScenarioError(
+            source, [(where, f"YAML syntax error: {problem}; check indentation and quotes")]
+        ) from None
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            source,
+            [(source, "the top level must be a mapping of keys such as 'name:', 'site:', 'plan:'")],
+        )
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as error:
+        problems = [_pydantic_problem(source, data, root, e) for e in error.errors()]
+    except ScenarioReferenceError as error:
+        problems = [_located(source, data, root, loc, message) for loc, message in error.problems]
+    raise ScenarioError(source, problems)
+
+
+def _pydantic_problem(source: str, data: Any, root: Any, err: Any) -> tuple[str, str]:
+    loc: Loc = tuple(err["loc"])
+    message = str(err["msg"])
+    if message.startswith(("Value error, ", "Assertion failed, ")):
+        message = message.split(", ", 1)[1]
+    if message.startswith("unknown key '"):
+        loc = (*loc, message.split("'")[1])
+    if err["type"] == "missing":
+        message = "required, but missing"
+    elif err["type"] == "union_tag_invalid":
+        message += "; check the spelling of 'dist' or 'kind'"
+    elif (
+        "input" in err
+        and err["type"] not in ("model_type",)
+        and not message.startswith("unknown key")
+    ):
+        shown = repr(err["input"]) if not isinstance(err["input"], dict | list) else None
+        if shown is not None and len(shown) < 60:
+            message += f" (got {shown})"
+    return _located(source, data, root, loc, message)
+
+
+def _located(source: str, data: Any, root: Any, loc: Loc, message: str) -> tuple[str, str]:
+    """Drop loc parts that are union tags, then find the YAML line of what remains."""
+    kept: list[str | int] = []
+    value, node = data, root
+    line = None
+    for part in loc:
+        key = "from" if part == "from_" else part
+        if _has(value, key):
+            value = value[key]
+            node, line = _child(node, key, line)
+            kept.append(key)
+        elif isinstance(key, str) and key not in _UNION_TAGS:
+            # a missing field: name it; a union tag (the 'dist' or 'kind' value) is skipped
+            kept.append(key)
+    where = f"{source}:{line}" if line else source
+    return where, f"{format_loc(tuple(kept))}: {message}"
+
+
+def _has(value: Any, key: str | int) -> bool:
+    if isinstance(value, dict):
+        return key in value
+    return isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value)
+
+
+_UNION_TAGS = {
+    "fixed",
+    "uniform",
+    "triangular",
+    "exponential",
+    "lognormal",
+    "link_down",
+    "person_unavailable",
+    "role_unavailable",
+    "wind_change",
+    "extra_demand",
+}
+
+
+def _child(node: Any, key: str | int, line: int | None) -> tuple[Any, int | None]:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == key:
+                return value_node, key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+        child = node.value[key]
+        return child, child.start_mark.line + 1
+    return None, line
