@@ -41,6 +41,76 @@ def _console() -> Any:
 # --- scenarios ------------------------------------------------------------------------------
 
 
+@cli.group()
+def scenario() -> None:
+    """List, show, validate and describe scenario files."""
+
+
+@scenario.command("list")
+def scenario_list() -> None:
+    """List the bundled scenarios."""
+    from rich.table import Table
+
+    from scenarios import bundled_names, load_scenario
+
+    table = Table(title="Bundled scenarios")
+    table.add_column("name", no_wrap=True)
+    table.add_column("title")
+    table.add_column("site")
+    table.add_column("start (local)")
+    for name in bundled_names():
+        item = load_scenario(name)
+        table.add_row(name, item.title, item.site.name, item.start)
+    _console().print(table)
+
+
+@scenario.command("show")
+@click.argument("name")
+def scenario_show(name: str) -> None:
+    """Print a scenario file (bundled NAME or a path), to copy and adapt."""
+    from scenarios import load_scenario
+    from scenarios.load import resolve
+
+    load_scenario(name)
+    click.echo(resolve(name).read_text(encoding="utf-8"), nl=False)
+
+
+@scenario.command("validate")
+@click.argument("files", nargs=-1, required=True)
+def scenario_validate(files: tuple[str, ...]) -> None:
+    """Check scenario FILES; print every problem with file, line and location.
+
+    Exit code 0 when every file is valid, 2 when any is not.
+    """
+    from scenarios import ScenarioError, load_scenario
+
+    failed = 0
+    for name in files:
+        try:
+            item = load_scenario(name)
+        except ScenarioError as error:
+            failed += 1
+            click.secho(f"Error: {error.message}", fg="red", err=True)
+            continue
+        counts = (
+            f"{len(item.agencies)} agencies, {len(item.roles)} roles, "
+            f"{len(item.plan.tasks)} tasks, {len(item.injects)} injects"
+        )
+        click.echo(f"{name}: valid ({counts})")
+    if failed:
+        raise SystemExit(2)
+
+
+@scenario.command("schema")
+def scenario_schema() -> None:
+    """Print the JSON Schema of the scenario format (for editors and other tools)."""
+    import json
+
+    from scenarios.model import Scenario
+
+    click.echo(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2))
+
+
 # --- rota -----------------------------------------------------------------------------------
 
 
