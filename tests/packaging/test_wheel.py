@@ -63,8 +63,8 @@ def test_installed_wheel_lists_bundled_scenarios_from_any_folder(
     env = {**os.environ, "PYTHONPATH": str(site), "COLUMNS": "200"}
     code = (
         "import scenarios, cli; "
-        "assert scenarios.__file__.startswith(%r), scenarios.__file__; "
-        "cli.main()" % str(site)
+        f"assert scenarios.__file__.startswith({str(site)!r}), scenarios.__file__; "
+        "cli.main()"
     )
     result = subprocess.run(
         [sys.executable, "-c", code, "scenario", "list"],
