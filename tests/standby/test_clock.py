@@ -1,0 +1,61 @@
+"""Reading times: local wall clock to UTC, with nonexistent and ambiguous times made explicit."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from standby.clock import TimeError, iso_z, parse_instant, parse_instant_with_warning
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-01-15 09:00", datetime(2026, 1, 15, 9, 0, tzinfo=UTC)),
+        ("2026-07-15T09:00", datetime(2026, 7, 15, 8, 0, tzinfo=UTC)),
+        ("2026-07-15", datetime(2026, 7, 14, 23, 0, tzinfo=UTC)),
+        ("2026-07-15T09:00+01:00", datetime(2026, 7, 15, 8, 0, tzinfo=UTC)),
+        ("2026-07-15T08:00Z", datetime(2026, 7, 15, 8, 0, tzinfo=UTC)),
+        ("2026-03-29 03:00", datetime(2026, 3, 29, 2, 0, tzinfo=UTC)),
+    ],
+)
+def test_local_and_offset_times_become_utc(text: str, expected: datetime) -> None:
+    assert parse_instant(text) == expected
+
+
+def test_a_date_object_is_local_midnight() -> None:
+    assert parse_instant(date(2026, 6, 1)) == datetime(2026, 5, 31, 23, 0, tzinfo=UTC)
+
+
+def test_nonexistent_spring_time_is_an_error_that_explains_the_fix() -> None:
+    with pytest.raises(TimeError, match=r"does not exist.*clocks go forward"):
+        parse_instant("2026-03-29 01:30")
+
+
+def test_ambiguous_autumn_time_is_an_error_listing_both_offsets() -> None:
+    with pytest.raises(TimeError) as caught:
+        parse_instant("2026-10-25 01:30")
+    assert "+01:00 (first)" in caught.value.message
+    assert "+00:00 (second)" in caught.value.message
+
+
+def test_ambiguous_time_can_take_the_first_occurrence_with_a_warning() -> None:
+    instant, warning = parse_instant_with_warning("2026-10-25 01:30", ambiguous="first")
+    assert instant == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    assert warning is not None and "first occurrence" in warning
+
+
+@pytest.mark.parametrize("text", ["", "tomorrow", "2026-13-01", "25/12/2026"])
+def test_unreadable_times_say_how_to_write_them(text: str) -> None:
+    with pytest.raises(TimeError, match="2026-03-27"):
+        parse_instant(text)
+
+
+def test_unknown_timezone_is_named() -> None:
+    with pytest.raises(TimeError, match="Europe/Lundon"):
+        parse_instant("2026-01-01", "Europe/Lundon")
+
+
+def test_iso_z_is_utc_with_z() -> None:
+    assert iso_z(datetime(2026, 7, 15, 9, 0, 30, tzinfo=UTC)) == "2026-07-15T09:00:30Z"

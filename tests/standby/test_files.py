@@ -1,0 +1,56 @@
+"""Outputs are written atomically, never overwritten without --force, and CSV is formula-safe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from standby.errors import OutputExistsError
+from standby.files import csv_text, safe_csv_cell, write_text_atomic
+
+
+def test_existing_output_is_kept_without_force(tmp_path: Path) -> None:
+    target = tmp_path / "report.html"
+    target.write_text("keep me", encoding="utf-8")
+    with pytest.raises(OutputExistsError, match="--force"):
+        write_text_atomic(target, "new")
+    assert target.read_text(encoding="utf-8") == "keep me"
+
+
+def test_force_replaces_and_leaves_no_temporary_files(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "report.html"
+    write_text_atomic(target, "one")
+    write_text_atomic(target, "two", force=True)
+    assert target.read_text(encoding="utf-8") == "two"
+    assert [p.name for p in target.parent.iterdir()] == ["report.html"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ('=HYPERLINK("x")', '\'=HYPERLINK("x")'),
+        ("+44 7700 900123", "'+44 7700 900123"),
+        ("-cmd", "'-cmd"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("-12.5", "-12.5"),
+        ("A. Jones", "A. Jones"),
+        (None, ""),
+        (3, "3"),
+    ],
+)
+def test_formula_cells_are_neutralised(cell: object, expected: str) -> None:
+    assert safe_csv_cell(cell) == expected
+
+
+@given(st.text())
+def test_no_csv_cell_can_start_a_formula(text: str) -> None:
+    cell = safe_csv_cell(text)
+    if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        float(cell)  # only plain numbers may start with a sign
+
+
+def test_csv_text_neutralises_header_and_rows() -> None:
+    assert csv_text(["person", "=x"], [["=1+1", 2]]) == "person,'=x\n'=1+1,2\n"
