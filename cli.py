@@ -8,6 +8,7 @@ that ``standby --help`` stays fast.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -118,6 +119,32 @@ def scenario_schema() -> None:
 
 
 # --- demo -----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for the demo's files.",
+)
+@click.option("--force", is_flag=True, help="Replace files left by an earlier demo.")
+def demo(out_dir: Path, force: bool) -> None:
+    """Run Standby on its bundled data and write the results under --out."""
+    from rich.table import Table
+
+    from reports.demo import run_demo
+
+    steps = run_demo(out_dir, force=force)
+    table = Table(title=f"Standby demo: files in {out_dir}/")
+    table.add_column("step", no_wrap=True)
+    table.add_column("result")
+    table.add_column("files")
+    for step in steps:
+        table.add_row(step.title, step.summary, "\n".join(p.name for p in step.files))
+    _console().print(table)
 
 
 def main() -> None:

@@ -1,1 +1,1 @@
-"""Reports a person reads: exercise pack, debrief, charts, rendered to HTML, Word, Markdown and JSON."""
+"""Everything a person reads: charts, HTML pages, JSON summaries and the demo run."""
