@@ -419,6 +419,14 @@ class Scenario(StrictModel):
     injects: list[Inject] = Field(default_factory=list)
     objectives: list[Objective] = Field(default_factory=list)
 
+    @field_validator("start", mode="before")
+    @classmethod
+    def _start_as_text(cls, value: Any) -> Any:
+        # YAML reads an unquoted 2026-08-31 or 2026-08-31T14:10:00+01:00 as a date/datetime
+        if isinstance(value, date):
+            return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
