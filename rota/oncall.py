@@ -1,0 +1,144 @@
+"""Who is on call for a role at an instant, in escalation order.
+
+:class:`OnCall` is built once from a :class:`~rota.model.Rota` and then answers
+:meth:`OnCall.who` in O(log n): for each role the instants at which the on-call list can
+change (shift starts and ends, leave starts and ends) are sorted once, the list in force from
+each of them is precomputed, and a query is one bisection. The simulator asks this question
+thousands of times per replication, so the work is done up front.
+
+People on leave are left out for the part of a shift that falls in their leave; the shift is
+not "fixed" (``rota.coverage`` reports the clash as a finding).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from rota.model import Leave, Rota, Shift
+
+
+@dataclass(frozen=True, slots=True)
+class OnCallEntry:
+    """One person on call for a role at the instant asked about."""
+
+    person: str
+    name: str
+    role: str
+    level: int
+    phone: str | None
+    answer_probability: float | None
+    shift_end: datetime
+
+
+Interval = tuple[datetime, datetime]
+OrderKey = tuple[int, datetime, str, datetime]
+Piece = tuple[datetime, datetime, OrderKey, OnCallEntry]
+
+
+def subtract(start: datetime, end: datetime, holes: list[Interval]) -> list[Interval]:
+    """``[start, end)`` minus the union of ``holes`` (sorted by start), as sorted pieces."""
+    pieces: list[Interval] = []
+    cursor = start
+    for hole_start, hole_end in holes:
+        if hole_end <= cursor:
+            continue
+        if hole_start >= end:
+            break
+        if hole_start > cursor:
+            pieces.append((cursor, hole_start))
+        cursor = max(cursor, hole_end)
+        if cursor >= end:
+            break
+    if cursor < end:
+        pieces.append((cursor, end))
+    return pieces
+
+
+def leave_by_person(leave: list[Leave]) -> dict[str, list[Interval]]:
+    """Each person's leave periods, sorted by start."""
+    by_person: dict[str, list[Interval]] = defaultdict(list)
+    for item in leave:
+        if item.end > item.start:
+            by_person[item.person].append((item.start, item.end))
+    for periods in by_person.values():
+        periods.sort()
+    return dict(by_person)
+
+
+class OnCall:
+    """An index over a rota answering "who covers role R at instant t"."""
+
+    def __init__(self, rota: Rota) -> None:
+        self._rota = rota
+        leave = leave_by_person(rota.leave)
+        pieces: dict[str, list[Piece]] = defaultdict(list)
+        for shift in rota.shifts:
+            if shift.end <= shift.start:
+                continue
+            entry = self._entry(shift)
+            order: OrderKey = (shift.level, shift.start, shift.person, shift.end)
+            for start, end in subtract(shift.start, shift.end, leave.get(shift.person, [])):
+                pieces[shift.role].append((start, end, order, entry))
+        self._roles = list(dict.fromkeys(shift.role for shift in rota.shifts))
+        self._points: dict[str, list[datetime]] = {}
+        self._lists: dict[str, list[list[OnCallEntry]]] = {}
+        for role, role_pieces in pieces.items():
+            self._points[role], self._lists[role] = _sweep(role_pieces)
+
+    def _entry(self, shift: Shift) -> OnCallEntry:
+        person = self._rota.people.get(shift.person)
+        return OnCallEntry(
+            person=shift.person,
+            name=person.name if person else shift.person,
+            role=shift.role,
+            level=shift.level,
+            phone=shift.phone or (person.phone if person else None),
+            answer_probability=person.answer_probability if person else None,
+            shift_end=shift.end,
+        )
+
+    def roles(self) -> list[str]:
+        """Every role with at least one shift, in first-seen order."""
+        return list(self._roles)
+
+    def who(self, role: str, at: datetime) -> list[OnCallEntry]:
+        """The people on call for ``role`` at ``at`` (aware), level 1 first.
+
+        Ties within a level go by shift start, then person. A role with no shifts, or an
+        instant outside every shift, gives an empty list.
+        """
+        if at.tzinfo is None:
+            raise ValueError("OnCall.who needs an aware datetime (UTC inside Standby)")
+        points = self._points.get(role)
+        if not points:
+            return []
+        index = bisect_right(points, at) - 1
+        if index < 0:
+            return []
+        return list(self._lists[role][index])
+
+
+def _sweep(
+    pieces: list[Piece],
+) -> tuple[list[datetime], list[list[OnCallEntry]]]:
+    """Change points of one role and the ordered on-call list in force from each."""
+    events: dict[datetime, list[tuple[int, int]]] = defaultdict(list)
+    for number, (start, end, _order, _entry) in enumerate(pieces):
+        events[start].append((1, number))
+        events[end].append((-1, number))
+    active: dict[int, None] = {}
+    points: list[datetime] = []
+    lists: list[list[OnCallEntry]] = []
+    for instant in sorted(events):
+        for change, number in events[instant]:
+            if change > 0:
+                active[number] = None
+            else:
+                active.pop(number, None)
+        ordered = sorted(active, key=lambda n: pieces[n][2])
+        points.append(instant)
+        lists.append([pieces[n][3] for n in ordered])
+    return points, lists
