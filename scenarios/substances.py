@@ -5,6 +5,13 @@ AEGL values (ppm) are the US EPA Acute Exposure Guideline Levels by exposure dur
 Toxic load (HSE's dangerous toxic load, DTL) is ``C**n * t`` with C in ppm and t in minutes;
 SLOT and SLOD are HSE's Specified Level of Toxicity and Significant Likelihood of Death.
 Each entry names its sources so a planner can check them.
+
+Verification (November 2026, against public copies of the sources): the chlorine AEGLs match
+EPA's table; hydrogen chloride's AEGL-1 (1.8 ppm at every duration) matches the NRC volume 4
+text; the other AEGL rows are as typed from EPA's table and still to be checked line by line.
+HSE's SLOT/SLOD table could not be read in full: only the sulphur dioxide values quoted in
+HSE's own introduction (n = 2, SLOT DTL 4.6e6 ppm^2.min) are filled in; every other DTL is
+``None`` until checked against HSE's page, and the toxic-load distances are then not shown.
 """
 
 from __future__ import annotations
@@ -14,6 +21,14 @@ from dataclasses import dataclass, field
 AEGL_DURATIONS_MIN = (10, 30, 60, 240, 480)
 
 AEGL_SOURCE = "US EPA, Acute Exposure Guideline Levels (AEGLs), final values table"
+HSE_DTL_SOURCE = (
+    "HSE, Assessment of the Dangerous Toxic Load (DTL) for Specified Level of Toxicity (SLOT) "
+    "and Significant Likelihood of Death (SLOD), https://www.hse.gov.uk/chemicals/haztox.htm"
+)
+CHLORINE_N_SOURCE = (
+    "Withers and Lees (1985), The assessment of major hazards: the lethal toxicity of "
+    "chlorine, part 2, J. Hazard. Mater. 12: toxic load L = sum C^2 T (n = 2)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +64,8 @@ SUBSTANCES: dict[str, Substance] = {
                 480: (0.5, 0.71, 7.1),
             },
             dense_gas=True,
+            toxic_load_n=2.0,
+            sources=(AEGL_SOURCE, CHLORINE_N_SOURCE),
         ),
         Substance(
             id="ammonia",
@@ -89,6 +106,9 @@ SUBSTANCES: dict[str, Substance] = {
                 480: (0.20, 0.75, 16.0),
             },
             dense_gas=True,
+            toxic_load_n=2.0,
+            slot_dtl=4.6e6,
+            sources=(AEGL_SOURCE, HSE_DTL_SOURCE),
         ),
         Substance(
             id="hydrogen_cyanide",
