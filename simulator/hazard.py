@@ -582,12 +582,15 @@ def zones_over_time(
     A change without a stability class re-derives it from the new wind speed with the
     scenario's insolation and cloud cover. The new zones apply from the change minute; the
     plume needs travel time to reach a point along its new heading (see
-    :func:`classify_over_time`).
+    :func:`classify_over_time`). Changes at or after the end of the release are ignored: the
+    source has stopped, and steering the cloud already released is beyond this model.
     """
     weather = hazard.weather
     plume = plume_from_hazard(hazard)
     periods = [(0.0, plume)]
     for minute, change in sorted(wind_changes, key=lambda pair: pair[0]):
+        if minute >= plume.duration_minutes:
+            continue
         stability, basis = _stability_of(
             change.wind_speed_ms, change.stability, weather.insolation, weather.cloud_cover_oktas
         )
@@ -613,9 +616,11 @@ def classify_over_time(
 ) -> ReceptorExposure:
     """The receptor's worst zone over all periods and the first minute it is in any zone.
 
-    In each period the plume reaches the receptor at the period start plus travel time; a
-    period counts only if that happens before the period ends. With no period putting the
-    receptor in a zone, the first period's exposure is returned (zone None).
+    Material released during a period keeps travelling on that period's heading after the
+    wind changes, so every period counts: its plume reaches the receptor at the period start
+    plus travel time. This is conservative: a short period's cloud is treated as a steady
+    plume. With no period putting the receptor in a zone, the first period's exposure is
+    returned (zone None).
     """
     severity = {"AEGL-3": 3, "AEGL-2": 2, "AEGL-1": 1}
     worst: ReceptorExposure | None = None
@@ -631,8 +636,6 @@ def classify_over_time(
             start_minute=period.start_minute,
         )
         if exposure.zone is None or exposure.arrival_minute is None:
-            continue
-        if period.end_minute is not None and exposure.arrival_minute >= period.end_minute:
             continue
         if first_arrival is None or exposure.arrival_minute < first_arrival:
             first_arrival = exposure.arrival_minute
