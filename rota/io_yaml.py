@@ -1,4 +1,4 @@
-"""YAML rotas and requirements: pydantic models of the file, and their conversion to the model.
+"""Reading YAML rotas and requirements, and turning them into the model.
 
 A YAML rota may hold people, explicit shifts, rotation patterns (expanded by
 ``rota.patterns``), overrides, leave and requirements. Every validation problem becomes one
@@ -7,31 +7,34 @@ line ``file: key.path (line N): problem`` so a planner can find it in an editor.
 
 from __future__ import annotations
 
+import contextlib
 import re
-from datetime import time
+from collections.abc import Sequence
+from dataclasses import replace as dataclass_replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ValidationError
 
-from rota.io import RotaFileError, check_timezone, read_text
-from rota.model import WEEKDAYS, Requirement, Rota, TimeWindow
-
-_DAY_NAMES = {name: name for name in WEEKDAYS} | {
-    "monday": "mon",
-    "tuesday": "tue",
-    "wednesday": "wed",
-    "thursday": "thu",
-    "friday": "fri",
-    "saturday": "sat",
-    "sunday": "sun",
-    "tues": "tue",
-    "thur": "thu",
-    "thurs": "thu",
-}
-_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-
+from rota.io import RotaFileError, check_order, check_timezone, parse_time, read_text
+from rota.io_yaml_models import (
+    JsonLeave,
+    JsonRota,
+    JsonShift,
+    LeaveModel,
+    OverrideModel,
+    PatternModel,
+    PersonModel,
+    RequirementModel,
+    RequirementsFile,
+    RotaFile,
+    ShiftModel,
+)
+from rota.model import Leave, Person, Requirement, Rota, Shift
+from rota.patterns import Override, Pattern, apply_override, expand, parse_handover, parse_length
+from standby.clock import zone
 
 # --------------------------------------------------------------------------- YAML loading
 
@@ -116,71 +119,7 @@ def validation_message(path: Path, error: ValidationError, text: str | None) -> 
     return "\n".join(lines)
 
 
-# --------------------------------------------------------------------------- models
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
-def normalise_days(days: list[str]) -> list[str]:
-    """Day names as ``mon``..``sun``; raises ValueError naming the bad one."""
-    result = []
-    for day in days:
-        short = _DAY_NAMES.get(str(day).strip().lower())
-        if short is None:
-            raise ValueError(f"'{day}' is not a day; use {', '.join(WEEKDAYS)}")
-        result.append(short)
-    return result
-
-
-def parse_clock(text: str) -> time:
-    """``HH:MM`` (24-hour) as a time; raises ValueError with the fix."""
-    match = _CLOCK.match(str(text).strip())
-    if not match:
-        raise ValueError(f"'{text}' is not a time of day; write it as HH:MM, e.g. 08:00")
-    return time(int(match.group(1)), int(match.group(2)))
-
-
-class WhenModel(_Strict):
-    """Local days and hours in which a requirement applies."""
-
-    days: list[str] = Field(default_factory=lambda: list(WEEKDAYS))
-    from_: str = Field("00:00", alias="from")
-    to: str = "00:00"
-
-    @field_validator("days")
-    @classmethod
-    def _days(cls, value: list[str]) -> list[str]:
-        return normalise_days(value)
-
-    @field_validator("from_", "to")
-    @classmethod
-    def _clock(cls, value: str) -> str:
-        parse_clock(value)
-        return value
-
-    def window(self) -> TimeWindow:
-        return TimeWindow(tuple(self.days), parse_clock(self.from_), parse_clock(self.to))
-
-
-class RequirementModel(_Strict):
-    """At least ``min`` people on call for ``role`` (inside ``when``)."""
-
-    role: str = Field(min_length=1)
-    min: int = Field(1, ge=0)
-    when: WhenModel | None = None
-    qualification: str | None = None
-
-
-class RequirementsFile(_Strict):
-    """A requirements file: a timezone and a list of requirements."""
-
-    timezone: str | None = None
-    requirements: list[RequirementModel] = Field(default_factory=list)
-
-
-def to_requirements(models: list[RequirementModel], path: Path) -> list[Requirement]:
+def to_requirements(models: Sequence[RequirementModel], path: Path) -> list[Requirement]:
     """Model requirements, each with its source ``file:requirements.N``."""
     return [
         Requirement(
@@ -222,11 +161,214 @@ def read_requirements_yaml(path: Path, timezone: str = "Europe/London") -> list[
     return to_requirements(parsed.requirements, path)
 
 
+# --------------------------------------------------------------------------- conversion
+
+
 def read_yaml(path: Path, timezone: str = "Europe/London") -> Rota:
-    """Read a YAML rota (in progress: not yet supported)."""
-    raise RotaFileError(f"{path}: YAML rotas are not read yet; use CSV")
+    """Read a YAML rota: people, shifts, patterns, overrides, leave, requirements."""
+    document, text = load_yaml(path)
+    if document is None:
+        raise RotaFileError(
+            f"{path}: the file is empty; write at least 'shifts:' or 'patterns:' (see docs/rota.md)"
+        )
+    return rota_from_document(document, path=path, timezone=timezone, kind="yaml", text=text)
 
 
-def rota_from_document(document: Any, *, path: Path, timezone: str, kind: str) -> Rota:
-    """A rota from a parsed YAML or JSON document (in progress)."""
-    raise RotaFileError(f"{path}: {kind} rotas are not read yet; use CSV")
+def rota_from_document(
+    document: Any, *, path: Path, timezone: str, kind: str, text: str | None = None
+) -> Rota:
+    """A rota from a parsed YAML rota or a ``rota_to_json`` document."""
+    if not isinstance(document, dict):
+        raise RotaFileError(
+            f"{path}: the top level must be a mapping (keys such as people, shifts, "
+            f"patterns), not a {type(document).__name__}"
+        )
+    model: type[RotaFile] | type[JsonRota] = JsonRota if kind == "json" else RotaFile
+    try:
+        parsed = model.model_validate(document)
+    except ValidationError as error:
+        raise RotaFileError(validation_message(path, error, text)) from None
+    if parsed.timezone:
+        check_timezone(path, parsed.timezone)
+        timezone = parsed.timezone
+    builder = _Builder(path, timezone, text)
+    builder.people(parsed.people)
+    if isinstance(parsed, JsonRota):
+        builder.rota.warnings.extend(parsed.warnings)
+    builder.shifts(parsed.shifts)
+    if isinstance(parsed, RotaFile):
+        builder.patterns(parsed.patterns)
+        builder.overrides(parsed.overrides)
+        builder.rota.shifts.sort(key=lambda shift: (shift.start, shift.role, shift.level))
+    builder.leave(parsed.leave)
+    builder.rota.requirements = to_requirements(parsed.requirements, path)
+    if isinstance(parsed, JsonRota):
+        builder.rota.requirements = [
+            replace_source(requirement, model.source)
+            for requirement, model in zip(
+                builder.rota.requirements, parsed.requirements, strict=True
+            )
+        ]
+    return builder.rota
+
+
+def replace_source(requirement: Requirement, source: str) -> Requirement:
+    """``requirement`` with its source kept from the exported file, when it had one."""
+    return dataclass_replace(requirement, source=source) if source else requirement
+
+
+class _Builder:
+    """Turns validated models into model objects, with messages that point into the file."""
+
+    def __init__(self, path: Path, timezone: str, text: str | None) -> None:
+        self.path = path
+        self.timezone = timezone
+        self.tz = zone(timezone)
+        self.text = text
+        self.rota = Rota(timezone=timezone, sources=[str(path)])
+        self.names: dict[str, str] = {}
+
+    def where(self, *loc: int | str) -> str:
+        key = ".".join(str(part) for part in loc)
+        line = _line_of(self.text, loc) if self.text is not None else None
+        return f"{self.path}: {key}" + (f" (line {line})" if line else "")
+
+    def time(self, value: str, *loc: int | str) -> datetime:
+        return parse_time(
+            value, timezone=self.timezone, where=self.where(*loc), warnings=self.rota.warnings
+        )
+
+    def span(self, start: str, end: str, *loc: int | str) -> tuple[datetime, datetime]:
+        first = self.time(start, *loc, "start")
+        last = self.time(end, *loc, "end")
+        check_order(first, last, where=self.where(*loc), start_text=start, end_text=end)
+        return first, last
+
+    def person(self, name: str, *loc: int | str) -> str:
+        """The person's id; any name goes when the file has no people list."""
+        if not self.rota.people:
+            return name
+        found = self.names.get(name) or self.names.get(name.casefold())
+        if found is None:
+            known = ", ".join(sorted(self.rota.people)[:12])
+            raise RotaFileError(
+                f"{self.where(*loc)}: '{name}' is not in 'people'; use a person's id or name "
+                f"(e.g. {known}) or add them to 'people'"
+            )
+        return found
+
+    def people(self, models: list[PersonModel]) -> None:
+        for index, model in enumerate(models):
+            person_id = model.id or model.name
+            if person_id in self.rota.people:
+                raise RotaFileError(
+                    f"{self.where('people', index, 'id')}: '{person_id}' is listed twice; "
+                    "give each person a different id"
+                )
+            location = model.home_location
+            self.rota.people[person_id] = Person(
+                id=person_id,
+                name=model.name,
+                roles=tuple(model.roles),
+                qualifications=tuple(model.qualifications),
+                answer_probability=model.answer_probability,
+                home_base=model.home_base,
+                home_location=None if location is None else (location.lat, location.lon),
+                phone=model.phone,
+            )
+            for key in (person_id, model.name):
+                self.names.setdefault(key, person_id)
+                self.names.setdefault(key.casefold(), person_id)
+
+    def shifts(self, models: list[ShiftModel] | list[JsonShift]) -> None:
+        for index, model in enumerate(models):
+            start, end = self.span(model.start, model.end, "shifts", index)
+            source = getattr(model, "source", "") or f"{self.path.name}:shifts.{index}"
+            self.rota.shifts.append(
+                Shift(
+                    person=self.person(model.person, "shifts", index, "person"),
+                    role=model.role,
+                    start=start,
+                    end=end,
+                    level=model.level,
+                    source=source,
+                    phone=model.phone,
+                    notes=model.notes,
+                )
+            )
+
+    def patterns(self, models: list[PatternModel]) -> None:
+        for index, model in enumerate(models):
+            people = tuple(
+                self.person(name, "patterns", index, "people", turn)
+                for turn, name in enumerate(model.people)
+            )
+            day, handover = parse_handover(model.handover)
+            length = parse_length(model.length)
+            every = parse_length(model.every) if model.every else length
+            pattern = Pattern(
+                role=model.role,
+                people=people,
+                handover_day=day,
+                handover_time=handover,
+                length=length,
+                every=every,
+                start=date.fromisoformat(model.start.strip()),
+                end=date.fromisoformat(model.end.strip()),
+                level=model.level,
+                days=None if model.days is None else tuple(model.days),
+                source=f"{self.path.name}:patterns.{index}",
+                notes=model.notes,
+            )
+            if pattern.end <= pattern.start:
+                raise RotaFileError(
+                    f"{self.where('patterns', index, 'end')}: '{model.end}' is not after "
+                    f"start '{model.start}'; the pattern runs from start up to end"
+                )
+            try:
+                self.rota.shifts.extend(expand(pattern, self.tz))
+            except ValueError as error:
+                raise RotaFileError(f"{self.where('patterns', index)}: {error}") from None
+
+    def overrides(self, models: list[OverrideModel]) -> None:
+        for index, model in enumerate(models):
+            start, end = self.span(model.start, model.end, "overrides", index)
+            person = (
+                None
+                if model.person is None
+                else self.person(model.person, "overrides", index, "person")
+            )
+            if person is None and model.mode == "add":
+                raise RotaFileError(
+                    f"{self.where('overrides', index)}: mode 'add' needs a 'person'; "
+                    "name who adds cover, or use mode 'replace' to remove cover"
+                )
+            override = Override(
+                role=model.role,
+                start=start,
+                end=end,
+                person=person,
+                mode=model.mode,
+                level=model.level,
+                source=f"{self.path.name}:overrides.{index}",
+                notes=model.notes,
+            )
+            self.rota.shifts = apply_override(self.rota.shifts, override)
+
+    def leave(self, models: list[LeaveModel] | list[JsonLeave]) -> None:
+        for index, model in enumerate(models):
+            end_text = model.end.strip()
+            if len(end_text) == 10:
+                # A date-only end means "up to and including that day", as people write it.
+                with contextlib.suppress(ValueError):
+                    end_text = (date.fromisoformat(end_text) + timedelta(days=1)).isoformat()
+            start, end = self.span(model.start, end_text, "leave", index)
+            source = getattr(model, "source", "") or f"{self.path.name}:leave.{index}"
+            self.rota.leave.append(
+                Leave(
+                    person=self.person(model.person, "leave", index, "person"),
+                    start=start,
+                    end=end,
+                    source=source,
+                )
+            )

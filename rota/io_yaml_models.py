@@ -1,0 +1,233 @@
+"""The YAML rota and requirements files as pydantic models (``extra="forbid"``).
+
+``rota.io_yaml`` validates a parsed document against these and turns them into the model;
+``rota_to_json`` output is read back through the ``Json*`` variants, which keep sources.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from rota.model import WEEKDAYS, TimeWindow
+from rota.patterns import parse_handover, parse_length
+
+_DAY_NAMES = {name: name for name in WEEKDAYS} | {
+    "monday": "mon",
+    "tuesday": "tue",
+    "wednesday": "wed",
+    "thursday": "thu",
+    "friday": "fri",
+    "saturday": "sat",
+    "sunday": "sun",
+    "tues": "tue",
+    "thur": "thu",
+    "thurs": "thu",
+}
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+# --------------------------------------------------------------------------- models
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+def normalise_days(days: list[str]) -> list[str]:
+    """Day names as ``mon``..``sun``; raises ValueError naming the bad one."""
+    result = []
+    for day in days:
+        short = _DAY_NAMES.get(str(day).strip().lower())
+        if short is None:
+            raise ValueError(f"'{day}' is not a day; use {', '.join(WEEKDAYS)}")
+        result.append(short)
+    return result
+
+
+def parse_clock(text: str) -> time:
+    """``HH:MM`` (24-hour) as a time; raises ValueError with the fix."""
+    match = _CLOCK.match(str(text).strip())
+    if not match:
+        raise ValueError(f"'{text}' is not a time of day; write it as HH:MM, e.g. 08:00")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+class WhenModel(_Strict):
+    """Local days and hours in which a requirement applies."""
+
+    days: list[str] = Field(default_factory=lambda: list(WEEKDAYS))
+    from_: str = Field("00:00", alias="from")
+    to: str = "00:00"
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, value: list[str]) -> list[str]:
+        return normalise_days(value)
+
+    @field_validator("from_", "to")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        parse_clock(value)
+        return value
+
+    def window(self) -> TimeWindow:
+        return TimeWindow(tuple(self.days), parse_clock(self.from_), parse_clock(self.to))
+
+
+class RequirementModel(_Strict):
+    """At least ``min`` people on call for ``role`` (inside ``when``)."""
+
+    role: str = Field(min_length=1)
+    min: int = Field(1, ge=0)
+    when: WhenModel | None = None
+    qualification: str | None = None
+
+
+class RequirementsFile(_Strict):
+    """A requirements file: a timezone and a list of requirements."""
+
+    timezone: str | None = None
+    requirements: list[RequirementModel] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- rota models
+
+
+class LocationModel(_Strict):
+    """Where a person is based, for travel times."""
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class PersonModel(_Strict):
+    """Someone who can be on call; ``id`` defaults to ``name``."""
+
+    id: str | None = None
+    name: str = Field(min_length=1)
+    roles: list[str] = Field(default_factory=list)
+    qualifications: list[str] = Field(default_factory=list)
+    answer_probability: float | None = Field(None, ge=0, le=1)
+    home_base: str | None = None
+    home_location: LocationModel | None = None
+    phone: str | None = None
+
+
+class ShiftModel(_Strict):
+    """One shift written out in full."""
+
+    person: str = Field(min_length=1)
+    role: str = Field(min_length=1)
+    start: str
+    end: str
+    level: int = Field(1, ge=1)
+    phone: str | None = None
+    notes: str | None = None
+
+
+class PatternModel(_Strict):
+    """A rotation of people for a role (see ``rota.patterns``)."""
+
+    role: str = Field(min_length=1)
+    people: list[str] = Field(min_length=1)
+    handover: str
+    length: str
+    every: str | None = None
+    days: list[str] | None = None
+    start: str
+    end: str
+    level: int = Field(1, ge=1)
+    notes: str | None = None
+
+    @field_validator("handover")
+    @classmethod
+    def _handover(cls, value: str) -> str:
+        parse_handover(value)
+        return value
+
+    @field_validator("length", "every")
+    @classmethod
+    def _length(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_length(value)
+        return value
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else normalise_days(value)
+
+    @field_validator("start", "end")
+    @classmethod
+    def _date(cls, value: str) -> str:
+        try:
+            date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"'{value}' is not a date; write it as 2026-01-05") from None
+        return value
+
+
+class OverrideModel(_Strict):
+    """Replace or add cover for a period; ``person`` left out with ``replace`` = nobody."""
+
+    role: str = Field(min_length=1)
+    start: str
+    end: str
+    person: str | None = None
+    mode: Literal["replace", "add"] = "replace"
+    level: int = Field(1, ge=1)
+    notes: str | None = None
+
+
+class LeaveModel(_Strict):
+    """A person away; a date-only ``end`` includes that whole day."""
+
+    person: str = Field(min_length=1)
+    start: str
+    end: str
+    notes: str | None = None
+
+
+class RotaFile(_Strict):
+    """A YAML rota."""
+
+    timezone: str | None = None
+    people: list[PersonModel] = Field(default_factory=list)
+    shifts: list[ShiftModel] = Field(default_factory=list)
+    patterns: list[PatternModel] = Field(default_factory=list)
+    overrides: list[OverrideModel] = Field(default_factory=list)
+    leave: list[LeaveModel] = Field(default_factory=list)
+    requirements: list[RequirementModel] = Field(default_factory=list)
+
+
+class JsonShift(ShiftModel):
+    """A shift as ``rota_to_json`` writes it (with its source)."""
+
+    source: str = ""
+
+
+class JsonLeave(LeaveModel):
+    """Leave as ``rota_to_json`` writes it."""
+
+    source: str = ""
+
+
+class JsonRequirement(RequirementModel):
+    """A requirement as ``rota_to_json`` writes it."""
+
+    source: str = ""
+
+
+class JsonRota(_Strict):
+    """A rota as ``rota_to_json`` writes it."""
+
+    timezone: str | None = None
+    people: list[PersonModel] = Field(default_factory=list)
+    shifts: list[JsonShift] = Field(default_factory=list)
+    leave: list[JsonLeave] = Field(default_factory=list)
+    requirements: list[JsonRequirement] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
