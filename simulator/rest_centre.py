@@ -98,6 +98,7 @@ class RegistrationLog:
     registered: int = 0
     turned_away: int = 0  # found all staff busy with no waiting room
     arrival_times: list[float] = field(default_factory=list)
+    turned_away_flags: list[bool] = field(default_factory=list)  # per arrival, in order
     waits: list[float] = field(default_factory=list)  # per registered person, queue time
 
     @property
@@ -152,7 +153,9 @@ def register(
     """Process: one person arrives now and is registered (or turned away)."""
     desk.log.arrivals += 1
     desk.log.arrival_times.append(env.now)
-    if not desk.waiting_room and desk.staff.count >= desk.staff.capacity:
+    turned_away = not desk.waiting_room and desk.staff.count >= desk.staff.capacity
+    desk.log.turned_away_flags.append(turned_away)
+    if turned_away:
         desk.log.turned_away += 1
         return
     desk.admitted += 1
