@@ -1,0 +1,110 @@
+"""Scenario distributions (minutes) as plain tuples, and the random streams of one run.
+
+A pydantic distribution is compiled once into a :data:`Spec` tuple ``(code, a, b, c)`` so that
+drawing a value in the hot loop is a tuple unpack and one numpy call. Randomness follows the
+architecture: each run has one ``numpy.random.SeedSequence``; stream ``i`` is its ``i``-th
+spawned child (``spawn_key + (i,)``), created only when first used, so a run's numbers do not
+depend on which other streams happened to be used.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from scenarios.model import Distribution, Exponential, Fixed, LogNormal, Triangular, Uniform
+
+FIXED, UNIFORM, TRIANGULAR, EXPONENTIAL, LOGNORMAL = range(5)
+
+Spec = tuple[int, float, float, float]
+"""``(code, a, b, c)``: fixed (value), uniform (low, high), triangular (low, mode, high),
+exponential (mean), lognormal (mu, sigma of the underlying normal)."""
+
+_Z90 = 1.2815515655446004
+
+
+def compile_distribution(dist: Distribution) -> Spec:
+    """The plain-tuple form of a scenario distribution."""
+    if isinstance(dist, Fixed):
+        return (FIXED, dist.value, 0.0, 0.0)
+    if isinstance(dist, Uniform):
+        if dist.low == dist.high:
+            return (FIXED, dist.low, 0.0, 0.0)
+        return (UNIFORM, dist.low, dist.high, 0.0)
+    if isinstance(dist, Triangular):
+        if dist.low == dist.high:
+            return (FIXED, dist.low, 0.0, 0.0)
+        return (TRIANGULAR, dist.low, dist.mode, dist.high)
+    if isinstance(dist, Exponential):
+        return (EXPONENTIAL, dist.mean, 0.0, 0.0)
+    if isinstance(dist, LogNormal):
+        return (LOGNORMAL, dist.mu, dist.sigma, 0.0)
+    raise TypeError(f"unknown distribution {dist!r}")  # pragma: no cover
+
+
+def fixed(value: float) -> Spec:
+    """A distribution that is always ``value`` minutes."""
+    return (FIXED, float(value), 0.0, 0.0)
+
+
+def lognormal(median: float, p90: float) -> Spec:
+    """A log-normal given by median and 90th percentile, in minutes."""
+    return (LOGNORMAL, math.log(median), (math.log(p90) - math.log(median)) / _Z90, 0.0)
+
+
+def uniform(low: float, high: float) -> Spec:
+    """Uniform between ``low`` and ``high`` minutes."""
+    return (UNIFORM, float(low), float(high), 0.0) if high > low else fixed(low)
+
+
+def draw(spec: Spec, rng: np.random.Generator) -> float:
+    """One value (minutes) from ``spec``; a fixed value uses no random numbers."""
+    code, a, b, c = spec
+    if code == FIXED:
+        return a
+    if code == UNIFORM:
+        return a + (b - a) * float(rng.random())
+    if code == TRIANGULAR:
+        return float(rng.triangular(a, b, c))
+    if code == EXPONENTIAL:
+        return float(rng.exponential(a))
+    return float(rng.lognormal(a, b))
+
+
+def describe(spec: Spec) -> str:
+    """Short human text of a distribution, for docs and the timeline."""
+    code, a, b, c = spec
+    if code == FIXED:
+        return f"{a:g} min"
+    if code == UNIFORM:
+        return f"uniform {a:g}-{b:g} min"
+    if code == TRIANGULAR:
+        return f"triangular {a:g}/{b:g}/{c:g} min"
+    if code == EXPONENTIAL:
+        return f"exponential mean {a:g} min"
+    return f"lognormal median {math.exp(a):.3g} min, p90 {math.exp(a + b * _Z90):.3g} min"
+
+
+class Streams:
+    """The independent random streams of one run, created lazily from one SeedSequence."""
+
+    __slots__ = ("_entropy", "_generators", "_key", "_pool_size")
+
+    def __init__(self, seed: int | np.random.SeedSequence) -> None:
+        root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        self._entropy = root.entropy
+        self._key = tuple(root.spawn_key)
+        self._pool_size = root.pool_size
+        self._generators: dict[int, np.random.Generator] = {}
+
+    def __getitem__(self, index: int) -> np.random.Generator:
+        """Stream ``index``: the generator of the root's ``index``-th spawned child."""
+        rng = self._generators.get(index)
+        if rng is None:
+            child = np.random.SeedSequence(
+                self._entropy, spawn_key=(*self._key, index), pool_size=self._pool_size
+            )
+            rng = np.random.Generator(np.random.PCG64(child))
+            self._generators[index] = rng
+        return rng

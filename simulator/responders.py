@@ -1,0 +1,340 @@
+"""Call-out, answer, escalation, travel and arrival of the people who fill each role.
+
+When a role's agency is alerted, the role's people are rung one at a time in the rota's
+escalation order (primary, then backup levels) until ``count`` have answered. A person answers
+with their own probability, else the role's, else a day/night default; an unanswered call costs
+the ring timeout before the next person is rung. A rota gap or a list that runs out leaves the
+role unfilled. Roles without a ``rota_role``, or every role when no rota is given, are staffed
+by the agency's own on-call arrangement, which is assumed always to answer in the end: each
+attempt succeeds with the default probability and a miss costs a ring timeout. Those who answer
+travel to where the role reports, or join remotely, and then join the pool of people that the
+plan's tasks draw on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from simulator.distributions import draw
+from simulator.network import nearest_node, road_minutes, travel_time_on_graph
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from simulator.compiled import LatLon
+    from simulator.model import Cause, Run
+
+
+class OnCallLookup(Protocol):
+    """What the simulator needs from ``rota.oncall.OnCall``."""
+
+    def who(self, role: str, at: datetime) -> list[Any]:
+        """Entries on call for ``role`` at ``at``, in escalation order."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One person to ring for a role, in escalation order."""
+
+    person: str
+    name: str
+    level: int
+    answer_probability: float | None
+    home: LatLon | None
+
+
+class Roster:
+    """Who to ring for a rota role at an instant, with people's home locations."""
+
+    def __init__(self, oncall: OnCallLookup, people: Mapping[str, Any] | None = None) -> None:
+        self.oncall = oncall
+        self.homes: dict[str, LatLon] = {}
+        for key, person in (people or {}).items():
+            home = getattr(person, "home_location", None)
+            if home is not None:
+                self.homes[key] = home
+                self.homes[getattr(person, "name", key)] = home
+
+    @classmethod
+    def from_rota(cls, rota: Any) -> Roster:
+        """Build the OnCall index of ``rota`` once."""
+        from rota.oncall import OnCall
+
+        return cls(OnCall(rota), rota.people)
+
+    def candidates(self, rota_role: str, at: datetime) -> tuple[Candidate, ...]:
+        """The people on call for ``rota_role`` at ``at``, primary first."""
+        found = []
+        for entry in self.oncall.who(rota_role, at):
+            person = str(getattr(entry, "person", getattr(entry, "name", "")))
+            name = str(getattr(entry, "name", None) or person)
+            found.append(
+                Candidate(
+                    person,
+                    name,
+                    int(getattr(entry, "level", 1) or 1),
+                    getattr(entry, "answer_probability", None),
+                    self.homes.get(person) or self.homes.get(name),
+                )
+            )
+        return tuple(found)
+
+
+class RoleState:
+    """Mutable call-out state of one role during a run."""
+
+    __slots__ = (
+        "answered",
+        "candidates",
+        "gone",
+        "people",
+        "position",
+        "ringing",
+        "started",
+        "unavailable",
+        "unfilled",
+    )
+
+    def __init__(self) -> None:
+        self.started = False
+        self.ringing = False
+        self.unavailable: str | None = None
+        self.candidates: tuple[Candidate, ...] | None = None
+        self.position = 0
+        self.answered = 0
+        self.people: list[str] = []
+        self.gone: set[str] = set()
+        self.unfilled: tuple[float, int, str] | None = None  # minute, shortfall, reason
+
+
+def default_answer_probability(run: Run) -> float:
+    """Day or night default at the current local time."""
+    settings = run.assumptions
+    hour = run.local_hour()
+    if settings.day_from_hour <= hour < settings.day_to_hour:
+        return settings.answer_probability_day
+    return settings.answer_probability_night
+
+
+def start_call_outs(run: Run, agency: int) -> None:
+    """Start the call-out of every role the plan needs from ``agency``."""
+    for role in run.compiled.roles_of_agency[agency]:
+        state = run.roles[role]
+        if not state.started:
+            state.started = True
+            run.env.process(call_out(run, role))
+
+
+def call_out(run: Run, role: int) -> Generator[Any, Any, None]:
+    """Ring the role's people until enough answer, or record the role unfilled."""
+    spec = run.compiled.roles[role]
+    state = run.roles[role]
+    if state.unavailable is not None:
+        unfilled(run, role, spec.count, state.unavailable)
+        return
+    if run.roster is None or spec.rota_role is None:
+        yield from _notional(run, role)
+        return
+    state.candidates = run.roster.candidates(spec.rota_role, run.instant())
+    if not state.candidates:
+        local = run.local_time()
+        unfilled(
+            run,
+            role,
+            spec.count,
+            f"nobody on call for '{spec.rota_role}' at {local:%a %d %b %H:%M} (rota gap)",
+        )
+        return
+    yield from ring_down(run, role)
+
+
+def ring_down(run: Run, role: int) -> Generator[Any, Any, None]:
+    """Ring the next people on the escalation list until the role has ``count`` answers."""
+    spec = run.compiled.roles[role]
+    state = run.roles[role]
+    assert state.candidates is not None
+    rng = run.streams[run.compiled.role_stream(role)]
+    settings = run.assumptions
+    env = run.env
+    state.ringing = True
+    missed = 0
+    while state.answered < spec.count and state.position < len(state.candidates):
+        if state.unavailable is not None:
+            break
+        candidate = state.candidates[state.position]
+        state.position += 1
+        if candidate.person in run.unavailable_people or candidate.name in run.unavailable_people:
+            run.log("skipped", role=role, person=candidate.name, detail="unavailable (inject)")
+            continue
+        if candidate.name in run.responding:
+            run.log(
+                "skipped",
+                role=role,
+                person=candidate.name,
+                detail=f"already responding as {run.responding[candidate.name]}",
+            )
+            continue
+        run.log("called", role=role, person=candidate.name, detail=f"level {candidate.level}")
+        p = candidate.answer_probability
+        if p is None:
+            p = spec.answer_probability
+        if p is None:
+            p = default_answer_probability(run)
+        if rng.random() < p:
+            yield env.timeout(min(draw(settings.answer_delay, rng), settings.ring_timeout_minutes))
+            if state.unavailable is not None:
+                break
+            note = f"level {candidate.level}" + (f"; {missed} unanswered before" if missed else "")
+            answered(run, role, candidate.name, candidate.home, note, rng)
+        else:
+            yield env.timeout(settings.ring_timeout_minutes)
+            missed += 1
+            run.log(
+                "no_answer",
+                role=role,
+                person=candidate.name,
+                detail=f"no answer in {settings.ring_timeout_minutes:g} min",
+            )
+    state.ringing = False
+    if state.answered < spec.count:
+        if state.unavailable is not None:
+            reason = state.unavailable
+        else:
+            rung = state.position
+            reason = f"nobody else answered ({rung} of {len(state.candidates)} on call rung)"
+        unfilled(run, role, spec.count - state.answered, reason)
+
+
+def _notional(run: Run, role: int) -> Generator[Any, Any, None]:
+    """The agency's own on-call arrangement: repeat until someone answers."""
+    spec = run.compiled.roles[role]
+    state = run.roles[role]
+    rng = run.streams[run.compiled.role_stream(role)]
+    settings = run.assumptions
+    for slot in range(spec.count):
+        name = spec.name if spec.count == 1 else f"{spec.name} {slot + 1}"
+        p = spec.answer_probability
+        if p is None:
+            p = default_answer_probability(run)
+        for attempt in range(settings.notional_attempts):
+            if state.unavailable is not None:
+                unfilled(run, role, spec.count - state.answered, state.unavailable)
+                return
+            if rng.random() < p:
+                yield run.env.timeout(
+                    min(draw(settings.answer_delay, rng), settings.ring_timeout_minutes)
+                )
+                note = "agency on call (assumed)" + (
+                    f"; {attempt} unanswered before" if attempt else ""
+                )
+                answered(run, role, name, None, note, rng)
+                break
+            yield run.env.timeout(settings.ring_timeout_minutes)
+        else:
+            unfilled(run, role, spec.count - state.answered, "nobody answered")
+            return
+
+
+def answered(
+    run: Run, role: int, name: str, home: LatLon | None, note: str, rng: np.random.Generator
+) -> None:
+    """Someone answered: log it and send them on their way."""
+    state = run.roles[role]
+    state.answered += 1
+    state.people.append(name)
+    run.responding[name] = run.compiled.roles[role].id
+    run.log("answered", role=role, person=name, detail=note)
+    cause = run.cause(f"{name} answered for {run.compiled.roles[role].id} ({note})", role=role)
+    run.env.process(mobilise(run, role, name, home, cause, rng))
+
+
+def travel_minutes(
+    run: Run, role: int, home: LatLon | None, rng: np.random.Generator
+) -> tuple[float, str]:
+    """Minutes until a person who answered is in place, and how they get there."""
+    spec = run.compiled.roles[role]
+    settings = run.assumptions
+    if spec.travel is not None:
+        return draw(spec.travel, rng), "travel time from the scenario"
+    if spec.remote:
+        return draw(settings.remote_join, rng), "joins remotely"
+    base = home or run.compiled.agency_bases[spec.agency]
+    if base is None or spec.destination is None:
+        return draw(settings.default_travel, rng), "default travel time (assumed)"
+    graph = settings.road_graph
+    if graph is not None:
+        drive = travel_time_on_graph(
+            graph,
+            nearest_node(graph, base),
+            nearest_node(graph, spec.destination),
+            settings.speed_kmh,
+        )
+        how = "road graph"
+    else:
+        drive = road_minutes(base, spec.destination, settings.road_factor, settings.speed_kmh)
+        how = "straight line x road factor"
+    return settings.turnout_minutes + drive, f"{how}, turnout {settings.turnout_minutes:g} min"
+
+
+def mobilise(
+    run: Run, role: int, name: str, home: LatLon | None, cause: Cause, rng: np.random.Generator
+) -> Generator[Any, Any, None]:
+    """Travel (or log in) and arrive, unless the person or role drops out on the way."""
+    minutes, how = travel_minutes(run, role, home, rng)
+    yield run.env.timeout(minutes)
+    state = run.roles[role]
+    if name in state.gone or state.unavailable is not None:
+        return
+    spec = run.compiled.roles[role]
+    where = spec.destination_name if not spec.remote else "remote"
+    run.log("arrived", role=role, person=name, detail=f"at {where} ({how}, {minutes:.0f} min)")
+    arrival = run.cause(f"{name} ({spec.id}) in place at {where} after {minutes:.0f} min", cause)
+    run.role_cause[role] = arrival
+    run.pool.add(role, name)
+
+
+def unfilled(run: Run, role: int, shortfall: int, reason: str) -> None:
+    """Record that the role could not be filled."""
+    state = run.roles[role]
+    if state.unfilled is None:
+        state.unfilled = (run.env.now, shortfall, reason)
+        run.log("role_unfilled", role=role, detail=reason)
+
+
+def person_unavailable(run: Run, person: str, inject: str) -> None:
+    """A person drops out: skipped if not yet rung, replaced if already responding."""
+    run.unavailable_people.add(person)
+    for role, state in enumerate(run.roles):
+        for name in list(state.people):
+            if name != person and not _same_person(state, name, person):
+                continue
+            state.people.remove(name)
+            state.gone.add(name)
+            state.answered -= 1
+            run.responding.pop(name, None)
+            run.pool.remove_token(role, name)
+            run.log("person_unavailable", role=role, person=name, detail=f"inject {inject}")
+            if state.candidates is not None and not state.ringing and state.unavailable is None:
+                state.unfilled = None
+                run.env.process(ring_down(run, role))
+
+
+def _same_person(state: RoleState, name: str, person: str) -> bool:
+    return any(c.name == name and c.person == person for c in state.candidates or ())
+
+
+def role_unavailable(run: Run, role: int, inject: str) -> None:
+    """Nobody can fill the role from now on; its people stand down after any current task."""
+    state = run.roles[role]
+    minute = run.env.now
+    state.unavailable = f"role unavailable from minute {minute:g} (inject {inject})"
+    for name in state.people:
+        state.gone.add(name)
+        run.pool.remove_token(role, name)
+    run.log("role_unavailable", role=role, detail=state.unavailable)
+    if state.started and not state.ringing and state.unfilled is None:
+        state.unfilled = (minute, run.compiled.roles[role].count, state.unavailable)
