@@ -718,12 +718,12 @@ def chemet_area(
     """The exercise CHEMET: a downwind sector, wider in light winds (assumed widths).
 
     Half-angle 30 degrees at 3 m/s or more, 45 below, a full circle below 1 m/s; radius the
-    AEGL-1 reach rounded up to the kilometre, 2 to 20 km. Widths are our assumption, not the
+    AEGL-1 reach rounded up to the kilometre, 2 to 10 km. Widths are our assumption, not the
     Met Office's method: a forecaster draws the real product.
     """
     zones = zones or threat_zones(plume)
     reach = max(z.downwind_m for z in zones.zones)
-    radius = float(min(max(math.ceil(reach / 1000.0) * 1000.0, 2000.0), 20_000.0))
+    radius = float(min(max(math.ceil(reach / 1000.0) * 1000.0, 2000.0), FAR_FIELD_M))
     if plume.wind_speed_ms < 1.0:
         half_angle = 180.0
     elif plume.wind_speed_ms < 3.0:

@@ -1,0 +1,231 @@
+"""Figures for reports, one function per chart, drawn with matplotlib's Agg backend.
+
+Charts read result objects (grids, zones, receptor exposures); they never run a model.
+matplotlib is imported inside each function so that importing this module stays cheap.
+Figures are built with ``matplotlib.figure.Figure`` (no pyplot state), written to a temporary
+file next to the target and moved into place, so a reader never sees half a PNG.
+
+Maps are drawn in kilometres east and north of the site, with no background tiles (nothing is
+fetched from the internet); every plume map carries the model's limits and warnings.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from simulator.hazard import ChemetArea, ConcentrationGrid, ReceptorExposure, ThreatZones
+
+# ALOHA's threat-zone colours: red, orange, yellow
+ZONE_COLOURS = {"AEGL-3": "#d7191c", "AEGL-2": "#fd8d3c", "AEGL-1": "#fed976"}
+NO_ZONE_COLOUR = "#4d4d4d"
+
+
+def plume_map(
+    grid: ConcentrationGrid,
+    zones: ThreatZones,
+    path: str | Path,
+    receptors: Sequence[ReceptorExposure] = (),
+    site_label: str = "Site",
+) -> Path:
+    """AEGL-1/2/3 areas over the map, the site, receptors coloured by zone, wind, scale, limits."""
+    fig = _new_figure()
+    ax = fig.add_axes((0.09, 0.25, 0.86, 0.68))
+    east_km, north_km = grid.east_m / 1000.0, grid.north_m / 1000.0
+    thresholds = [
+        (z.level, z.threshold_ppm) for z in reversed(zones.zones) if z.threshold_ppm is not None
+    ]
+    peak = float(grid.ppm.max())
+    for level, ppm in thresholds:  # AEGL-1 first, so the more severe zones are drawn on top
+        if peak >= ppm:
+            ax.contourf(
+                east_km,
+                north_km,
+                grid.ppm,
+                levels=[ppm, max(peak, ppm) * 1.01 + 1e-12],
+                colors=[ZONE_COLOURS[level]],
+                alpha=0.75,
+            )
+    _draw_site_and_receptors(ax, receptors, site_label, by_zone=True)
+    handles = _zone_legend_handles(zones)
+    ax.legend(handles=handles, loc="upper left", fontsize=8, framealpha=0.9)
+    _draw_wind_arrow(ax, zones.wind_from_deg, zones.wind_speed_ms, zones.stability)
+    _draw_scale_bar(ax, float(east_km[-1] - east_km[0]))
+    _finish_map(ax, east_km, north_km)
+    ax.set_title(
+        f"{zones.substance_name}: AEGL threat zones ({zones.aegl_duration_min} min values)",
+        fontsize=11,
+    )
+    _draw_limits(fig, [*zones.limits, *zones.warnings])
+    return _save(fig, path)
+
+
+def chemet_map(
+    area: ChemetArea,
+    path: str | Path,
+    receptors: Sequence[ReceptorExposure] = (),
+    site_label: str = "Site",
+) -> Path:
+    """A CHEMET-style exercise map: the area the plume may cover, no concentrations."""
+    from matplotlib.patches import Circle, Wedge
+
+    fig = _new_figure()
+    ax = fig.add_axes((0.09, 0.25, 0.86, 0.68))
+    radius_km = area.radius_m / 1000.0
+    style: dict[str, Any] = {"facecolor": "#9ecae1", "edgecolor": "#08519c", "alpha": 0.6}
+    if area.half_angle_deg >= 180.0:
+        ax.add_patch(Circle((0.0, 0.0), radius_km, **style))
+    else:
+        downwind = (area.wind_from_deg + 180.0) % 360.0
+        theta1 = 90.0 - (downwind + area.half_angle_deg)
+        theta2 = 90.0 - (downwind - area.half_angle_deg)
+        ax.add_patch(Wedge((0.0, 0.0), radius_km, theta1, theta2, **style))
+        ax.add_patch(Circle((0.0, 0.0), min(0.5, radius_km), **style))
+    _draw_site_and_receptors(ax, receptors, site_label, by_zone=False, area=area)
+    _draw_wind_arrow(ax, area.wind_from_deg, None, None)
+    span = 2.2 * radius_km
+    _draw_scale_bar(ax, span)
+    axis = [-1.1 * radius_km, 1.1 * radius_km]
+    _finish_map(ax, axis, axis)
+    issued = "" if area.issued_minute is None else f", issued at minute {area.issued_minute:g}"
+    ax.set_title(f"CHEMET-style area at risk (exercise){issued}", fontsize=11)
+    _draw_limits(fig, area.notes)
+    return _save(fig, path)
+
+
+# --- pieces ------------------------------------------------------------------------------
+
+
+def _new_figure() -> Figure:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(8.0, 9.0), dpi=110)
+
+
+def _zone_legend_handles(zones: ThreatZones) -> list[Any]:
+    from matplotlib.patches import Patch
+
+    handles = []
+    for zone in zones.zones:
+        if zone.threshold_ppm is None:
+            label = f"{zone.level}: not set"
+        else:
+            label = f"{zone.level} >= {zone.threshold_ppm:g} ppm ({zone.downwind_m / 1000:.1f} km)"
+        handles.append(Patch(facecolor=ZONE_COLOURS[zone.level], label=label))
+    return handles
+
+
+def _draw_site_and_receptors(
+    ax: Axes,
+    receptors: Sequence[ReceptorExposure],
+    site_label: str,
+    *,
+    by_zone: bool,
+    area: ChemetArea | None = None,
+) -> None:
+    ax.plot([0.0], [0.0], marker="*", markersize=16, color="black", linestyle="none")
+    ax.annotate(site_label, (0.0, 0.0), xytext=(6, -12), textcoords="offset points", fontsize=8)
+    for receptor in receptors:
+        x, y = receptor.east_m / 1000.0, receptor.north_m / 1000.0
+        if by_zone:
+            colour = ZONE_COLOURS.get(receptor.zone or "", NO_ZONE_COLOUR)
+        else:
+            inside = area is not None and area.contains(receptor.east_m, receptor.north_m)
+            colour = "#08519c" if inside else NO_ZONE_COLOUR
+        ax.plot([x], [y], marker="o", markersize=8, color=colour, markeredgecolor="black")
+        zone = f" ({receptor.zone})" if by_zone and receptor.zone else ""
+        ax.annotate(
+            f"{receptor.name or receptor.receptor_id}{zone}",
+            (x, y),
+            xytext=(6, 4),
+            textcoords="offset points",
+            fontsize=7,
+        )
+
+
+def _draw_wind_arrow(
+    ax: Axes, wind_from_deg: float, speed_ms: float | None, stability: str | None
+) -> None:
+    towards = math.radians(wind_from_deg + 180.0)
+    dx, dy = 0.08 * math.sin(towards), 0.08 * math.cos(towards)
+    centre = (0.9, 0.88)
+    ax.annotate(
+        "",
+        xy=(centre[0] + dx / 2, centre[1] + dy / 2),
+        xytext=(centre[0] - dx / 2, centre[1] - dy / 2),
+        xycoords="axes fraction",
+        arrowprops={"arrowstyle": "-|>", "lw": 2, "color": "black"},
+    )
+    label = f"wind from {wind_from_deg:g}°"
+    if speed_ms is not None:
+        label += f"\n{speed_ms:g} m/s"
+    if stability is not None:
+        label += f", class {stability}"
+    ax.text(centre[0], centre[1] - 0.08, label, transform=ax.transAxes, ha="center", fontsize=7)
+
+
+def _draw_scale_bar(ax: Axes, span_km: float) -> None:
+    from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
+
+    length = _nice_length(span_km / 5.0)
+    label = f"{length:g} km" if length >= 1 else f"{length * 1000:g} m"
+    bar = AnchoredSizeBar(
+        ax.transData,
+        length,
+        label,
+        "lower right",
+        pad=0.5,
+        frameon=True,
+        size_vertical=0,
+        fontproperties={"size": 8},
+    )
+    ax.add_artist(bar)
+
+
+def _nice_length(target: float) -> float:
+    exponent = math.floor(math.log10(target))
+    for step in (5.0, 2.0, 1.0):
+        if step * 10**exponent <= target:
+            return float(step * 10**exponent)
+    return float(10**exponent)
+
+
+def _finish_map(ax: Axes, east_km: Any, north_km: Any) -> None:
+    ax.set_xlim(float(east_km[0]), float(east_km[-1]))
+    ax.set_ylim(float(north_km[0]), float(north_km[-1]))
+    ax.set_aspect("equal")
+    ax.set_xlabel("km east of site")
+    ax.set_ylabel("km north of site")
+    ax.grid(True, linewidth=0.3, alpha=0.5)
+
+
+def _draw_limits(fig: Figure, lines: Sequence[str]) -> None:
+    text = "\n".join(textwrap.fill(line, 110) for line in lines)
+    fig.text(0.04, 0.02, text, fontsize=7, va="bottom", ha="left", wrap=True)
+
+
+def _save(fig: Figure, path: str | Path) -> Path:
+    """Write the PNG atomically: to a temporary file in the same folder, then rename."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(suffix=".png", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            fig.savefig(stream, format="png")
+        Path(temporary).replace(target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
