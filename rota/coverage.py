@@ -1,0 +1,461 @@
+"""Exact coverage of a rota against its requirements: gaps, shortfalls and findings.
+
+:func:`check` is a pure function. For each requirement it sweeps the end points of the shifts
+that count as cover (never stepping through minutes), so the answer is exact to the
+microsecond over any window: a gap of 40 seconds is reported as 40 seconds, never merged
+away, and a role with no shifts at all is one gap covering the whole window.
+
+What counts as cover for a requirement: a shift of its role, minus the part in the person's
+leave, by someone in the people list (when there is one) who holds the requirement's
+qualification (when it names one). Everything else is reported as a finding and left in
+the rota as it stands: Standby never "fixes" a rota.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from rota.clock import DEFAULT_REGION, iso_z, window_intervals
+from rota.model import Requirement, Rota, Shift, TimeWindow
+from rota.oncall import Interval, leave_by_person, subtract
+from standby.errors import StandbyError
+
+if TYPE_CHECKING:
+    from rota.fairness import FairnessRow, RoleSpread
+    from rota.rules import RoleRules
+
+FINDING_KINDS = ("double_booking", "leave_clash", "unqualified", "unknown_person", "working_time")
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A period ``[start, end)`` (UTC) with ``on_call`` people where ``required`` are needed."""
+
+    start: datetime
+    end: datetime
+    required: int
+    on_call: int
+
+    @property
+    def shortfall(self) -> int:
+        """How many more people were needed."""
+        return self.required - self.on_call
+
+    @property
+    def minutes(self) -> float:
+        """Elapsed length in minutes, exact to the second (and below)."""
+        return (self.end - self.start).total_seconds() / 60.0
+
+    def to_json_dict(self) -> dict[str, object]:
+        """The gap as ARCHITECTURE.md's JSON (times UTC with ``Z``)."""
+        return {
+            "start": iso_z(self.start),
+            "end": iso_z(self.end),
+            "minutes": self.minutes,
+            "shortfall": self.shortfall,
+            "on_call": self.on_call,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RoleCoverage:
+    """How well one requirement was met over the window.
+
+    ``gaps`` are the periods with fewer than ``required`` people, split where the number on
+    call changes; ``under_cover`` are those gaps where somebody (but not enough) was on
+    call. ``checked_minutes`` is the part of the window in which the requirement applies.
+    """
+
+    role: str
+    required: int
+    qualification: str | None
+    when: TimeWindow | None
+    checked_minutes: float
+    gaps: tuple[Gap, ...]
+
+    @property
+    def gap_minutes(self) -> float:
+        """Total minutes under the required number."""
+        return sum(gap.minutes for gap in self.gaps)
+
+    @property
+    def coverage_pct(self) -> float:
+        """``100 * (checked - gap) / checked``; 100 when the requirement never applies."""
+        if self.checked_minutes <= 0:
+            return 100.0
+        return 100.0 * (self.checked_minutes - self.gap_minutes) / self.checked_minutes
+
+    @property
+    def under_cover(self) -> tuple[Gap, ...]:
+        """Gaps with somebody on call, but fewer than required."""
+        return tuple(gap for gap in self.gaps if gap.on_call > 0)
+
+    @property
+    def longest_gap(self) -> Gap | None:
+        """The longest gap (the first of equals), or None."""
+        return max(self.gaps, key=lambda gap: gap.end - gap.start, default=None)
+
+    def next_gap(self, after: datetime) -> Gap | None:
+        """The first gap that has not ended by ``after``."""
+        return next((gap for gap in self.gaps if gap.end > after), None)
+
+    @property
+    def met(self) -> bool:
+        """True when there is no gap at all."""
+        return not self.gaps
+
+    def to_json_dict(self) -> dict[str, object]:
+        """This role's coverage as JSON-ready data."""
+        return {
+            "role": self.role,
+            "required": self.required,
+            "qualification": self.qualification,
+            "when": _when_json(self.when),
+            "checked_minutes": self.checked_minutes,
+            "coverage_pct": self.coverage_pct,
+            "gap_minutes": self.gap_minutes,
+            "gaps": [gap.to_json_dict() for gap in self.gaps],
+            "under_cover": [gap.to_json_dict() for gap in self.under_cover],
+        }
+
+
+def _when_json(when: TimeWindow | None) -> dict[str, object] | None:
+    if when is None:
+        return None
+    return {
+        "days": list(when.days),
+        "from": when.start.strftime("%H:%M"),
+        "to": when.end.strftime("%H:%M"),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something in the rota a planner should look at; reported, never corrected."""
+
+    kind: str
+    person: str
+    start: datetime
+    end: datetime
+    detail: str
+    role: str | None = None
+
+    def to_json_dict(self) -> dict[str, object]:
+        """The finding as JSON-ready data (times UTC with ``Z``)."""
+        return {
+            "kind": self.kind,
+            "person": self.person,
+            "role": self.role,
+            "start": iso_z(self.start),
+            "end": iso_z(self.end),
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageReport:
+    """The result of :func:`check`: coverage per requirement, findings and fairness."""
+
+    start: datetime
+    end: datetime
+    timezone: str
+    region: str
+    roles: tuple[RoleCoverage, ...]
+    findings: tuple[Finding, ...]
+    fairness: tuple[FairnessRow, ...] = ()
+    spread: tuple[RoleSpread, ...] = ()
+
+    @property
+    def all_met(self) -> bool:
+        """True when no requirement has a gap."""
+        return all(role.met for role in self.roles)
+
+    def to_json_dict(self) -> dict[str, object]:
+        """The report as ARCHITECTURE.md's JSON (and a little more)."""
+        return {
+            "window": {"start": iso_z(self.start), "end": iso_z(self.end)},
+            "timezone": self.timezone,
+            "region": self.region,
+            "all_met": self.all_met,
+            "roles": [role.to_json_dict() for role in self.roles],
+            "findings": [finding.to_json_dict() for finding in self.findings],
+            "fairness": [row.to_json_dict() for row in self.fairness],
+            "spread": [row.to_json_dict() for row in self.spread],
+        }
+
+
+# ------------------------------------------------------------------------------ the check
+
+
+def rota_span(rota: Rota) -> tuple[datetime, datetime]:
+    """First shift start to last shift end, or an error for a rota without shifts."""
+    if not rota.shifts:
+        raise StandbyError(
+            "the rota has no shifts, so it has no span to check; give the window with "
+            "--from and --to (every required role will be one gap covering it)"
+        )
+    return min(s.start for s in rota.shifts), max(s.end for s in rota.shifts)
+
+
+def default_requirements(rota: Rota) -> list[Requirement]:
+    """The rota's own requirements, or every role in it at minimum 1."""
+    if rota.requirements:
+        return list(rota.requirements)
+    return [Requirement(role=role, minimum=1, source="default") for role in rota.roles]
+
+
+def check(
+    rota: Rota,
+    requirements: Sequence[Requirement] | None = None,
+    window: tuple[datetime, datetime] | None = None,
+    *,
+    region: str = DEFAULT_REGION,
+    role_rules: Mapping[str, RoleRules] | None = None,
+) -> CoverageReport:
+    """Check ``rota`` against ``requirements`` over ``window`` (UTC, half-open).
+
+    ``requirements`` None means the rota's own, or every role at minimum 1; ``window`` None
+    means the span of the rota. ``role_rules`` maps role names to
+    :class:`rota.rules.RoleRules` for the working-time findings.
+    """
+    from rota.fairness import fairness_rows, role_spread
+    from rota.rules import working_time_findings
+
+    start, end = window if window is not None else rota_span(rota)
+    if start.tzinfo is None or end.tzinfo is None:
+        raise StandbyError("the check window needs aware times (UTC inside Standby)")
+    if end <= start:
+        raise StandbyError(
+            f"the check window ends ({iso_z(end)}) before it starts ({iso_z(start)}); "
+            "give --to later than --from"
+        )
+    wanted = default_requirements(rota) if requirements is None else list(requirements)
+    leave = leave_by_person(rota.leave)
+    by_role: dict[str, list[Shift]] = defaultdict(list)
+    for shift in rota.shifts:
+        if shift.end > start and shift.start < end and shift.end > shift.start:
+            by_role[shift.role].append(shift)
+    roles = tuple(
+        _role_coverage(rota, need, by_role.get(need.role, []), leave, start, end) for need in wanted
+    )
+    findings = [
+        *_findings(rota, wanted, by_role, leave, start, end),
+        *working_time_findings(rota, (start, end), role_rules),
+    ]
+    findings.sort(key=lambda f: (f.start, f.kind, f.person, f.end))
+    return CoverageReport(
+        start=start,
+        end=end,
+        timezone=rota.timezone,
+        region=region,
+        roles=roles,
+        findings=tuple(findings),
+        fairness=tuple(fairness_rows(rota, (start, end), region=region)),
+        spread=tuple(role_spread(rota, (start, end))),
+    )
+
+
+def counts_as_cover(rota: Rota, shift: Shift, qualification: str | None) -> bool:
+    """True when ``shift``'s person may count towards a requirement."""
+    if rota.people:
+        person = rota.people.get(shift.person)
+        if person is None:
+            return False
+        return qualification is None or qualification in person.qualifications
+    return qualification is None
+
+
+def _role_coverage(
+    rota: Rota,
+    need: Requirement,
+    shifts: list[Shift],
+    leave: dict[str, list[Interval]],
+    start: datetime,
+    end: datetime,
+) -> RoleCoverage:
+    if need.when is None:
+        applies = [(start, end)]
+    else:
+        applies = window_intervals(need.when, start, end, rota.timezone)
+    changes: dict[datetime, int] = defaultdict(int)
+    for shift in shifts:
+        if not counts_as_cover(rota, shift, need.qualification):
+            continue
+        low, high = max(shift.start, start), min(shift.end, end)
+        for piece_start, piece_end in subtract(low, high, leave.get(shift.person, [])):
+            changes[piece_start] += 1
+            changes[piece_end] -= 1
+    gaps = tuple(_gaps(_steps(changes, start, end), applies, need.minimum))
+    checked = sum(((b - a) for a, b in applies), timedelta()).total_seconds() / 60.0
+    return RoleCoverage(
+        role=need.role,
+        required=need.minimum,
+        qualification=need.qualification,
+        when=need.when,
+        checked_minutes=checked,
+        gaps=gaps,
+    )
+
+
+def _steps(
+    changes: dict[datetime, int], start: datetime, end: datetime
+) -> list[tuple[datetime, datetime, int]]:
+    """The number on call as constant steps ``(from, to, count)`` covering the window."""
+    steps: list[tuple[datetime, datetime, int]] = []
+    count = 0
+    previous = start
+    for instant in sorted(changes):
+        delta = changes[instant]
+        if delta == 0:
+            continue
+        if instant > previous:
+            steps.append((previous, instant, count))
+            previous = instant
+        count += delta
+    if end > previous:
+        steps.append((previous, end, count))
+    return steps
+
+
+def _gaps(
+    steps: list[tuple[datetime, datetime, int]], applies: list[Interval], minimum: int
+) -> Iterable[Gap]:
+    """Walk the steps and the intervals where the requirement applies together."""
+    current: Gap | None = None
+    step_index = 0
+    for apply_start, apply_end in applies:
+        while step_index < len(steps) and steps[step_index][1] <= apply_start:
+            step_index += 1
+        index = step_index
+        while index < len(steps) and steps[index][0] < apply_end:
+            low = max(steps[index][0], apply_start)
+            high = min(steps[index][1], apply_end)
+            count = steps[index][2]
+            if count < minimum:
+                if current and current.end == low and current.on_call == count:
+                    current = Gap(current.start, high, minimum, count)
+                else:
+                    if current:
+                        yield current
+                    current = Gap(low, high, minimum, count)
+            index += 1
+        step_index = max(step_index, index - 1)
+    if current:
+        yield current
+
+
+# ------------------------------------------------------------------------------ findings
+
+
+def _findings(
+    rota: Rota,
+    wanted: list[Requirement],
+    by_role: dict[str, list[Shift]],
+    leave: dict[str, list[Interval]],
+    start: datetime,
+    end: datetime,
+) -> list[Finding]:
+    in_window = [shift for shifts in by_role.values() for shift in shifts]
+    found = _double_bookings(in_window, start, end)
+    for shift in in_window:
+        found += _leave_clashes(shift, leave.get(shift.person, []), start, end)
+        low, high = max(shift.start, start), min(shift.end, end)
+        if rota.people and shift.person not in rota.people:
+            found.append(
+                Finding(
+                    "unknown_person",
+                    shift.person,
+                    low,
+                    high,
+                    f"'{shift.person}' is not in the people list{_at(shift)}; "
+                    "the shift does not count as cover",
+                    shift.role,
+                )
+            )
+            continue
+        found += _unqualified(rota, shift, wanted, low, high)
+    return found
+
+
+def _at(shift: Shift) -> str:
+    return f" ({shift.source})" if shift.source else ""
+
+
+def _double_bookings(shifts: list[Shift], start: datetime, end: datetime) -> list[Finding]:
+    by_person: dict[str, list[Shift]] = defaultdict(list)
+    for shift in shifts:
+        by_person[shift.person].append(shift)
+    found: list[Finding] = []
+    for person, own in by_person.items():
+        own.sort(key=lambda s: (s.start, s.end))
+        open_shifts: list[Shift] = []
+        for shift in own:
+            open_shifts = [other for other in open_shifts if other.end > shift.start]
+            for other in open_shifts:
+                low = max(shift.start, other.start, start)
+                high = min(shift.end, other.end, end)
+                if low < high:
+                    found.append(
+                        Finding(
+                            "double_booking",
+                            person,
+                            low,
+                            high,
+                            f"on two shifts at once: {other.role}{_at(other)} and "
+                            f"{shift.role}{_at(shift)}",
+                            shift.role,
+                        )
+                    )
+            open_shifts.append(shift)
+    return found
+
+
+def _leave_clashes(
+    shift: Shift, periods: list[Interval], start: datetime, end: datetime
+) -> list[Finding]:
+    found = []
+    for leave_start, leave_end in periods:
+        low = max(shift.start, leave_start, start)
+        high = min(shift.end, leave_end, end)
+        if low < high:
+            found.append(
+                Finding(
+                    "leave_clash",
+                    shift.person,
+                    low,
+                    high,
+                    f"on leave during a {shift.role} shift{_at(shift)}; "
+                    "that part does not count as cover",
+                    shift.role,
+                )
+            )
+    return found
+
+
+def _unqualified(
+    rota: Rota, shift: Shift, wanted: list[Requirement], low: datetime, high: datetime
+) -> list[Finding]:
+    needed = {
+        need.qualification for need in wanted if need.role == shift.role and need.qualification
+    }
+    person = rota.people.get(shift.person)
+    held = set(person.qualifications) if person else set()
+    found = []
+    for qualification in sorted(needed - held):
+        why = "" if rota.people else " (no people list, so no qualifications are known)"
+        found.append(
+            Finding(
+                "unqualified",
+                shift.person,
+                low,
+                high,
+                f"does not hold '{qualification}' needed for {shift.role}{_at(shift)}{why}; "
+                "the shift does not count as cover where it is required",
+                shift.role,
+            )
+        )
+    return found

@@ -1,0 +1,210 @@
+"""Who carries the rota: on-call hours, nights, weekends and bank holidays per person.
+
+Hours are elapsed time inside the check window, from the union of a person's shifts (two
+overlapping shifts are counted once) minus their leave. Local days come from the rota's
+timezone, so a 09:00-09:00 day on a clock-change day is 23 or 25 hours.
+
+Definitions (also in docs/rota.md):
+
+* **night**: a local night from 23:00 to 06:00 (the Working Time Regulations' default night
+  time) counts when the person is on call for at least 3 hours of it.
+* **weekend hours**: hours on call on a local Saturday or Sunday.
+* **bank-holiday hours**: hours on call on a local (weekday) bank holiday of the region.
+"""
+
+from __future__ import annotations
+
+import statistics
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from rota.clock import DEFAULT_REGION, is_bank_holiday, resolve_local, zone
+from rota.model import Rota, Shift
+from rota.oncall import Interval, leave_by_person, subtract
+
+NIGHT_START = time(23, 0)
+NIGHT_END = time(6, 0)
+NIGHT_MIN_HOURS = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class FairnessRow:
+    """One person's share of the rota inside the window."""
+
+    person: str
+    name: str
+    hours: float
+    nights: int
+    weekend_hours: float
+    bank_holiday_hours: float
+
+    def to_json_dict(self) -> dict[str, object]:
+        """As JSON-ready data."""
+        return {
+            "person": self.person,
+            "name": self.name,
+            "hours": self.hours,
+            "nights": self.nights,
+            "weekend_hours": self.weekend_hours,
+            "bank_holiday_hours": self.bank_holiday_hours,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RoleSpread:
+    """How evenly a role's hours fall on the people who do it."""
+
+    role: str
+    people: int
+    min_hours: float
+    max_hours: float
+    mean_hours: float
+    stdev_hours: float
+
+    def to_json_dict(self) -> dict[str, object]:
+        """As JSON-ready data."""
+        return {
+            "role": self.role,
+            "people": self.people,
+            "min_hours": self.min_hours,
+            "max_hours": self.max_hours,
+            "mean_hours": self.mean_hours,
+            "stdev_hours": self.stdev_hours,
+        }
+
+
+def merge(intervals: list[Interval]) -> list[Interval]:
+    """The union of ``intervals`` as sorted, disjoint, non-touching pieces."""
+    merged: list[Interval] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def on_call_by_person(
+    rota: Rota, window: tuple[datetime, datetime], role: str | None = None
+) -> dict[str, list[Interval]]:
+    """Each person's on-call time in ``window`` (optionally one role), leave removed."""
+    shifts = [s for s in rota.shifts if role is None or s.role == role]
+    return _by_person(shifts, window, leave_by_person(rota.leave))
+
+
+def _by_person(
+    shifts: list[Shift], window: tuple[datetime, datetime], leave: dict[str, list[Interval]]
+) -> dict[str, list[Interval]]:
+    start, end = window
+    pieces: dict[str, list[Interval]] = defaultdict(list)
+    for shift in shifts:
+        low, high = max(shift.start, start), min(shift.end, end)
+        if low < high:
+            pieces[shift.person] += subtract(low, high, leave.get(shift.person, []))
+    return {person: merge(own) for person, own in pieces.items()}
+
+
+def _hours(intervals: list[Interval]) -> float:
+    return sum((b - a).total_seconds() for a, b in intervals) / 3600.0
+
+
+class _LocalDays:
+    """Local day and night boundaries (UTC) across a window, for quick overlap sums."""
+
+    def __init__(self, window: tuple[datetime, datetime], timezone: str, region: str) -> None:
+        tz = zone(timezone)
+        first = window[0].astimezone(tz).date() - timedelta(days=1)
+        last = window[1].astimezone(tz).date() + timedelta(days=1)
+        self.days: list[date] = []
+        self.starts: list[datetime] = []
+        day = first
+        while day <= last + timedelta(days=1):
+            self.days.append(day)
+            self.starts.append(resolve_local(datetime.combine(day, time(0, 0)), tz))
+            day += timedelta(days=1)
+        self.weekend = [d.weekday() >= 5 for d in self.days]
+        self.holiday = [is_bank_holiday(d, region) for d in self.days]
+        self.nights = [
+            (
+                resolve_local(datetime.combine(d, NIGHT_START), tz),
+                resolve_local(datetime.combine(d + timedelta(days=1), NIGHT_END), tz),
+            )
+            for d in self.days
+        ]
+
+    def special_hours(self, intervals: list[Interval]) -> tuple[float, float]:
+        """Hours of ``intervals`` on weekend days and on bank holidays."""
+        weekend = holiday = 0.0
+        for start, end in intervals:
+            index = max(bisect_right(self.starts, start) - 1, 0)
+            while index + 1 < len(self.starts) and self.starts[index] < end:
+                low = max(start, self.starts[index])
+                high = min(end, self.starts[index + 1])
+                if low < high:
+                    seconds = (high - low).total_seconds()
+                    weekend += seconds if self.weekend[index] else 0.0
+                    holiday += seconds if self.holiday[index] else 0.0
+                index += 1
+        return weekend / 3600.0, holiday / 3600.0
+
+    def night_count(self, intervals: list[Interval]) -> int:
+        """Nights with at least :data:`NIGHT_MIN_HOURS` on call."""
+        on_call: dict[int, float] = defaultdict(float)
+        for start, end in intervals:
+            index = max(bisect_right(self.starts, start) - 2, 0)
+            while index < len(self.nights) and self.nights[index][0] < end:
+                low = max(start, self.nights[index][0])
+                high = min(end, self.nights[index][1])
+                if low < high:
+                    on_call[index] += (high - low).total_seconds()
+                index += 1
+        return sum(1 for seconds in on_call.values() if seconds >= NIGHT_MIN_HOURS * 3600)
+
+
+def fairness_rows(
+    rota: Rota, window: tuple[datetime, datetime], *, region: str = DEFAULT_REGION
+) -> list[FairnessRow]:
+    """One row per person on call in ``window``, most hours first."""
+    days = _LocalDays(window, rota.timezone, region)
+    rows = []
+    for person, intervals in on_call_by_person(rota, window).items():
+        weekend, holiday = days.special_hours(intervals)
+        known = rota.people.get(person)
+        rows.append(
+            FairnessRow(
+                person=person,
+                name=known.name if known else person,
+                hours=_hours(intervals),
+                nights=days.night_count(intervals),
+                weekend_hours=weekend,
+                bank_holiday_hours=holiday,
+            )
+        )
+    rows.sort(key=lambda row: (-row.hours, row.person))
+    return rows
+
+
+def role_spread(rota: Rota, window: tuple[datetime, datetime]) -> list[RoleSpread]:
+    """Per role, the spread of on-call hours over the people who hold its shifts."""
+    leave = leave_by_person(rota.leave)
+    by_role: dict[str, list[Shift]] = defaultdict(list)
+    for shift in rota.shifts:
+        by_role[shift.role].append(shift)
+    spreads = []
+    for role, shifts in by_role.items():
+        hours = [_hours(own) for own in _by_person(shifts, window, leave).values()]
+        if not hours:
+            continue
+        spreads.append(
+            RoleSpread(
+                role=role,
+                people=len(hours),
+                min_hours=min(hours),
+                max_hours=max(hours),
+                mean_hours=statistics.fmean(hours),
+                stdev_hours=statistics.pstdev(hours),
+            )
+        )
+    return spreads
