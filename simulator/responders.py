@@ -167,7 +167,7 @@ def ring_down(run: Run, role: int) -> Generator[Any, Any, None]:
             break
         candidate = state.candidates[state.position]
         state.position += 1
-        if candidate.person in run.unavailable_people or candidate.name in run.unavailable_people:
+        if _unavailable(run, candidate):
             run.log("skipped", role=role, person=candidate.name, detail="unavailable (inject)")
             continue
         if candidate.name in run.responding:
@@ -188,6 +188,9 @@ def ring_down(run: Run, role: int) -> Generator[Any, Any, None]:
             yield env.timeout(min(draw(settings.answer_delay, rng), settings.ring_timeout_minutes))
             if state.unavailable is not None:
                 break
+            if _unavailable(run, candidate):
+                run.log("skipped", role=role, person=candidate.name, detail="unavailable (inject)")
+                continue
             note = f"level {candidate.level}" + (f"; {missed} unanswered before" if missed else "")
             answered(run, role, candidate.name, candidate.home, note, rng)
         else:
@@ -207,6 +210,11 @@ def ring_down(run: Run, role: int) -> Generator[Any, Any, None]:
             rung = state.position
             reason = f"nobody else answered ({rung} of {len(state.candidates)} on call rung)"
         unfilled(run, role, spec.count - state.answered, reason)
+
+
+def _unavailable(run: Run, candidate: Candidate) -> bool:
+    gone = run.unavailable_people
+    return candidate.person in gone or candidate.name in gone
 
 
 def _notional(run: Run, role: int) -> Generator[Any, Any, None]:

@@ -1,12 +1,10 @@
-"""Small scenarios and a fake on-call index for the simulator tests."""
+"""Small scenarios and a fake on-call index for the simulator tests (imported as simkit)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-
-import pytest
 
 from scenarios.model import Scenario
 
@@ -76,9 +74,3 @@ class FakeOnCall:
             if r == role and start <= at < end
         ]
         return sorted(found, key=lambda e: e.level)
-
-
-@pytest.fixture
-def start() -> datetime:
-    """A night-time start instant."""
-    return START

@@ -1,0 +1,117 @@
+"""The agency graph, the alert cascade over it, and travel times."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import pytest
+from simkit import fixed, make_scenario
+
+from simulator.compiled import compile_scenario
+from simulator.model import run_once
+from simulator.network import (
+    alert_routes,
+    distance_km,
+    road_minutes,
+    travel_time_on_graph,
+    unreachable_agencies,
+)
+
+AGENCIES = [
+    {"id": "site", "name": "Site", "category": "operator"},
+    {"id": "fire", "name": "Fire", "category": "cat1"},
+    {"id": "council", "name": "Council", "category": "cat1"},
+]
+TRIANGLE = [
+    {"from": "site", "to": "council", "channel": "direct line", "delay": fixed(2)},
+    {"from": "site", "to": "fire", "channel": "999 call", "delay": fixed(3)},
+    {"from": "fire", "to": "council", "channel": "hotline", "delay": fixed(4)},
+]
+COUNCIL_TASK = {"tasks": [{"id": "t", "name": "T", "agency": "council", "duration": fixed(1)}]}
+
+
+def _council_alerted(**sections: object) -> float | None:
+    scenario = make_scenario(agencies=AGENCIES, links=TRIANGLE, plan=COUNCIL_TASK, **sections)
+    result = run_once(compile_scenario(scenario), seed=1)
+    return next(a.minute for a in result.alerts if a.agency == "council")
+
+
+def _down(minute: float) -> list[dict[str, object]]:
+    return [
+        {
+            "id": "i1",
+            "minute": minute,
+            "from": "x",
+            "to": "y",
+            "text": "direct line fails",
+            "expected_action": "go round",
+            "effect": {"kind": "link_down", "from": "site", "to": "council"},
+        }
+    ]
+
+
+def test_alert_takes_the_direct_link_when_it_works() -> None:
+    assert _council_alerted() == 2.0
+
+
+def test_link_down_inject_reroutes_the_alert_by_the_alternative_path() -> None:
+    # site -> fire (3 min) -> council (4 min) instead of site -> council (2 min)
+    assert _council_alerted(injects=_down(0)) == 7.0
+
+
+def test_link_down_after_the_message_got_through_changes_nothing() -> None:
+    assert _council_alerted(injects=_down(5)) == 2.0
+
+
+def test_a_link_that_always_fails_is_retried_then_abandoned() -> None:
+    links = [{**TRIANGLE[0], "failure_probability": 1.0}]
+    agencies = AGENCIES[::2]
+    scenario = make_scenario(agencies=agencies, links=links, plan=COUNCIL_TASK)
+    result = run_once(compile_scenario(scenario), seed=1)
+    failures = [e for e in result.events if e.kind == "message_failed"]
+    assert len(failures) == 6  # alarm and M/ETHANE, three attempts each
+    assert "gave up" in failures[-1].detail
+    assert next(a for a in result.alerts if a.agency == "council").minute is None
+    assert result.milestones[0].reason == "council was never alerted"
+
+
+def test_agency_graph_keeps_link_attributes() -> None:
+    compiled = compile_scenario(make_scenario(agencies=AGENCIES, links=TRIANGLE))
+    graph = compiled.graph
+    assert isinstance(graph, nx.DiGraph)
+    assert graph["fire"]["council"]["links"][0]["channel"] == "hotline"
+    assert graph["site"]["council"]["expected_minutes"] == 2.0
+
+
+def test_alert_routes_go_round_a_link_that_is_down() -> None:
+    compiled = compile_scenario(make_scenario(agencies=AGENCIES, links=TRIANGLE))
+    assert alert_routes(compiled)["council"] == ["site", "council"]
+    assert alert_routes(compiled, down=[("site", "council")])["council"] == [
+        "site",
+        "fire",
+        "council",
+    ]
+
+
+def test_unreachable_agencies_are_named() -> None:
+    scenario = make_scenario(agencies=AGENCIES, links=TRIANGLE[1:2], plan=COUNCIL_TASK)
+    assert unreachable_agencies(compile_scenario(scenario)) == ["council"]
+
+
+def test_grid_road_graph_corner_to_corner_is_18_minutes_at_60_kmh() -> None:
+    grid = nx.grid_2d_graph(10, 10)
+    nx.set_edge_attributes(grid, 1.0, "length_km")
+    assert travel_time_on_graph(grid, (0, 0), (9, 9), 60.0) == pytest.approx(18.0, abs=1e-12)
+
+
+def test_one_degree_of_latitude_is_about_111_km() -> None:
+    assert distance_km((53.0, -2.0), (54.0, -2.0)) == pytest.approx(111.195, abs=0.001)
+
+
+def test_straight_line_drive_applies_road_factor_and_speed() -> None:
+    km = distance_km((53.0, -2.0), (53.1, -2.0))
+    assert road_minutes((53.0, -2.0), (53.1, -2.0), 1.3, 48.0) == pytest.approx(
+        km * 1.3 / 48.0 * 60.0
+    )
+    assert math.isclose(road_minutes((53.0, -2.0), (53.0, -2.0), 1.3, 48.0), 0.0)

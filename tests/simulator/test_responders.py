@@ -1,0 +1,169 @@
+"""Call-out, escalation, rota gaps and travel, checked against independent answers."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from simkit import START, FakeOnCall, fixed, make_scenario
+
+from rota.model import Person, Rota, Shift
+from simulator.compiled import Assumptions, compile_scenario
+from simulator.distributions import fixed as fixed_spec
+from simulator.model import run_once
+from simulator.network import road_minutes
+from simulator.responders import Roster
+
+EXACT = Assumptions(answer_delay=fixed_spec(0.0))
+
+
+def _team_scenario(count: int, **extra: object) -> object:
+    role = {
+        "id": "team",
+        "agency": "council",
+        "name": "Team",
+        "rota_role": "Team",
+        "count": count,
+        "reports_to": "remote",
+        "travel_minutes": fixed(0),
+        **extra,
+    }
+    return make_scenario(
+        roles=[role],
+        plan={
+            "tasks": [
+                {
+                    "id": "work",
+                    "name": "Work",
+                    "agency": "council",
+                    "roles": ["team"],
+                    "duration": fixed(10),
+                    "target": {"within_minutes": 60, "text": "within the hour"},
+                },
+                {
+                    "id": "after_work",
+                    "name": "After",
+                    "agency": "council",
+                    "after": ["work"],
+                    "duration": fixed(1),
+                },
+            ]
+        },
+    )
+
+
+def test_four_of_ten_at_p07_fill_the_role_as_the_binomial_says() -> None:
+    # P(at least 4 of 10 answer | p = 0.7) = 0.9894 (DOMAIN.md; binomial tail).
+    expected = sum(math.comb(10, k) * 0.7**k * 0.3 ** (10 - k) for k in range(4, 11))
+    assert expected == pytest.approx(0.9894, abs=5e-5)
+    end = START + timedelta(days=1)
+    oncall = FakeOnCall([(f"p{i}", "Team", 1 + i // 2, START, end, 0.7) for i in range(10)])
+    compiled = compile_scenario(_team_scenario(4))
+    roster = Roster(oncall)
+    runs = 4000
+    seeds = np.random.SeedSequence(2026).spawn(runs)
+    filled = sum(
+        not run_once(compiled, roster, START, seed, EXACT).unfilled_roles for seed in seeds
+    )
+    standard_error = math.sqrt(expected * (1 - expected) / runs)
+    assert abs(filled / runs - expected) < 4 * standard_error
+
+
+def _rota_with_gap() -> Rota:
+    """Team covered from one hour after START for a day, by one person at level 1."""
+    people = {"ann": Person("ann", "Ann Jones", answer_probability=1.0)}
+    shift = Shift("ann", "Team", START + timedelta(hours=1), START + timedelta(hours=25))
+    return Rota(people=people, shifts=[shift])
+
+
+def test_start_in_a_rota_gap_leaves_role_unfilled_and_dependants_not_done() -> None:
+    compiled = compile_scenario(_team_scenario(1))
+    result = run_once(compiled, Roster.from_rota(_rota_with_gap()), START, 1, EXACT)
+    assert [u.role for u in result.unfilled_roles] == ["team"]
+    assert "rota gap" in result.unfilled_roles[0].reason
+    work, after = result.milestones
+    assert (work.status, work.met) == ("not_started", False)
+    assert "team unfilled" in work.reason
+    assert after.reason == "waits for work, which was not done"
+    assert result.critical_paths[0].task == "work"
+
+
+def test_same_start_one_hour_later_is_covered_and_meets_target() -> None:
+    compiled = compile_scenario(_team_scenario(1))
+    later = START + timedelta(hours=1)
+    result = run_once(compiled, Roster.from_rota(_rota_with_gap()), later, 1, EXACT)
+    assert result.unfilled_roles == ()
+    work = result.milestones[0]
+    assert (work.status, work.met) == ("done", True)
+    assert work.end_minute == 11.0  # alerted at 1 (phone), answered at once, 10 min work
+    answered = next(e for e in result.events if e.kind == "answered")
+    assert answered.person == "Ann Jones"
+
+
+def test_nobody_answering_escalates_through_every_level_then_reports_unfilled() -> None:
+    end = START + timedelta(days=1)
+    oncall = FakeOnCall([(f"p{i}", "Team", i + 1, START, end, 0.0) for i in range(3)])
+    result = run_once(compile_scenario(_team_scenario(1)), Roster(oncall), START, 1, EXACT)
+    calls = [(e.person, e.kind) for e in result.events if e.kind in ("called", "no_answer")]
+    assert calls == [(f"p{i}", kind) for i in range(3) for kind in ("called", "no_answer")]
+    assert result.unfilled_roles[0].minute == 1.0 + 3 * 5.0  # three ring timeouts
+    assert "nobody else answered" in result.unfilled_roles[0].reason
+
+
+def test_person_unavailable_inject_calls_the_backup() -> None:
+    end = START + timedelta(days=1)
+    oncall = FakeOnCall([("ann", "Team", 1, START, end, 1.0), ("bob", "Team", 2, START, end, 1.0)])
+    inject = {
+        "id": "i1",
+        "minute": 1,
+        "from": "x",
+        "to": "y",
+        "text": "Ann is ill",
+        "expected_action": "call backup",
+        "effect": {"kind": "person_unavailable", "person": "ann"},
+    }
+    scenario = _team_scenario(1, travel_minutes=fixed(5))
+    scenario = scenario.model_copy(update={"injects": [make_inject(inject)]})
+    result = run_once(compile_scenario(scenario), Roster(oncall), START, 1, EXACT)
+    started = next(e for e in result.events if e.kind == "task_started")
+    assert "bob" in started.detail
+    assert started.minute == 6.0
+
+
+def make_inject(data: dict[str, object]) -> object:
+    from scenarios.model import Inject
+
+    return Inject.model_validate(data)
+
+
+def test_without_rota_roles_are_filled_by_the_agency_on_call() -> None:
+    result = run_once(compile_scenario(_team_scenario(2)), None, START, 3, EXACT)
+    assert result.unfilled_roles == ()
+    assert result.milestones[0].status == "done"
+
+
+def test_travel_from_home_uses_straight_line_road_factor_and_turnout() -> None:
+    home = (53.40, -2.70)
+    tcg = (53.36, -2.73)
+    people = {"ann": Person("ann", "Ann", answer_probability=1.0, home_location=home)}
+    rota = Rota(people=people, shifts=[Shift("ann", "Team", START, START + timedelta(days=1))])
+    role = {
+        "id": "team",
+        "agency": "council",
+        "name": "Team",
+        "rota_role": "Team",
+        "reports_to": "tcg",
+    }
+    place = {
+        "id": "tcg",
+        "name": "TCG",
+        "kind": "tcg_room",
+        "location": {"lat": 53.36, "lon": -2.73},
+    }
+    task = {"id": "w", "name": "W", "agency": "council", "roles": ["team"], "duration": fixed(1)}
+    scenario = make_scenario(roles=[role], places=[place], plan={"tasks": [task]})
+    result = run_once(compile_scenario(scenario), Roster.from_rota(rota), START, 1, EXACT)
+    expected = 1.0 + 5.0 + road_minutes(home, tcg, 1.3, 48.0)
+    assert result.milestones[0].start_minute == pytest.approx(expected, abs=1e-3)
