@@ -1,0 +1,132 @@
+"""Time the incident simulator: set-up, one replication, and the Pool against raw SimPy.
+
+Goals: one replication of the chlorine scenario under 5 ms after set-up; an M/M/c queue
+built on :class:`simulator.plan.Pool` at least half the throughput of the same queue on
+``simpy.Resource``. Run ``python benchmarks/bench_simulator.py``; ``main()`` prints one line
+per figure and returns them as a dict.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Generator
+from typing import Any
+
+import numpy as np
+import simpy
+
+from scenarios.load import load_scenario
+from simulator.model import prepare, run_once
+from simulator.plan import Pool
+
+REPLICATION_GOAL_MS = 5.0
+RATIO_GOAL = 0.5
+CUSTOMERS = 20_000
+
+
+def _timed(action: Callable[[], object], repeats: int) -> list[float]:
+    action()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def _arrivals(seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Inter-arrival and service times of an M/M/c queue: lambda 2/h, mu 0.5/h, c 5."""
+    rng = np.random.default_rng(seed)
+    return rng.exponential(0.5, CUSTOMERS), rng.exponential(2.0, CUSTOMERS)
+
+
+def mmc_pool(gaps: np.ndarray, services: np.ndarray, servers: int = 5) -> float:
+    """Mean wait of the M/M/c queue built on :class:`Pool`."""
+    env = simpy.Environment()
+    pool = Pool(env, 1)
+    for token in range(servers):
+        pool.add(0, token)
+    waits: list[float] = []
+    needs = ((0, 1),)
+
+    def customer(service: float) -> Generator[Any, Any, None]:
+        arrived = env.now
+        taken = yield pool.request(needs)
+        waits.append(env.now - arrived)
+        yield env.timeout(service)
+        pool.release(needs, taken)
+
+    def source() -> Generator[Any, Any, None]:
+        for gap, service in zip(gaps.tolist(), services.tolist(), strict=True):
+            yield env.timeout(gap)
+            env.process(customer(service))
+
+    env.process(source())
+    env.run()
+    return sum(waits) / len(waits)
+
+
+def mmc_raw(gaps: np.ndarray, services: np.ndarray, servers: int = 5) -> float:
+    """Mean wait of the same queue on ``simpy.Resource``."""
+    env = simpy.Environment()
+    desk = simpy.Resource(env, servers)
+    waits: list[float] = []
+
+    def customer(service: float) -> Generator[Any, Any, None]:
+        arrived = env.now
+        with desk.request() as request:
+            yield request
+            waits.append(env.now - arrived)
+            yield env.timeout(service)
+
+    def source() -> Generator[Any, Any, None]:
+        for gap, service in zip(gaps.tolist(), services.tolist(), strict=True):
+            yield env.timeout(gap)
+            env.process(customer(service))
+
+    env.process(source())
+    env.run()
+    return sum(waits) / len(waits)
+
+
+def main() -> dict[str, float]:
+    """Print and return the simulator timings."""
+    started = time.perf_counter()
+    prepared = prepare(load_scenario("chlorine-riverside"))
+    setup_ms = (time.perf_counter() - started) * 1000.0
+
+    seeds = iter(range(10_000_000))
+    runs = _timed(lambda: run_once(prepared.compiled, None, None, next(seeds)), 300)
+    per_run_ms = statistics.median(runs) * 1000.0
+
+    gaps, services = _arrivals()
+    pool_s = min(_timed(lambda: mmc_pool(gaps, services), 3))
+    raw_s = min(_timed(lambda: mmc_raw(gaps, services), 3))
+    ratio = raw_s / pool_s
+    wait_h = mmc_pool(gaps, services)
+
+    print(
+        f"simulator set-up (compile chlorine scenario, first call incl. imports): {setup_ms:.1f} ms"
+    )
+    verdict = "ok" if per_run_ms < REPLICATION_GOAL_MS else "SLOW"
+    print(
+        f"one replication, chlorine, no rota: median {per_run_ms:.2f} ms "
+        f"(best {min(runs) * 1000:.2f} ms; goal < {REPLICATION_GOAL_MS:g} ms) {verdict}"
+    )
+    print(
+        f"M/M/5 queue, {CUSTOMERS} customers: Pool {CUSTOMERS / pool_s:,.0f}/s, "
+        f"raw SimPy {CUSTOMERS / raw_s:,.0f}/s, throughput ratio {ratio:.2f} "
+        f"(goal >= {RATIO_GOAL:g}) {'ok' if ratio >= RATIO_GOAL else 'SLOW'}; "
+        f"mean wait {wait_h:.3f} h (Erlang C: 1.108 h)"
+    )
+    return {
+        "setup_ms": setup_ms,
+        "replication_ms": per_run_ms,
+        "pool_throughput_ratio": ratio,
+        "mmc_mean_wait_h": wait_h,
+    }
+
+
+if __name__ == "__main__":
+    main()
