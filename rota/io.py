@@ -38,11 +38,18 @@ class RotaFileError(StandbyError):
 # --------------------------------------------------------------------------- entry points
 
 
-def read_rota(path: Path, *, timezone: str = "Europe/London") -> Rota:
+def read_rota(
+    path: Path,
+    *,
+    timezone: str = "Europe/London",
+    handover: str | None = None,
+    shift_length: str | None = None,
+) -> Rota:
     """Read a rota from a CSV, XLSX, YAML, ICS or JSON file (chosen by suffix).
 
     ``timezone`` is the zone of local times in the file; a YAML file's own ``timezone:``
-    key takes precedence.
+    key takes precedence. ``handover`` (``09:00``) and ``shift_length`` (``1d``) describe
+    the shifts of a spreadsheet grid, which has only dates and names.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -52,6 +59,10 @@ def read_rota(path: Path, *, timezone: str = "Europe/London") -> Rota:
             f"use one of {', '.join(READERS)}"
         )
     check_timezone(path, timezone)
+    if suffix == ".xlsx":
+        from rota.io_xlsx import read_xlsx
+
+        return read_xlsx(path, timezone, handover=handover, shift_length=shift_length)
     reader = _reader_for(suffix)
     return reader(path, timezone)
 
@@ -75,10 +86,6 @@ def _reader_for(suffix: str) -> Callable[[Path, str], Rota]:
         return read_csv
     if suffix == ".json":
         return read_json
-    if suffix == ".xlsx":
-        from rota.io_xlsx import read_xlsx
-
-        return read_xlsx
     if suffix == ".ics":
         from rota.io_ics import read_ics
 
