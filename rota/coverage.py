@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from rota.clock import DEFAULT_REGION, iso_z, window_intervals
 from rota.model import Requirement, Rota, Shift, TimeWindow
-from rota.oncall import Interval, leave_by_person, subtract
+from rota.oncall import Interval, leave_by_person, merge, subtract
 from standby.errors import StandbyError
 
 if TYPE_CHECKING:
@@ -281,12 +281,15 @@ def _role_coverage(
         applies = [(start, end)]
     else:
         applies = window_intervals(need.when, start, end, rota.timezone)
-    changes: dict[datetime, int] = defaultdict(int)
+    # A person on two overlapping shifts of the role is still one person on call.
+    cover: dict[str, list[Interval]] = defaultdict(list)
     for shift in shifts:
-        if not counts_as_cover(rota, shift, need.qualification):
-            continue
-        low, high = max(shift.start, start), min(shift.end, end)
-        for piece_start, piece_end in subtract(low, high, leave.get(shift.person, [])):
+        if counts_as_cover(rota, shift, need.qualification):
+            low, high = max(shift.start, start), min(shift.end, end)
+            cover[shift.person] += subtract(low, high, leave.get(shift.person, []))
+    changes: dict[datetime, int] = defaultdict(int)
+    for pieces in cover.values():
+        for piece_start, piece_end in merge(pieces):
             changes[piece_start] += 1
             changes[piece_end] -= 1
     gaps = tuple(_gaps(_steps(changes, start, end), applies, need.minimum))

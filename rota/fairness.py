@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 
 from rota.clock import DEFAULT_REGION, is_bank_holiday, resolve_local, zone
 from rota.model import Rota, Shift
-from rota.oncall import Interval, leave_by_person, subtract
+from rota.oncall import Interval, leave_by_person, merge, subtract
 
 NIGHT_START = time(23, 0)
 NIGHT_END = time(6, 0)
@@ -73,17 +73,6 @@ class RoleSpread:
             "mean_hours": self.mean_hours,
             "stdev_hours": self.stdev_hours,
         }
-
-
-def merge(intervals: list[Interval]) -> list[Interval]:
-    """The union of ``intervals`` as sorted, disjoint, non-touching pieces."""
-    merged: list[Interval] = []
-    for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def on_call_by_person(

@@ -57,6 +57,17 @@ def subtract(start: datetime, end: datetime, holes: list[Interval]) -> list[Inte
     return pieces
 
 
+def merge(intervals: list[Interval]) -> list[Interval]:
+    """The union of ``intervals`` as sorted, disjoint, non-touching pieces."""
+    merged: list[Interval] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def leave_by_person(leave: list[Leave]) -> dict[str, list[Interval]]:
     """Each person's leave periods, sorted by start."""
     by_person: dict[str, list[Interval]] = defaultdict(list)

@@ -32,9 +32,9 @@ from itertools import accumulate
 
 from rota.clock import resolve_local, zone
 from rota.coverage import Finding
-from rota.fairness import NIGHT_END, NIGHT_MIN_HOURS, NIGHT_START, merge
+from rota.fairness import NIGHT_END, NIGHT_MIN_HOURS, NIGHT_START
 from rota.model import Rota
-from rota.oncall import Interval, leave_by_person, subtract
+from rota.oncall import Interval, leave_by_person, merge, subtract
 
 HOUR = timedelta(hours=1)
 
