@@ -20,12 +20,12 @@ import numpy as np
 import numpy.typing as npt
 
 from scenarios.substances import AEGL_DURATIONS_MIN, SUBSTANCES, Substance
-from simulator.geo import to_plume_axes
+from simulator.geo import LocalFrame, to_plume_axes
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from scenarios.model import Hazard, Inject, WindChange
+    from scenarios.model import Hazard, Inject, Scenario, WindChange
 
 FloatArray = npt.NDArray[np.float64]
 Stability = Literal["A", "B", "C", "D", "E", "F"]
@@ -653,6 +653,23 @@ def classify_over_time(
     return ReceptorExposure(
         **{**asdict(worst), "arrival_minute": first_arrival, "warnings": worst.warnings}
     )
+
+
+def scenario_exposures(scenario: Scenario) -> list[ReceptorExposure]:
+    """Every receptor of a scenario classified over its wind changes, in file order.
+
+    The one call the incident simulator needs to turn receptors into warning demand: each
+    exposure has the receptor id, zone (None if never in a zone) and first arrival minute.
+    """
+    frame = LocalFrame(scenario.site.location.lat, scenario.site.location.lon)
+    periods = zones_over_time(scenario.hazard, wind_changes_from_injects(scenario.injects))
+    exposures = []
+    for receptor in scenario.receptors:
+        east, north = frame.to_local(receptor.location.lat, receptor.location.lon)
+        exposures.append(
+            classify_over_time(periods, east, north, receptor_id=receptor.id, name=receptor.name)
+        )
+    return exposures
 
 
 # --- map grid and CHEMET -----------------------------------------------------------------

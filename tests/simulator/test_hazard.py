@@ -8,7 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from scenarios.model import Hazard, Release, Weather, WindChange
+from scenarios.load import load_scenario
+from scenarios.model import Hazard, Inject, Release, Weather, WindChange
 from simulator.geo import LocalFrame, bearing_deg, to_plume_axes
 from simulator.hazard import (
     aegl_duration_for,
@@ -24,8 +25,10 @@ from simulator.hazard import (
     pasquill_stability,
     plume_from_hazard,
     ppm_to_mg_m3,
+    scenario_exposures,
     threat_zones,
     toxic_load,
+    wind_changes_from_injects,
     zones_over_time,
 )
 
@@ -248,6 +251,40 @@ def test_receptor_never_in_a_zone_has_no_zone_over_time() -> None:
     periods = zones_over_time(make_hazard())
     exposure = classify_over_time(periods, *point_downwind(-2000.0, 225.0))
     assert exposure.zone is None and exposure.arrival_minute is None
+
+
+def test_wind_changes_are_read_from_injects_in_time_order() -> None:
+    def inject(minute: float, wind_from: float | None) -> Inject:
+        effect = (
+            None
+            if wind_from is None
+            else {"kind": "wind_change", "wind_speed_ms": 3.0, "wind_from_deg": wind_from}
+        )
+        return Inject.model_validate(
+            {
+                "id": f"i{minute:g}",
+                "minute": minute,
+                "from": "control",
+                "to": "police",
+                "text": "wind report",
+                "expected_action": "review zones",
+                "effect": effect,
+            }
+        )
+
+    changes = wind_changes_from_injects([inject(50, 90.0), inject(10, None), inject(20, 180.0)])
+    assert [(minute, change.wind_from_deg) for minute, change in changes] == [
+        (20, 180.0),
+        (50, 90.0),
+    ]
+
+
+def test_bundled_chlorine_scenario_puts_the_care_home_in_aegl2() -> None:
+    exposures = {e.receptor_id: e for e in scenario_exposures(load_scenario("chlorine-riverside"))}
+    care_home = exposures["riverview_care_home"]
+    assert care_home.zone == "AEGL-2"
+    assert care_home.arrival_minute is not None and 3 < care_home.arrival_minute < 15
+    assert exposures["old_town"].zone is None  # upwind, to the south-west
 
 
 # --- limits, toxic load distances, output ------------------------------------------------
