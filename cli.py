@@ -117,6 +117,171 @@ def scenario_schema() -> None:
 # --- simulate -------------------------------------------------------------------------------
 
 
+@cli.command()
+@click.argument("scenario_name", metavar="SCENARIO")
+@click.option(
+    "--rota",
+    "rota_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Rota file (CSV, XLSX, YAML, ICS, JSON). Without it every role is assumed "
+    "filled by its agency's own on-call arrangement.",
+)
+@click.option(
+    "--start",
+    "start_text",
+    help="Start instant: local '2026-11-12 02:10' or ISO "
+    "with offset. Default: the scenario's start.",
+)
+@click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
+@click.option(
+    "--runs",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Replications; run i uses child i spawned from --seed.",
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the result(s) as JSON to this file.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for simulation.json and timeline.txt.",
+)
+@click.option("--fail-on-miss", is_flag=True, help="Exit with code 1 when a target is missed.")
+@click.option("--force", is_flag=True, help="Replace output files that already exist.")
+def simulate(
+    scenario_name: str,
+    rota_path: Path | None,
+    start_text: str | None,
+    seed: int,
+    runs: int,
+    json_path: Path | None,
+    out_dir: Path | None,
+    fail_on_miss: bool,
+    force: bool,
+) -> None:
+    """Simulate the response to SCENARIO: who is called, who arrives, which targets are met."""
+    from rich.progress import Progress
+
+    from scenarios import load_scenario
+    from simulator.model import prepare
+    from simulator.model import simulate as run_simulation
+    from simulator.results import dumps, timeline_text
+    from standby.clock import parse_instant
+    from standby.files import check_writable, write_text_atomic
+
+    outputs = [json_path] if json_path else []
+    outputs += [out_dir / "simulation.json", out_dir / "timeline.txt"] if out_dir else []
+    for target in outputs:
+        check_writable(target, force=force)
+    scenario = load_scenario(scenario_name)
+    rota = None
+    if rota_path is not None:
+        from rota.io import read_rota
+
+        rota = read_rota(rota_path, timezone=scenario.timezone)
+    start = parse_instant(start_text, scenario.timezone) if start_text else None
+    prepared = prepare(scenario, rota, rota_name=rota_path.name if rota_path else None)
+    if runs > 1:
+        with Progress(transient=True) as progress:
+            bar = progress.add_task("Simulating", total=runs)
+            results = run_simulation(
+                prepared, start, seed, runs, progress=lambda n: progress.update(bar, completed=n)
+            )
+    else:
+        results = run_simulation(prepared, start, seed)
+    first = results[0]
+    console = _console()
+    _print_simulation(console, scenario.title, results, seed, rota_path)
+    if runs > 1:
+        data: object = {
+            "scenario": first.scenario,
+            "start": first.start,
+            "seed": seed,
+            "runs": [r.to_json_dict() for r in results],
+        }
+    else:
+        data = first.to_json_dict()
+    if json_path is not None:
+        write_text_atomic(json_path, dumps(data), force=force)
+        console.print(f"Wrote {json_path}")
+    if out_dir is not None:
+        write_text_atomic(out_dir / "simulation.json", dumps(data), force=force)
+        write_text_atomic(out_dir / "timeline.txt", timeline_text(first), force=force)
+        console.print(f"Wrote {out_dir}/simulation.json and timeline.txt")
+    if fail_on_miss and any(r.targets_missed for r in results):
+        raise SystemExit(1)
+
+
+def _print_simulation(
+    console: Any, title: str, results: list[Any], seed: int, rota_path: Path | None
+) -> None:
+    """The timeline and targets of the first run, and a summary over several runs."""
+    from rich.table import Table
+
+    from simulator.results import local_clock, timeline_rows
+
+    first = results[0]
+    runs = len(results)
+    local_start = _to_local_text(first.start, first.timezone)
+    console.print(
+        f"[bold]{title}[/bold]\nStart {local_start} ({first.start}), "
+        f"seed {seed}" + (f", {runs} runs" if runs > 1 else "")
+    )
+    console.print(f"Rota: {rota_path}" if rota_path else f"[yellow]Note: {first.notes[0]}[/yellow]")
+    timeline = Table(title="Timeline" + (" (run 0)" if runs > 1 else ""))
+    for column in ("local", "minute", "who", "what", "detail"):
+        timeline.add_column(column)
+    for row in timeline_rows(first):
+        timeline.add_row(*row)
+    console.print(timeline)
+    targets = Table(title="Plan targets" + (" (run 0)" if runs > 1 else ""))
+    for column in ("task", "target", "done", "result", "reason"):
+        targets.add_column(column)
+    for m in first.milestones:
+        done = (
+            "-"
+            if m.end_minute is None
+            else f"{local_clock(first, m.end_minute)} (+{m.end_minute:.0f})"
+        )
+        verdict = {True: "[green]met[/green]", False: "[red]missed[/red]", None: ""}[m.met]
+        target = "" if m.target_minute is None else f"{m.target_minute:g} min"
+        targets.add_row(m.task, target, done, verdict, m.reason)
+    console.print(targets)
+    for path in first.critical_paths:
+        chain = " -> ".join(f"+{step.minute:.0f} {step.what}" for step in path.steps)
+        console.print(f"[bold]Why {path.task} missed {path.target_minute:g} min[/bold]: {chain}")
+    for role in first.unfilled_roles:
+        console.print(
+            f"[red]Role unfilled[/red]: {role.role} ({role.rota_role or 'no rota role'}) "
+            f"at +{role.minute:.0f} min: {role.reason}"
+        )
+    if runs > 1:
+        summary = Table(title=f"Targets met over {runs} runs")
+        summary.add_column("task")
+        summary.add_column("met", justify="right")
+        for i, m in enumerate(first.milestones):
+            if m.target_minute is not None:
+                met = sum(1 for r in results if r.milestones[i].met)
+                summary.add_row(m.task, f"{met}/{runs} ({100 * met / runs:.0f} %)")
+        console.print(summary)
+
+
+def _to_local_text(iso: str, timezone: str) -> str:
+    """``2026-11-12 02:10 GMT`` from an ISO UTC text."""
+    from datetime import datetime
+
+    from standby.clock import to_local
+
+    local = to_local(datetime.fromisoformat(iso.replace("Z", "+00:00")), timezone)
+    return local.strftime("%Y-%m-%d %H:%M %Z")
+
+
 # --- demo -----------------------------------------------------------------------------------
 
 

@@ -141,3 +141,35 @@ class RunResult(_Json):
 def dumps(data: Any) -> str:
     """JSON text as every Standby output writes it."""
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def local_clock(result: RunResult, minute: float) -> str:
+    """``HH:MM`` local wall-clock time of a scenario minute (for printing only)."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    start = datetime.fromisoformat(result.start.replace("Z", "+00:00"))
+    return (
+        (start + timedelta(minutes=minute)).astimezone(ZoneInfo(result.timezone)).strftime("%H:%M")
+    )
+
+
+def timeline_rows(result: RunResult) -> list[tuple[str, str, str, str, str]]:
+    """Rows of a readable timeline: local time, minute, who, what, detail."""
+    rows = []
+    for event in result.events:
+        who = " / ".join(x for x in (event.agency, event.role, event.person) if x)
+        what = event.kind.replace("_", " ") + (f": {event.task}" if event.task else "")
+        rows.append(
+            (local_clock(result, event.minute), f"{event.minute:7.1f}", who, what, event.detail)
+        )
+    return rows
+
+
+def timeline_text(result: RunResult) -> str:
+    """The timeline as plain text, one event a line."""
+    lines = [
+        f"{t}  +{m.strip():>6} min  {who:<45} {what:<30} {detail}".rstrip()
+        for t, m, who, what, detail in timeline_rows(result)
+    ]
+    return "\n".join(lines) + "\n"

@@ -61,3 +61,50 @@ def test_events_are_in_time_order(chlorine: object) -> None:
 def test_wind_change_and_extra_demand_injects_are_recorded(chlorine: object) -> None:
     kinds = {e.kind for e in run_once(chlorine.compiled, None, None, 1).events}
     assert {"wind_change", "extra_demand", "link_down", "role_unavailable"} <= kinds
+
+
+def test_cli_simulate_writes_json_and_refuses_to_overwrite(
+    tmp_path: object, runner: object
+) -> None:
+    from cli import cli
+
+    target = tmp_path / "run.json"
+    first = runner.invoke(
+        cli, ["simulate", "chlorine-riverside", "--seed", "1", "--json", str(target)]
+    )
+    assert first.exit_code == 0, first.output
+    assert "no rota given" in first.output
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["seed"] == 1 and data["scenario"] == "chlorine-riverside"
+    again = runner.invoke(cli, ["simulate", "chlorine-riverside", "--json", str(target)])
+    assert again.exit_code == 2
+    assert "already exists" in again.output
+
+
+def test_cli_fail_on_miss_exits_1_and_runs_write_every_run(
+    tmp_path: object, runner: object
+) -> None:
+    from cli import cli
+
+    args = [
+        "simulate",
+        "chlorine-riverside",
+        "--runs",
+        "3",
+        "--out",
+        str(tmp_path),
+        "--fail-on-miss",
+    ]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    data = json.loads((tmp_path / "simulation.json").read_text(encoding="utf-8"))
+    assert [run["replication"] for run in data["runs"]] == [0, 1, 2]
+    assert (tmp_path / "timeline.txt").read_text(encoding="utf-8").startswith("02:10")
+
+
+def test_cli_bad_start_is_a_user_error(runner: object) -> None:
+    from cli import cli
+
+    result = runner.invoke(cli, ["simulate", "chlorine-riverside", "--start", "tomorrow"])
+    assert result.exit_code == 2
+    assert "is not a date or time" in result.output
