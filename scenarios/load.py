@@ -118,6 +118,10 @@ def _pydantic_problem(source: str, data: Any, root: Any, err: Any) -> tuple[str,
         message = "required, but missing"
     elif err["type"] == "union_tag_invalid":
         message += "; check the spelling of 'dist' or 'kind'"
+    elif err["type"] == "union_tag_not_found":
+        tag = str(err.get("ctx", {}).get("discriminator", "")).strip("'")
+        valid = _DISTS if tag == "dist" else _EFFECTS
+        message = f"'{tag}' is missing; add '{tag}: ' with one of: {', '.join(valid)}"
     elif (
         "input" in err
         and err["type"] not in ("model_type",)
@@ -153,18 +157,9 @@ def _has(value: Any, key: str | int) -> bool:
     return isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value)
 
 
-_UNION_TAGS = {
-    "fixed",
-    "uniform",
-    "triangular",
-    "exponential",
-    "lognormal",
-    "link_down",
-    "person_unavailable",
-    "role_unavailable",
-    "wind_change",
-    "extra_demand",
-}
+_DISTS = ("fixed", "uniform", "triangular", "exponential", "lognormal")
+_EFFECTS = ("link_down", "person_unavailable", "role_unavailable", "wind_change", "extra_demand")
+_UNION_TAGS = {*_DISTS, *_EFFECTS}
 
 
 def _child(node: Any, key: str | int, line: int | None) -> tuple[Any, int | None]:

@@ -303,6 +303,20 @@ def test_wrong_dist_tag_lists_the_valid_ones(tmp_path: Path) -> None:
     assert "'fixed', 'uniform', 'triangular', 'exponential', 'lognormal'" in message
 
 
+def test_distribution_without_dist_says_which_are_valid(tmp_path: Path) -> None:
+    _, message = _only(_mutated(tmp_path, lambda d: d["links"][0].update(delay={"value": 2})))
+    assert message == (
+        "links[0].delay: 'dist' is missing; add 'dist: ' with one of: "
+        "fixed, uniform, triangular, exponential, lognormal"
+    )
+
+
+def test_effect_without_kind_says_which_are_valid(tmp_path: Path) -> None:
+    _, message = _only(_mutated(tmp_path, lambda d: d["injects"][0].update(effect={"role": "epo"})))
+    assert message.startswith("injects[0].effect: 'kind' is missing; add 'kind: ' with one of: ")
+    assert "role_unavailable" in message
+
+
 def test_latitude_out_of_range(tmp_path: Path) -> None:
     _, message = _only(_mutated(tmp_path, lambda d: d["site"]["location"].update(lat=95)))
     assert message == "site.location.lat: Input should be less than or equal to 61 (got 95)"
