@@ -113,6 +113,202 @@ def scenario_schema() -> None:
 
 # --- rota -----------------------------------------------------------------------------------
 
+_WHEN_HELP = "a date (local midnight), '2026-03-27 09:00' (local) or ISO 8601 with an offset"
+
+
+@cli.group("rota")
+def rota_group() -> None:
+    """Check on-call rotas for coverage gaps, see who is on call, export rotas."""
+
+
+@rota_group.command("check")
+@click.argument(
+    "rota_file", metavar="ROTA", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--requirements",
+    "requirements_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Requirements YAML. Default: the rota's own, or every role at minimum 1.",
+)
+@click.option("--from", "start_text", metavar="WHEN", help=f"Window start: {_WHEN_HELP}.")
+@click.option("--to", "end_text", metavar="WHEN", help=f"Window end: {_WHEN_HELP}.")
+@click.option("--timezone", default="Europe/London", show_default=True, help="Zone of local times.")
+@click.option(
+    "--region",
+    type=click.Choice(["england-and-wales", "scotland", "northern-ireland"]),
+    default="england-and-wales",
+    show_default=True,
+    help="Bank holidays used for the fairness figures.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "csv", "html"]),
+    default="text",
+    show_default=True,
+    help="text tables, JSON (UTC times), CSV of gaps, or a self-contained HTML page.",
+)
+@click.option(
+    "--not-work",
+    "not_work",
+    multiple=True,
+    metavar="ROLE",
+    help="On-call time in ROLE is not working time (repeatable; 'all' for every role). "
+    "By default on-call time counts for the Working Time Regulations checks.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def rota_check(
+    rota_file: Path,
+    requirements_file: Path | None,
+    start_text: str | None,
+    end_text: str | None,
+    timezone: str,
+    region: str,
+    output_format: str,
+    not_work: tuple[str, ...],
+    out: Path | None,
+    force: bool,
+) -> None:
+    """Check ROTA for coverage gaps, shortfalls, clashes, working time and fairness.
+
+    The window defaults to the span of the rota. Exit code 0 when every requirement is
+    met, 1 when there are gaps, 2 for bad input.
+    """
+    import json
+
+    from rota.coverage import check, rota_span
+    from rota.io import read_requirements, read_rota
+    from rota.report_html import gaps_csv, render_html, text_renderables
+    from rota.rules import RoleRules
+    from standby.clock import parse_instant
+    from standby.files import check_writable, write_text_atomic
+
+    if out is not None:
+        check_writable(out, force=force)
+    rota = read_rota(rota_file, timezone=timezone)
+    requirements = (
+        read_requirements(requirements_file, timezone=timezone) if requirements_file else None
+    )
+    if requirements is None and not rota.shifts and not rota.requirements:
+        raise StandbyError(
+            f"{rota_file}: no shifts and no requirements, so there is nothing to check; "
+            "give the required roles with --requirements and the window with --from and --to"
+        )
+    start = parse_instant(start_text, rota.timezone) if start_text else None
+    end = parse_instant(end_text, rota.timezone) if end_text else None
+    if start is None or end is None:
+        span = rota_span(rota)  # an empty rota needs both ends of the window
+        start = span[0] if start is None else start
+        end = span[1] if end is None else end
+    window = (start, end)
+    off = set(rota.roles) if "all" in not_work else set(not_work)
+    role_rules = {role: RoleRules(counts_as_work=False) for role in off}
+    report = check(rota, requirements, window, region=region, role_rules=role_rules)
+    if output_format == "json":
+        text = json.dumps(report.to_json_dict(), indent=2) + "\n"
+    elif output_format == "csv":
+        text = gaps_csv(report)
+    elif output_format == "html":
+        text = render_html(report)
+    else:
+        text = None
+    if text is None:
+        from rich.console import Console
+
+        console = Console(highlight=False, record=out is not None, width=120 if out else None)
+        for item in text_renderables(report):
+            console.print(item)
+        if out is not None:
+            write_text_atomic(out, console.export_text(), force=force)
+    elif out is None:
+        click.echo(text, nl=False)
+    else:
+        write_text_atomic(out, text, force=force)
+    if out is not None:
+        gaps = sum(len(role.gaps) for role in report.roles)
+        click.echo(f"wrote {out}: {len(report.roles)} requirements, {gaps} gaps")
+    if not report.all_met:
+        raise SystemExit(1)
+
+
+@rota_group.command("who")
+@click.argument(
+    "rota_file", metavar="ROTA", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--role", required=True, help="The role, as named in the rota.")
+@click.option("--at", "at_text", required=True, metavar="WHEN", help=f"The instant: {_WHEN_HELP}.")
+@click.option("--timezone", default="Europe/London", show_default=True, help="Zone of local times.")
+def rota_who(rota_file: Path, role: str, at_text: str, timezone: str) -> None:
+    """Print who is on call for --role at --at, in escalation order (exit 1 if nobody)."""
+    import difflib
+
+    from rich.table import Table
+
+    from rota.io import read_rota
+    from rota.oncall import OnCall
+    from standby.clock import iso_z, parse_instant, to_local
+
+    rota = read_rota(rota_file, timezone=timezone)
+    index = OnCall(rota)
+    roles = index.roles()
+    if role not in roles:
+        close = difflib.get_close_matches(role, roles, n=1, cutoff=0.5)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        listed = ", ".join(roles) if roles else "none"
+        raise StandbyError(f"{rota_file}: no role '{role}'; {hint}Roles in the rota: {listed}")
+    at = parse_instant(at_text, rota.timezone)
+    local = to_local(at, rota.timezone).strftime("%Y-%m-%d %H:%M %Z")
+    entries = index.who(role, at)
+    if not entries:
+        click.echo(f"Nobody is on call for {role} at {local} ({iso_z(at)}).")
+        raise SystemExit(1)
+    table = Table(title=f"{role} on call at {local}")
+    for column in ("level", "name", "phone", "until"):
+        table.add_column(column, no_wrap=column != "name")
+    for entry in entries:
+        until = to_local(entry.shift_end, rota.timezone).strftime("%Y-%m-%d %H:%M %Z")
+        table.add_row(str(entry.level), entry.name, entry.phone or "-", until)
+    _console().print(table)
+
+
+@rota_group.command("export")
+@click.argument(
+    "rota_file", metavar="ROTA", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["ics", "csv", "json"]),
+    required=True,
+    help="ics for calendars, csv for payroll and spreadsheets, json for other tools.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@click.option("--timezone", default="Europe/London", show_default=True, help="Zone of local times.")
+def rota_export(
+    rota_file: Path, output_format: str, out: Path | None, force: bool, timezone: str
+) -> None:
+    """Write ROTA as ICS, CSV or JSON (to stdout, or atomically to --out)."""
+    from rota.io import read_rota, rota_to_csv, rota_to_ics, rota_to_json
+    from standby.files import check_writable, write_bytes_atomic
+
+    if out is not None:
+        check_writable(out, force=force)
+    rota = read_rota(rota_file, timezone=timezone)
+    if output_format == "ics":
+        data = rota_to_ics(rota)
+    elif output_format == "csv":
+        data = rota_to_csv(rota).encode("utf-8")
+    else:
+        data = rota_to_json(rota).encode("utf-8")
+    if out is None:
+        click.echo(data, nl=False)
+    else:
+        write_bytes_atomic(out, data, force=force)
+        click.echo(f"wrote {out}: {len(rota.shifts)} shifts")
+
 
 # --- simulate -------------------------------------------------------------------------------
 

@@ -163,9 +163,13 @@ def _h(length: timedelta) -> str:
 def _average_findings(
     person: str, work: list[Interval], span: Interval, timezone: str, limits: Limits
 ) -> list[Finding]:
-    """Reg 4 and reg 6 over the worst rolling reference period."""
-    reference = min(limits.reference_weeks * 7 * 24 * HOUR, span[1] - span[0])
-    if reference <= timedelta(0) or not work:
+    """Reg 4 and reg 6 over the worst rolling reference period.
+
+    The reference period is always 17 weeks; when the rota is shorter, time outside it
+    counts as rest (Standby cannot see it) and the detail says so.
+    """
+    reference = limits.reference_weeks * 7 * 24 * HOUR
+    if not work:
         return []
     starts = [a for a, _ in work]
     ends = [b for _, b in work]
@@ -181,10 +185,18 @@ def _average_findings(
         total -= max((ends[last - 1] - high).total_seconds(), 0.0)
         return total
 
-    candidates = {min(max(a, span[0]), span[1] - reference) for a in starts}
+    latest = max(span[1] - reference, span[0])
+    candidates = {min(max(a, span[0]), latest) for a in starts}
     worst = max(candidates, key=lambda t: (worked(t, t + reference), -t.timestamp()))
     hours = worked(worst, worst + reference) / 3600.0
     weeks = reference / (7 * 24 * HOUR)
+    covered = min(span[1], worst + reference) - worst
+    note = (
+        f"; the rota covers only {covered / (7 * 24 * HOUR):.1f} of those weeks and the "
+        "rest counts as time off"
+        if covered < reference
+        else ""
+    )
     found = []
     if hours / weeks > limits.weekly_hours:
         found.append(
@@ -194,7 +206,7 @@ def _average_findings(
                 worst + reference,
                 f"reg 4 weekly limit: {hours / weeks:.1f} h a week on average over "
                 f"{weeks:.1f} weeks (limit {limits.weekly_hours:g} h over "
-                f"{limits.reference_weeks} weeks, unless the person has opted out)",
+                f"{limits.reference_weeks} weeks, unless the person has opted out){note}",
             )
         )
     days = reference / (24 * HOUR) * (1 - 1 / limits.weekly_rest_days)
@@ -209,7 +221,7 @@ def _average_findings(
                     worst + reference,
                     f"reg 6 night work: {hours / days:.1f} h per 24 hours on average over "
                     f"{weeks:.1f} weeks (limit {limits.night_hours_per_day:g} h for a "
-                    "night worker)",
+                    f"night worker){note}",
                 )
             )
     return found

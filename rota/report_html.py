@@ -1,0 +1,301 @@
+"""Coverage reports for people: text tables (rich), a CSV of gaps and a self-contained HTML page.
+
+Each function reads a :class:`~rota.coverage.CoverageReport` and never runs the check. Times
+are shown in the rota's local time; JSON (``CoverageReport.to_json_dict``) keeps UTC. The
+HTML page carries its CSS inline and draws one calendar heatmap per role as inline SVG
+(local days down, hours across, shaded by the uncovered share of each hour), so it opens
+from a file with no network. ``rich`` and ``jinja2`` are imported inside the functions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from rota.clock import to_local
+from rota.coverage import CoverageReport, Gap, RoleCoverage
+from standby.files import csv_text
+
+TEXT_LIMIT = 20
+
+
+def local_text(instant: datetime, timezone: str) -> str:
+    """``2026-03-29 02:00 BST`` in the rota's timezone."""
+    return to_local(instant, timezone).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def minutes_text(minutes: float) -> str:
+    """Minutes to two decimals without trailing zeros (``60``, ``0.67``)."""
+    return f"{minutes:.2f}".rstrip("0").rstrip(".")
+
+
+def role_label(role: RoleCoverage) -> str:
+    """The role with its qualification, as shown in tables."""
+    return f"{role.role} ({role.qualification})" if role.qualification else role.role
+
+
+def text_renderables(report: CoverageReport, now: datetime | None = None) -> list[Any]:
+    """rich renderables: the coverage table, gaps per role, findings and fairness."""
+    from rich.table import Table
+
+    now = now or datetime.now(UTC)
+    tz = report.timezone
+    title = (
+        f"Coverage {local_text(report.start, tz)} to {local_text(report.end, tz)} "
+        f"({'all requirements met' if report.all_met else 'GAPS FOUND'})"
+    )
+    summary = Table(title=title)
+    for column in ("role", "min", "coverage %", "gaps", "gap minutes", "longest gap", "next gap"):
+        summary.add_column(column, no_wrap=column != "role")
+    for role in report.roles:
+        longest = role.longest_gap
+        upcoming = role.next_gap(max(now, report.start))
+        summary.add_row(
+            role_label(role),
+            str(role.required),
+            f"{role.coverage_pct:.2f}",
+            str(len(role.gaps)),
+            minutes_text(role.gap_minutes),
+            f"{minutes_text(longest.minutes)} min" if longest else "-",
+            local_text(upcoming.start, tz) if upcoming else "-",
+        )
+    out: list[Any] = [summary]
+    for role in report.roles:
+        if role.gaps:
+            out.append(_gap_table(role, tz))
+    if report.findings:
+        out.append(f"\nFindings ({len(report.findings)}), times local:")
+        for finding in report.findings[:TEXT_LIMIT]:
+            out.append(
+                f"  {finding.kind}  {finding.person}  {local_text(finding.start, tz)} to "
+                f"{local_text(finding.end, tz)}\n      {finding.detail}"
+            )
+        if len(report.findings) > TEXT_LIMIT:
+            out.append(f"  ... and {len(report.findings) - TEXT_LIMIT} more (--format json)")
+    else:
+        out.append("No findings.")
+    return out
+
+
+def _gap_table(role: RoleCoverage, timezone: str) -> Any:
+    from rich.table import Table
+
+    table = Table(title=f"Gaps: {role_label(role)} ({len(role.gaps)})")
+    for column in ("from", "to", "minutes", "on call", "shortfall"):
+        table.add_column(column, no_wrap=True)
+    for gap in role.gaps[:TEXT_LIMIT]:
+        table.add_row(
+            local_text(gap.start, timezone),
+            local_text(gap.end, timezone),
+            minutes_text(gap.minutes),
+            str(gap.on_call),
+            str(gap.shortfall),
+        )
+    if len(role.gaps) > TEXT_LIMIT:
+        table.caption = f"first {TEXT_LIMIT} of {len(role.gaps)}; --format csv lists them all"
+    return table
+
+
+def gaps_csv(report: CoverageReport) -> str:
+    """Every gap as a CSV row, times in UTC and local, cells safe for spreadsheets."""
+    header = (
+        "role",
+        "qualification",
+        "required",
+        "on_call",
+        "shortfall",
+        "start_utc",
+        "end_utc",
+        "start_local",
+        "end_local",
+        "minutes",
+    )
+    rows = [
+        (
+            role.role,
+            role.qualification or "",
+            role.required,
+            gap.on_call,
+            gap.shortfall,
+            gap.to_json_dict()["start"],
+            gap.to_json_dict()["end"],
+            to_local(gap.start, report.timezone).isoformat(),
+            to_local(gap.end, report.timezone).isoformat(),
+            repr(gap.minutes),
+        )
+        for role in report.roles
+        for gap in role.gaps
+    ]
+    return csv_text(header, rows)
+
+
+# ------------------------------------------------------------------------------ HTML
+
+
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    row: int
+    hour: int
+    share: float
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Heatmap:
+    days: list[date]
+    cells: list[_Cell]
+    width: int
+    height: int
+
+
+CELL_W, CELL_H, LABEL_W, HEAD_H = 16, 10, 78, 14
+
+
+def heatmap(role: RoleCoverage, report: CoverageReport) -> _Heatmap:
+    """Uncovered seconds per local (day, hour) of the window, for one role."""
+    tz = report.timezone
+    first = to_local(report.start, tz).date()
+    last = to_local(report.end - timedelta(microseconds=1), tz).date()
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    uncovered: dict[tuple[int, int], float] = defaultdict(float)
+    for gap in role.gaps:
+        _spread_gap(gap, tz, first, uncovered)
+    cells = [
+        _Cell(
+            row,
+            hour,
+            min(seconds / 3600.0, 1.0),
+            f"{days[row]:%a %d %b} {hour:02d}:00: {minutes_text(seconds / 60)} min uncovered",
+        )
+        for (row, hour), seconds in sorted(uncovered.items())
+    ]
+    return _Heatmap(
+        days,
+        cells,
+        LABEL_W + 24 * CELL_W + 2,
+        HEAD_H + len(days) * CELL_H + 2,
+    )
+
+
+def _spread_gap(
+    gap: Gap, timezone: str, first: date, uncovered: dict[tuple[int, int], float]
+) -> None:
+    cursor = gap.start
+    while cursor < gap.end:
+        # UK (and most) offsets are whole hours, so UTC hour boundaries are local ones.
+        boundary = cursor.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        piece_end = min(boundary, gap.end)
+        local = to_local(cursor, timezone)
+        uncovered[((local.date() - first).days, local.hour)] += (piece_end - cursor).total_seconds()
+        cursor = piece_end
+
+
+_TEMPLATE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Rota coverage {{ start }} to {{ end }}</title>
+<style>
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#1b1b1b}
+h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}
+table{border-collapse:collapse;margin:.5rem 0 1rem}
+th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;font-size:.9rem}
+th{background:#f0f0f0}.bad{color:#a00;font-weight:bold}.ok{color:#060}
+.key span{display:inline-block;width:1rem;height:.8rem;margin:0 .3rem 0 1rem;vertical-align:middle}
+svg text{font-size:9px;fill:#444}
+</style></head><body>
+<h1>Rota coverage check</h1>
+<p>Window {{ start }} to {{ end }} ({{ timezone }}), bank holidays: {{ region }}.
+<span class="{{ 'ok' if all_met else 'bad' }}">{{ 'All requirements met.' if all_met
+else 'Coverage gaps found.' }}</span></p>
+<table><tr><th>role</th><th>min</th><th>coverage %</th><th>gaps</th><th>gap minutes</th>
+<th>longest gap</th></tr>
+{% for row in roles %}<tr><td>{{ row.label }}</td><td>{{ row.required }}</td>
+<td class="{{ 'ok' if row.met else 'bad' }}">{{ row.pct }}</td><td>{{ row.gaps }}</td>
+<td>{{ row.minutes }}</td><td>{{ row.longest }}</td></tr>
+{% endfor %}</table>
+<p class="key">Heatmaps: local days down, hours across.<span style="background:#d8ecd8"></span>
+covered<span style="background:#e08a00"></span>partly uncovered<span style="background:#c00000">
+</span>uncovered hour</p>
+{% for row in roles %}<h2>{{ row.label }}</h2>
+<svg xmlns="http://www.w3.org/2000/svg" width="{{ row.map.width }}" height="{{ row.map.height }}"
+ role="img" aria-label="coverage heatmap for {{ row.label }}">
+<rect x="{{ label_w }}" y="{{ head_h }}" width="{{ 24 * cell_w }}"
+ height="{{ row.map.days|length * cell_h }}" fill="#d8ecd8"/>
+{% for hour in range(0, 24, 3) %}<text x="{{ label_w + hour * cell_w }}" y="10">
+{{ '%02d'|format(hour) }}</text>{% endfor %}
+{% for day in row.map.days %}{% if loop.first or day.day == 1 or day.weekday() == 0 %}
+<text x="0" y="{{ head_h + loop.index0 * cell_h + 8 }}">{{ day.strftime('%a %d %b %y') }}</text>
+{% endif %}{% endfor %}
+{% for cell in row.map.cells %}<rect x="{{ label_w + cell.hour * cell_w }}"
+ y="{{ head_h + cell.row * cell_h }}" width="{{ cell_w }}" height="{{ cell_h }}"
+ fill="{{ '#c00000' if cell.share >= 0.999 else '#e08a00' }}"><title>{{ cell.label }}</title>
+</rect>{% endfor %}
+</svg>
+{% if row.gap_rows %}<table><tr><th>from</th><th>to</th><th>minutes</th><th>on call</th>
+<th>shortfall</th></tr>{% for gap in row.gap_rows %}<tr><td>{{ gap[0] }}</td><td>{{ gap[1] }}</td>
+<td>{{ gap[2] }}</td><td>{{ gap[3] }}</td><td>{{ gap[4] }}</td></tr>{% endfor %}</table>
+{% endif %}{% endfor %}
+<h2>Findings ({{ findings|length }})</h2>
+{% if findings %}<table><tr><th>kind</th><th>person</th><th>from</th><th>to</th><th>detail</th>
+</tr>{% for f in findings %}<tr><td>{{ f[0] }}</td><td>{{ f[1] }}</td><td>{{ f[2] }}</td>
+<td>{{ f[3] }}</td><td>{{ f[4] }}</td></tr>{% endfor %}</table>{% else %}<p>None.</p>{% endif %}
+<h2>Fairness</h2>
+<table><tr><th>person</th><th>hours</th><th>nights</th><th>weekend hours</th>
+<th>bank-holiday hours</th></tr>{% for p in fairness %}<tr><td>{{ p.name }}</td>
+<td>{{ '%.1f'|format(p.hours) }}</td><td>{{ p.nights }}</td>
+<td>{{ '%.1f'|format(p.weekend_hours) }}</td><td>{{ '%.1f'|format(p.bank_holiday_hours) }}</td>
+</tr>{% endfor %}</table>
+</body></html>
+"""
+
+
+def render_html(report: CoverageReport) -> str:
+    """The whole report as one self-contained HTML page (autoescaped)."""
+    import jinja2
+
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    tz = report.timezone
+    roles = []
+    for role in report.roles:
+        longest = role.longest_gap
+        roles.append(
+            {
+                "label": role_label(role),
+                "required": role.required,
+                "met": role.met,
+                "pct": f"{role.coverage_pct:.2f}",
+                "gaps": len(role.gaps),
+                "minutes": minutes_text(role.gap_minutes),
+                "longest": f"{minutes_text(longest.minutes)} min" if longest else "-",
+                "map": heatmap(role, report),
+                "gap_rows": [
+                    (
+                        local_text(gap.start, tz),
+                        local_text(gap.end, tz),
+                        minutes_text(gap.minutes),
+                        gap.on_call,
+                        gap.shortfall,
+                    )
+                    for gap in role.gaps
+                ],
+            }
+        )
+    findings = [
+        (f.kind, f.person, local_text(f.start, tz), local_text(f.end, tz), f.detail)
+        for f in report.findings
+    ]
+    return env.from_string(_TEMPLATE).render(
+        start=local_text(report.start, tz),
+        end=local_text(report.end, tz),
+        timezone=tz,
+        region=report.region,
+        all_met=report.all_met,
+        roles=roles,
+        findings=findings,
+        fairness=report.fairness,
+        label_w=LABEL_W,
+        head_h=HEAD_H,
+        cell_w=CELL_W,
+        cell_h=CELL_H,
+    )
