@@ -106,6 +106,7 @@ class CompiledScenario:
     tasks: tuple[CompiledTask, ...]
     injects: tuple[CompiledInject, ...]
     graph: Any = field(compare=False, repr=False)
+    unreachable: tuple[str, ...] = ()
 
     # Random stream numbering: 0 declaration, then one per link, role call-out, task.
     @property
@@ -176,7 +177,7 @@ def _inject(inject: Any, agencies: dict[str, int], roles: dict[str, int]) -> Com
 
 def compile_scenario(scenario: Scenario) -> CompiledScenario:
     """Convert ``scenario`` once into a :class:`CompiledScenario`."""
-    from simulator.network import build_agency_graph
+    from simulator.network import build_agency_graph, unreachable_agencies
 
     agencies = {a.id: i for i, a in enumerate(scenario.agencies)}
     role_ids = {r.id: i for i, r in enumerate(scenario.roles)}
@@ -268,6 +269,7 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         graph=None,
     )
     object.__setattr__(compiled, "graph", build_agency_graph(compiled))
+    object.__setattr__(compiled, "unreachable", tuple(unreachable_agencies(compiled)))
     return compiled
 
 

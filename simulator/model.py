@@ -197,6 +197,11 @@ def run_once(
     run = Run(compiled, roster, start, seed, assumptions or DEFAULT_ASSUMPTIONS)
     if roster is None:
         run.notes.append(NO_ROTA_NOTE)
+    run.notes.extend(
+        f"no chain of links reaches '{agency}' from the alarm or the declaration; "
+        "its tasks cannot start"
+        for agency in compiled.unreachable
+    )
     network.start_cascade(run)
     plan.start_tasks(run)
     if compiled.injects:

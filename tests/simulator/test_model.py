@@ -108,3 +108,22 @@ def test_cli_bad_start_is_a_user_error(runner: object) -> None:
     result = runner.invoke(cli, ["simulate", "chlorine-riverside", "--start", "tomorrow"])
     assert result.exit_code == 2
     assert "is not a date or time" in result.output
+
+
+def test_every_cli_example_in_docs_model_md_runs(
+    runner: object, tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shlex
+    from pathlib import Path
+
+    from cli import cli
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "model.md"
+    examples = [
+        line for line in doc.read_text(encoding="utf-8").splitlines() if line.startswith("standby ")
+    ]
+    assert len(examples) >= 2
+    monkeypatch.chdir(tmp_path)
+    for example in examples:
+        result = runner.invoke(cli, shlex.split(example)[1:])
+        assert result.exit_code == 0, (example, result.output)

@@ -115,3 +115,54 @@ def test_straight_line_drive_applies_road_factor_and_speed() -> None:
         km * 1.3 / 48.0 * 60.0
     )
     assert math.isclose(road_minutes((53.0, -2.0), (53.0, -2.0), 1.3, 48.0), 0.0)
+
+
+def test_run_notes_name_an_agency_no_link_reaches() -> None:
+    scenario = make_scenario(agencies=AGENCIES, links=TRIANGLE[1:2], plan=COUNCIL_TASK)
+    result = run_once(compile_scenario(scenario), seed=1)
+    assert any("'council'" in note for note in result.notes)
+
+
+def test_a_link_of_capacity_one_carries_one_call_at_a_time() -> None:
+    # Alarm and M/ETHANE both go site -> fire at minute 0 over a one-line link of 3 min.
+    links = [{"from": "site", "to": "fire", "channel": "line", "delay": fixed(3), "capacity": 1}]
+    agencies = AGENCIES[:2]
+    plan = {"tasks": [{"id": "t", "name": "T", "agency": "fire", "duration": fixed(1)}]}
+    scenario = make_scenario(agencies=agencies, links=links, plan=plan)
+    result = run_once(compile_scenario(scenario), seed=1)
+    fire = [
+        e for e in result.events if e.agency == "fire" and e.kind in ("alerted", "methane_received")
+    ]
+    assert [(e.kind, e.minute) for e in fire] == [("alerted", 3.0), ("methane_received", 6.0)]
+
+
+def test_travel_on_a_road_graph_when_one_is_given() -> None:
+    from simulator.compiled import Assumptions
+    from simulator.distributions import fixed as fixed_spec
+
+    grid = nx.grid_2d_graph(10, 10)
+    nx.set_edge_attributes(grid, 1.0, "length_km")
+    for (i, j), data in grid.nodes(data=True):
+        data["lat"], data["lon"] = 53.0 + 0.009 * i, -2.0 + 0.015 * j
+    role = {
+        "id": "epo",
+        "agency": "council",
+        "name": "EPO",
+        "reports_to": "tcg",
+        "answer_probability": 1.0,
+    }
+    place = {
+        "id": "tcg",
+        "name": "TCG",
+        "kind": "tcg_room",
+        "location": {"lat": 53.081, "lon": -1.865},
+    }
+    agencies = [AGENCIES[0], {**AGENCIES[2], "base": {"lat": 53.0, "lon": -2.0}}]
+    task = {"id": "t", "name": "T", "agency": "council", "roles": ["epo"], "duration": fixed(1)}
+    scenario = make_scenario(
+        agencies=agencies, links=TRIANGLE[:1], roles=[role], places=[place], plan={"tasks": [task]}
+    )
+    settings = Assumptions(answer_delay=fixed_spec(0.0), road_graph=grid, speed_kmh=60.0)
+    result = run_once(compile_scenario(scenario), seed=1, assumptions=settings)
+    # alerted at 2, answered at once, turnout 5, 18 km at 60 km/h
+    assert result.milestones[0].start_minute == pytest.approx(2.0 + 5.0 + 18.0)
