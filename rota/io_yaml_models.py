@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from rota.model import WEEKDAYS, TimeWindow
 from rota.patterns import parse_handover, parse_length
@@ -35,6 +35,20 @@ _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class _File(_Strict):
+    """A whole file: a section left empty (``leave:`` with nothing under it) is no entries."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_sections(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {
+                key: [] if value is None and key != "timezone" else value
+                for key, value in data.items()
+            }
+        return data
 
 
 def normalise_days(days: list[str]) -> list[str]:
@@ -87,7 +101,7 @@ class RequirementModel(_Strict):
     qualification: str | None = None
 
 
-class RequirementsFile(_Strict):
+class RequirementsFile(_File):
     """A requirements file: a timezone and a list of requirements."""
 
     timezone: str | None = None
@@ -192,7 +206,7 @@ class LeaveModel(_Strict):
     notes: str | None = None
 
 
-class RotaFile(_Strict):
+class RotaFile(_File):
     """A YAML rota."""
 
     timezone: str | None = None
@@ -222,7 +236,7 @@ class JsonRequirement(RequirementModel):
     source: str = ""
 
 
-class JsonRota(_Strict):
+class JsonRota(_File):
     """A rota as ``rota_to_json`` writes it."""
 
     timezone: str | None = None
