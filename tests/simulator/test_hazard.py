@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 
@@ -10,6 +11,10 @@ import pytest
 
 from scenarios.load import load_scenario
 from scenarios.model import Hazard, Inject, Release, Weather, WindChange
+from simulator import hazard
+from simulator import maps as maps_module
+from simulator import plume as plume_module
+from simulator import zones as zones_module
 from simulator.geo import LocalFrame, bearing_deg, to_plume_axes
 from simulator.hazard import (
     aegl_duration_for,
@@ -366,3 +371,22 @@ def test_bearing_and_plume_axes() -> None:
     assert bearing_deg(0.0, -1.0) == pytest.approx(180.0)
     downwind, crosswind = to_plume_axes(0.0, 100.0, 180.0)  # wind from the south blows north
     assert (downwind, crosswind) == pytest.approx((100.0, 0.0))
+
+
+# --- the façade --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "module", [plume_module, zones_module, maps_module], ids=lambda m: m.__name__
+)
+def test_facade_reexports_every_function_and_class_of_the_split_modules(module: object) -> None:
+    defined_here = {
+        name
+        for name, value in inspect.getmembers(module)
+        if (inspect.isfunction(value) or inspect.isclass(value))
+        and value.__module__ == getattr(module, "__name__", "")
+        and not name.startswith("_")
+    }
+    assert defined_here  # the module defines something
+    assert defined_here <= set(hazard.__all__)
+    assert all(getattr(hazard, name) is getattr(module, name) for name in defined_here)

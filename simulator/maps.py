@@ -1,0 +1,100 @@
+"""What the hazard maps show: the concentration grid and the CHEMET-style area for exercises.
+
+The Met Office sends a CHEMET (a map of the area the plume may cover, no concentrations)
+within about 20 minutes of a request; :func:`chemet_area` draws an exercise version whose
+sector widths are our assumption. :mod:`reports.charts` draws both products.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from simulator.geo import to_plume_axes
+from simulator.plume import FloatArray, Plume
+from simulator.zones import FAR_FIELD_M, ThreatZones, threat_zones
+
+CHEMET_LEAD_MINUTES = 20.0  # Met Office CHEMET: plume-area map within about 20 minutes
+
+
+@dataclass(frozen=True, slots=True)
+class ConcentrationGrid:
+    """Ground-level ppm on a square grid around the site: ``ppm[i, j]`` at north[i], east[j]."""
+
+    east_m: FloatArray
+    north_m: FloatArray
+    ppm: FloatArray
+
+
+def concentration_grid(
+    plume: Plume, extent_m: float | None = None, cells: int = 500
+) -> ConcentrationGrid:
+    """A ``cells`` x ``cells`` grid from -extent to +extent metres in each direction.
+
+    Without ``extent_m`` the grid spans 1.2 x the AEGL-1 reach (at least 1 km, at most 20 km).
+    """
+    if extent_m is None:
+        reach = max(z.downwind_m for z in threat_zones(plume).zones)
+        extent_m = float(min(max(1.2 * reach, 1000.0), 20_000.0))
+    axis = np.linspace(-extent_m, extent_m, cells)
+    east, north = np.meshgrid(axis, axis)
+    return ConcentrationGrid(axis, axis.copy(), plume.concentration_ppm(east, north))
+
+
+@dataclass(frozen=True, slots=True)
+class ChemetArea:
+    """A CHEMET-style area at risk: a sector downwind of the site, no concentrations."""
+
+    wind_from_deg: float
+    half_angle_deg: float
+    radius_m: float
+    issued_minute: float | None
+    notes: tuple[str, ...]
+
+    def contains(self, east_m: float, north_m: float) -> bool:
+        """Whether a point lies inside the sector (or within the inner circle)."""
+        distance = math.hypot(east_m, north_m)
+        if distance > self.radius_m:
+            return False
+        if distance <= min(500.0, self.radius_m) or self.half_angle_deg >= 180.0:
+            return True
+        downwind, crosswind = to_plume_axes(east_m, north_m, self.wind_from_deg)
+        return math.degrees(abs(math.atan2(crosswind, downwind))) <= self.half_angle_deg
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data."""
+        return asdict(self)
+
+
+def chemet_issue_minute(request_minute: float, lead_minutes: float = CHEMET_LEAD_MINUTES) -> float:
+    """Minute a CHEMET arrives when requested at ``request_minute`` (about 20 min later)."""
+    return request_minute + lead_minutes
+
+
+def chemet_area(
+    plume: Plume, zones: ThreatZones | None = None, request_minute: float | None = None
+) -> ChemetArea:
+    """The exercise CHEMET: a downwind sector, wider in light winds (assumed widths).
+
+    Half-angle 30 degrees at 3 m/s or more, 45 below, a full circle below 1 m/s; radius the
+    AEGL-1 reach rounded up to the kilometre, 2 to 10 km. Widths are our assumption, not the
+    Met Office's method: a forecaster draws the real product.
+    """
+    zones = zones or threat_zones(plume)
+    reach = max(z.downwind_m for z in zones.zones)
+    radius = float(min(max(math.ceil(reach / 1000.0) * 1000.0, 2000.0), FAR_FIELD_M))
+    if plume.wind_speed_ms < 1.0:
+        half_angle = 180.0
+    elif plume.wind_speed_ms < 3.0:
+        half_angle = 45.0
+    else:
+        half_angle = 30.0
+    issued = None if request_minute is None else chemet_issue_minute(request_minute)
+    notes = (
+        "Exercise product in the style of a Met Office CHEMET: area where the plume may go.",
+        "No concentrations; sector widths are assumed.",
+    )
+    return ChemetArea(plume.wind_from_deg, half_angle, radius, issued, notes)
