@@ -208,7 +208,8 @@ def ring_down(run: Run, role: int) -> Generator[Any, Any, None]:
             reason = state.unavailable
         else:
             rung = state.position
-            reason = f"nobody else answered ({rung} of {len(state.candidates)} on call rung)"
+            who = "nobody" if state.answered == 0 else f"only {state.answered} of {spec.count}"
+            reason = f"{who} answered ({rung} of {len(state.candidates)} on call rung)"
         unfilled(run, role, spec.count - state.answered, reason)
 
 

@@ -5,29 +5,31 @@ Refresh on purpose only: ``make golden`` (sets ``STANDBY_UPDATE_GOLDEN=1``) rewr
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
+from rota.io import read_rota
 from scenarios import load_scenario
-from simulator.model import prepare, run_once
+from simulator.model import Prepared, prepare, run_once
 from standby.clock import parse_instant
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden" / "chlorine-seed1.json"
 ROTA = ROOT / "rota" / "data" / "council-2026.yaml"
 START = "2026-11-12 02:10"
-USE_ROTA = False  # switch on once rota/data/council-2026.yaml is bundled
+
+
+@functools.cache
+def _prepared() -> Prepared:
+    scenario = load_scenario("chlorine-riverside")
+    rota = read_rota(ROTA, timezone=scenario.timezone)
+    return prepare(scenario, rota, rota_name=ROTA.name)
 
 
 def _golden_json() -> str:
-    scenario = load_scenario("chlorine-riverside")
-    rota = None
-    if USE_ROTA:
-        from rota.io import read_rota
-
-        rota = read_rota(ROTA, timezone=scenario.timezone)
-    prepared = prepare(scenario, rota, rota_name=ROTA.name if rota else None)
-    start = parse_instant(START, scenario.timezone)
+    prepared = _prepared()
+    start = parse_instant(START, prepared.compiled.timezone)
     return run_once(
         prepared.compiled, prepared.roster, start, 1, rota_name=prepared.rota_name
     ).to_json()

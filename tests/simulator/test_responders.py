@@ -109,7 +109,7 @@ def test_nobody_answering_escalates_through_every_level_then_reports_unfilled() 
     calls = [(e.person, e.kind) for e in result.events if e.kind in ("called", "no_answer")]
     assert calls == [(f"p{i}", kind) for i in range(3) for kind in ("called", "no_answer")]
     assert result.unfilled_roles[0].minute == 1.0 + 3 * 5.0  # three ring timeouts
-    assert "nobody else answered" in result.unfilled_roles[0].reason
+    assert "nobody answered (3 of 3 on call rung)" in result.unfilled_roles[0].reason
 
 
 def test_person_unavailable_inject_calls_the_backup() -> None:
