@@ -110,7 +110,7 @@ def validation_message(path: Path, error: ValidationError, text: str | None) -> 
         key = ".".join(str(part) for part in loc) or "(top level)"
         line = _line_of(text, loc) if text is not None else None
         at = f" (line {line})" if line else ""
-        problem = item["msg"]
+        problem = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             problem = f"'{loc[-1]}' is not a key Standby knows here; check the spelling"
         elif item["type"] == "missing":
