@@ -127,3 +127,22 @@ def test_every_cli_example_in_docs_model_md_runs(
     for example in examples:
         result = runner.invoke(cli, shlex.split(example)[1:])
         assert result.exit_code == 0, (example, result.output)
+
+
+def test_cli_simulate_with_the_bundled_rota_calls_people_by_name(
+    tmp_path: object, runner: object
+) -> None:
+    from pathlib import Path
+
+    from cli import cli
+
+    rota = Path(__file__).resolve().parents[2] / "rota" / "data" / "council-2026.yaml"
+    target = tmp_path / "run.json"
+    args = ["simulate", "chlorine-riverside", "--rota", str(rota), "--json", str(target)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["rota"] == "council-2026.yaml"
+    assert NO_ROTA_NOTE not in data["notes"]
+    called = [e for e in data["events"] if e["kind"] == "called"]
+    assert called and all(e["person"] for e in called)
