@@ -193,7 +193,10 @@ def run_once(
     rota_name: str | None = None,
 ) -> RunResult:
     """Run one replication and return its result."""
-    start = (start or compiled.default_start).astimezone(UTC)
+    start = start or compiled.default_start
+    if start.tzinfo is None:
+        raise ValueError("run_once needs an aware start instant (UTC inside Standby)")
+    start = start.astimezone(UTC)
     run = Run(compiled, roster, start, seed, assumptions or DEFAULT_ASSUMPTIONS)
     if roster is None:
         run.notes.append(NO_ROTA_NOTE)

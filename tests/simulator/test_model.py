@@ -146,3 +146,10 @@ def test_cli_simulate_with_the_bundled_rota_calls_people_by_name(
     assert NO_ROTA_NOTE not in data["notes"]
     called = [e for e in data["events"] if e["kind"] == "called"]
     assert called and all(e["person"] for e in called)
+
+
+def test_a_naive_start_is_refused(chlorine: object) -> None:
+    from datetime import datetime
+
+    with pytest.raises(ValueError, match="aware"):
+        run_once(chlorine.compiled, None, datetime(2026, 11, 12, 2, 10), 1)
