@@ -79,9 +79,14 @@ def bank_holidays(year: int, region: str = DEFAULT_REGION) -> dict[date, str]:
     return dict(_year_holidays(region, year))
 
 
+@lru_cache(maxsize=64)
+def _holiday_dates(region: str, year: int) -> frozenset[date]:
+    return frozenset(day for day, _name in _year_holidays(region, year))
+
+
 def is_bank_holiday(day: date, region: str = DEFAULT_REGION) -> bool:
     """True when ``day`` is a (weekday) bank holiday in ``region``."""
-    return day in bank_holidays(day.year, region)
+    return day in _holiday_dates(region, day.year)
 
 
 def resolve_local(naive: datetime, tz: ZoneInfo) -> datetime:

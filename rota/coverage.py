@@ -364,6 +364,10 @@ def _findings(
 ) -> list[Finding]:
     in_window = [shift for shifts in by_role.values() for shift in shifts]
     found = _double_bookings(in_window, start, end)
+    needed: dict[str, set[str]] = defaultdict(set)
+    for need in wanted:
+        if need.qualification:
+            needed[need.role].add(need.qualification)
     for shift in in_window:
         found += _leave_clashes(shift, leave.get(shift.person, []), start, end)
         low, high = max(shift.start, start), min(shift.end, end)
@@ -380,7 +384,8 @@ def _findings(
                 )
             )
             continue
-        found += _unqualified(rota, shift, wanted, low, high)
+        if needed.get(shift.role):
+            found += _unqualified(rota, shift, needed[shift.role], low, high)
     return found
 
 
@@ -440,11 +445,8 @@ def _leave_clashes(
 
 
 def _unqualified(
-    rota: Rota, shift: Shift, wanted: list[Requirement], low: datetime, high: datetime
+    rota: Rota, shift: Shift, needed: set[str], low: datetime, high: datetime
 ) -> list[Finding]:
-    needed = {
-        need.qualification for need in wanted if need.role == shift.role and need.qualification
-    }
     person = rota.people.get(shift.person)
     held = set(person.qualifications) if person else set()
     found = []
