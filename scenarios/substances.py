@@ -6,12 +6,15 @@ Toxic load (HSE's dangerous toxic load, DTL) is ``C**n * t`` with C in ppm and t
 SLOT and SLOD are HSE's Specified Level of Toxicity and Significant Likelihood of Death.
 Each entry names its sources so a planner can check them.
 
-Verification (November 2026, against public copies of the sources): the chlorine AEGLs match
-EPA's table; hydrogen chloride's AEGL-1 (1.8 ppm at every duration) matches the NRC volume 4
-text; the other AEGL rows are as typed from EPA's table and still to be checked line by line.
-HSE's SLOT/SLOD table could not be read in full: only the sulphur dioxide values quoted in
-HSE's own introduction (n = 2, SLOT DTL 4.6e6 ppm^2.min) are filled in; every other DTL is
-``None`` until checked against HSE's page, and the toxic-load distances are then not shown.
+Verification (November 2026, against public copies of the sources; each entry's ``sources``
+says what was checked): the chlorine AEGLs match EPA's table; hydrogen sulphide's 15 AEGLs match
+the NRC values quoted in a peer-reviewed table; hydrogen chloride's AEGL-1 (1.8 ppm at every
+duration) matches the NRC volume 4 text. The other AEGL rows (ammonia, sulphur dioxide,
+hydrogen cyanide, carbon monoxide, nitrogen dioxide, and hydrogen chloride's AEGL-2/3) are as
+typed from EPA's table: no readable EPA or NRC copy was found to check them against, so they
+are marked unchecked. HSE's SLOT/SLOD table could not be read: only the sulphur dioxide values
+quoted in HSE's own introduction (n = 2, SLOT DTL 4.6e6 ppm^2.min) are filled in; every other
+DTL is ``None`` and the toxic-load distances are then not shown.
 """
 
 from __future__ import annotations
@@ -24,6 +27,25 @@ AEGL_SOURCE = "US EPA, Acute Exposure Guideline Levels (AEGLs), final values tab
 HSE_DTL_SOURCE = (
     "HSE, Assessment of the Dangerous Toxic Load (DTL) for Specified Level of Toxicity (SLOT) "
     "and Significant Likelihood of Death (SLOD), https://www.hse.gov.uk/chemicals/haztox.htm"
+)
+CHLORINE_AEGL_CHECK = "AEGLs checked, all 15 values, against EPA's final AEGL table"
+AEGL_UNCHECKED = (
+    "AEGL row not yet checked: searched November 2026 for EPA's final AEGL table and the NRC "
+    "AEGL volumes; no readable copy of this row was found"
+)
+H2S_AEGL_CHECK = (
+    "AEGLs checked November 2026, all 15 values: Table 3 ('Airborne hydrogen sulfide exposure "
+    "limits ...') of a review in Nitric Oxide 71 (2017) 1-13, doi:10.1016/j.niox.2017.09.011 "
+    "(https://pmc.ncbi.nlm.nih.gov/articles/PMC5777517/table/T3), quoting NRC AEGL volume 9"
+)
+HCL_AEGL1_CHECK = (
+    "AEGL-1 1.8 ppm at every duration checked against NRC, AEGLs for Selected Airborne "
+    "Chemicals vol. 4 (2004), hydrogen chloride summary "
+    "(http://www.nap.edu/openbook.php?record_id=10902&page=78); AEGL-2/3 not yet checked"
+)
+SO2_DTL_CHECK = (
+    "n = 2 and SLOT DTL 4.6e6 ppm^2.min checked November 2026 against the worked example in "
+    "the introduction of HSE's DTL page; the SLOD DTL was not found (HSE's table not readable)"
 )
 CHLORINE_N_SOURCE = (
     "Withers and Lees (1985), The assessment of major hazards: the lethal toxicity of "
@@ -65,7 +87,7 @@ SUBSTANCES: dict[str, Substance] = {
             },
             dense_gas=True,
             toxic_load_n=2.0,
-            sources=(AEGL_SOURCE, CHLORINE_N_SOURCE),
+            sources=(AEGL_SOURCE, CHLORINE_AEGL_CHECK, CHLORINE_N_SOURCE),
         ),
         Substance(
             id="ammonia",
@@ -79,6 +101,7 @@ SUBSTANCES: dict[str, Substance] = {
                 240: (30.0, 110.0, 550.0),
                 480: (30.0, 110.0, 390.0),
             },
+            sources=(AEGL_SOURCE, AEGL_UNCHECKED),
         ),
         Substance(
             id="hydrogen_chloride",
@@ -92,6 +115,7 @@ SUBSTANCES: dict[str, Substance] = {
                 240: (1.8, 11.0, 26.0),
                 480: (1.8, 11.0, 26.0),
             },
+            sources=(AEGL_SOURCE, HCL_AEGL1_CHECK),
         ),
         Substance(
             id="sulphur_dioxide",
@@ -108,7 +132,7 @@ SUBSTANCES: dict[str, Substance] = {
             dense_gas=True,
             toxic_load_n=2.0,
             slot_dtl=4.6e6,
-            sources=(AEGL_SOURCE, HSE_DTL_SOURCE),
+            sources=(AEGL_SOURCE, AEGL_UNCHECKED, HSE_DTL_SOURCE, SO2_DTL_CHECK),
         ),
         Substance(
             id="hydrogen_cyanide",
@@ -122,6 +146,7 @@ SUBSTANCES: dict[str, Substance] = {
                 240: (1.3, 3.5, 8.6),
                 480: (1.0, 2.5, 6.6),
             },
+            sources=(AEGL_SOURCE, AEGL_UNCHECKED),
         ),
         Substance(
             id="hydrogen_sulphide",
@@ -135,6 +160,7 @@ SUBSTANCES: dict[str, Substance] = {
                 240: (0.36, 20.0, 37.0),
                 480: (0.33, 17.0, 31.0),
             },
+            sources=(AEGL_SOURCE, H2S_AEGL_CHECK),
         ),
         Substance(
             id="carbon_monoxide",
@@ -148,6 +174,7 @@ SUBSTANCES: dict[str, Substance] = {
                 240: (None, 33.0, 150.0),
                 480: (None, 27.0, 130.0),
             },
+            sources=(AEGL_SOURCE, AEGL_UNCHECKED),
         ),
         Substance(
             id="nitrogen_dioxide",
@@ -161,6 +188,7 @@ SUBSTANCES: dict[str, Substance] = {
                 240: (0.50, 8.2, 14.0),
                 480: (0.50, 6.7, 11.0),
             },
+            sources=(AEGL_SOURCE, AEGL_UNCHECKED),
         ),
     )
 }

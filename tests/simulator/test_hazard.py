@@ -390,3 +390,11 @@ def test_facade_reexports_every_function_and_class_of_the_split_modules(module: 
     assert defined_here  # the module defines something
     assert defined_here <= set(hazard.__all__)
     assert all(getattr(hazard, name) is getattr(module, name) for name in defined_here)
+
+
+def test_every_substance_records_whether_its_aegls_were_checked() -> None:
+    from scenarios.substances import SUBSTANCES
+
+    for substance in SUBSTANCES.values():
+        notes = " ".join(substance.sources[1:])
+        assert "checked" in notes, substance.id
