@@ -42,8 +42,32 @@ def read_ics(path: Path, timezone: str = "Europe/London", *, until: datetime | N
         raise RotaFileError(
             f"{path}: not a readable iCalendar file ({error}); export it again as .ics"
         ) from None
+    for event in calendar.walk("VEVENT"):
+        for name, problem in getattr(event, "errors", []):
+            raise RotaFileError(
+                f"{_where(path, event)}: property {name or '?'} cannot be read ({problem}); "
+                "correct it, e.g. RRULE:FREQ=WEEKLY;UNTIL=20261231T000000Z"
+            )
     rota = Rota(timezone=timezone, sources=[str(path)])
-    start, stop = _expansion_window(calendar, path, timezone, until, rota.warnings)
+    try:
+        rota.shifts = _read_events(calendar, path, timezone, until, rota.warnings)
+    except RotaFileError:
+        raise
+    except Exception as error:  # icalendar reports broken values only when they are used
+        raise RotaFileError(
+            f"{path}: an event cannot be read ({error}); check its DTSTART, DTEND, RRULE "
+            "and EXDATE lines"
+        ) from None
+    rota.shifts.sort(key=lambda shift: (shift.start, shift.role, shift.level, shift.person))
+    return rota
+
+
+def _read_events(
+    calendar: Any, path: Path, timezone: str, until: datetime | None, warnings: list[str]
+) -> list[Shift]:
+    import icalendar
+
+    start, stop = _expansion_window(calendar, path, timezone, until, warnings)
     # Single events are read as written: the expander would lose a UTC time's exactness in
     # the repeated autumn hour. Series (and their edited instances) go through the expander.
     events = calendar.walk("VEVENT")
@@ -58,10 +82,7 @@ def read_ics(path: Path, timezone: str = "Europe/London", *, until: datetime | N
             if str(event.get("UID")) in series_uids:
                 series.add_component(event)
         occurrences += _occurrences(series, path, start, stop)
-    for event in occurrences:
-        rota.shifts.append(_shift(event, path, timezone, rota.warnings))
-    rota.shifts.sort(key=lambda shift: (shift.start, shift.role, shift.level, shift.person))
-    return rota
+    return [_shift(event, path, timezone, warnings) for event in occurrences]
 
 
 def _in_series(event: Any) -> bool:

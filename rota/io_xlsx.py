@@ -62,7 +62,7 @@ def read_xlsx(
     if all(name in header for name in CSV_REQUIRED):
         _read_long(grid, header_row, header, sheet.title, path, rota)
     else:
-        options = _options(grid[:header_row], handover, shift_length, path, sheet.title)
+        options = _options(grid[: header_row + 1], handover, shift_length, path, sheet.title)
         _read_grid(grid, header_row, options, (sheet.title, merged), path, rota)
     return rota
 
@@ -113,12 +113,16 @@ def _ref(column: int, row: int) -> str:
 
 
 def _find_header(grid: list[list[Any]]) -> int | None:
-    """The first row that is not blank and not an option such as ``handover: 09:00``."""
+    """The header row: the first with two or more cells that are not options such as
+    ``handover: 09:00`` (so a title row above it is passed over)."""
+    first = None
     for index, row in enumerate(grid):
-        texts = [_text(value) for value in row if _text(value)]
-        if texts and not all(_OPTION.match(text) for text in texts):
+        texts = [_text(value) for value in row if _text(value) and not _OPTION.match(_text(value))]
+        if texts and first is None:
+            first = index
+        if len(texts) >= 2:
             return index
-    return None
+    return first
 
 
 def _people(workbook: Any, path: Path) -> dict[str, Person]:
@@ -297,7 +301,7 @@ def _read_grid(
     roles = {
         column: _role_level(_text(value))
         for column, value in enumerate(grid[header_row])
-        if column > 0 and _text(value)
+        if column > 0 and _text(value) and not _OPTION.match(_text(value))
     }
     if not roles:
         raise RotaFileError(

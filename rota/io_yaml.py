@@ -8,6 +8,7 @@ line ``file: key.path (line N): problem`` so a planner can find it in an editor.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import replace as dataclass_replace
@@ -79,12 +80,18 @@ def load_yaml(path: Path) -> tuple[Any, str]:
     return document, text
 
 
-def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
-    """The line (1-based) of the YAML node at ``loc``, if it can be found."""
+@functools.lru_cache(maxsize=4)
+def _compose(text: str) -> yaml.Node | None:
+    """The document's node tree (with line marks), built once per text."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        return yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError:
         return None
+
+
+def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
+    """The line (1-based) of the YAML node at ``loc``, if it can be found."""
+    node = _compose(text)
     line = None
     for part in loc:
         if isinstance(node, yaml.MappingNode):

@@ -91,8 +91,15 @@ def test_count_rule_stops_by_itself(tmp_path: Path) -> None:
     ("text", "expected"),
     [
         ("", ["rota.ics", "empty", ".ics"]),
+        (
+            WEEKLY.replace("FREQ=WEEKLY", "FREQ=FORTNIGHTLY"),
+            ["rota.ics", "depo-weekly", "RRULE", "FORTNIGHTLY", "RRULE:FREQ=WEEKLY;UNTIL="],
+        ),
         ("hello world\n", ["rota.ics", "not a readable iCalendar", "export it again"]),
-        (WEEKLY.replace("SUMMARY:B. Khan", "SUMMARY:").replace("CATEGORIES:", "X-C:"), []),
+        (
+            WEEKLY.replace("SUMMARY:B. Khan", "SUMMARY:").replace("CATEGORIES:", "X-C:"),
+            ["rota.ics", "cover-1", "role: person", "CATEGORIES"],
+        ),
         (
             WEEKLY.replace("Duty Emergency Planning Officer: A. Jones", "A. Jones"),
             ["rota.ics", "'A. Jones'", "depo-weekly", "role: person"],

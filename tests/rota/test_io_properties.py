@@ -182,3 +182,97 @@ YAML_VALUES = st.recursive(
 )
 def test_random_yaml_gives_only_rota_file_errors(document: dict[str, object]) -> None:
     only_rota_file_errors(yaml.safe_dump(document).encode(), ".yaml")
+
+
+XLSX_CELLS = (
+    st.none()
+    | st.sampled_from(
+        [
+            "Date",
+            "person",
+            "role",
+            "start",
+            "end",
+            "level",
+            "handover: 09:00",
+            "handover: 25:00",
+            "shift length: 0d",
+            "A. Jones",
+            "2026-01-05",
+            "05/01/2026",
+            "2026-03-29 01:30",
+            "x",
+        ]
+    )
+    | st.integers(-5, 5)
+    | st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 1, 1))
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(XLSX_CELLS, max_size=5), max_size=6),
+    st.booleans(),
+    st.lists(st.sampled_from(["name", "A. Jones", "B. Khan"]), max_size=3),
+)
+def test_random_workbooks_give_only_rota_file_errors(
+    rows: list[list[object]], merge: bool, people: list[str]
+) -> None:
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    if merge and len(rows) > 2:
+        sheet.merge_cells(start_row=2, start_column=2, end_row=len(rows), end_column=2)
+    if people:
+        people_sheet = workbook.create_sheet("People")
+        for person in people:
+            people_sheet.append([person])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    only_rota_file_errors(buffer.getvalue(), ".xlsx")
+
+
+ICS_LINES = st.sampled_from(
+    [
+        "DTSTART;TZID=Europe/London:20260329T013000",
+        "DTSTART:20261025T013000",
+        "DTSTART;VALUE=DATE:20260105",
+        "DTSTART:20260105T090000Z",
+        "DTSTART:nonsense",
+        "DTEND;TZID=Europe/London:20260112T090000",
+        "DTEND:20260101T090000Z",
+        "DTEND;TZID=Mars/Olympus:20260112T090000",
+        "DURATION:P1W",
+        "DURATION:-P1D",
+        "RRULE:FREQ=WEEKLY",
+        "RRULE:FREQ=DAILY;COUNT=3",
+        "RRULE:FREQ=WEEKLY;UNTIL=20260301T000000Z",
+        "RRULE:FREQ=NEVER",
+        "EXDATE;TZID=Europe/London:20260112T090000",
+        "RDATE:20260201T090000Z",
+        "RECURRENCE-ID:20260112T090000Z",
+        "SUMMARY:Duty Emergency Planning Officer: A. Jones",
+        "SUMMARY:A. Jones",
+        "SUMMARY:",
+        "CATEGORIES:Rest Centre Manager",
+        "X-STANDBY-LEVEL:0",
+        "UID:same",
+        "UID:other",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(ICS_LINES, max_size=7), max_size=3))
+def test_random_calendars_give_only_rota_file_errors(events: list[list[str]]) -> None:
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//fuzz//EN"]
+    for event in events:
+        lines += ["BEGIN:VEVENT", *event, "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    only_rota_file_errors("\r\n".join(lines).encode(), ".ics")

@@ -134,3 +134,26 @@ def test_not_a_workbook(tmp_path: Path) -> None:
     path.write_bytes(b"person,role,start,end\n")
     with pytest.raises(RotaFileError, match=r"rota\.xlsx: not a readable \.xlsx workbook"):
         read_rota(path)
+
+
+def test_title_row_and_handover_cell_in_header_row(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Emergency planning on-call rota 2026"])
+    sheet.append(["Date", "Duty Emergency Planning Officer", None, "handover: 08:30"])
+    sheet.append([datetime(2026, 1, 5), "A. Jones"])
+    rota = read_rota(save(workbook, tmp_path))
+    (shift,) = rota.shifts
+    assert shift.role == "Duty Emergency Planning Officer"
+    assert shift.start == datetime(2026, 1, 5, 8, 30, tzinfo=UTC)
+
+
+def test_uk_style_text_dates(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Date", "Rest Centre Manager"])
+    sheet.append(["05/01/2026", "C. Wu"])
+    (shift,) = read_rota(save(workbook, tmp_path), handover="20:00", shift_length="12h").shifts
+    assert shift.start == datetime(2026, 1, 5, 20, tzinfo=UTC)
