@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from rota.fairness import FairnessRow, RoleSpread
     from rota.rules import RoleRules
 
-FINDING_KINDS = ("double_booking", "leave_clash", "unqualified", "unknown_person", "working_time")
+#: Finding kinds, most urgent first (the order the text report lists them in).
+FINDING_KINDS = ("double_booking", "leave_clash", "unknown_person", "unqualified", "working_time")
 
 
 @dataclass(frozen=True, slots=True)

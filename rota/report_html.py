@@ -9,13 +9,13 @@ from a file with no network. ``rich`` and ``jinja2`` are imported inside the fun
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from rota.clock import to_local
-from rota.coverage import CoverageReport, Gap, RoleCoverage
+from rota.coverage import FINDING_KINDS, CoverageReport, Gap, RoleCoverage
 from standby.files import csv_text
 
 TEXT_LIMIT = 20
@@ -47,8 +47,9 @@ def text_renderables(report: CoverageReport, now: datetime | None = None) -> lis
         f"({'all requirements met' if report.all_met else 'GAPS FOUND'})"
     )
     summary = Table(title=title)
-    for column in ("role", "min", "coverage %", "gaps", "gap minutes", "longest gap", "next gap"):
-        summary.add_column(column, no_wrap=column != "role")
+    summary.add_column("role", min_width=18, ratio=1)
+    for column in ("min", "coverage %", "gaps", "gap min", "longest gap min", "next gap"):
+        summary.add_column(column, no_wrap=column == "coverage %")
     for role in report.roles:
         longest = role.longest_gap
         upcoming = role.next_gap(max(now, report.start))
@@ -58,7 +59,7 @@ def text_renderables(report: CoverageReport, now: datetime | None = None) -> lis
             f"{role.coverage_pct:.2f}",
             str(len(role.gaps)),
             minutes_text(role.gap_minutes),
-            f"{minutes_text(longest.minutes)} min" if longest else "-",
+            minutes_text(longest.minutes) if longest else "-",
             local_text(upcoming.start, tz) if upcoming else "-",
         )
     out: list[Any] = [summary]
@@ -66,8 +67,11 @@ def text_renderables(report: CoverageReport, now: datetime | None = None) -> lis
         if role.gaps:
             out.append(_gap_table(role, tz))
     if report.findings:
-        out.append(f"\nFindings ({len(report.findings)}), times local:")
-        for finding in report.findings[:TEXT_LIMIT]:
+        counts = Counter(finding.kind for finding in report.findings)
+        listed = ", ".join(f"{counts[kind]} {kind}" for kind in FINDING_KINDS if counts[kind])
+        out.append(f"\nFindings: {listed}. Times local; most urgent kinds first:")
+        ordered = sorted(report.findings, key=lambda f: (FINDING_KINDS.index(f.kind), f.start))
+        for finding in ordered[:TEXT_LIMIT]:
             out.append(
                 f"  {finding.kind}  {finding.person}  {local_text(finding.start, tz)} to "
                 f"{local_text(finding.end, tz)}\n      {finding.detail}"
