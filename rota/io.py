@@ -210,6 +210,8 @@ def parse_csv(text: str, *, path: Path, timezone: str = "Europe/London") -> Rota
                 f"{len(header)}; quote cells that contain commas"
             )
         rota.shifts.append(_csv_shift(row, columns, path, number, timezone, rota.warnings))
+    if not rota.shifts:
+        rota.warnings.append(f"{path}: no shifts below the header; add one shift a row")
     return rota
 
 

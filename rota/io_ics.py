@@ -48,6 +48,7 @@ def read_ics(path: Path, timezone: str = "Europe/London", *, until: datetime | N
                 f"{_where(path, event)}: property {name or '?'} cannot be read ({problem}); "
                 "correct it, e.g. RRULE:FREQ=WEEKLY;UNTIL=20261231T000000Z"
             )
+    timezone = _calendar_timezone(calendar, path, timezone)
     rota = Rota(timezone=timezone, sources=[str(path)])
     try:
         rota.shifts = _read_events(calendar, path, timezone, until, rota.warnings)
@@ -60,6 +61,18 @@ def read_ics(path: Path, timezone: str = "Europe/London", *, until: datetime | N
         ) from None
     rota.shifts.sort(key=lambda shift: (shift.start, shift.role, shift.level, shift.person))
     return rota
+
+
+def _calendar_timezone(calendar: Any, path: Path, timezone: str) -> str:
+    """The calendar's own X-WR-TIMEZONE (as our exports write it), else ``timezone``."""
+    named = str(calendar.get("X-WR-TIMEZONE") or "").strip()
+    if not named:
+        return timezone
+    try:
+        zone(named)
+    except TimeError as error:
+        raise RotaFileError(f"{path}: X-WR-TIMEZONE: {error}") from None
+    return named
 
 
 def _read_events(

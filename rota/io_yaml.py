@@ -333,9 +333,15 @@ class _Builder:
                     f"start '{model.start}'; the pattern runs from start up to end"
                 )
             try:
-                self.rota.shifts.extend(expand(pattern, self.tz))
+                generated = expand(pattern, self.tz)
             except ValueError as error:
                 raise RotaFileError(f"{self.where('patterns', index)}: {error}") from None
+            if not generated:
+                self.rota.warnings.append(
+                    f"{self.where('patterns', index)}: makes no shifts; check its handover "
+                    "day, 'days', 'start' and 'end'"
+                )
+            self.rota.shifts.extend(generated)
 
     def overrides(self, models: list[OverrideModel]) -> None:
         for index, model in enumerate(models):

@@ -123,3 +123,11 @@ def test_unknown_suffix_lists_valid_ones(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(RotaFileError, match=r"nope\.csv: no such file"):
         read_rota(tmp_path / "nope.csv")
+
+
+def test_header_only_reads_no_shifts_with_a_warning(tmp_path: Path) -> None:
+    rota = read_rota(write(tmp_path, HEADER))
+    assert rota.shifts == []
+    assert rota.warnings == [
+        f"{tmp_path / 'rota.csv'}: no shifts below the header; add one shift a row"
+    ]

@@ -166,3 +166,14 @@ def test_writer_uids_are_stable_and_unique() -> None:
     assert first == second
     uids = [line for line in first.decode().splitlines() if line.startswith("UID:")]
     assert len(uids) == len(set(uids)) == 4
+
+
+def test_floating_times_follow_x_wr_timezone(tmp_path: Path) -> None:
+    text = WEEKLY.replace(
+        "PRODID:-//Test//EN", "PRODID:-//Test//EN\nX-WR-TIMEZONE:America/New_York"
+    )
+    text = text.replace("DTSTART;TZID=Europe/London:20260330T090000", "DTSTART:20260330T090000")
+    rota = read_rota(write(tmp_path, text))
+    assert rota.timezone == "America/New_York"
+    (cover,) = [s for s in rota.shifts if s.person == "B. Khan"]
+    assert cover.start == datetime(2026, 3, 30, 13, tzinfo=UTC)

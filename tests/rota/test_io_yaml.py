@@ -268,3 +268,15 @@ def test_ambiguous_time_in_yaml_warns_with_key(tmp_path: Path) -> None:
     rota = read_rota(write(tmp_path, text))
     (warning,) = rota.warnings
     assert "rota.yaml: shifts.0.start (line 2)" in warning and "first occurrence" in warning
+
+
+def test_pattern_that_makes_no_shifts_is_warned(tmp_path: Path) -> None:
+    text = """\
+patterns:
+  - {role: R, people: [A], handover: mon 09:00, length: 1w, days: [tue],
+     start: 2026-01-05, end: 2026-02-01}
+"""
+    rota = read_rota(write(tmp_path, text))
+    assert rota.shifts == []
+    (warning,) = rota.warnings
+    assert "rota.yaml: patterns.0 (line 2): makes no shifts" in warning
