@@ -47,9 +47,9 @@ def text_renderables(report: CoverageReport, now: datetime | None = None) -> lis
         f"({'all requirements met' if report.all_met else 'GAPS FOUND'})"
     )
     summary = Table(title=title)
-    summary.add_column("role", min_width=18, ratio=1)
-    for column in ("min", "coverage %", "gaps", "gap min", "longest gap min", "next gap"):
-        summary.add_column(column, no_wrap=column == "coverage %")
+    summary.add_column("role", min_width=16, ratio=1)
+    for column in ("min", "cover %", "gaps", "gap min", "longest", "next gap (local)"):
+        summary.add_column(column, no_wrap=column == "cover %")
     for role in report.roles:
         longest = role.longest_gap
         upcoming = role.next_gap(max(now, report.start))
