@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shlex
+import shutil
 from pathlib import Path
 
 import pytest
@@ -296,3 +298,32 @@ def test_every_rota_command_has_help(command: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0
     assert "ROTA" in result.output and "--timezone" in result.output
+
+
+# ------------------------------------------------------------------------------ docs
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _doc_examples() -> list[str]:
+    text = (REPO / "docs" / "rota.md").read_text(encoding="utf-8")
+    return [line[2:] for line in text.splitlines() if line.startswith("$ standby rota ")]
+
+
+def test_the_docs_show_an_example_of_each_rota_command() -> None:
+    commands = {shlex.split(example)[2] for example in _doc_examples()}
+    assert commands >= {"check", "who", "export"}
+
+
+@pytest.mark.parametrize("example", _doc_examples())
+def test_every_rota_example_in_the_docs_runs(
+    example: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(REPO / "rota" / "data", tmp_path / "rota" / "data")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, shlex.split(example)[1:])
+    assert result.exit_code in (0, 1), result.output  # 1: the sample rota has gaps on purpose
+    assert "Error" not in result.output
+    if "--out" in example:
+        out = shlex.split(example)[shlex.split(example).index("--out") + 1]
+        assert (tmp_path / out).stat().st_size > 1000
