@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -29,6 +30,7 @@ READERS = (".csv", ".xlsx", ".yaml", ".yml", ".ics", ".json")
 CSV_REQUIRED = ("person", "role", "start", "end")
 CSV_OPTIONAL = ("level", "phone", "notes")
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_UK_TIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2}))?$")
 
 
 class RotaFileError(StandbyError):
@@ -143,12 +145,24 @@ def parse_time(
     adds a warning naming ``where``.
     """
     try:
-        instant, warning = parse_instant_with_warning(value, timezone, ambiguous="first")
+        instant, warning = parse_instant_with_warning(
+            uk_to_iso(value) if isinstance(value, str) else value, timezone, ambiguous="first"
+        )
     except TimeError as error:
         raise RotaFileError(f"{where}: '{value}': {error}") from None
     if warning:
         warnings.append(f"{where}: {warning}")
     return instant
+
+
+def uk_to_iso(text: str) -> str:
+    """``27/03/2026 09:00`` (as Excel saves CSV in a UK locale) as ``2026-03-27 09:00``."""
+    match = _UK_TIME.match(text.strip())
+    if not match:
+        return text
+    day, month, year, hour, minute = match.groups()
+    clock = f" {int(hour):02d}:{minute}" if hour else ""
+    return f"{year}-{int(month):02d}-{int(day):02d}{clock}"
 
 
 def check_order(

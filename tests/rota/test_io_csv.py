@@ -131,3 +131,16 @@ def test_header_only_reads_no_shifts_with_a_warning(tmp_path: Path) -> None:
     assert rota.warnings == [
         f"{tmp_path / 'rota.csv'}: no shifts below the header; add one shift a row"
     ]
+
+
+def test_uk_dates_as_excel_saves_them(tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + "A,R,27/03/2026 09:00,3/4/2026 9:00\n")
+    (shift,) = read_rota(path).shifts
+    assert shift.start == datetime(2026, 3, 27, 9, tzinfo=UTC)
+    assert shift.end == datetime(2026, 4, 3, 8, tzinfo=UTC)
+
+
+def test_bad_uk_date_is_quoted_as_written(tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + "A,R,31/02/2026 09:00,01/03/2026 09:00\n")
+    with pytest.raises(RotaFileError, match=r"row 2, column 'start': '31/02/2026 09:00'"):
+        read_rota(path)
