@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from rota.clock import to_local
-from rota.coverage import FINDING_KINDS, CoverageReport, Gap, RoleCoverage
+from rota.clock import to_local, window_intervals
+from rota.coverage import FINDING_KINDS, CoverageReport, RoleCoverage
 from standby.files import csv_text
 
 TEXT_LIMIT = 20
@@ -150,6 +150,7 @@ class _Cell:
 class _Heatmap:
     days: list[date]
     cells: list[_Cell]
+    required: list[tuple[int, int]] | None  # (row, hour) where the requirement applies
     width: int
     height: int
 
@@ -165,7 +166,13 @@ def heatmap(role: RoleCoverage, report: CoverageReport) -> _Heatmap:
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     uncovered: dict[tuple[int, int], float] = defaultdict(float)
     for gap in role.gaps:
-        _spread_gap(gap, tz, first, uncovered)
+        _spread(gap.start, gap.end, tz, first, uncovered)
+    required = None
+    if role.when is not None:
+        applies: dict[tuple[int, int], float] = defaultdict(float)
+        for start, end in window_intervals(role.when, report.start, report.end, tz):
+            _spread(start, end, tz, first, applies)
+        required = sorted(applies)
     cells = [
         _Cell(
             row,
@@ -178,21 +185,27 @@ def heatmap(role: RoleCoverage, report: CoverageReport) -> _Heatmap:
     return _Heatmap(
         days,
         cells,
+        required,
         LABEL_W + 24 * CELL_W + 2,
         HEAD_H + len(days) * CELL_H + 2,
     )
 
 
-def _spread_gap(
-    gap: Gap, timezone: str, first: date, uncovered: dict[tuple[int, int], float]
+def _spread(
+    start: datetime,
+    end: datetime,
+    timezone: str,
+    first: date,
+    seconds: dict[tuple[int, int], float],
 ) -> None:
-    cursor = gap.start
-    while cursor < gap.end:
+    """Add the seconds of ``[start, end)`` to the local (day row, hour) cells they fall in."""
+    cursor = start
+    while cursor < end:
         # UK (and most) offsets are whole hours, so UTC hour boundaries are local ones.
         boundary = cursor.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-        piece_end = min(boundary, gap.end)
+        piece_end = min(boundary, end)
         local = to_local(cursor, timezone)
-        uncovered[((local.date() - first).days, local.hour)] += (piece_end - cursor).total_seconds()
+        seconds[((local.date() - first).days, local.hour)] += (piece_end - cursor).total_seconds()
         cursor = piece_end
 
 
@@ -219,16 +232,21 @@ else 'Coverage gaps found.' }}</span></p>
 <td>{{ row.minutes }}</td><td>{{ row.longest }}</td></tr>
 {% endfor %}</table>
 <p class="key">Heatmaps: local days down, hours across.<span style="background:#d8ecd8"></span>
-covered<span style="background:#e08a00"></span>partly uncovered<span style="background:#c00000">
+covered<span style="background:#e8e8e8"></span>not required<span
+style="background:#e08a00"></span>partly uncovered<span style="background:#c00000">
 </span>uncovered hour</p>
 {% for row in roles %}<h2>{{ row.label }}</h2>
 <svg xmlns="http://www.w3.org/2000/svg" width="{{ row.map.width }}" height="{{ row.map.height }}"
  role="img" aria-label="coverage heatmap for {{ row.label }}">
 <rect x="{{ label_w }}" y="{{ head_h }}" width="{{ 24 * cell_w }}"
- height="{{ row.map.days|length * cell_h }}" fill="#d8ecd8"/>
+ height="{{ row.map.days|length * cell_h }}"
+ fill="{{ '#d8ecd8' if row.map.required is none else '#e8e8e8' }}"/>
+{% for cell in row.map.required or [] %}<rect x="{{ label_w + cell[1] * cell_w }}"
+ y="{{ head_h + cell[0] * cell_h }}" width="{{ cell_w }}" height="{{ cell_h }}" fill="#d8ecd8"/>
+{% endfor %}
 {% for hour in range(0, 24, 3) %}<text x="{{ label_w + hour * cell_w }}" y="10">
 {{ '%02d'|format(hour) }}</text>{% endfor %}
-{% for day in row.map.days %}{% if loop.first or day.day == 1 or day.weekday() == 0 %}
+{% for day in row.map.days %}{% if loop.first or day.weekday() == 0 %}
 <text x="0" y="{{ head_h + loop.index0 * cell_h + 8 }}">{{ day.strftime('%a %d %b %y') }}</text>
 {% endif %}{% endfor %}
 {% for cell in row.map.cells %}<rect x="{{ label_w + cell.hour * cell_w }}"
