@@ -252,7 +252,7 @@ def rota_who(rota_file: Path, role: str, at_text: str, timezone: str) -> None:
 
     rota = read_rota(rota_file, timezone=timezone)
     index = OnCall(rota)
-    roles = index.roles()
+    roles = list(dict.fromkeys([*index.roles(), *rota.roles]))
     if role not in roles:
         close = difflib.get_close_matches(role, roles, n=1, cutoff=0.5)
         hint = f"did you mean '{close[0]}'? " if close else ""
@@ -491,13 +491,20 @@ def _to_local_text(iso: str, timezone: str) -> str:
     help="Folder for the demo's files.",
 )
 @click.option("--force", is_flag=True, help="Replace files left by an earlier demo.")
-def demo(out_dir: Path, force: bool) -> None:
+@click.option(
+    "--runs",
+    default=500,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Simulated runs.",
+)
+def demo(out_dir: Path, force: bool, runs: int) -> None:
     """Run Standby on its bundled data and write the results under --out."""
     from rich.table import Table
 
-    from reports.demo import run_demo
+    from reports.demo import DemoSettings, run_demo
 
-    steps = run_demo(out_dir, force=force)
+    steps = run_demo(DemoSettings(out_dir, force=force, runs=runs))
     table = Table(title=f"Standby demo: files in {out_dir}/")
     table.add_column("step", no_wrap=True)
     table.add_column("result")

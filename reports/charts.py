@@ -11,9 +11,8 @@ fetched from the internet); every plume map carries the model's limits and warni
 
 from __future__ import annotations
 
+import io
 import math
-import os
-import tempfile
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from reports.runs import RunsSummary
     from simulator.hazard import ChemetArea, ConcentrationGrid, ReceptorExposure, ThreatZones
 
 # ALOHA's threat-zone colours: red, orange, yellow
@@ -102,16 +102,60 @@ def chemet_map(
     return _save(fig, path)
 
 
+def targets_chart(summary: RunsSummary) -> bytes:
+    """Bar per plan target: the share of runs in which it was met (PNG bytes)."""
+    rows = [t for t in summary.tasks if t.met_pct is not None]
+    fig, ax = _row_chart(len(rows))
+    labels = [f"{t.name[:45]} (<= {t.target_minute:g} min)" for t in rows]
+    values = [t.met_pct or 0.0 for t in rows]
+    colours = ["#1a9641" if v >= 90 else "#fdae61" if v >= 50 else "#d7191c" for v in values]
+    ax.barh(range(len(rows)), values, color=colours)
+    ax.set_yticks(range(len(rows)), labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(f"runs in which the target was met (%), of {summary.runs}")
+    for y, value in enumerate(values):
+        ax.text(min(value + 1, 88), y, f"{value:.0f} %", va="center", fontsize=7)
+    return _png_bytes(fig)
+
+
+def end_times_chart(summary: RunsSummary) -> bytes:
+    """Spread of each task's finishing minute over the runs, with its target (PNG bytes)."""
+    rows = [t for t in summary.tasks if t.ends]
+    fig, ax = _row_chart(len(rows))
+    ax.boxplot(
+        [list(t.ends) for t in rows],
+        orientation="horizontal",
+        widths=0.6,
+        flierprops={"markersize": 2},
+    )
+    for y, task in enumerate(rows, start=1):
+        if task.target_minute is not None:
+            ax.plot([task.target_minute] * 2, [y - 0.4, y + 0.4], color="#d7191c", lw=2)
+    ax.set_yticks(range(1, len(rows) + 1), [t.name[:45] for t in rows], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("minutes after the incident began (red: target)")
+    return _png_bytes(fig)
+
+
 # --- pieces ------------------------------------------------------------------------------
 
 
-def _new_figure() -> Figure:
+def _new_figure(size: tuple[float, float] = (8.0, 9.0)) -> Figure:
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(8.0, 9.0), dpi=110)
+    return Figure(figsize=size, dpi=110)
+
+
+def _row_chart(rows: int) -> tuple[Figure, Axes]:
+    """A wide figure with one labelled row per item: 0.3 inch a row, fixed margins."""
+    height = 0.3 * max(rows, 1) + 0.9
+    fig = _new_figure(size=(8.0, height))
+    bottom, top = 0.6 / height, 1 - 0.15 / height
+    return fig, fig.add_axes((0.42, bottom, 0.54, top - bottom))
 
 
 def _zone_legend_handles(zones: ThreatZones) -> list[Any]:
@@ -217,15 +261,13 @@ def _draw_limits(fig: Figure, lines: Sequence[str]) -> None:
 
 
 def _save(fig: Figure, path: str | Path) -> Path:
-    """Write the PNG atomically: to a temporary file in the same folder, then rename."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(suffix=".png", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            fig.savefig(stream, format="png")
-        Path(temporary).replace(target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
+    """Write the PNG atomically (temporary file in the same folder, then rename)."""
+    from standby.files import write_bytes_atomic
+
+    return write_bytes_atomic(Path(path), _png_bytes(fig), force=True)
+
+
+def _png_bytes(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()

@@ -9,11 +9,34 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from standby.files import write_text_atomic
+from standby.files import check_writable, write_text_atomic
 
 DEMO_SCENARIO = "chlorine-riverside"
+DEMO_RUNS = 500
+DEMO_SEED = 1
+OUTPUTS = (
+    "scenarios.json",
+    "rota-check.html",
+    "rota-check.json",
+    "simulation-report.html",
+    "simulation-summary.json",
+    "simulation-run-1.json",
+)
+ROTA_DIR = Path(str(resources.files("rota") / "data"))
+
+
+@dataclass(frozen=True)
+class DemoSettings:
+    """Where the demo writes, whether it may replace files, and how many runs it simulates."""
+
+    out: Path
+    force: bool = False
+    runs: int = DEMO_RUNS
+    seed: int = DEMO_SEED
 
 
 @dataclass
@@ -25,7 +48,7 @@ class DemoStep:
     files: list[Path] = field(default_factory=list)
 
 
-def step_scenarios(out: Path, force: bool) -> DemoStep:
+def step_scenarios(settings: DemoSettings) -> DemoStep:
     """Validate every bundled scenario and write their key figures as JSON."""
     from scenarios import bundled_names, load_scenario
 
@@ -47,13 +70,104 @@ def step_scenarios(out: Path, force: bool) -> DemoStep:
                 "next_test_due": str(item.next_test_due) if item.next_test_due else None,
             }
         )
-    path = write_text_atomic(out / "scenarios.json", json.dumps(rows, indent=2) + "\n", force=force)
+    path = write_text_atomic(
+        settings.out / "scenarios.json", json.dumps(rows, indent=2) + "\n", force=settings.force
+    )
     return DemoStep("Scenarios", f"{len(rows)} bundled scenarios validated", files=[path])
 
 
-STEPS: list[Callable[[Path, bool], DemoStep]] = [step_scenarios]
+def _bundled_rota() -> Any:
+    from rota.io import read_rota
+
+    return read_rota(ROTA_DIR / "council-2026.yaml")
 
 
-def run_demo(out: Path, *, force: bool = False) -> list[DemoStep]:
-    """Run every demo step in order, writing under ``out``."""
-    return [step(out, force) for step in STEPS]
+def step_rota(settings: DemoSettings) -> DemoStep:
+    """Check the bundled 2026 council rota against its requirements for the whole year."""
+    from rota.coverage import check
+    from rota.io import read_requirements
+    from rota.report_html import render_html
+    from standby.clock import parse_instant
+
+    rota = _bundled_rota()
+    requirements = read_requirements(ROTA_DIR / "council-2026-requirements.yaml")
+    window = (parse_instant("2026-01-01"), parse_instant("2027-01-01"))
+    report = check(rota, requirements, window)
+    html = write_text_atomic(
+        settings.out / "rota-check.html", render_html(report), force=settings.force
+    )
+    data = write_text_atomic(
+        settings.out / "rota-check.json",
+        json.dumps(report.to_json_dict(), indent=2) + "\n",
+        force=settings.force,
+    )
+    worst = min(report.roles, key=lambda role: role.coverage_pct)
+    gaps = sum(len(role.gaps) for role in report.roles)
+    summary = (
+        f"{len(rota.people)} people, {len(rota.shifts)} shifts, {len(report.roles)} requirements: "
+        f"{gaps} gaps in 2026; lowest cover {worst.coverage_pct:.2f} % ({worst.role}); "
+        f"{len(report.findings)} findings"
+    )
+    return DemoStep("Rota check", summary, files=[html, data])
+
+
+def step_simulation(settings: DemoSettings) -> DemoStep:
+    """Simulate the chlorine scenario many times against the bundled rota at night."""
+    from rich.progress import Progress
+
+    from reports.runs import render_report, summarise
+    from scenarios import load_scenario
+    from simulator.model import prepare, simulate
+    from standby.clock import to_local
+
+    scenario = load_scenario(DEMO_SCENARIO)
+    prepared = prepare(scenario, _bundled_rota(), rota_name="council-2026.yaml")
+    with Progress(transient=True) as progress:
+        bar = progress.add_task(f"Simulating {DEMO_SCENARIO}", total=settings.runs)
+        results = simulate(
+            prepared,
+            scenario.start_utc,
+            seed=settings.seed,
+            runs=settings.runs,
+            progress=lambda done: progress.update(bar, completed=done),
+        )
+    summary = summarise(results, settings.seed)
+    start_local = to_local(scenario.start_utc, scenario.timezone).strftime("%A %d %B %Y %H:%M %Z")
+    notes = sorted({note for result in results for note in result.notes})
+    page = render_report(scenario, summary, start_local=start_local, notes=notes)
+    files = [
+        write_text_atomic(settings.out / "simulation-report.html", page, force=settings.force),
+        write_text_atomic(
+            settings.out / "simulation-summary.json",
+            json.dumps(summary.to_json_dict(), indent=2) + "\n",
+            force=settings.force,
+        ),
+        write_text_atomic(
+            settings.out / "simulation-run-1.json", results[0].to_json(), force=settings.force
+        ),
+    ]
+    targets = [t for t in summary.tasks if t.met_pct is not None]
+    tcg = next((t for t in summary.tasks if t.task == "convene_tcg"), None)
+    tcg_text = (
+        f"; TCG within target in {tcg.met_pct:.0f} %" if tcg and tcg.met_pct is not None else ""
+    )
+    text = (
+        f"{summary.runs} runs from {start_local}: all {len(targets)} targets met in "
+        f"{summary.all_targets_met} runs{tcg_text}; "
+        f"{len(summary.roles)} roles short in some runs"
+    )
+    return DemoStep("Simulation", text, files=files)
+
+
+STEPS: list[Callable[[DemoSettings], DemoStep]] = [step_scenarios, step_rota, step_simulation]
+
+
+def run_demo(settings: DemoSettings) -> list[DemoStep]:
+    """Run every demo step in order, writing under ``settings.out``.
+
+    Nothing is written when an output already exists and ``force`` is not set.
+    """
+    if not settings.force:
+        for name in OUTPUTS:
+            check_writable(settings.out / name, force=False)
+    return [step(settings) for step in STEPS]

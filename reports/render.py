@@ -1,0 +1,30 @@
+"""Rendering of pages: Jinja2 with autoescaping on, images inlined as data URIs.
+
+Every HTML page Standby writes is one self-contained file (inline CSS, no CDN, no scripts),
+so it can be emailed or opened offline, and any text from a user's files is escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+
+def data_uri(png: bytes) -> str:
+    """A PNG as a ``data:`` URI for an ``<img src>``."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def render_template(name: str, **context: Any) -> str:
+    """Render ``reports/templates/<name>`` with autoescaping."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    environment = Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["data_uri"] = data_uri
+    return environment.get_template(name).render(**context)

@@ -1,0 +1,182 @@
+"""Summaries of many simulated runs of one scenario: how often each target is met.
+
+Reads :class:`simulator.results.RunResult` objects (never runs the model) and gives plain
+data for the exercise report and the JSON summary.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from simulator.results import RunResult
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSummary:
+    """One plan task over all runs."""
+
+    task: str
+    name: str
+    agency: str
+    target_minute: float | None
+    runs: int
+    done: int
+    met: int
+    median_end: float | None
+    p90_end: float | None
+    ends: tuple[float, ...]
+    top_reason: str
+
+    @property
+    def met_pct(self) -> float | None:
+        """Share of runs in which the target was met, or None without a target."""
+        return None if self.target_minute is None else 100.0 * self.met / self.runs
+
+    @property
+    def done_pct(self) -> float:
+        """Share of runs in which the task finished within the scenario."""
+        return 100.0 * self.done / self.runs
+
+
+@dataclass(frozen=True, slots=True)
+class RoleSummary:
+    """How often a role could not be filled, and the commonest reason."""
+
+    role: str
+    rota_role: str | None
+    agency: str
+    unfilled: int
+    runs: int
+    top_reason: str
+
+    @property
+    def unfilled_pct(self) -> float:
+        """Share of runs in which the role was short."""
+        return 100.0 * self.unfilled / self.runs
+
+
+@dataclass(frozen=True, slots=True)
+class RunsSummary:
+    """Many runs of one scenario from one start instant."""
+
+    scenario: str
+    start: str
+    rota: str | None
+    runs: int
+    seed: int
+    all_targets_met: int
+    tasks: tuple[TaskSummary, ...]
+    roles: tuple[RoleSummary, ...]
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Plain data for JSON (per-run end minutes left out)."""
+        data = asdict(self)
+        for task, task_summary in zip(data["tasks"], self.tasks, strict=True):
+            del task["ends"]
+            task["met_pct"] = _round(task_summary.met_pct)
+            task["done_pct"] = _round(task_summary.done_pct)
+        for role, role_summary in zip(data["roles"], self.roles, strict=True):
+            role["unfilled_pct"] = _round(role_summary.unfilled_pct)
+        return data
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _quantile(values: Sequence[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = q * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return round(ordered[low] + (ordered[high] - ordered[low]) * (position - low), 2)
+
+
+def summarise(results: Sequence[RunResult], seed: int) -> RunsSummary:
+    """Per task and per role figures over ``results`` (all of one scenario and start)."""
+    if not results:
+        raise ValueError("no runs to summarise")
+    first = results[0]
+    tasks = []
+    for index, milestone in enumerate(first.milestones):
+        rows = [r.milestones[index] for r in results]
+        ends = tuple(m.end_minute for m in rows if m.status == "done" and m.end_minute is not None)
+        reasons = Counter(
+            m.reason or "finished after the target"
+            for m in rows
+            if m.met is False or m.status != "done"
+        )
+        tasks.append(
+            TaskSummary(
+                task=milestone.task,
+                name=milestone.name,
+                agency=milestone.agency,
+                target_minute=milestone.target_minute,
+                runs=len(rows),
+                done=len(ends),
+                met=sum(1 for m in rows if m.met),
+                median_end=_quantile(ends, 0.5),
+                p90_end=_quantile(ends, 0.9),
+                ends=ends,
+                top_reason=reasons.most_common(1)[0][0] if reasons else "",
+            )
+        )
+    short: dict[str, list[Any]] = {}
+    for result in results:
+        for role in {u.role: u for u in result.unfilled_roles}.values():
+            short.setdefault(role.role, []).append(role)
+    roles = tuple(
+        RoleSummary(
+            role=role,
+            rota_role=rows[0].rota_role,
+            agency=rows[0].agency,
+            unfilled=len(rows),
+            runs=len(results),
+            top_reason=Counter(r.reason for r in rows).most_common(1)[0][0],
+        )
+        for role, rows in sorted(short.items(), key=lambda item: -len(item[1]))
+    )
+    all_met = sum(1 for r in results if not r.targets_missed)
+    return RunsSummary(
+        scenario=first.scenario,
+        start=first.start,
+        rota=first.rota,
+        runs=len(results),
+        seed=seed,
+        all_targets_met=all_met,
+        tasks=tuple(tasks),
+        roles=roles,
+    )
+
+
+def render_report(
+    scenario: Any,
+    summary: RunsSummary,
+    *,
+    start_local: str,
+    notes: Sequence[str] = (),
+    plume_map: bytes | None = None,
+) -> str:
+    """The simulated-response report as one self-contained HTML page."""
+    from reports.charts import end_times_chart, targets_chart
+    from reports.render import render_template
+
+    charts = {
+        "targets": targets_chart(summary),
+        "end_times": end_times_chart(summary),
+        "plume_map": plume_map,
+    }
+    return render_template(
+        "simulation_report.html.j2",
+        scenario=scenario,
+        summary=summary,
+        charts=charts,
+        notes=list(notes),
+        start_local=start_local,
+    )
