@@ -327,3 +327,36 @@ def test_every_rota_example_in_the_docs_runs(
     if "--out" in example:
         out = shlex.split(example)[shlex.split(example).index("--out") + 1]
         assert (tmp_path / out).stat().st_size > 1000
+
+
+def test_who_unknown_role_with_nothing_close_lists_the_roles(rota_file: Path) -> None:
+    result = run("who", str(rota_file), "--role", "Gold", "--at", "2026-03-29")
+    assert result.exit_code == 2
+    assert result.output == (f"Error: {rota_file}: no role 'Gold'; Roles in the rota: {EPO}\n")
+
+
+def test_who_role_only_in_the_requirements_is_known_but_nobody_covers_it(tmp_path: Path) -> None:
+    rota = write(
+        tmp_path,
+        "rota.yaml",
+        "timezone: Europe/London\nrequirements:\n  - role: Director\n    min: 1\n",
+    )
+    result = run("who", str(rota), "--role", "Director", "--at", "2026-03-29 12:00")
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Nobody is on call for Director at 2026-03-29 12:00 BST")
+
+
+def test_heatmap_marks_uncovered_hours_and_where_the_requirement_applies() -> None:
+    from datetime import UTC, datetime, time
+
+    from rota.coverage import check
+    from rota.model import Requirement, Rota, Shift, TimeWindow
+    from rota.report_html import heatmap
+
+    start = datetime(2026, 1, 5, tzinfo=UTC)  # Monday, GMT
+    rota = Rota(shifts=[Shift("amy", EPO, start.replace(hour=8), start.replace(hour=9, minute=30))])
+    when = TimeWindow(days=("mon",), start=time(8), end=time(11))
+    report = check(rota, [Requirement(EPO, 1, when=when)], (start, start.replace(day=6)))
+    cells = heatmap(report.roles[0], report)
+    assert cells.required == [(0, 8), (0, 9), (0, 10)]
+    assert [(c.row, c.hour, c.share) for c in cells.cells] == [(0, 9, 0.5), (0, 10, 1.0)]
