@@ -60,7 +60,22 @@ def test_events_are_in_time_order(chlorine: object) -> None:
 
 def test_wind_change_and_extra_demand_injects_are_recorded(chlorine: object) -> None:
     kinds = {e.kind for e in run_once(chlorine.compiled, None, None, 1).events}
-    assert {"wind_change", "extra_demand", "link_down", "role_unavailable"} <= kinds
+    assert {"wind_change", "extra_demand", "link_down", "inject"} <= kinds
+
+
+def test_car_wont_start_inject_drops_the_primary_duty_epo_and_calls_the_backup() -> None:
+    from pathlib import Path
+
+    from rota.io import read_rota
+
+    scenario = load_scenario("chlorine-riverside")
+    rota_file = Path(__file__).resolve().parents[2] / "rota" / "data" / "council-2026.yaml"
+    prepared = prepare(scenario, read_rota(rota_file, timezone=scenario.timezone))
+    events = run_once(prepared.compiled, prepared.roster, None, 1).events
+    dropped = [e for e in events if e.kind == "person_unavailable"]
+    assert [(e.person, e.minute) for e in dropped] == [("Dan Fairclough", 55.0)]
+    called_after = [e.person for e in events if e.kind == "called" and e.minute >= 55.0]
+    assert "Gwen Penhale" in called_after
 
 
 def test_cli_simulate_writes_json_and_refuses_to_overwrite(
