@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
 import tempfile
@@ -34,6 +35,8 @@ def write_bytes_atomic(path: Path, data: bytes, *, force: bool = False) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes the file owner-only; give it the mode a plain open() would
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -48,6 +51,14 @@ def write_bytes_atomic(path: Path, data: bytes, *, force: bool = False) -> Path:
 def write_text_atomic(path: Path, text: str, *, force: bool = False) -> Path:
     """Write UTF-8 ``text`` atomically; see :func:`write_bytes_atomic`."""
     return write_bytes_atomic(path, text.encode("utf-8"), force=force)
+
+
+@functools.cache
+def _umask() -> int:
+    """The process umask, read once (reading it means setting it, which is not thread-safe)."""
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def safe_csv_cell(value: object) -> str:

@@ -28,6 +28,23 @@ def test_force_replaces_and_leaves_no_temporary_files(tmp_path: Path) -> None:
     assert [p.name for p in target.parent.iterdir()] == ["report.html"]
 
 
+def test_written_files_get_the_usual_permissions_not_owner_only(tmp_path: Path) -> None:
+    import os
+
+    target = write_text_atomic(tmp_path / "page.html", "x")
+    expected = 0o666 & ~_current_umask()
+    assert target.stat().st_mode & 0o777 == expected
+    assert os.access(target, os.R_OK)
+
+
+def _current_umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @pytest.mark.parametrize(
     ("cell", "expected"),
     [
