@@ -176,44 +176,22 @@ def rota_check(
     The window defaults to the span of the rota. Exit code 0 when every requirement is
     met, 1 when there are gaps, 2 for bad input.
     """
-    import json
-
-    from rota.coverage import check, rota_span
-    from rota.io import read_requirements, read_rota
-    from rota.report_html import gaps_csv, render_html, text_renderables
-    from rota.rules import RoleRules
-    from standby.clock import parse_instant
+    from rota.api import check_files, report_text
+    from rota.report_html import text_renderables
     from standby.files import check_writable, write_text_atomic
 
     if out is not None:
         check_writable(out, force=force)
-    rota = read_rota(rota_file, timezone=timezone)
-    requirements = (
-        read_requirements(requirements_file, timezone=timezone) if requirements_file else None
+    _rota, report = check_files(
+        rota_file,
+        requirements_file,
+        start_text,
+        end_text,
+        timezone=timezone,
+        region=region,
+        not_work=not_work,
     )
-    if requirements is None and not rota.shifts and not rota.requirements:
-        raise StandbyError(
-            f"{rota_file}: no shifts and no requirements, so there is nothing to check; "
-            "give the required roles with --requirements and the window with --from and --to"
-        )
-    start = parse_instant(start_text, rota.timezone) if start_text else None
-    end = parse_instant(end_text, rota.timezone) if end_text else None
-    if start is None or end is None:
-        span = rota_span(rota)  # an empty rota needs both ends of the window
-        start = span[0] if start is None else start
-        end = span[1] if end is None else end
-    window = (start, end)
-    off = set(rota.roles) if "all" in not_work else set(not_work)
-    role_rules = {role: RoleRules(counts_as_work=False) for role in off}
-    report = check(rota, requirements, window, region=region, role_rules=role_rules)
-    if output_format == "json":
-        text = json.dumps(report.to_json_dict(), indent=2) + "\n"
-    elif output_format == "csv":
-        text = gaps_csv(report)
-    elif output_format == "html":
-        text = render_html(report)
-    else:
-        text = None
+    text = None if output_format == "text" else report_text(report, output_format)
     if text is None:
         from rich.console import Console
 
@@ -242,25 +220,13 @@ def rota_check(
 @click.option("--timezone", default="Europe/London", show_default=True, help="Zone of local times.")
 def rota_who(rota_file: Path, role: str, at_text: str, timezone: str) -> None:
     """Print who is on call for --role at --at, in escalation order (exit 1 if nobody)."""
-    import difflib
-
     from rich.table import Table
 
-    from rota.io import read_rota
-    from rota.oncall import OnCall
-    from standby.clock import iso_z, parse_instant, to_local
+    from rota.api import who_is_on_call
+    from standby.clock import iso_z, to_local
 
-    rota = read_rota(rota_file, timezone=timezone)
-    index = OnCall(rota)
-    roles = list(dict.fromkeys([*index.roles(), *rota.roles]))
-    if role not in roles:
-        close = difflib.get_close_matches(role, roles, n=1, cutoff=0.5)
-        hint = f"did you mean '{close[0]}'? " if close else ""
-        listed = ", ".join(roles) if roles else "none"
-        raise StandbyError(f"{rota_file}: no role '{role}'; {hint}Roles in the rota: {listed}")
-    at = parse_instant(at_text, rota.timezone)
+    rota, at, entries = who_is_on_call(rota_file, role, at_text, timezone=timezone)
     local = to_local(at, rota.timezone).strftime("%Y-%m-%d %H:%M %Z")
-    entries = index.who(role, at)
     if not entries:
         click.echo(f"Nobody is on call for {role} at {local} ({iso_z(at)}).")
         raise SystemExit(1)
