@@ -16,6 +16,7 @@ from typing import Any
 
 from rota.clock import to_local, window_intervals
 from rota.coverage import FINDING_KINDS, CoverageReport, RoleCoverage
+from rota.model import WEEKDAYS
 from standby.files import csv_text
 
 TEXT_LIMIT = 20
@@ -32,8 +33,27 @@ def minutes_text(minutes: float) -> str:
 
 
 def role_label(role: RoleCoverage) -> str:
-    """The role with its qualification, as shown in tables."""
-    return f"{role.role} ({role.qualification})" if role.qualification else role.role
+    """The role with its qualification and window, as shown in tables.
+
+    ``Social Care Emergency Duty Team (mon-thu 17:00-08:45)``: a role with several windowed
+    requirements must be told apart in every table.
+    """
+    parts = [role.qualification] if role.qualification else []
+    if role.when is not None:
+        parts.append(f"{_days_text(role.when.days)} {role.when.start:%H:%M}-{role.when.end:%H:%M}")
+    return f"{role.role} ({', '.join(parts)})" if parts else role.role
+
+
+def _days_text(days: tuple[str, ...]) -> str:
+    """``mon-thu`` for a run of consecutive weekdays, else a comma list."""
+    order = [day for day in WEEKDAYS if day in days]
+    extra = [day for day in days if day not in WEEKDAYS]
+    indices = [WEEKDAYS.index(day) for day in order]
+    if len(indices) > 2 and indices == list(range(indices[0], indices[-1] + 1)):
+        text = f"{order[0]}-{order[-1]}"
+    else:
+        text = ",".join(order)
+    return ",".join(part for part in (text, *extra) if part)
 
 
 def text_renderables(report: CoverageReport, now: datetime | None = None) -> list[Any]:
