@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from rota.model import Person, Requirement, Rota, Shift
+from rota.model import Override, Person, Requirement, Rota, Shift
 from standby.clock import TimeError, parse_instant_with_warning, zone
 from standby.errors import StandbyError
 from standby.files import csv_text
@@ -336,7 +336,11 @@ def _utc(instant: datetime) -> str:
 
 
 def rota_to_json(rota: Rota) -> str:
-    """The whole rota as JSON: people, shifts (with sources, so overrides show), leave."""
+    """The whole rota as JSON: people, shifts (with sources), overrides, leave, requirements.
+
+    The shifts are the result of the overrides; ``overrides`` is their record (deliberate
+    gaps included), read back by :func:`read_json` and never applied a second time.
+    """
     document = {
         "timezone": rota.timezone,
         "people": [_person_json(person) for person in rota.people.values()],
@@ -353,6 +357,7 @@ def rota_to_json(rota: Rota) -> str:
             }
             for shift in rota.shifts
         ],
+        "overrides": [_override_json(override) for override in rota.overrides],
         "leave": [
             {
                 "person": leave.person,
@@ -382,6 +387,19 @@ def _person_json(person: Person) -> dict[str, object]:
             else {"lat": person.home_location[0], "lon": person.home_location[1]}
         ),
         "phone": person.phone,
+    }
+
+
+def _override_json(override: Override) -> dict[str, object]:
+    return {
+        "role": override.role,
+        "start": _utc(override.start),
+        "end": _utc(override.end),
+        "person": override.person,
+        "mode": override.mode,
+        "level": override.level,
+        "notes": override.notes,
+        "source": override.source,
     }
 
 

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from rota.io import RotaFileError, check_order, check_timezone, parse_time, read_text
 from rota.io_yaml_models import (
     JsonLeave,
+    JsonOverride,
     JsonRota,
     JsonShift,
     LeaveModel,
@@ -33,8 +34,9 @@ from rota.io_yaml_models import (
     RotaFile,
     ShiftModel,
 )
-from rota.model import Leave, Person, Requirement, Rota, Shift
-from rota.patterns import Override, Pattern, apply_override, expand, parse_handover, parse_length
+from rota.model import Leave, Override, Person, Requirement, Rota, Shift
+from rota.patterns import Override as PatternOverride
+from rota.patterns import Pattern, apply_override, expand, parse_handover, parse_length
 from standby.clock import zone
 
 # --------------------------------------------------------------------------- YAML loading
@@ -205,8 +207,12 @@ def rota_from_document(
     builder.shifts(parsed.shifts)
     if isinstance(parsed, RotaFile):
         builder.patterns(parsed.patterns)
-        builder.overrides(parsed.overrides)
+        builder.overrides(parsed.overrides, apply=True)
         builder.rota.shifts.sort(key=lambda shift: (shift.start, shift.role, shift.level))
+    else:
+        # The exported shifts already hold every override; they are kept as a record only,
+        # so reading an export (and exporting it again) never applies one twice.
+        builder.overrides(parsed.overrides, apply=False)
     builder.leave(parsed.leave)
     builder.rota.requirements = to_requirements(parsed.requirements, path)
     if isinstance(parsed, JsonRota):
@@ -343,7 +349,8 @@ class _Builder:
                 )
             self.rota.shifts.extend(generated)
 
-    def overrides(self, models: list[OverrideModel]) -> None:
+    def overrides(self, models: list[OverrideModel] | list[JsonOverride], *, apply: bool) -> None:
+        """Record each override in ``rota.overrides``; apply it to the shifts when ``apply``."""
         for index, model in enumerate(models):
             start, end = self.span(model.start, model.end, "overrides", index)
             person = (
@@ -363,10 +370,12 @@ class _Builder:
                 person=person,
                 mode=model.mode,
                 level=model.level,
-                source=f"{self.path.name}:overrides.{index}",
+                source=getattr(model, "source", "") or f"{self.path.name}:overrides.{index}",
                 notes=model.notes,
             )
-            self.rota.shifts = apply_override(self.rota.shifts, override)
+            self.rota.overrides.append(override)
+            if apply:
+                self.rota.shifts = apply_override(self.rota.shifts, _pattern_override(override))
 
     def leave(self, models: list[LeaveModel] | list[JsonLeave]) -> None:
         for index, model in enumerate(models):
@@ -385,3 +394,17 @@ class _Builder:
                     source=source,
                 )
             )
+
+
+def _pattern_override(override: Override) -> PatternOverride:
+    """``override`` in the form ``rota.patterns.apply_override`` takes."""
+    return PatternOverride(
+        role=override.role,
+        start=override.start,
+        end=override.end,
+        person=override.person,
+        mode=override.mode,
+        level=override.level,
+        source=override.source,
+        notes=override.notes,
+    )

@@ -230,6 +230,12 @@ class JsonLeave(LeaveModel):
     source: str = ""
 
 
+class JsonOverride(OverrideModel):
+    """An override as ``rota_to_json`` writes it: a record, already applied to the shifts."""
+
+    source: str = ""
+
+
 class JsonRequirement(RequirementModel):
     """A requirement as ``rota_to_json`` writes it."""
 
@@ -242,6 +248,7 @@ class JsonRota(_File):
     timezone: str | None = None
     people: list[PersonModel] = Field(default_factory=list)
     shifts: list[JsonShift] = Field(default_factory=list)
+    overrides: list[JsonOverride] = Field(default_factory=list)
     leave: list[JsonLeave] = Field(default_factory=list)
     requirements: list[JsonRequirement] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from typing import Literal
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: A requirement window's day that means every (weekday) bank holiday of the region.
+BANK_HOLIDAY = "bank_holiday"
+OverrideMode = Literal["replace", "add"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,9 @@ class Leave:
 class TimeWindow:
     """Local days and wall-clock times in which a requirement applies.
 
+    ``days`` holds ``mon`` ... ``sun`` and may hold ``bank_holiday``: every (weekday) bank
+    holiday of the region checked, whatever its weekday. A day opens the window when its
+    weekday is listed or it is a bank holiday and ``bank_holiday`` is listed.
     ``start == end`` means all day. ``end <= start`` wraps past midnight (``18:00`` to
     ``08:00`` starts on each listed day and ends the next morning).
     """
@@ -72,6 +79,26 @@ class TimeWindow:
     days: tuple[str, ...] = WEEKDAYS
     start: time = time(0, 0)
     end: time = time(0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """A planner's change to the rota for ``role`` at ``level`` over ``[start, end)`` (UTC).
+
+    ``replace`` trims the shifts of that role and level in the period and puts ``person``
+    in; with no person the period is left uncovered on purpose (a deliberate gap).
+    ``add`` adds ``person`` as extra cover and leaves the rest alone. The rota's shifts are
+    already the result of its overrides; :attr:`Rota.overrides` keeps them as a record.
+    """
+
+    role: str
+    start: datetime
+    end: datetime
+    person: str | None
+    mode: OverrideMode = "replace"
+    level: int = 1
+    source: str = ""
+    notes: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,13 +117,16 @@ class Rota:
     """A whole rota as read from one or more files.
 
     ``people`` is empty when the files carry no people list; then a shift's person is taken
-    at its word and never reported as unknown.
+    at its word and never reported as unknown. ``overrides`` records the overrides the
+    shifts were built with (in the order applied); they are already applied to ``shifts``
+    and are never applied again.
     """
 
     timezone: str = "Europe/London"
     people: dict[str, Person] = field(default_factory=dict)
     shifts: list[Shift] = field(default_factory=list)
     leave: list[Leave] = field(default_factory=list)
+    overrides: list[Override] = field(default_factory=list)
     requirements: list[Requirement] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
