@@ -312,7 +312,7 @@ def rota_export(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for simulation.json and timeline.txt.",
+    help="Folder for simulation.json, timeline.txt, plume-map.png and chemet-map.png.",
 )
 @click.option("--fail-on-miss", is_flag=True, help="Exit with code 1 when a target is missed.")
 @click.option("--force", is_flag=True, help="Replace output files that already exist.")
@@ -333,12 +333,15 @@ def simulate(
     from scenarios import load_scenario
     from simulator.model import prepare
     from simulator.model import simulate as run_simulation
+    from simulator.people import write_hazard_maps
     from simulator.results import dumps, timeline_text
     from standby.clock import parse_instant
     from standby.files import check_writable, write_text_atomic
 
     outputs = [json_path] if json_path else []
-    outputs += [out_dir / "simulation.json", out_dir / "timeline.txt"] if out_dir else []
+    maps = ("plume-map.png", "chemet-map.png")
+    if out_dir:
+        outputs += [out_dir / name for name in ("simulation.json", "timeline.txt", *maps)]
     for target in outputs:
         check_writable(target, force=force)
     scenario = load_scenario(scenario_name)
@@ -375,7 +378,8 @@ def simulate(
     if out_dir is not None:
         write_text_atomic(out_dir / "simulation.json", dumps(data), force=force)
         write_text_atomic(out_dir / "timeline.txt", timeline_text(first), force=force)
-        console.print(f"Wrote {out_dir}/simulation.json and timeline.txt")
+        write_hazard_maps(scenario, out_dir)
+        console.print(f"Wrote {out_dir}/simulation.json, timeline.txt, {maps[0]} and {maps[1]}")
     if fail_on_miss and any(r.targets_missed for r in results):
         raise SystemExit(1)
 
@@ -386,7 +390,7 @@ def _print_simulation(
     """The timeline and targets of the first run, and a summary over several runs."""
     from rich.table import Table
 
-    from simulator.results import local_clock, timeline_rows
+    from simulator.results import kpi_lines, local_clock, timeline_rows
 
     first = results[0]
     runs = len(results)
@@ -423,6 +427,11 @@ def _print_simulation(
             f"[red]Role unfilled[/red]: {role.role} ({role.rota_role or 'no rota role'}) "
             f"at +{role.minute:.0f} min: {role.reason}"
         )
+    lines = kpi_lines(first)
+    if lines:
+        console.print("[bold]Key figures" + (" (run 0)" if runs > 1 else "") + "[/bold]")
+        for line in lines:
+            console.print(line, markup=False)
     if runs > 1:
         summary = Table(title=f"Targets met over {runs} runs")
         summary.add_column("task")

@@ -21,6 +21,7 @@ from scenarios.model import (
     WindChange,
 )
 from simulator.distributions import Spec, compile_distribution, fixed
+from simulator.people import PeopleSetup, compile_people, split_warning_tasks
 
 LatLon = tuple[float, float]
 
@@ -106,9 +107,14 @@ class CompiledScenario:
     tasks: tuple[CompiledTask, ...]
     injects: tuple[CompiledInject, ...]
     graph: Any = field(compare=False, repr=False)
+    people: PeopleSetup = field(compare=False, repr=False)
+    door_knock_tasks: tuple[int, ...] = ()
+    broadcast_tasks: tuple[int, ...] = ()
     unreachable: tuple[str, ...] = ()
 
-    # Random stream numbering: 0 declaration, then one per link, role call-out, task.
+    # Random stream numbering: 0 declaration, then one per link, role call-out, task; then
+    # the people model's: one per door-knock task, evacuee arrivals, extra-demand arrivals and
+    # one per rest centre's registration desk (after the others, so theirs keep numbers).
     @property
     def declare_stream(self) -> int:
         """Stream of the declaration delay."""
@@ -125,6 +131,28 @@ class CompiledScenario:
     def task_stream(self, task: int) -> int:
         """Stream of one task's duration."""
         return 1 + len(self.links) + len(self.roles) + task
+
+    @property
+    def _people_base(self) -> int:
+        return 1 + len(self.links) + len(self.roles) + len(self.tasks)
+
+    def door_knock_stream(self, task: int) -> int:
+        """Stream of one door-knock task's warning times."""
+        return self._people_base + self.door_knock_tasks.index(task)
+
+    @property
+    def evacuation_stream(self) -> int:
+        """Stream of evacuees' arrival times at rest centres."""
+        return self._people_base + len(self.door_knock_tasks)
+
+    @property
+    def extra_demand_stream(self) -> int:
+        """Stream of extra-demand injects' arrival times."""
+        return self._people_base + len(self.door_knock_tasks) + 1
+
+    def registration_stream(self, centre: int) -> int:
+        """Stream of one rest centre's registration times."""
+        return self._people_base + len(self.door_knock_tasks) + 2 + centre
 
     def agency_index(self, agency_id: str) -> int:
         """Index of an agency id."""
@@ -169,10 +197,20 @@ def _inject(inject: Any, agencies: dict[str, int], roles: dict[str, int]) -> Com
         name, args = "role_unavailable", (roles[effect.role],)
     elif isinstance(effect, WindChange):
         name = "wind_change"
-        args = (effect.wind_speed_ms, effect.wind_from_deg, effect.stability)
+        args = (effect.wind_speed_ms, effect.wind_from_deg, effect.stability, "")
     elif isinstance(effect, ExtraDemand):
         name, args = "extra_demand", (effect.people, effect.receptor)
     return CompiledInject(inject.id, float(inject.minute), inject.text, name, args)
+
+
+def _wind_note(inject: CompiledInject, people: PeopleSetup) -> CompiledInject:
+    """A wind change carries the text of the zones it brings (computed once)."""
+    if inject.effect != "wind_change":
+        return inject
+    note = people.wind_notes.get(inject.minute, "")
+    return CompiledInject(
+        inject.id, inject.minute, inject.text, inject.effect, (*inject.args[:3], note)
+    )
 
 
 def compile_scenario(scenario: Scenario) -> CompiledScenario:
@@ -239,8 +277,18 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
                 task.kind,
             )
         )
+    people = compile_people(
+        scenario,
+        {
+            t.index: tuple(scenario.roles[r].id for r in t.roles)
+            for t in tasks
+            if t.kind == "rest_centre"
+        },
+    )
+    door_knock, broadcast = split_warning_tasks(tasks)
     injects = sorted(
-        (_inject(j, agencies, role_ids) for j in scenario.injects), key=lambda j: j.minute
+        (_wind_note(_inject(j, agencies, role_ids), people) for j in scenario.injects),
+        key=lambda j: j.minute,
     )
     declare_after = scenario.alert.declare_after
     compiled = CompiledScenario(
@@ -267,6 +315,9 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         tasks=tuple(tasks),
         injects=tuple(injects),
         graph=None,
+        people=people,
+        door_knock_tasks=door_knock,
+        broadcast_tasks=broadcast,
     )
     object.__setattr__(compiled, "graph", build_agency_graph(compiled))
     object.__setattr__(compiled, "unreachable", tuple(unreachable_agencies(compiled)))
@@ -291,4 +342,9 @@ class Assumptions:
     default_travel: Spec = (4, 3.4011973816621555, 0.5408656188293051, 0.0)  # median 30, p90 60
     retry_minutes: float = 5.0
     max_attempts: int = 3
+    protective_zones: tuple[str, ...] = ("AEGL-3", "AEGL-2")
+    rest_centre_fraction: float = 0.10
+    evacuation_arrival_minutes: float = 120.0
+    extra_demand_arrival_minutes: float = 30.0
+    registration_minutes: float = 5.0
     road_graph: Any = field(default=None, compare=False, repr=False)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import simpy
 
-from simulator import network, plan, responders
+from simulator import network, people, plan, responders
 from simulator.compiled import Assumptions, CompiledScenario, compile_scenario
 from simulator.distributions import Streams
 from simulator.responders import RoleState, Roster
@@ -88,6 +88,7 @@ class Run:
         self.task_start: list[float | None] = [None] * n_tasks
         self.task_end: list[float | None] = [None] * n_tasks
         self.notes: list[str] = []
+        self.people = people.PeopleRun(compiled)
         self._zone = ZoneInfo(compiled.timezone)
 
     # --- helpers for the process functions --------------------------------------------
@@ -172,14 +173,15 @@ def _apply_inject(run: Run, inject: str, effect: str, args: tuple[Any, ...], tex
     elif effect == "role_unavailable":
         responders.role_unavailable(run, args[0], inject)
     elif effect == "wind_change":
-        speed, direction, stability = args
+        speed, direction, stability, zones = args
         extra = f", stability {stability}" if stability else ""
-        run.log("wind_change", detail=f"wind from {direction:g} deg at {speed:g} m/s{extra}")
+        zones = f"; {zones}" if zones else ""
+        run.log("wind_change", detail=f"wind from {direction:g} deg at {speed:g} m/s{extra}{zones}")
     elif effect == "extra_demand":
-        people, receptor = args
-        run.log(
-            "extra_demand", detail=f"{people} more people" + (f" at {receptor}" if receptor else "")
-        )
+        count, receptor = args
+        where = f" from {receptor}" if receptor else ""
+        run.log("extra_demand", detail=f"{count} more people{where} need a rest centre")
+        people.extra_demand(run, count)
 
 
 def run_once(
@@ -323,6 +325,8 @@ def _result(run: Run, seed: int | None, replication: int | None, rota: str | Non
         milestones=tuple(milestones),
         unfilled_roles=unfilled,
         critical_paths=tuple(paths),
+        hazard=compiled.people.hazard,
+        kpis=people.kpis(run, lambda task: _reason(run, task)),
         events=tuple(_events(run)),
     )
 

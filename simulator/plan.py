@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
+from simulator import people
 from simulator.distributions import draw
 
 if TYPE_CHECKING:
@@ -124,13 +125,15 @@ def task_process(run: Run, index: int) -> Generator[Any, Any, None]:
             cause = max(role_causes, key=lambda c: c[0] if c is not None else -1.0)
     start = env.now
     run.task_start[index] = start
-    people = "; ".join(
+    holders = "; ".join(
         f"{compiled.roles[r].id}: {', '.join(map(str, tokens))}"
         for (r, _n), tokens in zip(needs, taken, strict=True)
     )
-    run.log("task_started", agency=task.agency, task=index, detail=people)
+    run.log("task_started", agency=task.agency, task=index, detail=holders)
     started = run.cause(f"{task.id} started", cause)
-    yield env.timeout(draw(task.duration, run.streams[compiled.task_stream(index)]))
+    duration = draw(task.duration, run.streams[compiled.task_stream(index)])
+    people.task_started(run, index, duration)
+    yield env.timeout(duration)
     run.task_end[index] = env.now
     done = run.cause(f"{task.id} done ({env.now - start:.0f} min)", started)
     run.task_cause[index] = done
@@ -146,4 +149,5 @@ def task_process(run: Run, index: int) -> Generator[Any, Any, None]:
         met = env.now <= task.target
         detail = f"target {task.target:g} min {'met' if met else 'missed'}"
     run.log("task_done", agency=task.agency, task=index, detail=detail)
+    people.task_done(run, index)
     run.task_done[index].succeed()

@@ -111,6 +111,120 @@ class CriticalPath(_Json):
 
 
 @dataclass(frozen=True, slots=True)
+class ZoneReach(_Json):
+    """One AEGL zone of one wind period: threshold and how far and wide it reaches."""
+
+    level: str
+    threshold_ppm: float | None
+    downwind_m: float
+    max_half_width_m: float
+    area_m2: float
+
+
+@dataclass(frozen=True, slots=True)
+class HazardPeriod(_Json):
+    """The zones from ``start_minute`` until ``end_minute`` (None: to the end)."""
+
+    start_minute: float
+    end_minute: float | None
+    wind_speed_ms: float
+    wind_from_deg: float
+    stability: str
+    zones: tuple[ZoneReach, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReceptorZone(_Json):
+    """A receptor: its worst zone over the wind periods and when the plume first reaches it."""
+
+    receptor: str
+    name: str
+    kind: str
+    population: int
+    vulnerable: bool
+    zone: str | None
+    arrival_minute: float | None
+    downwind_m: float
+    crosswind_m: float
+    concentration_ppm: float
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HazardSummary(_Json):
+    """The screening plume model's output for the scenario (the same in every run)."""
+
+    substance: str
+    aegl_duration_min: int
+    sigma_set: str
+    periods: tuple[HazardPeriod, ...]
+    receptors: tuple[ReceptorZone, ...]
+    warnings: tuple[str, ...]
+    limits: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ZonePeople(_Json):
+    """How many people (receptor populations) are in one AEGL zone."""
+
+    level: str
+    people: int
+    receptors: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PremisesWarning(_Json):
+    """A vulnerable premises inside AEGL-2 or AEGL-3: when it was warned, against the plume."""
+
+    receptor: str
+    zone: str
+    plume_arrival_minute: float | None
+    warned_minute: float | None
+    warned_by: str | None
+    before_plume: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class RestCentreFigures(_Json):
+    """One rest centre: when it opened (or why not), how full it got, registration waits."""
+
+    centre: str
+    capacity: int
+    registration_staff: int
+    opened_minute: float | None
+    reason: str
+    arrivals: int
+    peak_occupancy: int
+    registered: int
+    mean_wait_minutes: float | None
+    max_wait_minutes: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Kpis(_Json):
+    """People-side figures of one run; a minute is None when it never happened (see reason)."""
+
+    people_in_zones: tuple[ZonePeople, ...]
+    vulnerable_premises_in_aegl2: int
+    all_vulnerable_warned_minute: float | None
+    vulnerable_warned_reason: str
+    premises: tuple[PremisesWarning, ...]
+    public_warned_minute: float | None
+    protective_action: str | None
+    protective_action_minute: float | None
+    people_needing_rest_centre: int
+    first_rest_centre_open_minute: float | None
+    first_rest_centre_reason: str
+    rest_centres: tuple[RestCentreFigures, ...]
+    turned_away: int
+    waiting_at_end: int
+    waited_for_opening: int
+    registration_wait_mean_minutes: float | None
+    registration_wait_max_minutes: float | None
+    assumptions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class RunResult(_Json):
     """Everything one replication produced."""
 
@@ -126,6 +240,8 @@ class RunResult(_Json):
     milestones: tuple[Milestone, ...]
     unfilled_roles: tuple[UnfilledRole, ...]
     critical_paths: tuple[CriticalPath, ...]
+    hazard: HazardSummary | None
+    kpis: Kpis | None
     events: tuple[Event, ...]
 
     @property
@@ -166,10 +282,60 @@ def timeline_rows(result: RunResult) -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
+def _minute_text(result: RunResult, minute: float | None, reason: str = "") -> str:
+    if minute is None:
+        return "never" + (f" ({reason})" if reason else "")
+    return f"+{minute:.0f} min ({local_clock(result, minute)})"
+
+
+def _wait_text(mean: float | None, maximum: float | None) -> str:
+    if mean is None or maximum is None:
+        return "nobody registered"
+    return f"mean {mean:.1f} min, max {maximum:.1f} min"
+
+
+def kpi_lines(result: RunResult) -> list[str]:
+    """The people KPIs as short lines for the timeline and the terminal."""
+    k = result.kpis
+    if k is None:
+        return []
+    zones = ", ".join(f"{z.level} {z.people}" for z in k.people_in_zones)
+    action = (
+        "none decided"
+        if k.protective_action is None
+        else f"{k.protective_action} at {_minute_text(result, k.protective_action_minute)}"
+    )
+    lines = [
+        f"People in zones: {zones}",
+        f"Vulnerable premises in AEGL-2 warned ({k.vulnerable_premises_in_aegl2}): "
+        + _minute_text(result, k.all_vulnerable_warned_minute, k.vulnerable_warned_reason),
+        "Public warned by broadcast: " + _minute_text(result, k.public_warned_minute),
+        f"Protective action: {action}",
+        "First rest centre open: "
+        + _minute_text(result, k.first_rest_centre_open_minute, k.first_rest_centre_reason),
+    ]
+    for c in k.rest_centres:
+        opened = _minute_text(result, c.opened_minute)
+        lines.append(
+            f"  {c.centre}: opened {opened}; peak {c.peak_occupancy}/{c.capacity}; "
+            f"registration wait {_wait_text(c.mean_wait_minutes, c.max_wait_minutes)}"
+        )
+    lines += [
+        f"People needing a rest centre: {k.people_needing_rest_centre}; turned away "
+        f"{k.turned_away}; still waiting for a centre to open at the end {k.waiting_at_end}",
+        "Registration wait: "
+        + _wait_text(k.registration_wait_mean_minutes, k.registration_wait_max_minutes),
+    ]
+    return lines
+
+
 def timeline_text(result: RunResult) -> str:
-    """The timeline as plain text, one event a line."""
+    """The timeline as plain text, one event a line, then the KPI lines."""
     lines = [
         f"{t}  +{m.strip():>6} min  {who:<45} {what:<30} {detail}".rstrip()
         for t, m, who, what, detail in timeline_rows(result)
     ]
+    kpis = kpi_lines(result)
+    if kpis:
+        lines += ["", "Key figures", *kpis]
     return "\n".join(lines) + "\n"
