@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from rota.model import WEEKDAYS, TimeWindow
+from rota.model import BANK_HOLIDAY, WEEKDAYS, TimeWindow
 from standby.clock import (
     TimeError,
     is_ambiguous,
@@ -156,23 +156,32 @@ def first_handover(
 
 
 def window_intervals(
-    when: TimeWindow, start: datetime, end: datetime, timezone: str = "Europe/London"
+    when: TimeWindow,
+    start: datetime,
+    end: datetime,
+    timezone: str = "Europe/London",
+    region: str = DEFAULT_REGION,
 ) -> list[tuple[datetime, datetime]]:
     """The UTC intervals inside ``[start, end)`` covered by the local window ``when``.
 
     Each listed local day opens the window at ``when.start``; it closes at ``when.end`` the
     same day, the next day when ``end <= start`` (wrapping midnight), or after a whole local
-    day when ``start == end``. Clock changes are honoured: an 18:00-08:00 night on the autumn
-    change is 15 elapsed hours. Overlapping or touching pieces are merged.
+    day when ``start == end``. ``bank_holiday`` in ``when.days`` lists every (weekday) bank
+    holiday of ``region`` as well, whatever its weekday. Clock changes are honoured: an
+    18:00-08:00 night on the autumn change is 15 elapsed hours. Overlapping or touching
+    pieces are merged.
     """
     tz = zone(timezone)
-    days = {WEEKDAYS.index(name) for name in when.days}
+    days = {WEEKDAYS.index(name) for name in when.days if name in WEEKDAYS}
+    holidays_too = BANK_HOLIDAY in when.days
+    if holidays_too:
+        region_code(region)  # an unknown region is an error even in a window without one
     first = start.astimezone(tz).date() - timedelta(days=1)
     last = end.astimezone(tz).date()
     pieces: list[tuple[datetime, datetime]] = []
     day = first
     while day <= last:
-        if day.weekday() in days:
+        if day.weekday() in days or (holidays_too and is_bank_holiday(day, region)):
             opens = resolve_local(datetime.combine(day, when.start), tz)
             close_day = day if when.end > when.start else day + timedelta(days=1)
             closes = resolve_local(datetime.combine(close_day, when.end), tz)

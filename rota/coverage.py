@@ -241,7 +241,8 @@ def check(
         if shift.end > start and shift.start < end and shift.end > shift.start:
             by_role[shift.role].append(shift)
     roles = tuple(
-        _role_coverage(rota, need, by_role.get(need.role, []), leave, start, end) for need in wanted
+        _role_coverage(rota, need, by_role.get(need.role, []), leave, (start, end), region)
+        for need in wanted
     )
     findings = [
         *_findings(rota, wanted, by_role, leave, start, end),
@@ -275,13 +276,14 @@ def _role_coverage(
     need: Requirement,
     shifts: list[Shift],
     leave: dict[str, list[Interval]],
-    start: datetime,
-    end: datetime,
+    window: tuple[datetime, datetime],
+    region: str,
 ) -> RoleCoverage:
+    start, end = window
     if need.when is None:
         applies = [(start, end)]
     else:
-        applies = window_intervals(need.when, start, end, rota.timezone)
+        applies = window_intervals(need.when, start, end, rota.timezone, region)
     # A person on two overlapping shifts of the role is still one person on call.
     cover: dict[str, list[Interval]] = defaultdict(list)
     for shift in shifts:

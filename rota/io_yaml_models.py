@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from rota.model import WEEKDAYS, TimeWindow
+from rota.model import BANK_HOLIDAY, WEEKDAYS, TimeWindow
 from rota.patterns import parse_handover, parse_length
 
 _DAY_NAMES = {name: name for name in WEEKDAYS} | {
@@ -27,6 +27,7 @@ _DAY_NAMES = {name: name for name in WEEKDAYS} | {
     "thur": "thu",
     "thurs": "thu",
 }
+_BANK_HOLIDAY_NAMES = {"bank_holiday", "bank_holidays", "bank holiday", "bank holidays"}
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -62,6 +63,22 @@ def normalise_days(days: list[str]) -> list[str]:
     return result
 
 
+def normalise_window_days(days: list[str]) -> list[str]:
+    """A requirement window's days: ``mon``..``sun`` and ``bank_holiday``, each once."""
+    result: list[str] = []
+    for day in days:
+        text = str(day).strip().lower().replace("-", " ")
+        if text in _BANK_HOLIDAY_NAMES or text.replace("_", " ") in _BANK_HOLIDAY_NAMES:
+            short = BANK_HOLIDAY
+        elif text in _DAY_NAMES:
+            short = _DAY_NAMES[text]
+        else:
+            raise ValueError(f"'{day}' is not a day; use {', '.join(WEEKDAYS)} or {BANK_HOLIDAY}")
+        if short not in result:
+            result.append(short)
+    return result
+
+
 def parse_clock(text: str) -> time:
     """``HH:MM`` (24-hour) as a time; raises ValueError with the fix."""
     match = _CLOCK.match(str(text).strip())
@@ -71,7 +88,7 @@ def parse_clock(text: str) -> time:
 
 
 class WhenModel(_Strict):
-    """Local days and hours in which a requirement applies."""
+    """Local days and hours in which a requirement applies (``bank_holiday`` is a day too)."""
 
     days: list[str] = Field(default_factory=lambda: list(WEEKDAYS))
     from_: str = Field("00:00", alias="from")
@@ -80,7 +97,7 @@ class WhenModel(_Strict):
     @field_validator("days")
     @classmethod
     def _days(cls, value: list[str]) -> list[str]:
-        return normalise_days(value)
+        return normalise_window_days(value)
 
     @field_validator("from_", "to")
     @classmethod
