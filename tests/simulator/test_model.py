@@ -168,3 +168,23 @@ def test_a_naive_start_is_refused(chlorine: object) -> None:
 
     with pytest.raises(ValueError, match="aware"):
         run_once(chlorine.compiled, None, datetime(2026, 11, 12, 2, 10), 1)
+
+
+def test_cli_out_writes_the_maps_and_the_timeline_ends_with_key_figures(
+    tmp_path: object, runner: object
+) -> None:
+    from cli import cli
+
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["simulate", "chlorine-riverside", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    for name in ("simulation.json", "timeline.txt", "plume-map.png", "chemet-map.png"):
+        assert (out / name).stat().st_size > 0, name
+    assert (out / "plume-map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    timeline = (out / "timeline.txt").read_text(encoding="utf-8")
+    assert "Key figures" in timeline and "First rest centre open:" in timeline
+    assert "Key figures" in result.output
+    data = json.loads((out / "simulation.json").read_text(encoding="utf-8"))
+    assert data["kpis"]["people_in_zones"][1]["level"] == "AEGL-2"
+    again = runner.invoke(cli, ["simulate", "chlorine-riverside", "--out", str(out)])
+    assert again.exit_code == 2 and "--force" in again.output
