@@ -13,10 +13,10 @@ from datetime import datetime
 from pathlib import Path
 
 from rota.coverage import CoverageReport, check, rota_span
-from rota.io import read_requirements, read_rota
+from rota.io import read_requirements_file, read_rota
 from rota.model import Rota
 from rota.oncall import OnCall, OnCallEntry
-from rota.rules import RoleRules
+from rota.rules import merge_role_rules
 from standby.clock import parse_instant
 from standby.errors import StandbyError
 
@@ -33,13 +33,16 @@ def check_files(
 ) -> tuple[Rota, CoverageReport]:
     """Read ``rota_file`` (and requirements) and check it over the window given as text.
 
-    The window defaults to the span of the rota; ``not_work`` names roles whose on-call time
-    is not working time (``"all"`` for every role).
+    The window defaults to the span of the rota. Working-time settings per role are merged
+    role by role: the rota's own ``working_time:``, then the requirements file's (which wins),
+    then ``not_work``, roles whose on-call time is not work whatever the files say (``"all"``
+    for every role; their ``max_consecutive_days`` is kept).
     """
     rota = read_rota(rota_file, timezone=timezone)
-    requirements = (
-        read_requirements(requirements_file, timezone=timezone) if requirements_file else None
+    loaded = (
+        read_requirements_file(requirements_file, timezone=timezone) if requirements_file else None
     )
+    requirements = loaded.requirements if loaded else None
     if requirements is None and not rota.shifts and not rota.requirements:
         raise StandbyError(
             f"{rota_file}: no shifts and no requirements, so there is nothing to check; "
@@ -51,9 +54,12 @@ def check_files(
         span = rota_span(rota)  # an empty rota needs both ends of the window
         start = span[0] if start is None else start
         end = span[1] if end is None else end
+    file_rules = loaded.role_rules if loaded else {}
     names = set(not_work)
-    off = set(rota.roles) if "all" in names else names
-    role_rules = {role: RoleRules(counts_as_work=False) for role in off}
+    if "all" in names:
+        required = [requirement.role for requirement in requirements or ()]
+        names = {*rota.roles, *required, *rota.role_rules, *file_rules}
+    role_rules = merge_role_rules(rota.role_rules, file_rules, not_work=sorted(names))
     report = check(rota, requirements, (start, end), region=region, role_rules=role_rules)
     return rota, report
 

@@ -1,7 +1,8 @@
 """Reading the rota files councils keep, and writing rotas back out.
 
 This module is the entry point: :func:`read_rota` picks a reader by the file's suffix and
-:func:`read_requirements` reads the coverage requirements. The CSV reader and the CSV and
+:func:`read_requirements_file` reads the coverage requirements and the working-time settings
+per role (:func:`read_requirements`, the requirements alone). The CSV reader and the CSV and
 JSON writers live here; spreadsheets, calendars and YAML rotas have their own modules
 (``rota.io_xlsx``, ``rota.io_ics``, ``rota.io_yaml``), imported only when such a file is read
 so that ``standby --help`` stays quick.
@@ -18,10 +19,11 @@ import io
 import json
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from rota.model import Override, Person, Requirement, Rota, Shift
+from rota.model import Override, Person, Requirement, RoleRules, Rota, Shift
 from standby.clock import TimeError, parse_instant_with_warning, zone
 from standby.errors import StandbyError
 from standby.files import csv_text
@@ -35,6 +37,19 @@ _UK_TIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2}))?$"
 
 class RotaFileError(StandbyError):
     """A rota or requirements file that cannot be read as it stands."""
+
+
+@dataclass(frozen=True)
+class RequirementsSet:
+    """What a requirements file holds: the requirements and working-time settings per role.
+
+    ``warnings`` names settings for roles the file does not otherwise mention (they may be in
+    the rota, so they are kept).
+    """
+
+    requirements: list[Requirement]
+    role_rules: dict[str, RoleRules] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- entry points
@@ -71,6 +86,11 @@ def read_rota(
 
 def read_requirements(path: Path, *, timezone: str = "Europe/London") -> list[Requirement]:
     """Read coverage requirements from a requirements YAML (or a YAML rota's section)."""
+    return read_requirements_file(path, timezone=timezone).requirements
+
+
+def read_requirements_file(path: Path, *, timezone: str = "Europe/London") -> RequirementsSet:
+    """Read requirements and ``working_time:`` settings from a requirements YAML or YAML rota."""
     path = Path(path)
     if path.suffix.lower() not in (".yaml", ".yml"):
         raise RotaFileError(
@@ -78,9 +98,9 @@ def read_requirements(path: Path, *, timezone: str = "Europe/London") -> list[Re
             "with a 'requirements:' list"
         )
     check_timezone(path, timezone)
-    from rota.io_yaml import read_requirements_yaml
+    from rota.io_yaml import read_requirements_set
 
-    return read_requirements_yaml(path, timezone)
+    return read_requirements_set(path, timezone)
 
 
 def _reader_for(suffix: str) -> Callable[[Path, str], Rota]:
@@ -336,7 +356,7 @@ def _utc(instant: datetime) -> str:
 
 
 def rota_to_json(rota: Rota) -> str:
-    """The whole rota as JSON: people, shifts (with sources), overrides, leave, requirements.
+    """The whole rota as JSON: people, shifts, overrides, leave, requirements, working time.
 
     The shifts are the result of the overrides; ``overrides`` is their record (deliberate
     gaps included), read back by :func:`read_json` and never applied a second time.
@@ -368,6 +388,14 @@ def rota_to_json(rota: Rota) -> str:
             for leave in rota.leave
         ],
         "requirements": [_requirement_json(requirement) for requirement in rota.requirements],
+        "working_time": [
+            {
+                "role": role,
+                "on_call_is_work": rules.counts_as_work,
+                "max_consecutive_days": rules.max_consecutive_days,
+            }
+            for role, rules in rota.role_rules.items()
+        ],
         "warnings": list(rota.warnings),
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -441,9 +469,11 @@ def read_json(path: Path, timezone: str = "Europe/London") -> Rota:
 
 
 __all__ = [
+    "RequirementsSet",
     "RotaFileError",
     "read_json",
     "read_requirements",
+    "read_requirements_file",
     "read_rota",
     "rota_to_csv",
     "rota_to_ics",

@@ -1,16 +1,18 @@
 """Reading YAML rotas and requirements, and turning them into the model.
 
 A YAML rota may hold people, explicit shifts, rotation patterns (expanded by
-``rota.patterns``), overrides, leave and requirements. Every validation problem becomes one
-line ``file: key.path (line N): problem`` so a planner can find it in an editor.
+``rota.patterns``), overrides, leave, requirements and working-time settings per
+role. Every validation problem becomes one line ``file: key.path (line N): problem`` so a
+planner can find it in an editor.
 """
 
 from __future__ import annotations
 
 import contextlib
+import difflib
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace as dataclass_replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -19,7 +21,14 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from rota.io import RotaFileError, check_order, check_timezone, parse_time, read_text
+from rota.io import (
+    RequirementsSet,
+    RotaFileError,
+    check_order,
+    check_timezone,
+    parse_time,
+    read_text,
+)
 from rota.io_yaml_models import (
     JsonLeave,
     JsonOverride,
@@ -33,9 +42,9 @@ from rota.io_yaml_models import (
     RequirementsFile,
     RotaFile,
     ShiftModel,
+    WorkingTimeModel,
 )
-from rota.model import Leave, Override, Person, Requirement, Rota, Shift
-from rota.patterns import Override as PatternOverride
+from rota.model import Leave, Override, Person, Requirement, RoleRules, Rota, Shift
 from rota.patterns import Pattern, apply_override, expand, parse_handover, parse_length
 from standby.clock import zone
 
@@ -142,8 +151,52 @@ def to_requirements(models: Sequence[RequirementModel], path: Path) -> list[Requ
     ]
 
 
-def read_requirements_yaml(path: Path, timezone: str = "Europe/London") -> list[Requirement]:
-    """Requirements from a requirements YAML, or from the ``requirements:`` of a YAML rota."""
+def where_in(path: Path, text: str | None, *loc: int | str) -> str:
+    """``file: key.path (line N)`` for messages that point into the file."""
+    key = ".".join(str(part) for part in loc)
+    line = _line_of(text, loc) if text is not None else None
+    return f"{path}: {key}" + (f" (line {line})" if line else "")
+
+
+def to_role_rules(
+    models: Sequence[WorkingTimeModel],
+    *,
+    path: Path,
+    text: str | None,
+    roles: Collection[str] | None,
+    warnings: list[str],
+) -> dict[str, RoleRules]:
+    """The ``working_time:`` entries as settings per role; a role listed twice is an error.
+
+    A role not in ``roles`` (the roles the file names elsewhere) is kept with a warning: it
+    may be in another file. ``roles=None`` skips that check.
+    """
+    rules: dict[str, RoleRules] = {}
+    first: dict[str, int] = {}
+    for index, model in enumerate(models):
+        where = where_in(path, text, "working_time", index, "role")
+        if model.role in rules:
+            raise RotaFileError(
+                f"{where}: '{model.role}' is listed twice (first at working_time."
+                f"{first[model.role]}); give each role one entry"
+            )
+        first[model.role] = index
+        rules[model.role] = RoleRules(
+            counts_as_work=model.on_call_is_work,
+            max_consecutive_days=model.max_consecutive_days,
+        )
+        if roles is not None and model.role not in roles:
+            close = difflib.get_close_matches(model.role, list(roles), n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            warnings.append(
+                f"{where}: '{model.role}' is not a role in this file{hint}; its settings "
+                "apply if the rota or another file has it"
+            )
+    return rules
+
+
+def read_requirements_set(path: Path, timezone: str = "Europe/London") -> RequirementsSet:
+    """Requirements and working-time settings from a requirements YAML, or a YAML rota."""
     document, text = load_yaml(path)
     if document is None:
         raise RotaFileError(
@@ -155,8 +208,9 @@ def read_requirements_yaml(path: Path, timezone: str = "Europe/London") -> list[
             f"{path}: the top level must be a mapping with a 'requirements:' list, "
             f"not a {type(document).__name__}"
         )
-    if set(document) - {"timezone", "requirements"}:
-        return read_yaml(path, timezone).requirements
+    if set(document) - {"timezone", "requirements", "working_time"}:
+        rota = read_yaml(path, timezone)
+        return RequirementsSet(rota.requirements, rota.role_rules, rota.warnings)
     try:
         parsed = RequirementsFile.model_validate(document)
     except ValidationError as error:
@@ -167,7 +221,16 @@ def read_requirements_yaml(path: Path, timezone: str = "Europe/London") -> list[
         raise RotaFileError(
             f"{path}: 'requirements' is empty; list at least one '- role: ..., min: 1'"
         )
-    return to_requirements(parsed.requirements, path)
+    requirements = to_requirements(parsed.requirements, path)
+    warnings: list[str] = []
+    role_rules = to_role_rules(
+        parsed.working_time,
+        path=path,
+        text=text,
+        roles={requirement.role for requirement in requirements},
+        warnings=warnings,
+    )
+    return RequirementsSet(requirements, role_rules, warnings)
 
 
 # --------------------------------------------------------------------------- conversion
@@ -222,6 +285,15 @@ def rota_from_document(
                 builder.rota.requirements, parsed.requirements, strict=True
             )
         ]
+    # An export's warnings were stored when it was written; warning again on reading it
+    # would change the bytes of the next export.
+    builder.rota.role_rules = to_role_rules(
+        parsed.working_time,
+        path=path,
+        text=text,
+        roles=None if isinstance(parsed, JsonRota) else builder.rota.roles,
+        warnings=builder.rota.warnings,
+    )
     return builder.rota
 
 
@@ -242,9 +314,7 @@ class _Builder:
         self.names: dict[str, str] = {}
 
     def where(self, *loc: int | str) -> str:
-        key = ".".join(str(part) for part in loc)
-        line = _line_of(self.text, loc) if self.text is not None else None
-        return f"{self.path}: {key}" + (f" (line {line})" if line else "")
+        return where_in(self.path, self.text, *loc)
 
     def time(self, value: str, *loc: int | str) -> datetime:
         return parse_time(
@@ -375,7 +445,7 @@ class _Builder:
             )
             self.rota.overrides.append(override)
             if apply:
-                self.rota.shifts = apply_override(self.rota.shifts, _pattern_override(override))
+                self.rota.shifts = apply_override(self.rota.shifts, override)
 
     def leave(self, models: list[LeaveModel] | list[JsonLeave]) -> None:
         for index, model in enumerate(models):
@@ -394,17 +464,3 @@ class _Builder:
                     source=source,
                 )
             )
-
-
-def _pattern_override(override: Override) -> PatternOverride:
-    """``override`` in the form ``rota.patterns.apply_override`` takes."""
-    return PatternOverride(
-        role=override.role,
-        start=override.start,
-        end=override.end,
-        person=override.person,
-        mode=override.mode,
-        level=override.level,
-        source=override.source,
-        notes=override.notes,
-    )

@@ -118,11 +118,20 @@ class RequirementModel(_Strict):
     qualification: str | None = None
 
 
+class WorkingTimeModel(_Strict):
+    """Working-time settings for one role (``working_time:`` entries)."""
+
+    role: str = Field(min_length=1)
+    on_call_is_work: bool = True
+    max_consecutive_days: int | None = Field(None, ge=1)
+
+
 class RequirementsFile(_File):
-    """A requirements file: a timezone and a list of requirements."""
+    """A requirements file: a timezone, requirements and working-time settings per role."""
 
     timezone: str | None = None
     requirements: list[RequirementModel] = Field(default_factory=list)
+    working_time: list[WorkingTimeModel] = Field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- rota models
@@ -233,6 +242,7 @@ class RotaFile(_File):
     overrides: list[OverrideModel] = Field(default_factory=list)
     leave: list[LeaveModel] = Field(default_factory=list)
     requirements: list[RequirementModel] = Field(default_factory=list)
+    working_time: list[WorkingTimeModel] = Field(default_factory=list)
 
 
 class JsonShift(ShiftModel):
@@ -268,4 +278,5 @@ class JsonRota(_File):
     overrides: list[JsonOverride] = Field(default_factory=list)
     leave: list[JsonLeave] = Field(default_factory=list)
     requirements: list[JsonRequirement] = Field(default_factory=list)
+    working_time: list[WorkingTimeModel] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)

@@ -1,4 +1,4 @@
-"""The rota as plain data: people, shifts, leave and coverage requirements.
+"""The rota as plain data: people, shifts, leave, coverage requirements and role settings.
 
 Every instant here is an aware ``datetime`` in UTC. Local wall-clock times exist only in the
 files (``rota.io``) and in what is printed; ``rota.clock`` converts between the two.
@@ -112,6 +112,19 @@ class Requirement:
     source: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class RoleRules:
+    """Working-time settings for one role.
+
+    ``counts_as_work`` (default True): on-call time in this role is work for the
+    regulations. ``max_consecutive_days`` (default None, no limit): the local limit on
+    consecutive on-call days in this role.
+    """
+
+    counts_as_work: bool = True
+    max_consecutive_days: int | None = None
+
+
 @dataclass
 class Rota:
     """A whole rota as read from one or more files.
@@ -119,7 +132,8 @@ class Rota:
     ``people`` is empty when the files carry no people list; then a shift's person is taken
     at its word and never reported as unknown. ``overrides`` records the overrides the
     shifts were built with (in the order applied); they are already applied to ``shifts``
-    and are never applied again.
+    and are never applied again. ``role_rules`` holds the file's working-time settings per
+    role (a YAML rota's ``working_time:`` section); a role not in it takes the defaults.
     """
 
     timezone: str = "Europe/London"
@@ -128,6 +142,7 @@ class Rota:
     leave: list[Leave] = field(default_factory=list)
     overrides: list[Override] = field(default_factory=list)
     requirements: list[Requirement] = field(default_factory=list)
+    role_rules: dict[str, RoleRules] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from rota.model import WEEKDAYS, Shift
+from rota.model import WEEKDAYS, Override, Shift
 
 _LENGTH = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
 _HANDOVER = re.compile(r"^(?:([a-z]+)\s+)?([01]?\d|2[0-3]):([0-5]\d)$")
@@ -124,23 +124,6 @@ def expand(pattern: Pattern, tz: ZoneInfo) -> list[Shift]:
                 )
         naive += pattern.every
     return shifts
-
-
-@dataclass(frozen=True)
-class Override:
-    """Cover for ``role`` at ``level`` over ``[start, end)``: ``replace`` or ``add``.
-
-    ``replace`` with no person leaves the period uncovered on purpose.
-    """
-
-    role: str
-    start: datetime
-    end: datetime
-    person: str | None
-    mode: str = "replace"
-    level: int = 1
-    source: str = ""
-    notes: str | None = None
 
 
 def apply_override(shifts: list[Shift], override: Override) -> list[Shift]:

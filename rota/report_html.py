@@ -190,7 +190,8 @@ def heatmap(role: RoleCoverage, report: CoverageReport) -> _Heatmap:
     required = None
     if role.when is not None:
         applies: dict[tuple[int, int], float] = defaultdict(float)
-        for start, end in window_intervals(role.when, report.start, report.end, tz):
+        intervals = window_intervals(role.when, report.start, report.end, tz, region=report.region)
+        for start, end in intervals:
             _spread(start, end, tz, first, applies)
         required = sorted(applies)
     cells = [

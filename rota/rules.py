@@ -3,8 +3,9 @@
 Each person's *work* is the union of their shifts in roles whose :class:`RoleRules` say
 on-call time counts as work, minus their leave. By default it does: stand-by time counts as
 working time when its constraints are severe (CJEU *Matzak*, C-518/15), and a planner can
-switch it off per role. What is checked (kind ``working_time``, detail naming the
-regulation; the reading of each rule is in docs/rota.md):
+switch it off per role (a ``working_time:`` section in a YAML rota or requirements file, or
+``--not-work``; :func:`merge_role_rules` combines them). What is checked (kind
+``working_time``, detail naming the regulation; the reading of each rule is in docs/rota.md):
 
 * **reg 4**: average weekly work over 17 weeks above 48 h (the worst rolling period; a
   rota shorter than 17 weeks is averaged over its own span). An opt-out may apply.
@@ -25,31 +26,20 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 
 from rota.clock import resolve_local, zone
 from rota.coverage import Finding
 from rota.fairness import NIGHT_END, NIGHT_MIN_HOURS, NIGHT_START
-from rota.model import Rota
+from rota.model import RoleRules, Rota
 from rota.oncall import Interval, leave_by_person, merge, subtract
 
+__all__ = ["Limits", "RoleRules", "merge_role_rules", "working_time_findings"]
+
 HOUR = timedelta(hours=1)
-
-
-@dataclass(frozen=True, slots=True)
-class RoleRules:
-    """Working-time settings for one role.
-
-    ``counts_as_work`` (default True): on-call time in this role is work for the
-    regulations. ``max_consecutive_days`` (default None, no limit): the local limit on
-    consecutive on-call days in this role.
-    """
-
-    counts_as_work: bool = True
-    max_consecutive_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +54,22 @@ class Limits:
     weekly_rest_days: int = 7
     fortnightly_rest_hours: float = 48.0
     fortnightly_rest_days: int = 14
+
+
+def merge_role_rules(
+    *sources: Mapping[str, RoleRules], not_work: Iterable[str] = ()
+) -> dict[str, RoleRules]:
+    """The settings of ``sources`` merged role by role, a later source winning.
+
+    Each role named in ``not_work`` then has ``counts_as_work=False``, keeping its
+    ``max_consecutive_days``. (``"all"`` is expanded by the caller, who knows the roles.)
+    """
+    merged: dict[str, RoleRules] = {}
+    for source in sources:
+        merged.update(source)
+    for role in not_work:
+        merged[role] = replace(merged.get(role, RoleRules()), counts_as_work=False)
+    return merged
 
 
 def working_time_findings(
