@@ -287,6 +287,20 @@ class Task(StrictModel):
     kind: Literal[
         "alert", "command", "warning", "shelter", "evacuation", "rest_centre", "cordon", "other"
     ] = "other"
+    warns: Literal["in_person", "broadcast"] | None = Field(
+        default=None,
+        description="for kind 'warning': door-knocks and calls to vulnerable premises "
+        "(in_person) or broadcast and emergency alert to everyone (broadcast, the default)",
+    )
+
+    @model_validator(mode="after")
+    def _warns_only_for_warnings(self) -> Self:
+        if self.warns is not None and self.kind != "warning":
+            raise ValueError(
+                f"'warns' is only for tasks of kind 'warning' (this one is '{self.kind}'); "
+                "remove it or set kind: warning"
+            )
+        return self
 
 
 class Plan(StrictModel):

@@ -71,6 +71,7 @@ class CompiledTask:
     target: float | None
     target_text: str
     kind: str
+    warns: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +276,7 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
                 task.target.within_minutes if task.target else None,
                 task.target.text if task.target else "",
                 task.kind,
+                task.warns,
             )
         )
     people = compile_people(
@@ -329,6 +331,8 @@ class Assumptions:
     """Defaults used where the scenario or rota says nothing; see docs/model.md for sources."""
 
     ring_timeout_minutes: float = 5.0
+    call_cycles: int = 3
+    cycle_gap_minutes: float = 5.0
     answer_probability_day: float = 0.85
     answer_probability_night: float = 0.75
     day_from_hour: int = 8

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from simulator.results import (
@@ -192,12 +191,11 @@ def compile_people(scenario: Scenario, openers: dict[int, tuple[str, ...]]) -> P
 def split_warning_tasks(tasks: Sequence[Any]) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Indices of the ``kind: warning`` tasks that warn in person and those that broadcast.
 
-    A warning task whose id or name mentions "vulnerable" warns vulnerable premises in person
-    (door-knocks, calls); the other warning tasks broadcast. A plan with only one sort lets
-    its warning tasks do both.
+    A task's ``warns`` field says which (broadcast when left out). A plan with only one sort
+    lets its warning tasks do both.
     """
     warning = [t for t in tasks if t.kind == "warning"]
-    personal = tuple(t.index for t in warning if "vulnerable" in f"{t.id} {t.name}".lower())
+    personal = tuple(t.index for t in warning if t.warns == "in_person")
     broadcast = tuple(t.index for t in warning if t.index not in personal)
     every = tuple(t.index for t in warning)
     return (personal or every), (broadcast or every)
@@ -548,28 +546,3 @@ def _centre_figures(
         mean_wait_minutes=sum(waits) / len(waits) if waits else None,
         max_wait_minutes=max(waits) if waits else None,
     )
-
-
-# --- maps for `standby simulate --out` -----------------------------------------------------
-
-
-def write_hazard_maps(scenario: Scenario, directory: Path) -> list[Path]:
-    """Write ``plume-map.png`` and ``chemet-map.png`` (first wind period) into ``directory``."""
-    from reports.charts import chemet_map, plume_map
-    from simulator.hazard import (
-        chemet_area,
-        concentration_grid,
-        plume_from_hazard,
-        scenario_exposures,
-        threat_zones,
-    )
-
-    plume = plume_from_hazard(scenario.hazard)
-    zones = threat_zones(plume)
-    receptors = scenario_exposures(scenario)
-    site = scenario.site.name
-    directory.mkdir(parents=True, exist_ok=True)
-    return [
-        plume_map(concentration_grid(plume), zones, directory / "plume-map.png", receptors, site),
-        chemet_map(chemet_area(plume, zones), directory / "chemet-map.png", receptors, site),
-    ]

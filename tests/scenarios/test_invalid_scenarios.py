@@ -470,3 +470,14 @@ def test_cli_validate_of_a_valid_file_exits_0(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["scenario", "validate", str(path)])
     assert result.exit_code == 0
     assert result.stdout == f"{path}: valid (3 agencies, 2 roles, 3 tasks, 1 injects)\n"
+
+
+def test_warns_on_a_task_that_is_not_a_warning(tmp_path: Path) -> None:
+    def change(data: Data) -> None:
+        data["plan"]["tasks"][1]["warns"] = "in_person"
+
+    _, message = _only(_mutated(tmp_path, change))
+    assert message == (
+        "plan.tasks[1]: 'warns' is only for tasks of kind 'warning' (this one is 'other'); "
+        "remove it or set kind: warning"
+    )

@@ -332,3 +332,20 @@ def test_registration_mean_wait_matches_erlang_c_through_the_simulator() -> None
     se = statistics.stdev(means) / len(means) ** 0.5
     assert statistics.fmean(means) == pytest.approx(expected, abs=4 * se)
     assert se < 0.1 * expected
+
+
+def test_warns_field_decides_who_knocks_on_doors_not_the_task_name() -> None:
+    scenario = make_scenario(
+        plan={
+            "tasks": [
+                _task("door_knock", "warning", 30, warns="in_person"),
+                _task("warn_vulnerable_by_radio", "warning", 5, warns="broadcast"),
+            ]
+        },
+        receptors=[_receptor("care_home_downwind", DOWNWIND, 60, True)],
+    )
+    result = run_once(compile_scenario(scenario), None, START, 1, EXACT)
+    (premises,) = result.kpis.premises
+    assert premises.warned_by == "door_knock"
+    radio = next(m for m in result.milestones if m.task == "warn_vulnerable_by_radio")
+    assert result.kpis.public_warned_minute == radio.end_minute
