@@ -333,7 +333,6 @@ def simulate(
     from scenarios import load_scenario
     from simulator.model import prepare
     from simulator.model import simulate as run_simulation
-    from simulator.people import write_hazard_maps
     from simulator.results import dumps, timeline_text
     from standby.clock import parse_instant
     from standby.files import check_writable, write_text_atomic
@@ -378,7 +377,10 @@ def simulate(
     if out_dir is not None:
         write_text_atomic(out_dir / "simulation.json", dumps(data), force=force)
         write_text_atomic(out_dir / "timeline.txt", timeline_text(first), force=force)
-        write_hazard_maps(scenario, out_dir)
+        from reports.charts import hazard_maps as draw_hazard_maps
+        from simulator.maps import hazard_maps
+
+        draw_hazard_maps(hazard_maps(scenario), out_dir)
         console.print(f"Wrote {out_dir}/simulation.json, timeline.txt, {maps[0]} and {maps[1]}")
     if fail_on_miss and any(r.targets_missed for r in results):
         raise SystemExit(1)

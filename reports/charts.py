@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from reports.runs import RunsSummary
     from simulator.hazard import ChemetArea, ConcentrationGrid, ReceptorExposure, ThreatZones
+    from simulator.maps import HazardMaps
 
 # ALOHA's threat-zone colours: red, orange, yellow
 ZONE_COLOURS = {"AEGL-3": "#d7191c", "AEGL-2": "#fd8d3c", "AEGL-1": "#fed976"}
@@ -100,6 +101,14 @@ def chemet_map(
     ax.set_title(f"CHEMET-style area at risk (exercise){issued}", fontsize=11)
     _draw_limits(fig, area.notes)
     return _save(fig, path)
+
+
+def hazard_maps(maps: HazardMaps, directory: Path) -> list[Path]:
+    """Write ``plume-map.png`` and ``chemet-map.png`` into ``directory``."""
+    return [
+        plume_map(maps.grid, maps.zones, directory / "plume-map.png", maps.receptors, maps.site),
+        chemet_map(maps.chemet, directory / "chemet-map.png", maps.receptors, maps.site),
+    ]
 
 
 def targets_chart(summary: RunsSummary) -> bytes:

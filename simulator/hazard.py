@@ -17,9 +17,11 @@ from simulator.maps import (
     CHEMET_LEAD_MINUTES,
     ChemetArea,
     ConcentrationGrid,
+    HazardMaps,
     chemet_area,
     chemet_issue_minute,
     concentration_grid,
+    hazard_maps,
 )
 from simulator.plume import (
     MOLAR_VOLUME_L,
@@ -77,6 +79,7 @@ __all__ = [
     "ConcentrationGrid",
     "FloatArray",
     "Footprint",
+    "HazardMaps",
     "Insolation",
     "Plume",
     "ReceptorExposure",
@@ -96,6 +99,7 @@ __all__ = [
     "footprint",
     "gaussian_plume",
     "ground_concentration",
+    "hazard_maps",
     "mg_m3_to_ppm",
     "pasquill_stability",
     "plume_from_hazard",

@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from simulator.geo import to_plume_axes
-from simulator.plume import FloatArray, Plume
-from simulator.zones import FAR_FIELD_M, ThreatZones, threat_zones
+from simulator.plume import FloatArray, Plume, plume_from_hazard
+from simulator.zones import (
+    FAR_FIELD_M,
+    ReceptorExposure,
+    ThreatZones,
+    scenario_exposures,
+    threat_zones,
+)
+
+if TYPE_CHECKING:
+    from scenarios.model import Scenario
 
 CHEMET_LEAD_MINUTES = 20.0  # Met Office CHEMET: plume-area map within about 20 minutes
 
@@ -98,3 +107,27 @@ def chemet_area(
         "No concentrations; sector widths are assumed.",
     )
     return ChemetArea(plume.wind_from_deg, half_angle, radius, issued, notes)
+
+
+@dataclass(frozen=True, slots=True)
+class HazardMaps:
+    """Everything the plume and CHEMET maps show, for the first wind period of a scenario."""
+
+    grid: ConcentrationGrid
+    zones: ThreatZones
+    chemet: ChemetArea
+    receptors: tuple[ReceptorExposure, ...]
+    site: str
+
+
+def hazard_maps(scenario: Scenario) -> HazardMaps:
+    """Compute the map products of ``scenario`` (the drawing is in :mod:`reports.charts`)."""
+    plume = plume_from_hazard(scenario.hazard)
+    zones = threat_zones(plume)
+    return HazardMaps(
+        grid=concentration_grid(plume),
+        zones=zones,
+        chemet=chemet_area(plume, zones),
+        receptors=tuple(scenario_exposures(scenario)),
+        site=scenario.site.name,
+    )
