@@ -162,54 +162,74 @@ def ring_down(run: Run, role: int) -> Generator[Any, Any, None]:
     env = run.env
     state.ringing = True
     missed = 0
-    while state.answered < spec.count and state.position < len(state.candidates):
-        if state.unavailable is not None:
-            break
-        candidate = state.candidates[state.position]
-        state.position += 1
-        if _unavailable(run, candidate):
-            run.log("skipped", role=role, person=candidate.name, detail="unavailable (inject)")
-            continue
-        if candidate.name in run.responding:
-            run.log(
-                "skipped",
-                role=role,
-                person=candidate.name,
-                detail=f"already responding as {run.responding[candidate.name]}",
-            )
-            continue
-        run.log("called", role=role, person=candidate.name, detail=f"level {candidate.level}")
-        p = candidate.answer_probability
-        if p is None:
-            p = spec.answer_probability
-        if p is None:
-            p = default_answer_probability(run)
-        if rng.random() < p:
-            yield env.timeout(min(draw(settings.answer_delay, rng), settings.ring_timeout_minutes))
+    cycle = 1
+    while True:
+        while state.answered < spec.count and state.position < len(state.candidates):
             if state.unavailable is not None:
                 break
+            candidate = state.candidates[state.position]
+            state.position += 1
+            if candidate.name in state.people:
+                continue  # answered in an earlier cycle
             if _unavailable(run, candidate):
                 run.log("skipped", role=role, person=candidate.name, detail="unavailable (inject)")
                 continue
-            note = f"level {candidate.level}" + (f"; {missed} unanswered before" if missed else "")
-            answered(run, role, candidate.name, candidate.home, note, rng)
-        else:
-            yield env.timeout(settings.ring_timeout_minutes)
-            missed += 1
-            run.log(
-                "no_answer",
-                role=role,
-                person=candidate.name,
-                detail=f"no answer in {settings.ring_timeout_minutes:g} min",
-            )
+            if candidate.name in run.responding:
+                run.log(
+                    "skipped",
+                    role=role,
+                    person=candidate.name,
+                    detail=f"already responding as {run.responding[candidate.name]}",
+                )
+                continue
+            run.log("called", role=role, person=candidate.name, detail=f"level {candidate.level}")
+            p = candidate.answer_probability
+            if p is None:
+                p = spec.answer_probability
+            if p is None:
+                p = default_answer_probability(run)
+            if rng.random() < p:
+                delay = min(draw(settings.answer_delay, rng), settings.ring_timeout_minutes)
+                yield env.timeout(delay)
+                if state.unavailable is not None:
+                    break
+                if _unavailable(run, candidate):
+                    run.log(
+                        "skipped", role=role, person=candidate.name, detail="unavailable (inject)"
+                    )
+                    continue
+                note = f"level {candidate.level}" + (
+                    f"; {missed} unanswered before" if missed else ""
+                )
+                answered(run, role, candidate.name, candidate.home, note, rng)
+            else:
+                yield env.timeout(settings.ring_timeout_minutes)
+                missed += 1
+                run.log(
+                    "no_answer",
+                    role=role,
+                    person=candidate.name,
+                    detail=f"no answer in {settings.ring_timeout_minutes:g} min",
+                )
+        done = state.answered >= spec.count or state.unavailable is not None
+        if done or cycle >= settings.call_cycles or not state.candidates:
+            break
+        cycle += 1
+        yield env.timeout(settings.cycle_gap_minutes)
+        run.log(
+            "call_cycle",
+            role=role,
+            detail=f"cycle {cycle} of {settings.call_cycles}: ringing the list again",
+        )
+        state.position = 0
     state.ringing = False
     if state.answered < spec.count:
         if state.unavailable is not None:
             reason = state.unavailable
         else:
-            rung = state.position
             who = "nobody" if state.answered == 0 else f"only {state.answered} of {spec.count}"
-            reason = f"{who} answered ({rung} of {len(state.candidates)} on call rung)"
+            times = "once" if cycle == 1 else f"{cycle} times"
+            reason = f"{who} answered ({len(state.candidates)} on call, list rung {times})"
         unfilled(run, role, spec.count - state.answered, reason)
 
 

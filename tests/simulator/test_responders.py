@@ -17,6 +17,12 @@ from simulator.network import road_minutes
 from simulator.responders import Roster
 
 EXACT = Assumptions(answer_delay=fixed_spec(0.0))
+ONE_CYCLE = Assumptions(answer_delay=fixed_spec(0.0), call_cycles=1)
+
+
+def _binomial_tail(n: int, p: float, k: int) -> float:
+    """P(at least k of n independent people answer, each with probability p)."""
+    return sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k, n + 1))
 
 
 def _team_scenario(count: int, **extra: object) -> object:
@@ -65,6 +71,25 @@ def test_four_of_ten_at_p07_fill_the_role_as_the_binomial_says() -> None:
     runs = 4000
     seeds = np.random.SeedSequence(2026).spawn(runs)
     filled = sum(
+        not run_once(compiled, roster, START, seed, ONE_CYCLE).unfilled_roles for seed in seeds
+    )
+    standard_error = math.sqrt(expected * (1 - expected) / runs)
+    assert abs(filled / runs - expected) < 4 * standard_error
+
+
+def test_three_call_cycles_fill_the_role_as_the_binomial_of_three_rings_says() -> None:
+    # Ringing the list up to 3 times: a person answers at some ring with 1 - (1 - p)^3, and
+    # the role fills when at least 4 of 10 do. p = 0.3 gives 1 - 0.7^3 = 0.657 per person.
+    per_person = 1 - (1 - 0.3) ** 3
+    expected = _binomial_tail(10, per_person, 4)
+    assert expected == pytest.approx(0.9768, abs=5e-4)
+    end = START + timedelta(days=1)
+    oncall = FakeOnCall([(f"p{i}", "Team", 1, START, end, 0.3) for i in range(10)])
+    compiled = compile_scenario(_team_scenario(4))
+    roster = Roster(oncall)
+    runs = 3000
+    seeds = np.random.SeedSequence(7).spawn(runs)
+    filled = sum(
         not run_once(compiled, roster, START, seed, EXACT).unfilled_roles for seed in seeds
     )
     standard_error = math.sqrt(expected * (1 - expected) / runs)
@@ -105,11 +130,32 @@ def test_same_start_one_hour_later_is_covered_and_meets_target() -> None:
 def test_nobody_answering_escalates_through_every_level_then_reports_unfilled() -> None:
     end = START + timedelta(days=1)
     oncall = FakeOnCall([(f"p{i}", "Team", i + 1, START, end, 0.0) for i in range(3)])
-    result = run_once(compile_scenario(_team_scenario(1)), Roster(oncall), START, 1, EXACT)
+    result = run_once(compile_scenario(_team_scenario(1)), Roster(oncall), START, 1, ONE_CYCLE)
     calls = [(e.person, e.kind) for e in result.events if e.kind in ("called", "no_answer")]
     assert calls == [(f"p{i}", kind) for i in range(3) for kind in ("called", "no_answer")]
     assert result.unfilled_roles[0].minute == 1.0 + 3 * 5.0  # three ring timeouts
-    assert "nobody answered (3 of 3 on call rung)" in result.unfilled_roles[0].reason
+    assert "nobody answered (3 on call, list rung once)" in result.unfilled_roles[0].reason
+
+
+def test_the_list_is_rung_again_each_cycle_after_a_pause() -> None:
+    end = START + timedelta(days=1)
+    oncall = FakeOnCall([(f"p{i}", "Team", i + 1, START, end, 0.0) for i in range(2)])
+    result = run_once(compile_scenario(_team_scenario(1)), Roster(oncall), START, 1, EXACT)
+    calls = [e.person for e in result.events if e.kind == "called"]
+    assert calls == ["p0", "p1"] * 3
+    cycles = [e.minute for e in result.events if e.kind == "call_cycle"]
+    assert cycles == [1.0 + 2 * 5.0 + 5.0, 1.0 + 4 * 5.0 + 2 * 5.0]
+    assert result.unfilled_roles[0].minute == 1.0 + 6 * 5.0 + 2 * 5.0
+    assert "nobody answered (2 on call, list rung 3 times)" in result.unfilled_roles[0].reason
+
+
+def test_someone_who_answered_is_not_rung_again_in_a_later_cycle() -> None:
+    end = START + timedelta(days=1)
+    oncall = FakeOnCall([("ann", "Team", 1, START, end, 1.0), ("bob", "Team", 2, START, end, 0.0)])
+    result = run_once(compile_scenario(_team_scenario(2)), Roster(oncall), START, 1, EXACT)
+    calls = [e.person for e in result.events if e.kind == "called"]
+    assert calls == ["ann", "bob", "bob", "bob"]
+    assert result.unfilled_roles[0].shortfall == 1
 
 
 def test_person_unavailable_inject_calls_the_backup() -> None:
