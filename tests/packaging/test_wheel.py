@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -15,6 +16,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # Build from a clean copy: setuptools leaves build/ behind, and a stale build/ in the
+    # checkout could put deleted modules into a wheel.
+    source = tmp_path_factory.mktemp("source") / "standby"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "build", "out", "*.egg-info", "__pycache__", ".*_cache"
+        ),
+    )
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [
@@ -27,7 +38,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--no-build-isolation",
             "--wheel-dir",
             str(out),
-            str(ROOT),
+            str(source),
         ],
         check=True,
         capture_output=True,
