@@ -21,6 +21,7 @@ import simpy
 from simulator import network, people, plan, responders
 from simulator.compiled import Assumptions, CompiledScenario, compile_scenario
 from simulator.distributions import Streams
+from simulator.kpis import kpis as run_kpis
 from simulator.responders import RoleState, Roster
 from simulator.results import (
     AgencyAlert,
@@ -326,7 +327,7 @@ def _result(run: Run, seed: int | None, replication: int | None, rota: str | Non
         unfilled_roles=unfilled,
         critical_paths=tuple(paths),
         hazard=compiled.people.hazard,
-        kpis=people.kpis(run, lambda task: _reason(run, task)),
+        kpis=run_kpis(run, lambda task: _reason(run, task)),
         events=tuple(_events(run)),
     )
 
