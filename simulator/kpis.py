@@ -14,6 +14,7 @@ from simulator.results import Kpis, PremisesWarning, RestCentreFigures, ZonePeop
 if TYPE_CHECKING:
     from simulator.compiled import CompiledScenario
     from simulator.model import Run
+    from simulator.people import CompiledRestCentre
 
 
 def kpis(run: Run, reason_of: Callable[[int], str]) -> Kpis:
