@@ -25,6 +25,8 @@ OUTPUTS = (
     "simulation-report.html",
     "simulation-summary.json",
     "simulation-run-1.json",
+    "plume-map.png",
+    "chemet-map.png",
 )
 ROTA_DIR = Path(str(resources.files("rota") / "data"))
 
@@ -137,8 +139,20 @@ def step_simulation(settings: DemoSettings) -> DemoStep:
     summary = summarise(results, settings.seed)
     start_local = to_local(scenario.start_utc, scenario.timezone).strftime("%A %d %B %Y %H:%M %Z")
     notes = sorted({note for result in results for note in result.notes})
-    page = render_report(scenario, summary, start_local=start_local, notes=notes)
+    from reports.charts import hazard_maps as draw_hazard_maps
+    from simulator.maps import hazard_maps
+
+    maps = draw_hazard_maps(hazard_maps(scenario), settings.out)
+    page = render_report(
+        scenario,
+        summary,
+        start_local=start_local,
+        notes=notes,
+        plume_map=maps[0].read_bytes(),
+        first_run=results[0],
+    )
     files = [
+        *maps,
         write_text_atomic(settings.out / "simulation-report.html", page, force=settings.force),
         write_text_atomic(
             settings.out / "simulation-summary.json",
@@ -154,9 +168,15 @@ def step_simulation(settings: DemoSettings) -> DemoStep:
     tcg_text = (
         f"; TCG within target in {tcg.met_pct:.0f} %" if tcg and tcg.met_pct is not None else ""
     )
+    centre = next(k for k in summary.kpis if k.kpi == "first_rest_centre_open_minute")
+    centre_text = (
+        f"; first rest centre open in {centre.happened} runs (median +{centre.median:g} min)"
+        if centre.median is not None
+        else "; no rest centre opened"
+    )
     text = (
         f"{summary.runs} runs from {start_local}: all {len(targets)} targets met in "
-        f"{summary.all_targets_met} runs{tcg_text}; "
+        f"{summary.all_targets_met} runs{tcg_text}{centre_text}; "
         f"{len(summary.roles)} roles short in some runs"
     )
     return DemoStep("Simulation", text, files=files)

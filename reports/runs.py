@@ -60,6 +60,27 @@ class RoleSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class KpiSummary:
+    """One people-side figure over the runs: how often it happened and when."""
+
+    kpi: str
+    label: str
+    happened: int
+    runs: int
+    median: float | None
+    p90: float | None
+
+
+# (field of simulator.results.Kpis, label in the report)
+KPI_MINUTES = (
+    ("public_warned_minute", "Public warned by broadcast"),
+    ("all_vulnerable_warned_minute", "Every vulnerable premises in AEGL-2 warned"),
+    ("protective_action_minute", "Shelter or evacuation decided"),
+    ("first_rest_centre_open_minute", "First rest centre open"),
+)
+
+
+@dataclass(frozen=True, slots=True)
 class RunsSummary:
     """Many runs of one scenario from one start instant."""
 
@@ -71,6 +92,7 @@ class RunsSummary:
     all_targets_met: int
     tasks: tuple[TaskSummary, ...]
     roles: tuple[RoleSummary, ...]
+    kpis: tuple[KpiSummary, ...] = ()
 
     def to_json_dict(self) -> dict[str, Any]:
         """Plain data for JSON (per-run end minutes left out)."""
@@ -143,6 +165,19 @@ def summarise(results: Sequence[RunResult], seed: int) -> RunsSummary:
         for role, rows in sorted(short.items(), key=lambda item: -len(item[1]))
     )
     all_met = sum(1 for r in results if not r.targets_missed)
+    kpis = []
+    for name, label in KPI_MINUTES:
+        minutes = [value for r in results if (value := getattr(r.kpis, name)) is not None]
+        kpis.append(
+            KpiSummary(
+                kpi=name,
+                label=label,
+                happened=len(minutes),
+                runs=len(results),
+                median=_quantile(minutes, 0.5),
+                p90=_quantile(minutes, 0.9),
+            )
+        )
     return RunsSummary(
         scenario=first.scenario,
         start=first.start,
@@ -152,6 +187,7 @@ def summarise(results: Sequence[RunResult], seed: int) -> RunsSummary:
         all_targets_met=all_met,
         tasks=tuple(tasks),
         roles=roles,
+        kpis=tuple(kpis),
     )
 
 
@@ -162,8 +198,13 @@ def render_report(
     start_local: str,
     notes: Sequence[str] = (),
     plume_map: bytes | None = None,
+    first_run: RunResult | None = None,
 ) -> str:
-    """The simulated-response report as one self-contained HTML page."""
+    """The simulated-response report as one self-contained HTML page.
+
+    ``first_run`` supplies the hazard zones and the people in them, which are the same in
+    every run of a scenario.
+    """
     from reports.charts import end_times_chart, targets_chart
     from reports.render import render_template
 
@@ -179,4 +220,8 @@ def render_report(
         charts=charts,
         notes=list(notes),
         start_local=start_local,
+        hazard=first_run.hazard if first_run is not None else None,
+        zones_people=(
+            first_run.kpis.people_in_zones if first_run and first_run.kpis is not None else ()
+        ),
     )

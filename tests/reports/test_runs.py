@@ -76,3 +76,17 @@ def test_report_page_escapes_text_and_renders_in_a_browser(
     png, console = screenshot(path, tmp_path)
     assert console == []
     assert distinct_colours(png) > 50
+
+
+def test_people_figures_are_counted_over_the_runs(runs: list[RunResult]) -> None:
+    summary = summarise(runs, seed=7)
+    by_name = {k.kpi: k for k in summary.kpis}
+    centre = by_name["first_rest_centre_open_minute"]
+    minutes = [
+        r.kpis.first_rest_centre_open_minute
+        for r in runs
+        if r.kpis is not None and r.kpis.first_rest_centre_open_minute is not None
+    ]
+    assert centre.happened == len(minutes)
+    if minutes:
+        assert centre.median == pytest.approx(np.quantile(minutes, 0.5), abs=0.01)
