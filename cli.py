@@ -155,7 +155,8 @@ def rota_group() -> None:
     multiple=True,
     metavar="ROLE",
     help="On-call time in ROLE is not working time (repeatable; 'all' for every role). "
-    "By default on-call time counts for the Working Time Regulations checks.",
+    "Overrides the files' 'working_time:' settings; without either, on-call time counts "
+    "for the Working Time Regulations checks.",
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
@@ -182,7 +183,7 @@ def rota_check(
 
     if out is not None:
         check_writable(out, force=force)
-    _rota, report = check_files(
+    rota, report = check_files(
         rota_file,
         requirements_file,
         start_text,
@@ -191,6 +192,8 @@ def rota_check(
         region=region,
         not_work=not_work,
     )
+    for warning in rota.warnings:
+        click.secho(f"Warning: {warning}", fg="yellow", err=True)
     text = None if output_format == "text" else report_text(report, output_format)
     if text is None:
         from rich.console import Console

@@ -33,6 +33,9 @@ def check_files(
 ) -> tuple[Rota, CoverageReport]:
     """Read ``rota_file`` (and requirements) and check it over the window given as text.
 
+    Warnings from reading both files (ambiguous local times, unknown columns) are in the
+    returned rota's ``warnings``.
+
     The window defaults to the span of the rota. Working-time settings per role are merged
     role by role: the rota's own ``working_time:``, then the requirements file's (which wins),
     then ``not_work``, roles whose on-call time is not work whatever the files say (``"all"``
@@ -61,6 +64,8 @@ def check_files(
         names = {*rota.roles, *required, *rota.role_rules, *file_rules}
     role_rules = merge_role_rules(rota.role_rules, file_rules, not_work=sorted(names))
     report = check(rota, requirements, (start, end), region=region, role_rules=role_rules)
+    if loaded is not None:
+        rota.warnings.extend(loaded.warnings)
     return rota, report
 
 

@@ -73,7 +73,7 @@ def test_check_with_a_gap_exits_1_and_shows_it_in_local_time(rota_file: Path) ->
 def test_check_json_has_the_architecture_fields_in_utc(rota_file: Path) -> None:
     result = run("check", str(rota_file), "--format", "json")
     assert result.exit_code == 1
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["window"] == {"start": "2026-03-23T09:00:00Z", "end": "2026-04-06T08:00:00Z"}
     (role,) = data["roles"]
     assert (role["role"], role["required"], role["gap_minutes"]) == (EPO, 1, 60.0)
@@ -116,7 +116,7 @@ def test_check_window_from_and_to_and_a_role_missing_from_the_rota(
         "check", str(rota_file), "--requirements", str(req),
         "--from", "2026-03-30", "--to", "2026-03-30T12:00+01:00", "--format", "json",
     )  # fmt: skip
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["window"] == {"start": "2026-03-29T23:00:00Z", "end": "2026-03-30T11:00:00Z"}
     epo, director = data["roles"]
     assert [(g["start"], g["shortfall"]) for g in epo["gaps"]] == [
@@ -136,7 +136,7 @@ def test_check_empty_rota_with_requirements_is_one_gap_covering_the_window(
         "--from", "2026-05-01", "--to", "2026-05-02", "--format", "json",
     )  # fmt: skip
     assert result.exit_code == 1
-    (role,) = json.loads(result.output)["roles"]
+    (role,) = json.loads(result.stdout)["roles"]
     assert role["gap_minutes"] == 1440.0
     assert role["coverage_pct"] == 0.0
 
@@ -360,3 +360,17 @@ def test_heatmap_marks_uncovered_hours_and_where_the_requirement_applies() -> No
     cells = heatmap(report.roles[0], report)
     assert cells.required == [(0, 8), (0, 9), (0, 10)]
     assert [(c.row, c.hour, c.share) for c in cells.cells] == [(0, 9, 0.5), (0, 10, 1.0)]
+
+
+def test_check_prints_reading_warnings_on_stderr(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "autumn.csv",
+        "person,role,start,end\nAnn,Duty Officer,2026-10-24 09:00,2026-10-25 01:30\n"
+        "Bob,Duty Officer,2026-10-25 01:30,2026-10-26 09:00\n",
+    )
+    result = run("check", str(path))
+    assert "Warning: " in result.stderr
+    assert "happens twice" in result.stderr
+    assert "autumn.csv" in result.stderr
+    assert "Warning" not in result.stdout
