@@ -364,7 +364,10 @@ def simulate(
         results = run_simulation(prepared, start, seed)
     first = results[0]
     console = _console()
-    _print_simulation(console, scenario.title, results, seed, rota_path)
+    from reports.terminal import simulation_renderables
+
+    for item in simulation_renderables(scenario.title, results, seed, rota_path):
+        console.print(item)
     if runs > 1:
         data: object = {
             "scenario": first.scenario,
@@ -387,75 +390,6 @@ def simulate(
         console.print(f"Wrote {out_dir}/simulation.json, timeline.txt, {maps[0]} and {maps[1]}")
     if fail_on_miss and any(r.targets_missed for r in results):
         raise SystemExit(1)
-
-
-def _print_simulation(
-    console: Any, title: str, results: list[Any], seed: int, rota_path: Path | None
-) -> None:
-    """The timeline and targets of the first run, and a summary over several runs."""
-    from rich.table import Table
-
-    from simulator.results import kpi_lines, local_clock, timeline_rows
-
-    first = results[0]
-    runs = len(results)
-    local_start = _to_local_text(first.start, first.timezone)
-    console.print(
-        f"[bold]{title}[/bold]\nStart {local_start} ({first.start}), "
-        f"seed {seed}" + (f", {runs} runs" if runs > 1 else "")
-    )
-    console.print(f"Rota: {rota_path}" if rota_path else f"[yellow]Note: {first.notes[0]}[/yellow]")
-    timeline = Table(title="Timeline" + (" (run 0)" if runs > 1 else ""))
-    for column in ("local", "minute", "who", "what", "detail"):
-        timeline.add_column(column)
-    for row in timeline_rows(first):
-        timeline.add_row(*row)
-    console.print(timeline)
-    targets = Table(title="Plan targets" + (" (run 0)" if runs > 1 else ""))
-    for column in ("task", "target", "done", "result", "reason"):
-        targets.add_column(column)
-    for m in first.milestones:
-        done = (
-            "-"
-            if m.end_minute is None
-            else f"{local_clock(first, m.end_minute)} (+{m.end_minute:.0f})"
-        )
-        verdict = {True: "[green]met[/green]", False: "[red]missed[/red]", None: ""}[m.met]
-        target = "" if m.target_minute is None else f"{m.target_minute:g} min"
-        targets.add_row(m.task, target, done, verdict, m.reason)
-    console.print(targets)
-    for path in first.critical_paths:
-        chain = " -> ".join(f"+{step.minute:.0f} {step.what}" for step in path.steps)
-        console.print(f"[bold]Why {path.task} missed {path.target_minute:g} min[/bold]: {chain}")
-    for role in first.unfilled_roles:
-        console.print(
-            f"[red]Role unfilled[/red]: {role.role} ({role.rota_role or 'no rota role'}) "
-            f"at +{role.minute:.0f} min: {role.reason}"
-        )
-    lines = kpi_lines(first)
-    if lines:
-        console.print("[bold]Key figures" + (" (run 0)" if runs > 1 else "") + "[/bold]")
-        for line in lines:
-            console.print(line, markup=False)
-    if runs > 1:
-        summary = Table(title=f"Targets met over {runs} runs")
-        summary.add_column("task")
-        summary.add_column("met", justify="right")
-        for i, m in enumerate(first.milestones):
-            if m.target_minute is not None:
-                met = sum(1 for r in results if r.milestones[i].met)
-                summary.add_row(m.task, f"{met}/{runs} ({100 * met / runs:.0f} %)")
-        console.print(summary)
-
-
-def _to_local_text(iso: str, timezone: str) -> str:
-    """``2026-11-12 02:10 GMT`` from an ISO UTC text."""
-    from datetime import datetime
-
-    from standby.clock import to_local
-
-    local = to_local(datetime.fromisoformat(iso.replace("Z", "+00:00")), timezone)
-    return local.strftime("%Y-%m-%d %H:%M %Z")
 
 
 # --- demo -----------------------------------------------------------------------------------
