@@ -175,6 +175,7 @@ def _coverage_sweep(
     rota: Rota, requirements: list[Requirement], window: tuple[datetime, datetime]
 ) -> None:
     """Only the gap sweep (no findings, rules or fairness), to time it on its own."""
+    from rota.clock import DEFAULT_REGION
     from rota.coverage import _role_coverage
     from rota.oncall import leave_by_person
 
@@ -183,7 +184,7 @@ def _coverage_sweep(
     for shift in rota.shifts:
         by_role.setdefault(shift.role, []).append(shift)
     for need in requirements:
-        _role_coverage(rota, need, by_role.get(need.role, []), leave, *window)
+        _role_coverage(rota, need, by_role.get(need.role, []), leave, window, DEFAULT_REGION)
 
 
 if __name__ == "__main__":
