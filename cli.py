@@ -116,6 +116,30 @@ def scenario_schema() -> None:
 _WHEN_HELP = "a date (local midnight), '2026-03-27 09:00' (local) or ISO 8601 with an offset"
 
 
+def _reading_options(command: Any) -> Any:
+    """--timezone, and --handover / --shift-length for a spreadsheet grid rota."""
+    options = [
+        click.option(
+            "--timezone", default="Europe/London", show_default=True, help="Zone of local times."
+        ),
+        click.option(
+            "--handover",
+            metavar="HH:MM",
+            help="For a spreadsheet grid (dates down, roles across): the local handover time. "
+            "Default: a 'handover:' cell in the sheet, else 09:00.",
+        ),
+        click.option(
+            "--shift-length",
+            metavar="LENGTH",
+            help="For a spreadsheet grid: how long each shift lasts, such as 1d, 12h or 1w. "
+            "Default: a 'shift length:' cell in the sheet, else 1d.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.group("rota")
 def rota_group() -> None:
     """Check on-call rotas for coverage gaps, see who is on call, export rotas."""
@@ -133,7 +157,7 @@ def rota_group() -> None:
 )
 @click.option("--from", "start_text", metavar="WHEN", help=f"Window start: {_WHEN_HELP}.")
 @click.option("--to", "end_text", metavar="WHEN", help=f"Window end: {_WHEN_HELP}.")
-@click.option("--timezone", default="Europe/London", show_default=True, help="Zone of local times.")
+@_reading_options
 @click.option(
     "--region",
     type=click.Choice(["england-and-wales", "scotland", "northern-ireland"]),
@@ -166,6 +190,8 @@ def rota_check(
     start_text: str | None,
     end_text: str | None,
     timezone: str,
+    handover: str | None,
+    shift_length: str | None,
     region: str,
     output_format: str,
     not_work: tuple[str, ...],
@@ -191,6 +217,8 @@ def rota_check(
         timezone=timezone,
         region=region,
         not_work=not_work,
+        handover=handover,
+        shift_length=shift_length,
     )
     for warning in rota.warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
@@ -220,15 +248,24 @@ def rota_check(
 )
 @click.option("--role", required=True, help="The role, as named in the rota.")
 @click.option("--at", "at_text", required=True, metavar="WHEN", help=f"The instant: {_WHEN_HELP}.")
-@click.option("--timezone", default="Europe/London", show_default=True, help="Zone of local times.")
-def rota_who(rota_file: Path, role: str, at_text: str, timezone: str) -> None:
+@_reading_options
+def rota_who(
+    rota_file: Path,
+    role: str,
+    at_text: str,
+    timezone: str,
+    handover: str | None,
+    shift_length: str | None,
+) -> None:
     """Print who is on call for --role at --at, in escalation order (exit 1 if nobody)."""
     from rich.table import Table
 
     from rota.api import who_is_on_call
     from standby.clock import iso_z, to_local
 
-    rota, at, entries = who_is_on_call(rota_file, role, at_text, timezone=timezone)
+    rota, at, entries = who_is_on_call(
+        rota_file, role, at_text, timezone=timezone, handover=handover, shift_length=shift_length
+    )
     local = to_local(at, rota.timezone).strftime("%Y-%m-%d %H:%M %Z")
     if not entries:
         click.echo(f"Nobody is on call for {role} at {local} ({iso_z(at)}).")
@@ -255,9 +292,15 @@ def rota_who(rota_file: Path, role: str, at_text: str, timezone: str) -> None:
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
-@click.option("--timezone", default="Europe/London", show_default=True, help="Zone of local times.")
+@_reading_options
 def rota_export(
-    rota_file: Path, output_format: str, out: Path | None, force: bool, timezone: str
+    rota_file: Path,
+    output_format: str,
+    out: Path | None,
+    force: bool,
+    timezone: str,
+    handover: str | None,
+    shift_length: str | None,
 ) -> None:
     """Write ROTA as ICS, CSV or JSON (to stdout, or atomically to --out)."""
     from rota.io import read_rota, rota_to_csv, rota_to_ics, rota_to_json
@@ -265,7 +308,7 @@ def rota_export(
 
     if out is not None:
         check_writable(out, force=force)
-    rota = read_rota(rota_file, timezone=timezone)
+    rota = read_rota(rota_file, timezone=timezone, handover=handover, shift_length=shift_length)
     if output_format == "ics":
         data = rota_to_ics(rota)
     elif output_format == "csv":

@@ -30,18 +30,21 @@ def check_files(
     timezone: str = "Europe/London",
     region: str = "england-and-wales",
     not_work: Iterable[str] = (),
+    handover: str | None = None,
+    shift_length: str | None = None,
 ) -> tuple[Rota, CoverageReport]:
     """Read ``rota_file`` (and requirements) and check it over the window given as text.
 
     Warnings from reading both files (ambiguous local times, unknown columns) are in the
     returned rota's ``warnings``.
 
-    The window defaults to the span of the rota. Working-time settings per role are merged
+    The window defaults to the span of the rota; ``handover`` and ``shift_length`` describe a
+    spreadsheet grid (see ``read_rota``). Working-time settings per role are merged
     role by role: the rota's own ``working_time:``, then the requirements file's (which wins),
     then ``not_work``, roles whose on-call time is not work whatever the files say (``"all"``
     for every role; their ``max_consecutive_days`` is kept).
     """
-    rota = read_rota(rota_file, timezone=timezone)
+    rota = read_rota(rota_file, timezone=timezone, handover=handover, shift_length=shift_length)
     loaded = (
         read_requirements_file(requirements_file, timezone=timezone) if requirements_file else None
     )
@@ -83,10 +86,19 @@ def report_text(report: CoverageReport, output_format: str) -> str:
 
 
 def who_is_on_call(
-    rota_file: Path, role: str, at_text: str, *, timezone: str = "Europe/London"
+    rota_file: Path,
+    role: str,
+    at_text: str,
+    *,
+    timezone: str = "Europe/London",
+    handover: str | None = None,
+    shift_length: str | None = None,
 ) -> tuple[Rota, datetime, list[OnCallEntry]]:
-    """Who covers ``role`` at the instant ``at_text``, in escalation order."""
-    rota = read_rota(rota_file, timezone=timezone)
+    """Who covers ``role`` at the instant ``at_text``, in escalation order.
+
+    ``handover`` and ``shift_length`` describe a spreadsheet grid (see ``read_rota``).
+    """
+    rota = read_rota(rota_file, timezone=timezone, handover=handover, shift_length=shift_length)
     index = OnCall(rota)
     roles = list(dict.fromkeys([*index.roles(), *rota.roles]))
     if role not in roles:

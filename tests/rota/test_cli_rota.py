@@ -7,6 +7,7 @@ import io
 import json
 import shlex
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -374,3 +375,41 @@ def test_check_prints_reading_warnings_on_stderr(tmp_path: Path) -> None:
     assert "happens twice" in result.stderr
     assert "autumn.csv" in result.stderr
     assert "Warning" not in result.stdout
+
+
+def _grid_file(tmp_path: Path) -> Path:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Date", EPO])
+    for day, name in ((27, "Ann"), (28, "Bob"), (29, "Cat")):
+        sheet.append([datetime(2026, 3, day), name])
+    path = tmp_path / "grid.xlsx"
+    workbook.save(path)
+    return path
+
+
+def test_who_reads_a_spreadsheet_grid_with_handover_and_shift_length_options(
+    tmp_path: Path,
+) -> None:
+    grid = _grid_file(tmp_path)
+    at_default = run("who", str(grid), "--role", EPO, "--at", "2026-03-28 08:00")
+    assert at_default.exit_code == 0 and "Ann" in at_default.stdout  # 09:00 handover
+    early = run("who", str(grid), "--role", EPO, "--at", "2026-03-28 08:00", "--handover", "07:30")
+    assert early.exit_code == 0 and "Bob" in early.stdout
+    short = run(
+        "who", str(grid), "--role", EPO, "--at", "2026-03-28 22:00", "--shift-length", "12h"
+    )
+    assert short.exit_code == 1 and "Nobody is on call" in short.stdout
+
+
+def test_check_of_a_grid_measures_the_shifts_from_the_options(tmp_path: Path) -> None:
+    grid = _grid_file(tmp_path)
+    result = run("check", str(grid), "--shift-length", "12h", "--format", "json")
+    (role,) = json.loads(result.stdout)["roles"]
+    assert result.exit_code == 1
+    # two nights uncovered between three 09:00-21:00 days; the second is the spring-forward
+    # night, 21:00 GMT to 09:00 BST, which lasts 11 hours
+    assert role["gap_minutes"] == 12 * 60 + 11 * 60
