@@ -26,12 +26,11 @@ from pathlib import Path
 from rota.model import Override, Person, Requirement, RoleRules, Rota, Shift
 from standby.clock import TimeError, parse_instant_with_warning, zone
 from standby.errors import StandbyError
-from standby.files import csv_text
+from standby.files import csv_text, unneutralise
 
 READERS = (".csv", ".xlsx", ".yaml", ".yml", ".ics", ".json")
 CSV_REQUIRED = ("person", "role", "start", "end")
 CSV_OPTIONAL = ("level", "phone", "notes")
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _UK_TIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2}))?$")
 
 
@@ -143,13 +142,6 @@ def read_text(path: Path) -> str:
             f"{path}: byte {error.start} is not UTF-8 text; save the file as "
             "'CSV UTF-8' (or UTF-8 text) and try again"
         ) from None
-
-
-def unneutralise(cell: str) -> str:
-    """Undo the apostrophe our writers put before formula-like cells (``'=SUM``)."""
-    if len(cell) > 1 and cell[0] == "'" and cell[1:].startswith(_FORMULA_PREFIXES):
-        return cell[1:]
-    return cell
 
 
 def parse_time(

@@ -22,11 +22,11 @@ from rota.io import (
     check_order,
     parse_level,
     parse_time,
-    unneutralise,
 )
 from rota.model import Person, Rota, Shift
 from rota.patterns import parse_handover, parse_length, wall_clock_to_utc
 from standby.clock import zone
+from standby.files import unneutralise
 
 _OPTION = re.compile(r"^\s*(handover|shift[ _]?length|length)\s*[:=]\s*(.+?)\s*$", re.IGNORECASE)
 _LEVEL = re.compile(r"\s*\((?:level|lvl)\s*(\d+)\)\s*$|\s*\((backup)\)\s*$", re.IGNORECASE)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from standby.errors import OutputExistsError
 
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""Cell starts a spreadsheet would run as a formula (OWASP CSV injection)."""
 
 
 def check_writable(path: Path, *, force: bool) -> None:
@@ -68,12 +69,19 @@ def safe_csv_cell(value: object) -> str:
     the OWASP advice against CSV injection. Plain negative numbers are left alone.
     """
     text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_PREFIXES):
+    if text.startswith(FORMULA_PREFIXES):
         try:
             float(text)
         except ValueError:
             return "'" + text
     return text
+
+
+def unneutralise(cell: str) -> str:
+    """Undo :func:`safe_csv_cell`'s apostrophe before a formula-like cell (``'=SUM``)."""
+    if len(cell) > 1 and cell[0] == "'" and cell[1:].startswith(FORMULA_PREFIXES):
+        return cell[1:]
+    return cell
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
