@@ -64,17 +64,8 @@ def test_four_of_ten_at_p07_fill_the_role_as_the_binomial_says() -> None:
     # P(at least 4 of 10 answer | p = 0.7) = 0.9894 (DOMAIN.md; binomial tail).
     expected = sum(math.comb(10, k) * 0.7**k * 0.3 ** (10 - k) for k in range(4, 11))
     assert expected == pytest.approx(0.9894, abs=5e-5)
-    end = START + timedelta(days=1)
-    oncall = FakeOnCall([(f"p{i}", "Team", 1 + i // 2, START, end, 0.7) for i in range(10)])
-    compiled = compile_scenario(_team_scenario(4))
-    roster = Roster(oncall)
-    runs = 4000
-    seeds = np.random.SeedSequence(2026).spawn(runs)
-    filled = sum(
-        not run_once(compiled, roster, START, seed, ONE_CYCLE).unfilled_roles for seed in seeds
-    )
-    standard_error = math.sqrt(expected * (1 - expected) / runs)
-    assert abs(filled / runs - expected) < 4 * standard_error
+    levels = [1 + i // 2 for i in range(10)]
+    _assert_fill_rate(levels, 0.7, expected, runs=4000, seed=2026, settings=ONE_CYCLE)
 
 
 def test_three_call_cycles_fill_the_role_as_the_binomial_of_three_rings_says() -> None:
@@ -83,14 +74,24 @@ def test_three_call_cycles_fill_the_role_as_the_binomial_of_three_rings_says() -
     per_person = 1 - (1 - 0.3) ** 3
     expected = _binomial_tail(10, per_person, 4)
     assert expected == pytest.approx(0.9768, abs=5e-4)
+    _assert_fill_rate([1] * 10, 0.3, expected, runs=3000, seed=7, settings=EXACT)
+
+
+def _assert_fill_rate(
+    levels: list[int], p: float, expected: float, *, runs: int, seed: int, settings: Assumptions
+) -> None:
+    """A role needing 4, rung from people at ``levels`` answering with ``p``, over ``runs``.
+
+    The fill rate must be within 4 standard errors of ``expected`` (a false alarm about 1 in
+    16,000 runs of the test).
+    """
     end = START + timedelta(days=1)
-    oncall = FakeOnCall([(f"p{i}", "Team", 1, START, end, 0.3) for i in range(10)])
+    oncall = FakeOnCall([(f"p{i}", "Team", level, START, end, p) for i, level in enumerate(levels)])
     compiled = compile_scenario(_team_scenario(4))
     roster = Roster(oncall)
-    runs = 3000
-    seeds = np.random.SeedSequence(7).spawn(runs)
+    seeds = np.random.SeedSequence(seed).spawn(runs)
     filled = sum(
-        not run_once(compiled, roster, START, seed, EXACT).unfilled_roles for seed in seeds
+        not run_once(compiled, roster, START, child, settings).unfilled_roles for child in seeds
     )
     standard_error = math.sqrt(expected * (1 - expected) / runs)
     assert abs(filled / runs - expected) < 4 * standard_error
