@@ -7,8 +7,9 @@ them as a dict, so a benchmark runner can collect them.
 from __future__ import annotations
 
 import statistics
-import time
 from collections.abc import Callable
+
+from timing import timed
 
 from scenarios.load import load_scenario
 from simulator.geo import LocalFrame
@@ -24,12 +25,7 @@ GRID_GOAL_S = 0.2
 
 def best_and_median(action: Callable[[], object], repeats: int = 7) -> tuple[float, float]:
     """(best, median) wall-clock seconds of ``action`` over ``repeats`` runs, after one warm-up."""
-    action()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
+    times = timed(action, repeats)
     return min(times), statistics.median(times)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import simpy
+from timing import timed
 
 from rota.io import read_rota
 from scenarios.load import load_scenario
@@ -28,20 +29,29 @@ CUSTOMERS = 20_000
 ROTA = Path(__file__).resolve().parents[1] / "rota" / "data" / "council-2026.yaml"
 
 
-def _timed(action: Callable[[], object], repeats: int) -> list[float]:
-    action()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return times
-
-
 def _arrivals(seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Inter-arrival and service times of an M/M/c queue: lambda 2/h, mu 0.5/h, c 5."""
     rng = np.random.default_rng(seed)
     return rng.exponential(0.5, CUSTOMERS), rng.exponential(2.0, CUSTOMERS)
+
+
+def _run(
+    env: simpy.Environment,
+    customer: Callable[[float], Generator[Any, Any, None]],
+    gaps: np.ndarray,
+    services: np.ndarray,
+    waits: list[float],
+) -> float:
+    """Feed the arrivals to ``customer`` processes, run, and return the mean wait."""
+
+    def source() -> Generator[Any, Any, None]:
+        for gap, service in zip(gaps.tolist(), services.tolist(), strict=True):
+            yield env.timeout(gap)
+            env.process(customer(service))
+
+    env.process(source())
+    env.run()
+    return sum(waits) / len(waits)
 
 
 def mmc_pool(gaps: np.ndarray, services: np.ndarray, servers: int = 5) -> float:
@@ -60,14 +70,7 @@ def mmc_pool(gaps: np.ndarray, services: np.ndarray, servers: int = 5) -> float:
         yield env.timeout(service)
         pool.release(needs, taken)
 
-    def source() -> Generator[Any, Any, None]:
-        for gap, service in zip(gaps.tolist(), services.tolist(), strict=True):
-            yield env.timeout(gap)
-            env.process(customer(service))
-
-    env.process(source())
-    env.run()
-    return sum(waits) / len(waits)
+    return _run(env, customer, gaps, services, waits)
 
 
 def mmc_raw(gaps: np.ndarray, services: np.ndarray, servers: int = 5) -> float:
@@ -83,14 +86,7 @@ def mmc_raw(gaps: np.ndarray, services: np.ndarray, servers: int = 5) -> float:
             waits.append(env.now - arrived)
             yield env.timeout(service)
 
-    def source() -> Generator[Any, Any, None]:
-        for gap, service in zip(gaps.tolist(), services.tolist(), strict=True):
-            yield env.timeout(gap)
-            env.process(customer(service))
-
-    env.process(source())
-    env.run()
-    return sum(waits) / len(waits)
+    return _run(env, customer, gaps, services, waits)
 
 
 def main() -> dict[str, float]:
@@ -100,18 +96,18 @@ def main() -> dict[str, float]:
     setup_ms = (time.perf_counter() - started) * 1000.0
 
     seeds = iter(range(10_000_000))
-    runs = _timed(lambda: run_once(prepared.compiled, None, None, next(seeds)), 300)
+    runs = timed(lambda: run_once(prepared.compiled, None, None, next(seeds)), 300)
     per_run_ms = statistics.median(runs) * 1000.0
     scenario = load_scenario("chlorine-riverside")
     with_rota = prepare(scenario, read_rota(ROTA, timezone=scenario.timezone))
-    rota_runs = _timed(
+    rota_runs = timed(
         lambda: run_once(with_rota.compiled, with_rota.roster, None, next(seeds)), 300
     )
     rota_ms = statistics.median(rota_runs) * 1000.0
 
     gaps, services = _arrivals()
-    pool_s = min(_timed(lambda: mmc_pool(gaps, services), 3))
-    raw_s = min(_timed(lambda: mmc_raw(gaps, services), 3))
+    pool_s = min(timed(lambda: mmc_pool(gaps, services), 3))
+    raw_s = min(timed(lambda: mmc_raw(gaps, services), 3))
     ratio = raw_s / pool_s
     wait_h = mmc_pool(gaps, services)
 
