@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from graphlib import CycleError, TopologicalSorter
 from typing import TYPE_CHECKING
 
-from scenarios.model import LinkDown, did_you_mean
+from scenarios.model import ExtraDemand, LinkDown, RoleUnavailable, did_you_mean
 from scenarios.substances import SUBSTANCES
 from standby.clock import TimeError, parse_instant
 
@@ -21,13 +21,17 @@ Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str]
 
 
-def _duplicates(section: str, ids: Iterable[str]) -> list[Problem]:
+def _duplicates(section: Loc, ids: Iterable[str], entry: str = "entry") -> list[Problem]:
+    """A problem at ``(*section, index, "id")`` for each id already seen in ``ids``."""
     seen: set[str] = set()
     problems: list[Problem] = []
     for index, item_id in enumerate(ids):
         if item_id in seen:
             problems.append(
-                ((section, index, "id"), f"duplicate id '{item_id}'; give each entry its own id")
+                (
+                    (*section, index, "id"),
+                    f"duplicate id '{item_id}'; give each {entry} its own id",
+                )
             )
         seen.add(item_id)
     return problems
@@ -44,14 +48,10 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
     """Every broken reference, duplicate id, plan cycle or out-of-range time in ``scenario``."""
     s = scenario
     problems: list[Problem] = []
-    for section in ("agencies", "places", "roles", "receptors", "rest_centres", "injects"):
-        problems += _duplicates(section, (item.id for item in getattr(s, section)))
-    problems += _duplicates("objectives", (o.id for o in s.objectives))
-    problems += [
-        (("plan", "tasks", i, "id"), f"duplicate id '{t.id}'; give each task its own id")
-        for i, t in enumerate(s.plan.tasks)
-        if t.id in {u.id for u in s.plan.tasks[:i]}
-    ]
+    sections = ("agencies", "places", "roles", "receptors", "rest_centres", "injects", "objectives")
+    for section in sections:
+        problems += _duplicates((section,), (item.id for item in getattr(s, section)))
+    problems += _duplicates(("plan", "tasks"), (t.id for t in s.plan.tasks), "task")
 
     agencies = [a.id for a in s.agencies]
     roles = [r.id for r in s.roles]
@@ -131,9 +131,9 @@ def _effect_problems(
         problems += _ref((*loc, "to"), "agency", effect.to, agencies)
         if not problems and (effect.from_, effect.to) not in link_pairs:
             problems.append((loc, f"no link {effect.from_} -> {effect.to} in 'links' to take down"))
-    elif effect is not None and effect.kind == "role_unavailable":
+    elif isinstance(effect, RoleUnavailable):
         problems += _ref((*loc, "role"), "role", effect.role, roles)
-    elif effect is not None and effect.kind == "extra_demand" and effect.receptor is not None:
+    elif isinstance(effect, ExtraDemand) and effect.receptor is not None:
         problems += _ref((*loc, "receptor"), "receptor", effect.receptor, receptors)
     return problems
 
