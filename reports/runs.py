@@ -111,13 +111,10 @@ def _round(value: float | None) -> float | None:
 
 
 def _quantile(values: Sequence[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    position = q * (len(ordered) - 1)
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return round(ordered[low] + (ordered[high] - ordered[low]) * (position - low), 2)
+    """numpy's linear-interpolation quantile, to two decimals; None for no values."""
+    import numpy as np
+
+    return _round(float(np.quantile(values, q))) if values else None
 
 
 def summarise(results: Sequence[RunResult], seed: int) -> RunsSummary:
