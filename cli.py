@@ -51,7 +51,7 @@ def scenario_list() -> None:
     """List the bundled scenarios."""
     from rich.table import Table
 
-    from scenarios import bundled_names, load_scenario
+    from standby.scenarios import bundled_names, load_scenario
 
     table = Table(title="Bundled scenarios")
     table.add_column("name", no_wrap=True)
@@ -68,8 +68,8 @@ def scenario_list() -> None:
 @click.argument("name")
 def scenario_show(name: str) -> None:
     """Print a scenario file (bundled NAME or a path), to copy and adapt."""
-    from scenarios import load_scenario
-    from scenarios.load import resolve
+    from standby.scenarios import load_scenario
+    from standby.scenarios.load import resolve
 
     load_scenario(name)
     click.echo(resolve(name).read_text(encoding="utf-8"), nl=False)
@@ -82,7 +82,7 @@ def scenario_validate(files: tuple[str, ...]) -> None:
 
     Exit code 0 when every file is valid, 2 when any is not.
     """
-    from scenarios import ScenarioError, load_scenario
+    from standby.scenarios import ScenarioError, load_scenario
 
     failed = 0
     for name in files:
@@ -106,7 +106,7 @@ def scenario_schema() -> None:
     """Print the JSON Schema of the scenario format (for editors and other tools)."""
     import json
 
-    from scenarios.model import Scenario
+    from standby.scenarios.model import Scenario
 
     click.echo(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2))
 
@@ -203,9 +203,9 @@ def rota_check(
     The window defaults to the span of the rota. Exit code 0 when every requirement is
     met, 1 when there are gaps, 2 for bad input.
     """
-    from rota.api import check_files, report_text
-    from rota.report_html import text_renderables
     from standby.files import check_writable, write_text_atomic
+    from standby.rota.api import check_files, report_text
+    from standby.rota.report_html import text_renderables
 
     if out is not None:
         check_writable(out, force=force)
@@ -260,8 +260,8 @@ def rota_who(
     """Print who is on call for --role at --at, in escalation order (exit 1 if nobody)."""
     from rich.table import Table
 
-    from rota.api import who_is_on_call
     from standby.clock import iso_z, to_local
+    from standby.rota.api import who_is_on_call
 
     rota, at, entries = who_is_on_call(
         rota_file, role, at_text, timezone=timezone, handover=handover, shift_length=shift_length
@@ -303,8 +303,8 @@ def rota_export(
     shift_length: str | None,
 ) -> None:
     """Write ROTA as ICS, CSV or JSON (to stdout, or atomically to --out)."""
-    from rota.io import read_rota, rota_to_csv, rota_to_ics, rota_to_json
     from standby.files import check_writable, write_bytes_atomic
+    from standby.rota.io import read_rota, rota_to_csv, rota_to_ics, rota_to_json
 
     if out is not None:
         check_writable(out, force=force)
@@ -376,12 +376,12 @@ def simulate(
     """Simulate the response to SCENARIO: who is called, who arrives, which targets are met."""
     from rich.progress import Progress
 
-    from scenarios import load_scenario
-    from simulator.model import prepare
-    from simulator.model import simulate as run_simulation
-    from simulator.results import dumps, timeline_text
     from standby.clock import parse_instant
     from standby.files import check_writable, write_text_atomic
+    from standby.scenarios import load_scenario
+    from standby.simulator.model import prepare
+    from standby.simulator.model import simulate as run_simulation
+    from standby.simulator.results import dumps, timeline_text
 
     outputs = [json_path] if json_path else []
     maps = ("plume-map.png", "chemet-map.png")
@@ -392,7 +392,7 @@ def simulate(
     scenario = load_scenario(scenario_name)
     rota = None
     if rota_path is not None:
-        from rota.io import read_rota
+        from standby.rota.io import read_rota
 
         rota = read_rota(rota_path, timezone=scenario.timezone)
     start = parse_instant(start_text, scenario.timezone) if start_text else None
@@ -407,7 +407,7 @@ def simulate(
         results = run_simulation(prepared, start, seed)
     first = results[0]
     console = _console()
-    from reports.terminal import simulation_renderables
+    from standby.reports.terminal import simulation_renderables
 
     for item in simulation_renderables(scenario.title, results, seed, rota_path):
         console.print(item)
@@ -426,8 +426,8 @@ def simulate(
     if out_dir is not None:
         write_text_atomic(out_dir / "simulation.json", dumps(data), force=force)
         write_text_atomic(out_dir / "timeline.txt", timeline_text(first), force=force)
-        from reports.charts import hazard_maps as draw_hazard_maps
-        from simulator.maps import hazard_maps
+        from standby.reports.charts import hazard_maps as draw_hazard_maps
+        from standby.simulator.maps import hazard_maps
 
         draw_hazard_maps(hazard_maps(scenario), out_dir)
         console.print(f"Wrote {out_dir}/simulation.json, timeline.txt, {maps[0]} and {maps[1]}")
@@ -459,7 +459,7 @@ def demo(out_dir: Path, force: bool, runs: int) -> None:
     """Run Standby on its bundled data and write the results under --out."""
     from rich.table import Table
 
-    from reports.demo import DemoSettings, run_demo
+    from standby.reports.demo import DemoSettings, run_demo
 
     steps = run_demo(DemoSettings(out_dir, force=force, runs=runs))
     table = Table(title=f"Standby demo: files in {out_dir}/")

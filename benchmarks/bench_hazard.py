@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 from timing import timed
 
-from scenarios.load import load_scenario
-from simulator.geo import LocalFrame
-from simulator.hazard import (
+from standby.scenarios.load import load_scenario
+from standby.simulator.geo import LocalFrame
+from standby.simulator.hazard import (
     classify_receptor,
     concentration_grid,
     plume_from_hazard,

@@ -16,9 +16,9 @@ from datetime import UTC, date, datetime, time, timedelta
 import numpy as np
 from timing import timed
 
-from rota.clock import resolve_local, zone
-from rota.coverage import check
-from rota.model import WEEKDAYS, Leave, Person, Requirement, Rota, Shift, TimeWindow
+from standby.rota.clock import resolve_local, zone
+from standby.rota.coverage import check
+from standby.rota.model import WEEKDAYS, Leave, Person, Requirement, Rota, Shift, TimeWindow
 
 YEAR = 2026
 PEOPLE = 300
@@ -85,7 +85,7 @@ def brute_force_gap_minutes(
     rota: Rota, window: tuple[datetime, datetime]
 ) -> dict[tuple[str, int], float]:
     """Gap minutes per requirement, counting who is on call minute by minute."""
-    from rota.clock import to_local
+    from standby.rota.clock import to_local
 
     result = {}
     start, end = window
@@ -173,9 +173,9 @@ def _coverage_sweep(
     rota: Rota, requirements: list[Requirement], window: tuple[datetime, datetime]
 ) -> None:
     """Only the gap sweep (no findings, rules or fairness), to time it on its own."""
-    from rota.clock import DEFAULT_REGION
-    from rota.coverage import _role_coverage
-    from rota.oncall import leave_by_person
+    from standby.rota.clock import DEFAULT_REGION
+    from standby.rota.coverage import _role_coverage
+    from standby.rota.oncall import leave_by_person
 
     leave = leave_by_person(rota.leave)
     by_role: dict[str, list[Shift]] = {}

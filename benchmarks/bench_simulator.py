@@ -18,10 +18,10 @@ import numpy as np
 import simpy
 from timing import timed
 
-from rota.io import read_rota
-from scenarios.load import load_scenario
-from simulator.model import prepare, run_once
-from simulator.plan import Pool
+from standby.rota.io import read_rota
+from standby.scenarios.load import load_scenario
+from standby.simulator.model import prepare, run_once
+from standby.simulator.plan import Pool
 
 REPLICATION_GOAL_MS = 5.0
 RATIO_GOAL = 0.5

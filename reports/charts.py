@@ -22,9 +22,14 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from reports.runs import RunsSummary
-    from simulator.hazard import ChemetArea, ConcentrationGrid, ReceptorExposure, ThreatZones
-    from simulator.maps import HazardMaps
+    from standby.reports.runs import RunsSummary
+    from standby.simulator.hazard import (
+        ChemetArea,
+        ConcentrationGrid,
+        ReceptorExposure,
+        ThreatZones,
+    )
+    from standby.simulator.maps import HazardMaps
 
 # ALOHA's threat-zone colours: red, orange, yellow
 ZONE_COLOURS = {"AEGL-3": "#d7191c", "AEGL-2": "#fd8d3c", "AEGL-1": "#fed976"}

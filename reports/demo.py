@@ -28,7 +28,7 @@ OUTPUTS = (
     "plume-map.png",
     "chemet-map.png",
 )
-ROTA_DIR = Path(str(resources.files("rota") / "data"))
+ROTA_DIR = Path(str(resources.files("standby.rota") / "data"))
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class DemoStep:
 
 def step_scenarios(settings: DemoSettings) -> DemoStep:
     """Validate every bundled scenario and write their key figures as JSON."""
-    from scenarios import bundled_names, load_scenario
+    from standby.scenarios import bundled_names, load_scenario
 
     rows = []
     for name in bundled_names():
@@ -79,18 +79,18 @@ def step_scenarios(settings: DemoSettings) -> DemoStep:
 
 
 def _bundled_rota() -> Any:
-    from rota.io import read_rota
+    from standby.rota.io import read_rota
 
     return read_rota(ROTA_DIR / "council-2026.yaml")
 
 
 def step_rota(settings: DemoSettings) -> DemoStep:
     """Check the bundled 2026 council rota against its requirements for the whole year."""
-    from rota.coverage import check
-    from rota.io import read_requirements_file
-    from rota.report_html import render_html
-    from rota.rules import merge_role_rules
     from standby.clock import parse_instant
+    from standby.rota.coverage import check
+    from standby.rota.io import read_requirements_file
+    from standby.rota.report_html import render_html
+    from standby.rota.rules import merge_role_rules
 
     rota = _bundled_rota()
     loaded = read_requirements_file(ROTA_DIR / "council-2026-requirements.yaml")
@@ -120,10 +120,10 @@ def step_simulation(settings: DemoSettings) -> DemoStep:
     """Simulate the chlorine scenario many times against the bundled rota at night."""
     from rich.progress import Progress
 
-    from reports.runs import render_report, summarise
-    from scenarios import load_scenario
-    from simulator.model import prepare, simulate
     from standby.clock import to_local
+    from standby.reports.runs import render_report, summarise
+    from standby.scenarios import load_scenario
+    from standby.simulator.model import prepare, simulate
 
     scenario = load_scenario(DEMO_SCENARIO)
     prepared = prepare(scenario, _bundled_rota(), rota_name="council-2026.yaml")
@@ -139,8 +139,8 @@ def step_simulation(settings: DemoSettings) -> DemoStep:
     summary = summarise(results, settings.seed)
     start_local = to_local(scenario.start_utc, scenario.timezone).strftime("%A %d %B %Y %H:%M %Z")
     notes = sorted({note for result in results for note in result.notes})
-    from reports.charts import hazard_maps as draw_hazard_maps
-    from simulator.maps import hazard_maps
+    from standby.reports.charts import hazard_maps as draw_hazard_maps
+    from standby.simulator.maps import hazard_maps
 
     maps = draw_hazard_maps(hazard_maps(scenario), settings.out)
     page = render_report(

@@ -20,7 +20,7 @@ def render_template(name: str, **context: Any) -> str:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     environment = Environment(
-        loader=PackageLoader("reports", "templates"),
+        loader=PackageLoader("standby.reports", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from simulator.results import RunResult
+    from standby.simulator.results import RunResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,8 +202,8 @@ def render_report(
     ``first_run`` supplies the hazard zones and the people in them, which are the same in
     every run of a scenario.
     """
-    from reports.charts import end_times_chart, targets_chart
-    from reports.render import render_template
+    from standby.reports.charts import end_times_chart, targets_chart
+    from standby.reports.render import render_template
 
     charts = {
         "targets": targets_chart(summary),

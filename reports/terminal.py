@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from simulator.results import RunResult
+    from standby.simulator.results import RunResult
 
 
 def simulation_renderables(
@@ -17,8 +17,8 @@ def simulation_renderables(
     from rich.table import Table
     from rich.text import Text
 
-    from reports.runs import summarise
-    from simulator.results import kpi_lines, local_clock, timeline_rows
+    from standby.reports.runs import summarise
+    from standby.simulator.results import kpi_lines, local_clock, timeline_rows
 
     out: list[Any] = []
     first = results[0]

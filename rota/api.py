@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from rota.coverage import CoverageReport, check, rota_span
-from rota.io import read_requirements_file, read_rota
-from rota.model import Rota
-from rota.oncall import OnCall, OnCallEntry
-from rota.rules import merge_role_rules
 from standby.clock import parse_instant
 from standby.errors import StandbyError
+from standby.rota.coverage import CoverageReport, check, rota_span
+from standby.rota.io import read_requirements_file, read_rota
+from standby.rota.model import Rota
+from standby.rota.oncall import OnCall, OnCallEntry
+from standby.rota.rules import merge_role_rules
 
 
 def check_files(
@@ -74,7 +74,7 @@ def check_files(
 
 def report_text(report: CoverageReport, output_format: str) -> str:
     """The report as JSON, CSV of gaps or an HTML page (``text`` is rendered by the CLI)."""
-    from rota.report_html import gaps_csv, render_html
+    from standby.rota.report_html import gaps_csv, render_html
 
     if output_format == "json":
         return json.dumps(report.to_json_dict(), indent=2) + "\n"

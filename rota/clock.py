@@ -19,7 +19,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from rota.model import BANK_HOLIDAY, WEEKDAYS, TimeWindow
 from standby.clock import (
     TimeError,
     is_ambiguous,
@@ -31,6 +30,7 @@ from standby.clock import (
     to_local,
     zone,
 )
+from standby.rota.model import BANK_HOLIDAY, WEEKDAYS, TimeWindow
 
 __all__ = [
     "DEFAULT_REGION",

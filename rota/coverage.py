@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from rota.clock import DEFAULT_REGION, iso_z, window_intervals
-from rota.model import Requirement, Rota, Shift, TimeWindow
-from rota.oncall import Interval, leave_by_person, merge, subtract
 from standby.errors import StandbyError
+from standby.rota.clock import DEFAULT_REGION, iso_z, window_intervals
+from standby.rota.model import Requirement, Rota, Shift, TimeWindow
+from standby.rota.oncall import Interval, leave_by_person, merge, subtract
 
 if TYPE_CHECKING:
-    from rota.fairness import FairnessRow, RoleSpread
-    from rota.rules import RoleRules
+    from standby.rota.fairness import FairnessRow, RoleSpread
+    from standby.rota.rules import RoleRules
 
 #: Finding kinds, most urgent first (the order the text report lists them in).
 FINDING_KINDS = ("double_booking", "leave_clash", "unknown_person", "unqualified", "working_time")
@@ -223,8 +223,8 @@ def check(
     means the span of the rota. ``role_rules`` maps role names to
     :class:`rota.rules.RoleRules` for the working-time findings.
     """
-    from rota.fairness import fairness_rows, role_spread
-    from rota.rules import working_time_findings
+    from standby.rota.fairness import fairness_rows, role_spread
+    from standby.rota.rules import working_time_findings
 
     start, end = window if window is not None else rota_span(rota)
     if start.tzinfo is None or end.tzinfo is None:

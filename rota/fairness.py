@@ -20,9 +20,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from rota.clock import DEFAULT_REGION, is_bank_holiday, resolve_local, zone
-from rota.model import Rota, Shift
-from rota.oncall import Interval, leave_by_person, merge, subtract
+from standby.rota.clock import DEFAULT_REGION, is_bank_holiday, resolve_local, zone
+from standby.rota.model import Rota, Shift
+from standby.rota.oncall import Interval, leave_by_person, merge, subtract
 
 NIGHT_START = time(23, 0)
 NIGHT_END = time(6, 0)

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from rota.model import Override, Person, Requirement, RoleRules, Rota, Shift
 from standby.clock import TimeError, parse_instant_with_warning, zone
 from standby.errors import StandbyError
 from standby.files import csv_text, unneutralise
+from standby.rota.model import Override, Person, Requirement, RoleRules, Rota, Shift
 
 READERS = (".csv", ".xlsx", ".yaml", ".yml", ".ics", ".json")
 CSV_REQUIRED = ("person", "role", "start", "end")
@@ -76,7 +76,7 @@ def read_rota(
         )
     check_timezone(path, timezone)
     if suffix == ".xlsx":
-        from rota.io_xlsx import read_xlsx
+        from standby.rota.io_xlsx import read_xlsx
 
         return read_xlsx(path, timezone, handover=handover, shift_length=shift_length)
     reader = _reader_for(suffix)
@@ -97,7 +97,7 @@ def read_requirements_file(path: Path, *, timezone: str = "Europe/London") -> Re
             "with a 'requirements:' list"
         )
     check_timezone(path, timezone)
-    from rota.io_yaml import read_requirements_set
+    from standby.rota.io_yaml import read_requirements_set
 
     return read_requirements_set(path, timezone)
 
@@ -108,10 +108,10 @@ def _reader_for(suffix: str) -> Callable[[Path, str], Rota]:
     if suffix == ".json":
         return read_json
     if suffix == ".ics":
-        from rota.io_ics import read_ics
+        from standby.rota.io_ics import read_ics
 
         return read_ics
-    from rota.io_yaml import read_yaml
+    from standby.rota.io_yaml import read_yaml
 
     return read_yaml
 
@@ -338,7 +338,7 @@ def rota_to_csv(rota: Rota) -> str:
 
 def rota_to_ics(rota: Rota) -> bytes:
     """The shifts as an iCalendar file (one VEVENT a shift); see :mod:`rota.io_ics`."""
-    from rota.io_ics import write_ics
+    from standby.rota.io_ics import write_ics
 
     return write_ics(rota)
 
@@ -455,7 +455,7 @@ def read_json(path: Path, timezone: str = "Europe/London") -> Rota:
             f"{path}: line {error.lineno}, column {error.colno}: not valid JSON "
             f"({error.msg}); export it again with 'standby rota export --format json'"
         ) from None
-    from rota.io_yaml import rota_from_document
+    from standby.rota.io_yaml import rota_from_document
 
     return rota_from_document(document, path=path, timezone=timezone, kind="json")
 

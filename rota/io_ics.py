@@ -15,9 +15,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from rota.io import RotaFileError, check_order
-from rota.model import Rota, Shift
 from standby.clock import TimeError, is_ambiguous, local_to_utc, zone
+from standby.rota.io import RotaFileError, check_order
+from standby.rota.model import Rota, Shift
 
 MAX_EVENTS = 200_000
 UNBOUNDED_DEFAULT = timedelta(days=365)

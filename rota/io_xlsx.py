@@ -15,7 +15,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from rota.io import (
+from standby.clock import zone
+from standby.files import unneutralise
+from standby.rota.io import (
     CSV_OPTIONAL,
     CSV_REQUIRED,
     RotaFileError,
@@ -23,10 +25,8 @@ from rota.io import (
     parse_level,
     parse_time,
 )
-from rota.model import Person, Rota, Shift
-from rota.patterns import parse_handover, parse_length, wall_clock_to_utc
-from standby.clock import zone
-from standby.files import unneutralise
+from standby.rota.model import Person, Rota, Shift
+from standby.rota.patterns import parse_handover, parse_length, wall_clock_to_utc
 
 _OPTION = re.compile(r"^\s*(handover|shift[ _]?length|length)\s*[:=]\s*(.+?)\s*$", re.IGNORECASE)
 _LEVEL = re.compile(r"\s*\((?:level|lvl)\s*(\d+)\)\s*$|\s*\((backup)\)\s*$", re.IGNORECASE)

@@ -21,7 +21,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from rota.io import (
+from standby.clock import zone
+from standby.rota.io import (
     RequirementsSet,
     RotaFileError,
     check_order,
@@ -29,7 +30,7 @@ from rota.io import (
     parse_time,
     read_text,
 )
-from rota.io_yaml_models import (
+from standby.rota.io_yaml_models import (
     JsonLeave,
     JsonOverride,
     JsonRota,
@@ -44,9 +45,8 @@ from rota.io_yaml_models import (
     ShiftModel,
     WorkingTimeModel,
 )
-from rota.model import Leave, Override, Person, Requirement, RoleRules, Rota, Shift
-from rota.patterns import Pattern, apply_override, expand, parse_handover, parse_length
-from standby.clock import zone
+from standby.rota.model import Leave, Override, Person, Requirement, RoleRules, Rota, Shift
+from standby.rota.patterns import Pattern, apply_override, expand, parse_handover, parse_length
 
 # --------------------------------------------------------------------------- YAML loading
 

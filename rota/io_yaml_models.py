@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from rota.model import BANK_HOLIDAY, WEEKDAYS, TimeWindow
-from rota.patterns import parse_handover, parse_length
+from standby.rota.model import BANK_HOLIDAY, WEEKDAYS, TimeWindow
+from standby.rota.patterns import parse_handover, parse_length
 
 _DAY_NAMES = {name: name for name in WEEKDAYS} | {
     "monday": "mon",

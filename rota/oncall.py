@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from rota.model import Leave, Rota, Shift
+from standby.rota.model import Leave, Rota, Shift
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from rota.model import WEEKDAYS, Override, Shift
+from standby.rota.model import WEEKDAYS, Override, Shift
 
 _LENGTH = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
 _HANDOVER = re.compile(r"^(?:([a-z]+)\s+)?([01]?\d|2[0-3]):([0-5]\d)$")

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from rota.clock import to_local, window_intervals
-from rota.coverage import FINDING_KINDS, CoverageReport, RoleCoverage
-from rota.model import WEEKDAYS
 from standby.files import csv_text
+from standby.rota.clock import to_local, window_intervals
+from standby.rota.coverage import FINDING_KINDS, CoverageReport, RoleCoverage
+from standby.rota.model import WEEKDAYS
 
 TEXT_LIMIT = 20
 

@@ -31,11 +31,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 
-from rota.clock import resolve_local, zone
-from rota.coverage import Finding
-from rota.fairness import NIGHT_END, NIGHT_MIN_HOURS, NIGHT_START
-from rota.model import RoleRules, Rota
-from rota.oncall import Interval, leave_by_person, merge, subtract
+from standby.rota.clock import resolve_local, zone
+from standby.rota.coverage import Finding
+from standby.rota.fairness import NIGHT_END, NIGHT_MIN_HOURS, NIGHT_START
+from standby.rota.model import RoleRules, Rota
+from standby.rota.oncall import Interval, leave_by_person, merge, subtract
 
 __all__ = ["Limits", "RoleRules", "merge_role_rules", "working_time_findings"]
 

@@ -10,12 +10,12 @@ from collections.abc import Iterable
 from graphlib import CycleError, TopologicalSorter
 from typing import TYPE_CHECKING
 
-from scenarios.model import ExtraDemand, LinkDown, RoleUnavailable, did_you_mean
-from scenarios.substances import SUBSTANCES
 from standby.clock import TimeError, parse_instant
+from standby.scenarios.model import ExtraDemand, LinkDown, RoleUnavailable, did_you_mean
+from standby.scenarios.substances import SUBSTANCES
 
 if TYPE_CHECKING:
-    from scenarios.model import Scenario
+    from standby.scenarios.model import Scenario
 
 Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str]

@@ -13,8 +13,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from scenarios.model import Scenario, ScenarioReferenceError, did_you_mean, format_loc
 from standby.errors import StandbyError
+from standby.scenarios.model import Scenario, ScenarioReferenceError, did_you_mean, format_loc
 
 Loc = tuple[str | int, ...]
 
@@ -32,7 +32,7 @@ class ScenarioError(StandbyError):
 
 def library_dir() -> Path:
     """The folder of bundled scenarios (inside the installed package)."""
-    return Path(str(resources.files("scenarios") / "library"))
+    return Path(str(resources.files("standby.scenarios") / "library"))
 
 
 def bundled_names() -> list[str]:

@@ -471,7 +471,7 @@ class Scenario(StrictModel):
 
     @model_validator(mode="after")
     def _check_references(self) -> Self:
-        from scenarios.checks import reference_problems
+        from standby.scenarios.checks import reference_problems
 
         problems = reference_problems(self)
         if problems:

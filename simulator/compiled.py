@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from scenarios.model import (
+from standby.scenarios.model import (
     ExtraDemand,
     LinkDown,
     PersonUnavailable,
@@ -20,8 +20,8 @@ from scenarios.model import (
     Scenario,
     WindChange,
 )
-from simulator.distributions import Spec, compile_distribution, fixed
-from simulator.people import PeopleSetup, compile_people, split_warning_tasks
+from standby.simulator.distributions import Spec, compile_distribution, fixed
+from standby.simulator.people import PeopleSetup, compile_people, split_warning_tasks
 
 LatLon = tuple[float, float]
 
@@ -216,7 +216,7 @@ def _wind_note(inject: CompiledInject, people: PeopleSetup) -> CompiledInject:
 
 def compile_scenario(scenario: Scenario) -> CompiledScenario:
     """Convert ``scenario`` once into a :class:`CompiledScenario`."""
-    from simulator.network import build_agency_graph, unreachable_agencies
+    from standby.simulator.network import build_agency_graph, unreachable_agencies
 
     agencies = {a.id: i for i, a in enumerate(scenario.agencies)}
     role_ids = {r.id: i for i, r in enumerate(scenario.roles)}

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from scenarios.model import Distribution, Exponential, Fixed, LogNormal, Triangular, Uniform
+from standby.scenarios.model import Distribution, Exponential, Fixed, LogNormal, Triangular, Uniform
 
 FIXED, UNIFORM, TRIANGULAR, EXPONENTIAL, LOGNORMAL = range(5)
 

@@ -13,7 +13,7 @@ Import from here (``from simulator.hazard import threat_zones``); every name is 
 
 from __future__ import annotations
 
-from simulator.maps import (
+from standby.simulator.maps import (
     CHEMET_LEAD_MINUTES,
     ChemetArea,
     ConcentrationGrid,
@@ -23,7 +23,7 @@ from simulator.maps import (
     concentration_grid,
     hazard_maps,
 )
-from simulator.plume import (
+from standby.simulator.plume import (
     MOLAR_VOLUME_L,
     FloatArray,
     Insolation,
@@ -39,7 +39,7 @@ from simulator.plume import (
     ppm_to_mg_m3,
     stability_of,
 )
-from simulator.zones import (
+from standby.simulator.zones import (
     FAR_FIELD_M,
     LOW_WIND_MS,
     MAX_RANGE_M,

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from simulator.results import Kpis, PremisesWarning, RestCentreFigures, ZonePeople
+from standby.simulator.results import Kpis, PremisesWarning, RestCentreFigures, ZonePeople
 
 if TYPE_CHECKING:
-    from simulator.compiled import CompiledScenario
-    from simulator.model import Run
-    from simulator.people import CompiledRestCentre
+    from standby.simulator.compiled import CompiledScenario
+    from standby.simulator.model import Run
+    from standby.simulator.people import CompiledRestCentre
 
 
 def kpis(run: Run, reason_of: Callable[[int], str]) -> Kpis:

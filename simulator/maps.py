@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from simulator.geo import to_plume_axes
-from simulator.plume import FloatArray, Plume, plume_from_hazard
-from simulator.zones import (
+from standby.simulator.geo import to_plume_axes
+from standby.simulator.plume import FloatArray, Plume, plume_from_hazard
+from standby.simulator.zones import (
     FAR_FIELD_M,
     ReceptorExposure,
     ThreatZones,
@@ -24,7 +24,7 @@ from simulator.zones import (
 )
 
 if TYPE_CHECKING:
-    from scenarios.model import Scenario
+    from standby.scenarios.model import Scenario
 
 CHEMET_LEAD_MINUTES = 20.0  # Met Office CHEMET: plume-area map within about 20 minutes
 

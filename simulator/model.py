@@ -18,12 +18,12 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import simpy
 
-from simulator import network, people, plan, responders
-from simulator.compiled import Assumptions, CompiledScenario, compile_scenario
-from simulator.distributions import Streams
-from simulator.kpis import kpis as run_kpis
-from simulator.responders import RoleState, Roster
-from simulator.results import (
+from standby.simulator import network, people, plan, responders
+from standby.simulator.compiled import Assumptions, CompiledScenario, compile_scenario
+from standby.simulator.distributions import Streams
+from standby.simulator.kpis import kpis as run_kpis
+from standby.simulator.responders import RoleState, Roster
+from standby.simulator.results import (
     AgencyAlert,
     CriticalPath,
     Event,

@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from simulator.distributions import EXPONENTIAL, FIXED, TRIANGULAR, UNIFORM, Spec, draw
+from standby.simulator.distributions import EXPONENTIAL, FIXED, TRIANGULAR, UNIFORM, Spec, draw
 
 if TYPE_CHECKING:
-    from simulator.compiled import CompiledScenario, LatLon
-    from simulator.model import Run
+    from standby.simulator.compiled import CompiledScenario, LatLon
+    from standby.simulator.model import Run
 
 EARTH_RADIUS_KM = 6371.0088
 

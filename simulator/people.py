@@ -28,19 +28,19 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from simulator.results import (
+from standby import StandbyError
+from standby.simulator.results import (
     HazardPeriod,
     HazardSummary,
     ReceptorZone,
     ZoneReach,
 )
-from standby import StandbyError
 
 if TYPE_CHECKING:
-    from scenarios.model import Scenario
-    from simulator.compiled import CompiledScenario
-    from simulator.model import Run
-    from simulator.rest_centre import RestCentreDesk
+    from standby.scenarios.model import Scenario
+    from standby.simulator.compiled import CompiledScenario
+    from standby.simulator.model import Run
+    from standby.simulator.rest_centre import RestCentreDesk
 
 WARNING_ZONES = ("AEGL-3", "AEGL-2")
 """Zones whose vulnerable premises are warned in person (the issue's "inside AEGL-2")."""
@@ -95,7 +95,11 @@ def compile_people(scenario: Scenario, openers: dict[int, tuple[str, ...]]) -> P
 
     ``openers`` maps each ``kind: rest_centre`` task (compiled index) to its role ids.
     """
-    from simulator.hazard import scenario_exposures, wind_changes_from_injects, zones_over_time
+    from standby.simulator.hazard import (
+        scenario_exposures,
+        wind_changes_from_injects,
+        zones_over_time,
+    )
 
     try:
         periods = zones_over_time(scenario.hazard, wind_changes_from_injects(scenario.injects))
@@ -336,7 +340,7 @@ def _protective_action(run: Run, index: int, kind: str) -> None:
         f"{expected:.0f} arriving over {window:g} min",
     )
     if expected > 0:
-        from simulator.rest_centre import poisson_arrival_times
+        from standby.simulator.rest_centre import poisson_arrival_times
 
         rng = run.streams[run.compiled.evacuation_stream]
         now = run.env.now
@@ -379,7 +383,7 @@ def _place(run: Run) -> None:
 
 
 def _admit(run: Run, centre: int) -> None:
-    from simulator.rest_centre import exponential_service, register
+    from standby.simulator.rest_centre import exponential_service, register
 
     state = run.people
     desk = state.desks[centre]
@@ -397,7 +401,7 @@ def _admit(run: Run, centre: int) -> None:
 
 
 def _open(run: Run, centre: int, task: int) -> None:
-    from simulator.rest_centre import new_desk
+    from standby.simulator.rest_centre import new_desk
 
     state = run.people
     info = run.compiled.people.rest_centres[centre]

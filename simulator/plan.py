@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from simulator import people
-from simulator.distributions import draw
+from standby.simulator import people
+from standby.simulator.distributions import draw
 
 if TYPE_CHECKING:
-    from simulator.model import Run
+    from standby.simulator.model import Run
 
 Needs = tuple[tuple[int, int], ...]
 """``((kind, count), ...)``: how many tokens of each kind a request takes."""

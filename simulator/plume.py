@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Literal, overload
 import numpy as np
 import numpy.typing as npt
 
-from scenarios.substances import SUBSTANCES, Substance
-from simulator.geo import to_plume_axes
+from standby.scenarios.substances import SUBSTANCES, Substance
+from standby.simulator.geo import to_plume_axes
 
 if TYPE_CHECKING:
-    from scenarios.model import Hazard
+    from standby.scenarios.model import Hazard
 
 FloatArray = npt.NDArray[np.float64]
 Stability = Literal["A", "B", "C", "D", "E", "F"]

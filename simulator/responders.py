@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from simulator.distributions import draw
-from simulator.network import nearest_node, road_minutes, travel_time_on_graph
+from standby.simulator.distributions import draw
+from standby.simulator.network import nearest_node, road_minutes, travel_time_on_graph
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from simulator.compiled import LatLon
-    from simulator.model import Cause, Run
+    from standby.simulator.compiled import LatLon
+    from standby.simulator.model import Cause, Run
 
 
 class OnCallLookup(Protocol):
@@ -62,7 +62,7 @@ class Roster:
     @classmethod
     def from_rota(cls, rota: Any) -> Roster:
         """Build the OnCall index of ``rota`` once."""
-        from rota.oncall import OnCall
+        from standby.rota.oncall import OnCall
 
         return cls(OnCall(rota), rota.people)
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from scenarios.substances import AEGL_DURATIONS_MIN
-from simulator.geo import LocalFrame, to_plume_axes
-from simulator.plume import (
+from standby.scenarios.substances import AEGL_DURATIONS_MIN
+from standby.simulator.geo import LocalFrame, to_plume_axes
+from standby.simulator.plume import (
     FloatArray,
     Plume,
     Stability,
@@ -32,7 +32,7 @@ from simulator.plume import (
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from scenarios.model import Hazard, Inject, Scenario, WindChange
+    from standby.scenarios.model import Hazard, Inject, Scenario, WindChange
 
 ZoneLevel = Literal["AEGL-3", "AEGL-2", "AEGL-1"]
 ZONE_LEVELS: tuple[ZoneLevel, ...] = ("AEGL-3", "AEGL-2", "AEGL-1")  # most severe first
@@ -325,7 +325,7 @@ class ZonePeriod:
 
 def wind_changes_from_injects(injects: Iterable[Inject]) -> list[tuple[float, WindChange]]:
     """The (minute, WindChange) pairs of a scenario's injects, in time order."""
-    from scenarios.model import WindChange
+    from standby.scenarios.model import WindChange
 
     changes = [(i.minute, i.effect) for i in injects if isinstance(i.effect, WindChange)]
     return sorted(changes, key=lambda pair: pair[0])

@@ -8,8 +8,8 @@ import sys
 import click
 from click.testing import CliRunner
 
-from cli import cli
 from standby import __version__
+from standby.cli import cli
 
 
 def _walk(command: click.Command, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -48,7 +48,8 @@ def test_unknown_command_is_a_usage_error_with_exit_2() -> None:
 
 def test_help_does_not_import_heavy_libraries() -> None:
     code = (
-        "import sys, cli\ntry:\n    cli.cli(['--help'])\nexcept SystemExit:\n    pass\n"
+        "import sys\nfrom standby import cli\n"
+        "try:\n    cli.cli(['--help'])\nexcept SystemExit:\n    pass\n"
         "heavy = [m for m in ('matplotlib', 'openpyxl', 'networkx', 'simpy', 'pydantic', "
         "'numpy', 'dask') if m in sys.modules]; print('HEAVY:' + ','.join(heavy))"
     )

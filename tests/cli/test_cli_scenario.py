@@ -9,9 +9,9 @@ import jsonschema
 import yaml
 from click.testing import CliRunner
 
-from cli import cli
-from scenarios import bundled_names
-from scenarios.load import library_dir
+from standby.cli import cli
+from standby.scenarios import bundled_names
+from standby.scenarios.load import library_dir
 
 
 def test_list_names_every_bundled_scenario() -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from browser import distinct_colours, screenshot
 
-from rota.coverage import check
-from rota.model import Rota, Shift
-from rota.report_html import render_html
+from standby.rota.coverage import check
+from standby.rota.model import Rota, Shift
+from standby.rota.report_html import render_html
 
 pytestmark = pytest.mark.browser
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from scenarios.load import load_scenario
-from simulator.geo import LocalFrame
-from simulator.hazard import (
+from standby.scenarios.load import load_scenario
+from standby.simulator.geo import LocalFrame
+from standby.simulator.hazard import (
     Plume,
     ReceptorExposure,
     ThreatZones,
@@ -64,7 +64,7 @@ def open_figures() -> list[int]:
 
 
 def test_plume_map_is_a_png_and_closes_its_figure(chlorine: Case, tmp_path: Path) -> None:
-    from reports.charts import plume_map
+    from standby.reports.charts import plume_map
 
     plume, zones, receptors = chlorine.plume, chlorine.zones, chlorine.receptors
     before = open_figures()
@@ -77,7 +77,7 @@ def test_plume_map_is_a_png_and_closes_its_figure(chlorine: Case, tmp_path: Path
 
 
 def test_plume_map_with_nothing_above_aegl1_still_draws(chlorine: Case, tmp_path: Path) -> None:
-    from reports.charts import plume_map
+    from standby.reports.charts import plume_map
 
     plume, zones = chlorine.plume, chlorine.zones
     grid = concentration_grid(plume, extent_m=60_000.0, cells=50)
@@ -88,7 +88,7 @@ def test_plume_map_with_nothing_above_aegl1_still_draws(chlorine: Case, tmp_path
 def test_plume_map_writes_the_limits_on_the_figure(
     chlorine: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reports import charts
+    from standby.reports import charts
 
     plume, zones, receptors = chlorine.plume, chlorine.zones, chlorine.receptors
     texts: list[str] = []
@@ -108,7 +108,7 @@ def test_plume_map_writes_the_limits_on_the_figure(
 def test_chemet_map_is_a_png_and_closes_its_figure(
     chlorine: Case, tmp_path: Path, wind_ms: float
 ) -> None:
-    from reports.charts import chemet_map
+    from standby.reports.charts import chemet_map
 
     plume, receptors = chlorine.plume, chlorine.receptors
     turned = plume.with_wind(wind_ms, plume.wind_from_deg, plume.stability, "test")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli import cli
-from reports.demo import OUTPUTS, DemoSettings, run_demo
+from standby.cli import cli
 from standby.errors import OutputExistsError
+from standby.reports.demo import OUTPUTS, DemoSettings, run_demo
 
 
 def test_demo_writes_every_output(tmp_path: Path) -> None:

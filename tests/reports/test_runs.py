@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from browser import distinct_colours, screenshot
 
-from reports.runs import render_report, summarise
-from scenarios import load_scenario
-from simulator.model import prepare, simulate
-from simulator.results import RunResult
+from standby.reports.runs import render_report, summarise
+from standby.scenarios import load_scenario
+from standby.simulator.model import prepare, simulate
+from standby.simulator.results import RunResult
 
 
 @pytest.fixture(scope="module")

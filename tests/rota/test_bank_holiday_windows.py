@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from rota.clock import TimeError, local_day_start, window_intervals
-from rota.coverage import check
-from rota.io import RotaFileError, read_requirements, read_rota, rota_to_json
-from rota.model import Requirement, Rota, Shift, TimeWindow
+from standby.rota.clock import TimeError, local_day_start, window_intervals
+from standby.rota.coverage import check
+from standby.rota.io import RotaFileError, read_requirements, read_rota, rota_to_json
+from standby.rota.model import Requirement, Rota, Shift, TimeWindow
 
 DATA = Path(__file__).resolve().parents[2] / "rota" / "data"
 YEAR_2026 = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))

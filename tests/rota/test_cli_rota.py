@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from cli import cli
+from standby.cli import cli
 
 EPO = "Duty Emergency Planning Officer"
 HEADER = "person,role,start,end,level,phone\n"
@@ -350,9 +350,9 @@ def test_who_role_only_in_the_requirements_is_known_but_nobody_covers_it(tmp_pat
 def test_heatmap_marks_uncovered_hours_and_where_the_requirement_applies() -> None:
     from datetime import UTC, datetime, time
 
-    from rota.coverage import check
-    from rota.model import Requirement, Rota, Shift, TimeWindow
-    from rota.report_html import heatmap
+    from standby.rota.coverage import check
+    from standby.rota.model import Requirement, Rota, Shift, TimeWindow
+    from standby.rota.report_html import heatmap
 
     start = datetime(2026, 1, 5, tzinfo=UTC)  # Monday, GMT
     rota = Rota(shifts=[Shift("amy", EPO, start.replace(hour=8), start.replace(hour=9, minute=30))])

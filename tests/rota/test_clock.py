@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from rota.clock import (
+from standby.rota.clock import (
     TimeError,
     bank_holidays,
     first_handover,
@@ -18,8 +18,8 @@ from rota.clock import (
     window_intervals,
     zone,
 )
-from rota.coverage import check
-from rota.model import Rota, Shift, TimeWindow
+from standby.rota.coverage import check
+from standby.rota.model import Rota, Shift, TimeWindow
 
 LONDON = zone("Europe/London")
 

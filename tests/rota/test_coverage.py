@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rota.clock import to_local
-from rota.coverage import check
-from rota.model import WEEKDAYS, Leave, Person, Requirement, Rota, Shift, TimeWindow
 from standby.errors import StandbyError
+from standby.rota.clock import to_local
+from standby.rota.coverage import check
+from standby.rota.model import WEEKDAYS, Leave, Person, Requirement, Rota, Shift, TimeWindow
 
 EPO = "Duty Emergency Planning Officer"
 T0 = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)  # a Monday, GMT

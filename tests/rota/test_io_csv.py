@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rota.io import RotaFileError, read_rota
+from standby.rota.io import RotaFileError, read_rota
 
 HEADER = "person,role,start,end\n"
 

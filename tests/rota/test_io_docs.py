@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rota.io import RotaFileError, read_requirements, read_rota
+from standby.rota.io import RotaFileError, read_requirements, read_rota
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "rota.md"
 

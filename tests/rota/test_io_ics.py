@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from rota.io import RotaFileError, read_rota, rota_to_ics
-from rota.model import Rota, Shift
+from standby.rota.io import RotaFileError, read_rota, rota_to_ics
+from standby.rota.model import Rota, Shift
 
 WEEKLY = """\
 BEGIN:VCALENDAR

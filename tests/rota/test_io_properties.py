@@ -12,8 +12,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rota.io import RotaFileError, read_rota, rota_to_csv, rota_to_ics, rota_to_json
-from rota.model import Rota, Shift
+from standby.rota.io import RotaFileError, read_rota, rota_to_csv, rota_to_ics, rota_to_json
+from standby.rota.model import Rota, Shift
 
 # Names as people type them: no control characters, no surrounding spaces, and not starting
 # with an apostrophe (the CSV writer's mark for a neutralised formula cell).

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from rota.io import RotaFileError, read_requirements
-from rota.model import WEEKDAYS, TimeWindow
+from standby.rota.io import RotaFileError, read_requirements
+from standby.rota.model import WEEKDAYS, TimeWindow
 
 
 def write(tmp_path: Path, text: str, name: str = "req.yaml") -> Path:

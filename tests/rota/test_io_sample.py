@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
-from rota.io import read_requirements, read_rota, rota_to_csv
-from rota.model import Shift
+from standby.rota.io import read_requirements, read_rota, rota_to_csv
+from standby.rota.model import Shift
 
-DATA = Path(str(resources.files("rota") / "data"))
+DATA = Path(str(resources.files("standby.rota") / "data"))
 ROLES = {
     "Duty Emergency Planning Officer",
     "Duty Senior Manager",

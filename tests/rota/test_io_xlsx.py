@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from rota.io import RotaFileError, read_rota
+from standby.rota.io import RotaFileError, read_rota
 
 ROLES = ["Date", "Duty Emergency Planning Officer", "Duty EPO (backup)", "Rest Centre Manager"]
 

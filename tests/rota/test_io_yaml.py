@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rota.io import RotaFileError, read_json, read_rota, rota_to_json
-from rota.model import Shift
+from standby.rota.io import RotaFileError, read_json, read_rota, rota_to_json
+from standby.rota.model import Shift
 
 # Every UK clock change 2025-2027 (01:00 UTC on the last Sunday of March / October).
 SPRING = ["2025-03-30", "2026-03-29", "2027-03-28"]

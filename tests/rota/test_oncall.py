@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rota.model import Leave, Person, Rota, Shift
-from rota.oncall import OnCall, OnCallEntry
+from standby.rota.model import Leave, Person, Rota, Shift
+from standby.rota.oncall import OnCall, OnCallEntry
 
 EPO = "Duty Emergency Planning Officer"
 T0 = datetime(2026, 3, 27, 9, 0, tzinfo=UTC)

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rota.coverage import check
-from rota.io import RotaFileError, read_rota, rota_to_json
-from rota.model import Override, Requirement
+from standby.rota.coverage import check
+from standby.rota.io import RotaFileError, read_rota, rota_to_json
+from standby.rota.model import Override, Requirement
 
 SAMPLE = Path(__file__).resolve().parents[2] / "rota" / "data" / "council-2026.yaml"
 

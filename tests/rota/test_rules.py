@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from rota.clock import resolve_local, zone
-from rota.coverage import Finding, check
-from rota.fairness import fairness_rows, role_spread
-from rota.model import Leave, Rota, Shift
-from rota.rules import RoleRules, working_time_findings
+from standby.rota.clock import resolve_local, zone
+from standby.rota.coverage import Finding, check
+from standby.rota.fairness import fairness_rows, role_spread
+from standby.rota.model import Leave, Rota, Shift
+from standby.rota.rules import RoleRules, working_time_findings
 
 LONDON = zone("Europe/London")
 EPO = "Duty Emergency Planning Officer"

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import rota.patterns
-from cli import cli
-from reports.demo import DemoSettings, step_rota
-from rota.api import check_files
-from rota.coverage import Finding, check
-from rota.io import (
+from standby.cli import cli
+from standby.clock import parse_instant
+from standby.reports.demo import DemoSettings, step_rota
+from standby.rota import patterns
+from standby.rota.api import check_files
+from standby.rota.coverage import Finding, check
+from standby.rota.io import (
     RequirementsSet,
     RotaFileError,
     read_requirements,
@@ -23,11 +24,10 @@ from rota.io import (
     read_rota,
     rota_to_json,
 )
-from rota.model import Override, Requirement, RoleRules, Rota, Shift, TimeWindow
-from rota.report_html import heatmap
-from rota.rules import RoleRules as RulesRoleRules
-from rota.rules import merge_role_rules
-from standby.clock import parse_instant
+from standby.rota.model import Override, Requirement, RoleRules, Rota, Shift, TimeWindow
+from standby.rota.report_html import heatmap
+from standby.rota.rules import RoleRules as RulesRoleRules
+from standby.rota.rules import merge_role_rules
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "rota" / "data"
@@ -359,10 +359,10 @@ def test_html_heatmap_opens_bank_holiday_windows_of_the_reports_region() -> None
 
 
 def test_patterns_apply_the_models_override_and_keep_no_copy_of_their_own() -> None:
-    assert rota.patterns.Override is Override
+    assert patterns.Override is Override
     week = Shift(
         "Ann Lee", EPO, parse_instant("2026-01-05 09:00"), parse_instant("2026-01-12 09:00")
     )
     gap = Override(EPO, parse_instant("2026-01-06 09:00"), parse_instant("2026-01-07 09:00"), None)
-    pieces = rota.patterns.apply_override([week], gap)
+    pieces = patterns.apply_override([week], gap)
     assert [(p.start, p.end) for p in pieces] == [(week.start, gap.start), (gap.end, week.end)]

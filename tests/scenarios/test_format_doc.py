@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 from pydantic import BaseModel
 
-from cli import cli
-from scenarios import Scenario, ScenarioError, bundled_names, parse_scenario
-from scenarios.substances import SUBSTANCES
+from standby.cli import cli
+from standby.scenarios import Scenario, ScenarioError, bundled_names, parse_scenario
+from standby.scenarios.substances import SUBSTANCES
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "scenario-format.md"
 TEXT = DOC.read_text(encoding="utf-8")

@@ -15,8 +15,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from cli import cli
-from scenarios import ScenarioError, load_scenario
+from standby.cli import cli
+from standby.scenarios import ScenarioError, load_scenario
 
 Data = dict[str, Any]
 

@@ -8,9 +8,9 @@ from graphlib import TopologicalSorter
 import holidays
 import pytest
 
-from scenarios import Scenario, bundled_names, load_scenario
-from scenarios.model import LinkDown
 from standby.clock import to_local
+from standby.scenarios import Scenario, bundled_names, load_scenario
+from standby.scenarios.model import LinkDown
 
 COUNCIL_ROTA_ROLES = {
     "Duty Emergency Planning Officer",

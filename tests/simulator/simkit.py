@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from scenarios.model import Scenario
+from standby.scenarios.model import Scenario
 
 START = datetime(2026, 11, 12, 2, 10, tzinfo=UTC)
 

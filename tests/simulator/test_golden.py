@@ -9,10 +9,10 @@ import functools
 import os
 from pathlib import Path
 
-from rota.io import read_rota
-from scenarios import load_scenario
-from simulator.model import Prepared, prepare, run_once
 from standby.clock import parse_instant
+from standby.rota.io import read_rota
+from standby.scenarios import load_scenario
+from standby.simulator.model import Prepared, prepare, run_once
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden" / "chlorine-seed1.json"

@@ -9,14 +9,14 @@ import math
 import numpy as np
 import pytest
 
-from scenarios.load import load_scenario
-from scenarios.model import Hazard, Inject, Release, Weather, WindChange
-from simulator import hazard
-from simulator import maps as maps_module
-from simulator import plume as plume_module
-from simulator import zones as zones_module
-from simulator.geo import LocalFrame, bearing_deg, to_plume_axes
-from simulator.hazard import (
+from standby.scenarios.load import load_scenario
+from standby.scenarios.model import Hazard, Inject, Release, Weather, WindChange
+from standby.simulator import hazard
+from standby.simulator import maps as maps_module
+from standby.simulator import plume as plume_module
+from standby.simulator import zones as zones_module
+from standby.simulator.geo import LocalFrame, bearing_deg, to_plume_axes
+from standby.simulator.hazard import (
     aegl_duration_for,
     briggs_sigmas,
     chemet_area,
@@ -393,7 +393,7 @@ def test_facade_reexports_every_function_and_class_of_the_split_modules(module: 
 
 
 def test_every_substance_records_whether_its_aegls_were_checked() -> None:
-    from scenarios.substances import SUBSTANCES
+    from standby.scenarios.substances import SUBSTANCES
 
     for substance in SUBSTANCES.values():
         notes = " ".join(substance.sources[1:])

@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from scenarios import load_scenario
-from simulator.model import NO_ROTA_NOTE, prepare, run_once, run_seeds, simulate
+from standby.scenarios import load_scenario
+from standby.simulator.model import NO_ROTA_NOTE, prepare, run_once, run_seeds, simulate
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +66,7 @@ def test_wind_change_and_extra_demand_injects_are_recorded(chlorine: object) -> 
 def test_car_wont_start_inject_drops_the_primary_duty_epo_and_calls_the_backup() -> None:
     from pathlib import Path
 
-    from rota.io import read_rota
+    from standby.rota.io import read_rota
 
     scenario = load_scenario("chlorine-riverside")
     rota_file = Path(__file__).resolve().parents[2] / "rota" / "data" / "council-2026.yaml"
@@ -81,7 +81,7 @@ def test_car_wont_start_inject_drops_the_primary_duty_epo_and_calls_the_backup()
 def test_cli_simulate_writes_json_and_refuses_to_overwrite(
     tmp_path: object, runner: object
 ) -> None:
-    from cli import cli
+    from standby.cli import cli
 
     target = tmp_path / "run.json"
     first = runner.invoke(
@@ -99,7 +99,7 @@ def test_cli_simulate_writes_json_and_refuses_to_overwrite(
 def test_cli_fail_on_miss_exits_1_and_runs_write_every_run(
     tmp_path: object, runner: object
 ) -> None:
-    from cli import cli
+    from standby.cli import cli
 
     args = [
         "simulate",
@@ -118,7 +118,7 @@ def test_cli_fail_on_miss_exits_1_and_runs_write_every_run(
 
 
 def test_cli_bad_start_is_a_user_error(runner: object) -> None:
-    from cli import cli
+    from standby.cli import cli
 
     result = runner.invoke(cli, ["simulate", "chlorine-riverside", "--start", "tomorrow"])
     assert result.exit_code == 2
@@ -131,7 +131,7 @@ def test_every_cli_example_in_docs_model_md_runs(
     import shlex
     from pathlib import Path
 
-    from cli import cli
+    from standby.cli import cli
 
     doc = Path(__file__).resolve().parents[2] / "docs" / "model.md"
     examples = [
@@ -149,7 +149,7 @@ def test_cli_simulate_with_the_bundled_rota_calls_people_by_name(
 ) -> None:
     from pathlib import Path
 
-    from cli import cli
+    from standby.cli import cli
 
     rota = Path(__file__).resolve().parents[2] / "rota" / "data" / "council-2026.yaml"
     target = tmp_path / "run.json"
@@ -173,7 +173,7 @@ def test_a_naive_start_is_refused(chlorine: object) -> None:
 def test_cli_out_writes_the_maps_and_the_timeline_ends_with_key_figures(
     tmp_path: object, runner: object
 ) -> None:
-    from cli import cli
+    from standby.cli import cli
 
     out = tmp_path / "out"
     result = runner.invoke(cli, ["simulate", "chlorine-riverside", "--out", str(out)])

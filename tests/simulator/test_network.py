@@ -8,9 +8,9 @@ import networkx as nx
 import pytest
 from simkit import fixed, make_scenario
 
-from simulator.compiled import compile_scenario
-from simulator.model import run_once
-from simulator.network import (
+from standby.simulator.compiled import compile_scenario
+from standby.simulator.model import run_once
+from standby.simulator.network import (
     alert_routes,
     distance_km,
     road_minutes,
@@ -137,8 +137,8 @@ def test_a_link_of_capacity_one_carries_one_call_at_a_time() -> None:
 
 
 def test_travel_on_a_road_graph_when_one_is_given() -> None:
-    from simulator.compiled import Assumptions
-    from simulator.distributions import fixed as fixed_spec
+    from standby.simulator.compiled import Assumptions
+    from standby.simulator.distributions import fixed as fixed_spec
 
     grid = nx.grid_2d_graph(10, 10)
     nx.set_edge_attributes(grid, 1.0, "length_km")

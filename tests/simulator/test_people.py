@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 from simkit import START, FakeOnCall, fixed, make_scenario
 
-from rota.io import read_rota
-from scenarios import load_scenario
-from simulator.compiled import Assumptions, compile_scenario
-from simulator.distributions import fixed as fixed_spec
-from simulator.model import prepare, run_once
-from simulator.responders import Roster
-from simulator.rest_centre import erlang_c, mm_c_mean_wait
 from standby import StandbyError
+from standby.rota.io import read_rota
+from standby.scenarios import load_scenario
+from standby.simulator.compiled import Assumptions, compile_scenario
+from standby.simulator.distributions import fixed as fixed_spec
+from standby.simulator.model import prepare, run_once
+from standby.simulator.responders import Roster
+from standby.simulator.rest_centre import erlang_c, mm_c_mean_wait
 
 EXACT = Assumptions(answer_delay=fixed_spec(0.0))
 ROTA = Path(__file__).resolve().parents[2] / "rota" / "data" / "council-2026.yaml"

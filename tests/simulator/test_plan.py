@@ -5,10 +5,10 @@ from __future__ import annotations
 import simpy
 from simkit import START, fixed, make_scenario
 
-from simulator.compiled import Assumptions, compile_scenario
-from simulator.distributions import fixed as fixed_spec
-from simulator.model import run_once
-from simulator.plan import Pool
+from standby.simulator.compiled import Assumptions, compile_scenario
+from standby.simulator.distributions import fixed as fixed_spec
+from standby.simulator.model import run_once
+from standby.simulator.plan import Pool
 
 EXACT = Assumptions(answer_delay=fixed_spec(0.0))
 

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from simkit import START, FakeOnCall, fixed, make_scenario
 
-from rota.model import Person, Rota, Shift
-from simulator.compiled import Assumptions, compile_scenario
-from simulator.distributions import fixed as fixed_spec
-from simulator.model import run_once
-from simulator.network import road_minutes
-from simulator.responders import Roster
+from standby.rota.model import Person, Rota, Shift
+from standby.simulator.compiled import Assumptions, compile_scenario
+from standby.simulator.distributions import fixed as fixed_spec
+from standby.simulator.model import run_once
+from standby.simulator.network import road_minutes
+from standby.simulator.responders import Roster
 
 EXACT = Assumptions(answer_delay=fixed_spec(0.0))
 ONE_CYCLE = Assumptions(answer_delay=fixed_spec(0.0), call_cycles=1)
@@ -180,7 +180,7 @@ def test_person_unavailable_inject_calls_the_backup() -> None:
 
 
 def make_inject(data: dict[str, object]) -> object:
-    from scenarios.model import Inject
+    from standby.scenarios.model import Inject
 
     return Inject.model_validate(data)
 

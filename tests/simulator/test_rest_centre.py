@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 import simpy
 
-from simulator.rest_centre import (
+from standby.simulator.rest_centre import (
     OverflowLog,
     ServiceSampler,
     erlang_b,

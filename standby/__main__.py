@@ -1,0 +1,5 @@
+"""``python -m standby``: the same as the ``standby`` command."""
+
+from standby.cli import main
+
+main()
