@@ -24,7 +24,9 @@ SUBPACKAGES = ("simulator", "scenarios", "rota", "reports")
 def public_modules() -> list[str]:
     """Every module of the checkout, by the import name it must have once installed."""
     names = ["standby", "standby.cli"]
-    names += [f"standby.{p.stem}" for p in (ROOT / "standby").glob("*.py") if not p.is_symlink()]
+    kernel = (ROOT / "standby").glob("*.py")
+    # __main__ runs the command line when imported, so it is left out.
+    names += [f"standby.{p.stem}" for p in kernel if not p.is_symlink() and p.stem != "__main__"]
     for package in SUBPACKAGES:
         names.append(f"standby.{package}")
         names += [f"standby.{package}.{p.stem}" for p in (ROOT / package).glob("*.py")]
