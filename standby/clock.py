@@ -3,6 +3,11 @@
 A naive local time that does not exist (01:30 on the spring-forward day) is an error; an
 ambiguous one (01:30 on the autumn day) is either an error or, where the caller allows it,
 the first occurrence (BST) with a warning. Everything returned is an aware UTC datetime.
+
+This module is also the one home of the defaults every file and command shares (the timezone
+and the bank-holiday region) and of the one way instants are written as text
+(:func:`iso_z`, :func:`iso_local`): exact to the microsecond, which is written only when
+the instant has one, so text read back gives the same instant.
 """
 
 from __future__ import annotations
@@ -11,6 +16,14 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from standby.errors import StandbyError
+
+#: The zone of local times when a file or command does not name one.
+DEFAULT_TIMEZONE = "Europe/London"
+#: Bank-holiday regions by the names users give, and the ``holidays`` subdivision of GB each
+#: one means.
+REGIONS = {"england-and-wales": "ENG", "scotland": "SCT", "northern-ireland": "NIR"}
+#: The bank-holiday region when a file or command does not name one.
+DEFAULT_REGION = "england-and-wales"
 
 
 class TimeError(StandbyError):
@@ -25,6 +38,15 @@ def zone(name: str) -> ZoneInfo:
         raise TimeError(
             f"unknown timezone '{name}'; use an IANA name such as Europe/London"
         ) from None
+
+
+def region_code(region: str) -> str:
+    """The ``holidays`` subdivision code for a region name, or a clear error."""
+    try:
+        return REGIONS[region]
+    except KeyError:
+        valid = ", ".join(REGIONS)
+        raise TimeError(f"unknown bank-holiday region '{region}'; use one of: {valid}") from None
 
 
 def is_nonexistent(naive: datetime, tz: ZoneInfo) -> bool:
@@ -82,7 +104,7 @@ def _offset(aware: datetime) -> str:
 
 
 def parse_instant(
-    text: str | datetime | date, timezone: str = "Europe/London", *, ambiguous: str = "error"
+    text: str | datetime | date, timezone: str = DEFAULT_TIMEZONE, *, ambiguous: str = "error"
 ) -> datetime:
     """Read a date, a local datetime or an ISO 8601 instant with offset, as aware UTC.
 
@@ -93,7 +115,7 @@ def parse_instant(
 
 
 def parse_instant_with_warning(
-    text: str | datetime | date, timezone: str = "Europe/London", *, ambiguous: str = "error"
+    text: str | datetime | date, timezone: str = DEFAULT_TIMEZONE, *, ambiguous: str = "error"
 ) -> tuple[datetime, str | None]:
     """As :func:`parse_instant`, also returning the ambiguity warning, if any."""
     tz = zone(timezone)
@@ -120,11 +142,34 @@ def parse_instant_with_warning(
     return local_to_utc(value, tz, ambiguous=ambiguous)
 
 
-def to_local(instant: datetime, timezone: str = "Europe/London") -> datetime:
+def to_local(instant: datetime, timezone: str = DEFAULT_TIMEZONE) -> datetime:
     """An aware UTC instant as local wall-clock time (aware, in ``timezone``)."""
     return instant.astimezone(zone(timezone))
 
 
 def iso_z(instant: datetime) -> str:
-    """``2026-03-29T01:00:00Z``: UTC, second precision, as the JSON outputs use."""
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``2026-03-29T01:00:00Z``: UTC with ``Z``, as every JSON and CSV output writes instants.
+
+    Whole seconds, and microseconds when the instant has them (``2026-03-29T01:00:40.250000Z``):
+    the text is exact, never rounded.
+    """
+    return _iso(instant.astimezone(UTC), short=False).removesuffix("+00:00") + "Z"
+
+
+def iso_local(instant: datetime, timezone: str = DEFAULT_TIMEZONE, *, short: bool = False) -> str:
+    """Local wall-clock time with its offset: ``2026-03-29T03:00:00+01:00``.
+
+    Exact as :func:`iso_z`. ``short`` leaves out the seconds of a whole minute
+    (``2026-03-29T03:00+01:00``), as rota files are written for people to edit.
+    """
+    return _iso(to_local(instant, timezone), short=short)
+
+
+def _iso(instant: datetime, *, short: bool) -> str:
+    if instant.microsecond:
+        spec = "microseconds"
+    elif short and instant.second == 0:
+        spec = "minutes"
+    else:
+        spec = "seconds"
+    return instant.isoformat(timespec=spec)

@@ -2,23 +2,46 @@
 
 A :class:`StandbyError` carries a message written for a planner, not a programmer: what is
 wrong, where (file, row, field) and how to fix it. ``cli.py`` prints it and exits with code 2.
+
+Library messages never name command-line options: the same error reaches a Python user, who
+has no ``--to``. An error about a value the caller passed names it in ``parameters`` instead,
+in the library's words (:data:`PARAMETERS`), and ``cli.py`` adds the options that set them.
 """
 
 from __future__ import annotations
 
+#: The names ``StandbyError.parameters`` may hold, and what each one is.
+PARAMETERS = {
+    "window_start": "the start of the window checked",
+    "window_end": "the end of the window checked",
+    "requirements": "the requirements file",
+    "at": "the instant asked about",
+    "start": "the instant a simulated incident starts",
+    "output": "the file written",
+    "force": "permission to replace an existing output",
+}
+
 
 class StandbyError(Exception):
-    """A problem with the user's input or request, with a message the user can act on."""
+    """A problem with the user's input or request, with a message the user can act on.
+
+    ``parameters`` names the values the caller gave that the fix is about (keys of
+    :data:`PARAMETERS`), so that a front end can say where to change them.
+    """
 
     exit_code = 2
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, parameters: tuple[str, ...] = ()) -> None:
         super().__init__(message)
+        unknown = [name for name in parameters if name not in PARAMETERS]
+        if unknown:
+            raise ValueError(f"unknown error parameters {unknown}; see standby.errors.PARAMETERS")
         self.message = message
+        self.parameters = parameters
 
     def __str__(self) -> str:
         return self.message
 
 
 class OutputExistsError(StandbyError):
-    """Refusing to overwrite an existing output without ``--force``."""
+    """Refusing to replace an existing output unless told to."""

@@ -20,8 +20,9 @@ def check_writable(path: Path, *, force: bool) -> None:
     """Raise :class:`OutputExistsError` when ``path`` exists and ``force`` is not given."""
     if path.exists() and not force:
         raise OutputExistsError(
-            f"{path}: already exists and was left untouched. "
-            "Choose another output with --out, or add --force to replace it."
+            f"{path}: already exists and was left untouched; "
+            "choose another output, or allow it to be replaced",
+            parameters=("output", "force"),
         )
 
 

@@ -6,7 +6,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from standby.clock import TimeError, iso_z, parse_instant, parse_instant_with_warning
+from standby.clock import (
+    TimeError,
+    iso_local,
+    iso_z,
+    parse_instant,
+    parse_instant_with_warning,
+    region_code,
+)
 
 
 @pytest.mark.parametrize(
@@ -59,3 +66,22 @@ def test_unknown_timezone_is_named() -> None:
 
 def test_iso_z_is_utc_with_z() -> None:
     assert iso_z(datetime(2026, 7, 15, 9, 0, 30, tzinfo=UTC)) == "2026-07-15T09:00:30Z"
+
+
+def test_iso_z_keeps_microseconds_when_the_instant_has_them() -> None:
+    instant = datetime(2026, 7, 15, 9, 0, 40, 250000, tzinfo=UTC)
+    assert iso_z(instant) == "2026-07-15T09:00:40.250000Z"
+    assert parse_instant(iso_z(instant)) == instant
+
+
+def test_iso_local_is_wall_clock_with_offset_and_short_drops_whole_seconds() -> None:
+    instant = datetime(2026, 3, 29, 2, 0, tzinfo=UTC)  # 03:00 BST, just after the change
+    assert iso_local(instant, "Europe/London") == "2026-03-29T03:00:00+01:00"
+    assert iso_local(instant, "Europe/London", short=True) == "2026-03-29T03:00+01:00"
+    assert iso_local(instant.replace(second=5), short=True) == "2026-03-29T03:00:05+01:00"
+
+
+def test_an_unknown_bank_holiday_region_names_the_valid_ones() -> None:
+    with pytest.raises(TimeError, match="use one of: england-and-wales, scotland, northern-"):
+        region_code("wales")
+    assert region_code("scotland") == "SCT"
