@@ -5,7 +5,8 @@ Monday 09:00 local, which is 167 elapsed hours across the spring change and 169 
 autumn one. A generated local time that does not exist (01:30 on the spring-forward day)
 moves to the next valid instant (the change itself, 02:00 BST); an ambiguous one (01:30 on
 the autumn day) takes the first occurrence (BST). Reading times from files is
-``standby.clock``'s job, and its helpers are re-exported here.
+``standby.clock``'s job, and its helpers (with the default timezone and region) are
+re-exported here.
 
 Bank holidays come from the ``holidays`` package (``holidays.UK(subdiv=...)``, reached via
 ``holidays.country_holidays("GB", ...)``). Only days Monday to Friday count: Boxing Day on
@@ -20,6 +21,9 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from standby.clock import (
+    DEFAULT_REGION,
+    DEFAULT_TIMEZONE,
+    REGIONS,
     TimeError,
     is_ambiguous,
     is_nonexistent,
@@ -27,6 +31,7 @@ from standby.clock import (
     local_to_utc,
     parse_instant,
     parse_instant_with_warning,
+    region_code,
     to_local,
     zone,
 )
@@ -34,6 +39,7 @@ from standby.rota.model import BANK_HOLIDAY, WEEKDAYS, TimeWindow
 
 __all__ = [
     "DEFAULT_REGION",
+    "DEFAULT_TIMEZONE",
     "REGIONS",
     "TimeError",
     "bank_holidays",
@@ -51,19 +57,6 @@ __all__ = [
     "window_intervals",
     "zone",
 ]
-
-#: User-facing region names and the ``holidays.UK`` subdivision each one means.
-REGIONS = {"england-and-wales": "ENG", "scotland": "SCT", "northern-ireland": "NIR"}
-DEFAULT_REGION = "england-and-wales"
-
-
-def region_code(region: str) -> str:
-    """The ``holidays`` subdivision code for a region name, or a clear error."""
-    try:
-        return REGIONS[region]
-    except KeyError:
-        valid = ", ".join(REGIONS)
-        raise TimeError(f"unknown bank-holiday region '{region}'; use one of: {valid}") from None
 
 
 @lru_cache(maxsize=64)
@@ -119,12 +112,12 @@ def _transition_between(before: datetime, after: datetime, tz: ZoneInfo) -> date
     return datetime.fromtimestamp(high, UTC)
 
 
-def local_day_start(day: date, timezone: str = "Europe/London") -> datetime:
+def local_day_start(day: date, timezone: str = DEFAULT_TIMEZONE) -> datetime:
     """Local midnight at the start of ``day`` as UTC."""
     return resolve_local(datetime.combine(day, time(0, 0)), zone(timezone))
 
 
-def next_handover(start: datetime, days: int = 7, timezone: str = "Europe/London") -> datetime:
+def next_handover(start: datetime, days: int = 7, timezone: str = DEFAULT_TIMEZONE) -> datetime:
     """The handover ``days`` local days after ``start``: same wall-clock time, in UTC.
 
     A weekly Monday 09:00 shift starting on 2026-03-23 ends at 09:00 BST on 2026-03-30,
@@ -139,7 +132,7 @@ def first_handover(
     after: datetime,
     at: time,
     weekday: str | None = None,
-    timezone: str = "Europe/London",
+    timezone: str = DEFAULT_TIMEZONE,
 ) -> datetime:
     """The first instant at or after ``after`` that is local ``weekday`` ``at``.
 
@@ -159,7 +152,7 @@ def window_intervals(
     when: TimeWindow,
     start: datetime,
     end: datetime,
-    timezone: str = "Europe/London",
+    timezone: str = DEFAULT_TIMEZONE,
     region: str = DEFAULT_REGION,
 ) -> list[tuple[datetime, datetime]]:
     """The UTC intervals inside ``[start, end)`` covered by the local window ``when``.

@@ -17,19 +17,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from standby.errors import StandbyError
 from standby.rota.clock import DEFAULT_REGION, iso_z, window_intervals
-from standby.rota.model import Requirement, Rota, Shift, TimeWindow
+from standby.rota.fairness import FairnessRow, RoleSpread, fairness_rows, role_spread
+from standby.rota.model import Finding, Requirement, RoleRules, Rota, Shift, TimeWindow
 from standby.rota.oncall import Interval, leave_by_person, merge, subtract
-
-if TYPE_CHECKING:
-    from standby.rota.fairness import FairnessRow, RoleSpread
-    from standby.rota.rules import RoleRules
-
-#: Finding kinds, most urgent first (the order the text report lists them in).
-FINDING_KINDS = ("double_booking", "leave_clash", "unknown_person", "unqualified", "working_time")
+from standby.rota.rules import working_time_findings
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,29 +129,6 @@ def _when_json(when: TimeWindow | None) -> dict[str, object] | None:
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
-    """Something in the rota a planner should look at; reported, never corrected."""
-
-    kind: str
-    person: str
-    start: datetime
-    end: datetime
-    detail: str
-    role: str | None = None
-
-    def to_json_dict(self) -> dict[str, object]:
-        """The finding as JSON-ready data (times UTC with ``Z``)."""
-        return {
-            "kind": self.kind,
-            "person": self.person,
-            "role": self.role,
-            "start": iso_z(self.start),
-            "end": iso_z(self.end),
-            "detail": self.detail,
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class CoverageReport:
     """The result of :func:`check`: coverage per requirement, findings and fairness."""
 
@@ -196,8 +167,9 @@ def rota_span(rota: Rota) -> tuple[datetime, datetime]:
     """First shift start to last shift end, or an error for a rota without shifts."""
     if not rota.shifts:
         raise StandbyError(
-            "the rota has no shifts, so it has no span to check; give the window with "
-            "--from and --to (every required role will be one gap covering it)"
+            "the rota has no shifts, so it has no span to check; give the window's start and "
+            "end, and every required role will be one gap covering it",
+            parameters=("window_start", "window_end"),
         )
     return min(s.start for s in rota.shifts), max(s.end for s in rota.shifts)
 
@@ -221,18 +193,16 @@ def check(
 
     ``requirements`` None means the rota's own, or every role at minimum 1; ``window`` None
     means the span of the rota. ``role_rules`` maps role names to
-    :class:`rota.rules.RoleRules` for the working-time findings.
+    :class:`rota.model.RoleRules` for the working-time findings.
     """
-    from standby.rota.fairness import fairness_rows, role_spread
-    from standby.rota.rules import working_time_findings
-
     start, end = window if window is not None else rota_span(rota)
     if start.tzinfo is None or end.tzinfo is None:
         raise StandbyError("the check window needs aware times (UTC inside Standby)")
     if end <= start:
         raise StandbyError(
             f"the check window ends ({iso_z(end)}) before it starts ({iso_z(start)}); "
-            "give --to later than --from"
+            "the window's end must be later than its start",
+            parameters=("window_end", "window_start"),
         )
     wanted = default_requirements(rota) if requirements is None else list(requirements)
     leave = leave_by_person(rota.leave)

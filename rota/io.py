@@ -5,7 +5,10 @@ This module is the entry point: :func:`read_rota` picks a reader by the file's s
 per role (:func:`read_requirements`, the requirements alone). The CSV reader and the CSV and
 JSON writers live here; spreadsheets, calendars and YAML rotas have their own modules
 (``rota.io_xlsx``, ``rota.io_ics``, ``rota.io_yaml``), imported only when such a file is read
-so that ``standby --help`` stays quick.
+so that ``standby --help`` stays quick. What the readers share is in ``rota.io_common``.
+
+Instants are written exactly (``standby.clock.iso_z`` and ``iso_local``): JSON in UTC with
+``Z``, CSV in local time with its offset.
 
 Every time in a file is local wall-clock time in the rota's timezone unless it carries an
 offset; every time that leaves a reader is an aware UTC ``datetime``. Every problem a user
@@ -17,38 +20,25 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from pathlib import Path
 
-from standby.clock import TimeError, parse_instant_with_warning, zone
-from standby.errors import StandbyError
+from standby.clock import DEFAULT_TIMEZONE, iso_local, iso_z
 from standby.files import csv_text, unneutralise
-from standby.rota.model import Override, Person, Requirement, RoleRules, Rota, Shift
+from standby.rota.io_common import (
+    CSV_OPTIONAL,
+    CSV_REQUIRED,
+    RequirementsSet,
+    RotaFileError,
+    check_order,
+    check_timezone,
+    parse_level,
+    parse_time,
+    read_text,
+)
+from standby.rota.model import Override, Person, Requirement, Rota, Shift
 
 READERS = (".csv", ".xlsx", ".yaml", ".yml", ".ics", ".json")
-CSV_REQUIRED = ("person", "role", "start", "end")
-CSV_OPTIONAL = ("level", "phone", "notes")
-_UK_TIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2}))?$")
-
-
-class RotaFileError(StandbyError):
-    """A rota or requirements file that cannot be read as it stands."""
-
-
-@dataclass(frozen=True)
-class RequirementsSet:
-    """What a requirements file holds: the requirements and working-time settings per role.
-
-    ``warnings`` names settings for roles the file does not otherwise mention (they may be in
-    the rota, so they are kept).
-    """
-
-    requirements: list[Requirement]
-    role_rules: dict[str, RoleRules] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- entry points
@@ -57,7 +47,7 @@ class RequirementsSet:
 def read_rota(
     path: Path,
     *,
-    timezone: str = "Europe/London",
+    timezone: str = DEFAULT_TIMEZONE,
     handover: str | None = None,
     shift_length: str | None = None,
 ) -> Rota:
@@ -83,12 +73,12 @@ def read_rota(
     return reader(path, timezone)
 
 
-def read_requirements(path: Path, *, timezone: str = "Europe/London") -> list[Requirement]:
+def read_requirements(path: Path, *, timezone: str = DEFAULT_TIMEZONE) -> list[Requirement]:
     """Read coverage requirements from a requirements YAML (or a YAML rota's section)."""
     return read_requirements_file(path, timezone=timezone).requirements
 
 
-def read_requirements_file(path: Path, *, timezone: str = "Europe/London") -> RequirementsSet:
+def read_requirements_file(path: Path, *, timezone: str = DEFAULT_TIMEZONE) -> RequirementsSet:
     """Read requirements and ``working_time:`` settings from a requirements YAML or YAML rota."""
     path = Path(path)
     if path.suffix.lower() not in (".yaml", ".yml"):
@@ -116,101 +106,15 @@ def _reader_for(suffix: str) -> Callable[[Path, str], Rota]:
     return read_yaml
 
 
-# --------------------------------------------------------------------------- shared helpers
-
-
-def check_timezone(path: Path, timezone: str) -> None:
-    """Raise :class:`RotaFileError` unless ``timezone`` is a known IANA zone."""
-    try:
-        zone(timezone)
-    except TimeError as error:
-        raise RotaFileError(f"{path}: {error}") from None
-
-
-def read_text(path: Path) -> str:
-    """The file's text (UTF-8, a byte-order mark allowed), or a clear error."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise RotaFileError(f"{path}: no such file; check the name and folder") from None
-    except OSError as error:
-        raise RotaFileError(f"{path}: cannot be read ({error.strerror})") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise RotaFileError(
-            f"{path}: byte {error.start} is not UTF-8 text; save the file as "
-            "'CSV UTF-8' (or UTF-8 text) and try again"
-        ) from None
-
-
-def parse_time(
-    value: str | datetime | date,
-    *,
-    timezone: str,
-    where: str,
-    warnings: list[str],
-) -> datetime:
-    """A local or offset time as aware UTC; ``where`` names file and row for messages.
-
-    A nonexistent local time is an error; an ambiguous one takes the first occurrence and
-    adds a warning naming ``where``.
-    """
-    try:
-        instant, warning = parse_instant_with_warning(
-            uk_to_iso(value) if isinstance(value, str) else value, timezone, ambiguous="first"
-        )
-    except TimeError as error:
-        raise RotaFileError(f"{where}: '{value}': {error}") from None
-    if warning:
-        warnings.append(f"{where}: {warning}")
-    return instant
-
-
-def uk_to_iso(text: str) -> str:
-    """``27/03/2026 09:00`` (as Excel saves CSV in a UK locale) as ``2026-03-27 09:00``."""
-    match = _UK_TIME.match(text.strip())
-    if not match:
-        return text
-    day, month, year, hour, minute = match.groups()
-    clock = f" {int(hour):02d}:{minute}" if hour else ""
-    return f"{year}-{int(month):02d}-{int(day):02d}{clock}"
-
-
-def check_order(
-    start: datetime, end: datetime, *, where: str, start_text: str, end_text: str
-) -> None:
-    """Raise unless ``start`` is before ``end``."""
-    if end <= start:
-        raise RotaFileError(
-            f"{where}: end '{end_text}' is not after start '{start_text}'; swap them, or give "
-            "the next day's date for a shift that runs past midnight"
-        )
-
-
-def parse_level(text: str, *, where: str) -> int:
-    """An escalation level: 1 primary, 2 first backup and so on."""
-    try:
-        level = int(text)
-    except ValueError:
-        level = 0
-    if level < 1:
-        raise RotaFileError(
-            f"{where}: '{text}' is not a level; use 1 for the primary, 2 for the first "
-            "backup and so on"
-        )
-    return level
-
-
 # --------------------------------------------------------------------------- CSV
 
 
-def read_csv(path: Path, timezone: str = "Europe/London") -> Rota:
+def read_csv(path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rota:
     """Read a CSV rota: one shift a row, columns ``person,role,start,end`` (header required)."""
     return parse_csv(read_text(path), path=path, timezone=timezone)
 
 
-def parse_csv(text: str, *, path: Path, timezone: str = "Europe/London") -> Rota:
+def parse_csv(text: str, *, path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rota:
     """Parse CSV rota ``text``; ``path`` is used in messages and shift sources."""
     rows = _csv_rows(text, path)
     if not rows:
@@ -311,13 +215,6 @@ def _csv_shift(
 # --------------------------------------------------------------------------- writers
 
 
-def local_iso(instant: datetime, timezone: str) -> str:
-    """Local wall-clock time with its offset, e.g. ``2026-03-29T03:00+01:00``."""
-    local = instant.astimezone(zone(timezone))
-    spec = "minutes" if local.second == 0 and local.microsecond == 0 else "auto"
-    return local.isoformat(timespec=spec)
-
-
 def rota_to_csv(rota: Rota) -> str:
     """The shifts as CSV, local times with offsets, formula-like cells neutralised."""
     header = ("person", "role", "start", "end", "level", "phone", "notes")
@@ -325,8 +222,8 @@ def rota_to_csv(rota: Rota) -> str:
         (
             shift.person,
             shift.role,
-            local_iso(shift.start, rota.timezone),
-            local_iso(shift.end, rota.timezone),
+            iso_local(shift.start, rota.timezone, short=True),
+            iso_local(shift.end, rota.timezone, short=True),
             shift.level,
             shift.phone or "",
             shift.notes or "",
@@ -343,10 +240,6 @@ def rota_to_ics(rota: Rota) -> bytes:
     return write_ics(rota)
 
 
-def _utc(instant: datetime) -> str:
-    return instant.astimezone(UTC).isoformat(timespec="auto").replace("+00:00", "Z")
-
-
 def rota_to_json(rota: Rota) -> str:
     """The whole rota as JSON: people, shifts, overrides, leave, requirements, working time.
 
@@ -360,8 +253,8 @@ def rota_to_json(rota: Rota) -> str:
             {
                 "person": shift.person,
                 "role": shift.role,
-                "start": _utc(shift.start),
-                "end": _utc(shift.end),
+                "start": iso_z(shift.start),
+                "end": iso_z(shift.end),
                 "level": shift.level,
                 "phone": shift.phone,
                 "notes": shift.notes,
@@ -373,8 +266,8 @@ def rota_to_json(rota: Rota) -> str:
         "leave": [
             {
                 "person": leave.person,
-                "start": _utc(leave.start),
-                "end": _utc(leave.end),
+                "start": iso_z(leave.start),
+                "end": iso_z(leave.end),
                 "source": leave.source,
             }
             for leave in rota.leave
@@ -413,8 +306,8 @@ def _person_json(person: Person) -> dict[str, object]:
 def _override_json(override: Override) -> dict[str, object]:
     return {
         "role": override.role,
-        "start": _utc(override.start),
-        "end": _utc(override.end),
+        "start": iso_z(override.start),
+        "end": iso_z(override.end),
         "person": override.person,
         "mode": override.mode,
         "level": override.level,
@@ -445,7 +338,7 @@ def _requirement_json(requirement: Requirement) -> dict[str, object]:
 # --------------------------------------------------------------------------- JSON reader
 
 
-def read_json(path: Path, timezone: str = "Europe/London") -> Rota:
+def read_json(path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rota:
     """Read a rota written by :func:`rota_to_json` (times UTC with ``Z``)."""
     text = read_text(path)
     try:
@@ -453,7 +346,7 @@ def read_json(path: Path, timezone: str = "Europe/London") -> Rota:
     except json.JSONDecodeError as error:
         raise RotaFileError(
             f"{path}: line {error.lineno}, column {error.colno}: not valid JSON "
-            f"({error.msg}); export it again with 'standby rota export --format json'"
+            f"({error.msg}); export the rota again as JSON"
         ) from None
     from standby.rota.io_yaml import rota_from_document
 

@@ -15,15 +15,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from standby.clock import TimeError, is_ambiguous, local_to_utc, zone
-from standby.rota.io import RotaFileError, check_order
+from standby.clock import DEFAULT_TIMEZONE, TimeError, is_ambiguous, local_to_utc, zone
+from standby.rota.io_common import RotaFileError, check_order
 from standby.rota.model import Rota, Shift
 
 MAX_EVENTS = 200_000
 UNBOUNDED_DEFAULT = timedelta(days=365)
 
 
-def read_ics(path: Path, timezone: str = "Europe/London", *, until: datetime | None = None) -> Rota:
+def read_ics(
+    path: Path, timezone: str = DEFAULT_TIMEZONE, *, until: datetime | None = None
+) -> Rota:
     """Read an iCalendar rota; ``until`` bounds rules that never end (see module doc)."""
     import icalendar
 

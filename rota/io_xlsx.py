@@ -15,9 +15,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from standby.clock import zone
+from standby.clock import DEFAULT_TIMEZONE, zone
 from standby.files import unneutralise
-from standby.rota.io import (
+from standby.rota.io_common import (
     CSV_OPTIONAL,
     CSV_REQUIRED,
     RotaFileError,
@@ -35,7 +35,7 @@ _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 def read_xlsx(
     path: Path,
-    timezone: str = "Europe/London",
+    timezone: str = DEFAULT_TIMEZONE,
     *,
     handover: str | None = None,
     shift_length: str | None = None,

@@ -9,7 +9,6 @@ planner can find it in an editor.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import functools
 import re
 from collections.abc import Collection, Sequence
@@ -21,8 +20,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from standby.clock import zone
-from standby.rota.io import (
+from standby.clock import DEFAULT_TIMEZONE, zone
+from standby.hints import closest
+from standby.rota.io_common import (
     RequirementsSet,
     RotaFileError,
     check_order,
@@ -186,8 +186,8 @@ def to_role_rules(
             max_consecutive_days=model.max_consecutive_days,
         )
         if roles is not None and model.role not in roles:
-            close = difflib.get_close_matches(model.role, list(roles), n=1, cutoff=0.6)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            match = closest(model.role, roles)
+            hint = f" (did you mean '{match}'?)" if match else ""
             warnings.append(
                 f"{where}: '{model.role}' is not a role in this file{hint}; its settings "
                 "apply if the rota or another file has it"
@@ -195,7 +195,7 @@ def to_role_rules(
     return rules
 
 
-def read_requirements_set(path: Path, timezone: str = "Europe/London") -> RequirementsSet:
+def read_requirements_set(path: Path, timezone: str = DEFAULT_TIMEZONE) -> RequirementsSet:
     """Requirements and working-time settings from a requirements YAML, or a YAML rota."""
     document, text = load_yaml(path)
     if document is None:
@@ -236,7 +236,7 @@ def read_requirements_set(path: Path, timezone: str = "Europe/London") -> Requir
 # --------------------------------------------------------------------------- conversion
 
 
-def read_yaml(path: Path, timezone: str = "Europe/London") -> Rota:
+def read_yaml(path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rota:
     """Read a YAML rota: people, shifts, patterns, overrides, leave, requirements."""
     document, text = load_yaml(path)
     if document is None:

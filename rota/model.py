@@ -1,4 +1,4 @@
-"""The rota as plain data: people, shifts, leave, coverage requirements and role settings.
+"""The rota as plain data: people, shifts, leave, requirements, role settings and findings.
 
 Every instant here is an aware ``datetime`` in UTC. Local wall-clock times exist only in the
 files (``rota.io``) and in what is printed; ``rota.clock`` converts between the two.
@@ -12,10 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Literal
 
+from standby.clock import DEFAULT_TIMEZONE, iso_z
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: A requirement window's day that means every (weekday) bank holiday of the region.
 BANK_HOLIDAY = "bank_holiday"
 OverrideMode = Literal["replace", "add"]
+#: Finding kinds, most urgent first (the order the text report lists them in).
+FINDING_KINDS = ("double_booking", "leave_clash", "unknown_person", "unqualified", "working_time")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +129,33 @@ class RoleRules:
     max_consecutive_days: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something in the rota a planner should look at; reported, never corrected.
+
+    ``kind`` is one of :data:`FINDING_KINDS`. The coverage check finds most of them, the
+    Working Time Regulations checks (``rota.rules``) the ``working_time`` ones.
+    """
+
+    kind: str
+    person: str
+    start: datetime
+    end: datetime
+    detail: str
+    role: str | None = None
+
+    def to_json_dict(self) -> dict[str, object]:
+        """The finding as JSON-ready data (times UTC with ``Z``)."""
+        return {
+            "kind": self.kind,
+            "person": self.person,
+            "role": self.role,
+            "start": iso_z(self.start),
+            "end": iso_z(self.end),
+            "detail": self.detail,
+        }
+
+
 @dataclass
 class Rota:
     """A whole rota as read from one or more files.
@@ -136,7 +167,7 @@ class Rota:
     role (a YAML rota's ``working_time:`` section); a role not in it takes the defaults.
     """
 
-    timezone: str = "Europe/London"
+    timezone: str = DEFAULT_TIMEZONE
     people: dict[str, Person] = field(default_factory=dict)
     shifts: list[Shift] = field(default_factory=list)
     leave: list[Leave] = field(default_factory=list)

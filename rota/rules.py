@@ -32,9 +32,8 @@ from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 
 from standby.rota.clock import resolve_local, zone
-from standby.rota.coverage import Finding
 from standby.rota.fairness import NIGHT_END, NIGHT_MIN_HOURS, NIGHT_START
-from standby.rota.model import RoleRules, Rota
+from standby.rota.model import Finding, RoleRules, Rota
 from standby.rota.oncall import Interval, leave_by_person, merge, subtract
 
 __all__ = ["Limits", "RoleRules", "merge_role_rules", "working_time_findings"]

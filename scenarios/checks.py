@@ -1,5 +1,8 @@
 """Checks that need the whole scenario: references between ids, duplicates, plan cycles, times.
 
+They read the sections (``scenarios.sections``); ``scenarios.model.Scenario`` runs them as it
+is validated, so this module never imports the model that calls it.
+
 Each problem is a ``(location, message)`` pair; the location is a pydantic-style tuple such
 as ``("plan", "tasks", 3, "after")`` so the loader can point at the line in the file.
 """
@@ -8,14 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from graphlib import CycleError, TopologicalSorter
-from typing import TYPE_CHECKING
 
 from standby.clock import TimeError, parse_instant
-from standby.scenarios.model import ExtraDemand, LinkDown, RoleUnavailable, did_you_mean
+from standby.hints import did_you_mean
+from standby.scenarios.sections import ExtraDemand, LinkDown, RoleUnavailable, ScenarioFields
 from standby.scenarios.substances import SUBSTANCES
-
-if TYPE_CHECKING:
-    from standby.scenarios.model import Scenario
 
 Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str]
@@ -44,7 +44,7 @@ def _ref(loc: Loc, kind: str, value: str, valid: Iterable[str]) -> list[Problem]
     return [(loc, f"unknown {kind} '{value}'; {did_you_mean(value, options)}")]
 
 
-def reference_problems(scenario: Scenario) -> list[Problem]:
+def reference_problems(scenario: ScenarioFields) -> list[Problem]:
     """Every broken reference, duplicate id, plan cycle or out-of-range time in ``scenario``."""
     s = scenario
     problems: list[Problem] = []
@@ -116,7 +116,7 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
 
 
 def _effect_problems(
-    s: Scenario,
+    s: ScenarioFields,
     i: int,
     agencies: list[str],
     roles: list[str],
@@ -138,7 +138,7 @@ def _effect_problems(
     return problems
 
 
-def _plan_cycle(s: Scenario) -> list[Problem]:
+def _plan_cycle(s: ScenarioFields) -> list[Problem]:
     known = {t.id for t in s.plan.tasks}
     sorter: TopologicalSorter[str] = TopologicalSorter()
     for task in s.plan.tasks:

@@ -14,7 +14,8 @@ import yaml
 from pydantic import ValidationError
 
 from standby.errors import StandbyError
-from standby.scenarios.model import Scenario, ScenarioReferenceError, did_you_mean, format_loc
+from standby.hints import did_you_mean
+from standby.scenarios.model import Scenario, ScenarioReferenceError, format_loc
 
 Loc = tuple[str | int, ...]
 
@@ -38,6 +39,17 @@ def library_dir() -> Path:
 def bundled_names() -> list[str]:
     """Names of the bundled scenarios (file stems), sorted."""
     return sorted(p.stem for p in library_dir().glob("*.yaml"))
+
+
+def bundled_scenarios() -> list[tuple[str, Scenario]]:
+    """Every bundled scenario, loaded and checked, by name (what `scenario list` shows)."""
+    return [(name, load_scenario(name)) for name in bundled_names()]
+
+
+def scenario_source(path_or_name: str | Path) -> str:
+    """The text of a valid scenario file (what `scenario show` prints, to copy and adapt)."""
+    load_scenario(path_or_name)
+    return resolve(path_or_name).read_text(encoding="utf-8")
 
 
 def resolve(path_or_name: str | Path) -> Path:

@@ -1,479 +1,106 @@
-"""The scenario file format as pydantic v2 models.
+"""The scenario file format: :class:`Scenario`, a whole file, checked across its sections.
 
-Every model forbids unknown keys (with a "did you mean" hint) and is frozen. Cross-references
-(agency, role, task, objective and substance ids) and the plan's acyclicity are checked once
-the whole file has been read, so that each problem can name its exact location, such as
-``plan.tasks[3].after``. Times in the file are scenario minutes since the incident began.
+The sections are pydantic v2 models in ``scenarios.sections`` and are re-exported here, so
+``standby.scenarios.model`` names every part of the format. Cross-references (agency, role,
+task, objective and substance ids), duplicate ids, the plan's acyclicity and the start time
+are checked once the whole file has been read (``scenarios.checks``), so that each problem can
+name its exact location, such as ``plan.tasks[3].after``; a ``Scenario`` built in Python is
+checked the same way as one loaded from a file.
 """
 
 from __future__ import annotations
 
-import difflib
-import math
-from datetime import date, datetime
-from typing import Annotated, Any, Literal, Self
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Self
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    field_validator,
-    model_validator,
+from pydantic import model_validator
+
+from standby.scenarios.checks import reference_problems
+from standby.scenarios.sections import (
+    Agency,
+    Alert,
+    Distribution,
+    Effect,
+    Exponential,
+    ExtraDemand,
+    Fixed,
+    Hazard,
+    Identifier,
+    Inject,
+    Link,
+    LinkDown,
+    Location,
+    LogNormal,
+    Minutes,
+    Objective,
+    PersonUnavailable,
+    Place,
+    Plan,
+    Probability,
+    Receptor,
+    Release,
+    RestCentre,
+    Role,
+    RoleUnavailable,
+    ScenarioFields,
+    ScenarioReferenceError,
+    Site,
+    StrictModel,
+    Target,
+    Task,
+    Triangular,
+    Uniform,
+    Weather,
+    WindChange,
+    format_loc,
 )
 
-from standby.errors import StandbyError
 
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-Minutes = Annotated[float, Field(ge=0.0)]
-Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
-
-
-class ScenarioReferenceError(StandbyError):
-    """Broken cross-references inside a scenario: a list of (location, problem) pairs."""
-
-    def __init__(self, problems: list[tuple[tuple[str | int, ...], str]]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(f"{format_loc(loc)}: {msg}" for loc, msg in problems))
-
-
-def format_loc(loc: tuple[str | int, ...]) -> str:
-    """``('plan', 'tasks', 3, 'after')`` -> ``plan.tasks[3].after``."""
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else part
-    return text or "(top level)"
-
-
-def did_you_mean(word: str, options: list[str]) -> str:
-    """A hint naming the closest valid option(s), or the full list when none is close."""
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    shown = ", ".join(sorted(options)[:12]) + (", ..." if len(options) > 12 else "")
-    return f"valid: {shown}" if options else "none is defined"
-
-
-class StrictModel(BaseModel):
-    """Base for every scenario model: frozen, unknown keys rejected with a hint."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _reject_unknown_keys(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            allowed = {f.alias or name for name, f in cls.model_fields.items()}
-            for key in data:
-                if key not in allowed:
-                    hint = did_you_mean(str(key), sorted(allowed))
-                    raise ValueError(f"unknown key '{key}'; {hint}")
-        return data
-
-
-# --- distributions (minutes) -------------------------------------------------------------
-
-
-class Fixed(StrictModel):
-    """Always the same value."""
-
-    dist: Literal["fixed"]
-    value: Minutes
-
-
-class Uniform(StrictModel):
-    """Uniform between ``low`` and ``high``."""
-
-    dist: Literal["uniform"]
-    low: Minutes
-    high: Minutes
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Self:
-        if self.low > self.high:
-            raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
-        return self
-
-
-class Triangular(StrictModel):
-    """Triangular with ``low <= mode <= high``."""
-
-    dist: Literal["triangular"]
-    low: Minutes
-    mode: Minutes
-    high: Minutes
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Self:
-        if not self.low <= self.mode <= self.high:
-            raise ValueError(f"need low <= mode <= high, got {self.low}, {self.mode}, {self.high}")
-        return self
-
-
-class Exponential(StrictModel):
-    """Exponential with the given ``mean``."""
-
-    dist: Literal["exponential"]
-    mean: Annotated[float, Field(gt=0.0)]
-
-
-class LogNormal(StrictModel):
-    """Log-normal given by its median and 90th percentile (both in minutes)."""
-
-    dist: Literal["lognormal"]
-    median: Annotated[float, Field(gt=0.0)]
-    p90: Annotated[float, Field(gt=0.0)]
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Self:
-        if self.p90 <= self.median:
-            raise ValueError(f"p90 ({self.p90}) must be greater than median ({self.median})")
-        return self
-
-    @property
-    def mu(self) -> float:
-        """Mean of the underlying normal."""
-        return math.log(self.median)
-
-    @property
-    def sigma(self) -> float:
-        """Standard deviation of the underlying normal (z(0.9) = 1.2815515655)."""
-        return (math.log(self.p90) - math.log(self.median)) / 1.2815515655446004
-
-
-Distribution = Annotated[
-    Fixed | Uniform | Triangular | Exponential | LogNormal, Field(discriminator="dist")
-]
-
-
-# --- site and hazard ---------------------------------------------------------------------
-
-
-class Location(StrictModel):
-    """A point given by latitude and longitude (WGS84 degrees)."""
-
-    lat: Annotated[float, Field(ge=49.0, le=61.0)]
-    lon: Annotated[float, Field(ge=-9.0, le=2.5)]
-
-
-class Site(StrictModel):
-    """The COMAH establishment (or pipeline section) where the incident happens."""
-
-    name: str
-    operator: str
-    comah_tier: Literal["upper", "lower", "pipeline", "none"]
-    location: Location
-    address: str | None = None
-
-
-class Release(StrictModel):
-    """A continuous release from a point source."""
-
-    rate_gs: Annotated[float, Field(gt=0.0, description="release rate, g/s")]
-    duration_minutes: Annotated[float, Field(gt=0.0)]
-    height_m: Annotated[float, Field(ge=0.0)] = 0.0
-
-
-class Weather(StrictModel):
-    """Weather at the start; stability class is derived when not given."""
-
-    wind_speed_ms: Annotated[float, Field(gt=0.0, le=40.0)]
-    wind_from_deg: Annotated[float, Field(ge=0.0, lt=360.0)]
-    stability: Literal["A", "B", "C", "D", "E", "F"] | None = None
-    insolation: Literal["strong", "moderate", "slight", "night"] | None = None
-    cloud_cover_oktas: Annotated[int, Field(ge=0, le=8)] | None = None
-
-    @model_validator(mode="after")
-    def _derivable(self) -> Self:
-        if self.stability is None and self.insolation is None:
-            raise ValueError(
-                "give 'stability' (A-F) or 'insolation' (strong, moderate, slight, night) "
-                "so the stability class can be derived"
-            )
-        if (
-            self.insolation == "night"
-            and self.stability is None
-            and (self.cloud_cover_oktas is None)
-        ):
-            raise ValueError("at night give 'cloud_cover_oktas' (0-8) to derive stability")
-        return self
-
-
-class Hazard(StrictModel):
-    """What is released, how, and in what weather."""
-
-    substance: str
-    release: Release
-    weather: Weather
-    terrain: Literal["rural", "urban"] = "rural"
-
-
-# --- responders --------------------------------------------------------------------------
-
-
-class Agency(StrictModel):
-    """An organisation that takes part in the response."""
-
-    id: Identifier
-    name: str
-    category: Literal["cat1", "cat2", "operator", "voluntary", "other"]
-    control_room: str | None = None
-    base: Location | None = None
-
-
-class Place(StrictModel):
-    """Somewhere responders report: RVP, TCG or SCG room, forward control point."""
-
-    id: Identifier
-    name: str
-    kind: Literal["rvp", "tcg_room", "scg_room", "forward_control", "control_room", "other"]
-    location: Location
-
-
-class Role(StrictModel):
-    """A job in the response, staffed from a rota role."""
-
-    id: Identifier
-    agency: str
-    name: str
-    rota_role: str | None = None
-    count: Annotated[int, Field(ge=1, le=100)] = 1
-    reports_to: str = "remote"
-    remote_allowed: bool = False
-    answer_probability: Probability | None = None
-    travel_minutes: Distribution | None = None
-
-
-class Link(StrictModel):
-    """A communication channel from one agency to another."""
-
-    from_: str = Field(alias="from")
-    to: str
-    channel: str
-    delay: Distribution
-    failure_probability: Probability = 0.0
-    capacity: Annotated[int, Field(ge=1)] | None = None
-
-
-class Alert(StrictModel):
-    """How the alarm starts: who raises it and who declares a major incident."""
-
-    raised_by: str
-    declared_by: str
-    declare_after: Distribution | None = None
-
-
-class Target(StrictModel):
-    """A plan target: the task finished within ``within_minutes`` of the incident start."""
-
-    within_minutes: Annotated[float, Field(gt=0.0)]
-    text: str
-    source: str = "local plan target (assumed)"
-
-
-class Task(StrictModel):
-    """One step of the response plan."""
-
-    id: Identifier
-    name: str
-    agency: str
-    roles: list[str] = Field(default_factory=list)
-    after: list[str] = Field(default_factory=list)
-    duration: Distribution
-    target: Target | None = None
-    kind: Literal[
-        "alert", "command", "warning", "shelter", "evacuation", "rest_centre", "cordon", "other"
-    ] = "other"
-    warns: Literal["in_person", "broadcast"] | None = Field(
-        default=None,
-        description="for kind 'warning': door-knocks and calls to vulnerable premises "
-        "(in_person) or broadcast and emergency alert to everyone (broadcast, the default)",
-    )
-
-    @model_validator(mode="after")
-    def _warns_only_for_warnings(self) -> Self:
-        if self.warns is not None and self.kind != "warning":
-            raise ValueError(
-                f"'warns' is only for tasks of kind 'warning' (this one is '{self.kind}'); "
-                "remove it or set kind: warning"
-            )
-        return self
-
-
-class Plan(StrictModel):
-    """The response plan as a DAG of tasks."""
-
-    tasks: list[Task] = Field(min_length=1)
-
-
-# --- people and places at risk -----------------------------------------------------------
-
-
-class Receptor(StrictModel):
-    """A place where people are at risk: school, care home, hospital, housing."""
-
-    id: Identifier
-    name: str
-    kind: Literal["school", "care_home", "hospital", "residential", "workplace", "other"]
-    location: Location
-    population: Annotated[int, Field(ge=0)]
-    vulnerable: bool = False
-
-
-class RestCentre(StrictModel):
-    """A rest centre for evacuees, opened by a role from the rota."""
-
-    id: Identifier
-    name: str
-    location: Location
-    capacity: Annotated[int, Field(ge=1)]
-    staffing_role: str
-    registration_staff: Annotated[int, Field(ge=1)] = 2
-
-
-# --- exercise ----------------------------------------------------------------------------
-
-
-class LinkDown(StrictModel):
-    """A communication link fails."""
-
-    kind: Literal["link_down"]
-    from_: str = Field(alias="from")
-    to: str
-
-
-class PersonUnavailable(StrictModel):
-    """A named person (from the rota) cannot respond."""
-
-    kind: Literal["person_unavailable"]
-    person: str
-
-
-class RoleUnavailable(StrictModel):
-    """Nobody can fill a role from this minute on."""
-
-    kind: Literal["role_unavailable"]
-    role: str
-
-
-class WindChange(StrictModel):
-    """The wind changes; the hazard model recomputes its zones."""
-
-    kind: Literal["wind_change"]
-    wind_speed_ms: Annotated[float, Field(gt=0.0, le=40.0)]
-    wind_from_deg: Annotated[float, Field(ge=0.0, lt=360.0)]
-    stability: Literal["A", "B", "C", "D", "E", "F"] | None = None
-
-
-class ExtraDemand(StrictModel):
-    """More people need help than the receptors say (e.g. a football crowd)."""
-
-    kind: Literal["extra_demand"]
-    people: Annotated[int, Field(ge=1)]
-    receptor: str | None = None
-
-
-Effect = Annotated[
-    LinkDown | PersonUnavailable | RoleUnavailable | WindChange | ExtraDemand,
-    Field(discriminator="kind"),
-]
-
-
-class Inject(StrictModel):
-    """One row of the Master Scenario Events List."""
-
-    id: Identifier
-    minute: Minutes
-    type: Literal["information", "decision", "contingency"] = "information"
-    method: Literal["phone", "email", "radio", "briefing", "media", "in_person"] = "phone"
-    from_: str = Field(alias="from")
-    to: str
-    text: str
-    expected_action: str
-    objective: str | None = None
-    effect: Effect | None = None
-
-
-class Objective(StrictModel):
-    """An exercise objective and how it is measured."""
-
-    id: Identifier
-    text: str
-    measured_by: str
-    tasks: list[str] = Field(default_factory=list)
-
-
-# --- the scenario ------------------------------------------------------------------------
-
-
-class Scenario(StrictModel):
+class Scenario(ScenarioFields):
     """A whole scenario file."""
-
-    name: Identifier
-    title: str
-    description: str
-    site: Site
-    timezone: str = "Europe/London"
-    start: str = Field(description="default start: local 'YYYY-MM-DD HH:MM' or ISO with offset")
-    duration_minutes: Annotated[float, Field(gt=0.0, le=7 * 24 * 60)] = 480.0
-    legal_basis: str
-    last_test: date | None = None
-    hazard: Hazard
-    agencies: list[Agency] = Field(min_length=1)
-    places: list[Place] = Field(default_factory=list)
-    roles: list[Role] = Field(default_factory=list)
-    links: list[Link] = Field(default_factory=list)
-    alert: Alert
-    plan: Plan
-    receptors: list[Receptor] = Field(default_factory=list)
-    rest_centres: list[RestCentre] = Field(default_factory=list)
-    injects: list[Inject] = Field(default_factory=list)
-    objectives: list[Objective] = Field(default_factory=list)
-
-    @field_validator("start", mode="before")
-    @classmethod
-    def _start_as_text(cls, value: Any) -> Any:
-        # YAML reads an unquoted 2026-08-31 or 2026-08-31T14:10:00+01:00 as a date/datetime
-        if isinstance(value, date):
-            return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown timezone '{value}'; use an IANA name such as Europe/London"
-            ) from None
-        return value
-
-    @property
-    def start_utc(self) -> datetime:
-        """The default start instant as an aware UTC datetime."""
-        from standby.clock import parse_instant
-
-        return parse_instant(self.start, self.timezone)
-
-    @property
-    def next_test_due(self) -> date | None:
-        """COMAH reg 14: tested at intervals of no more than three years."""
-        if self.last_test is None:
-            return None
-        try:
-            return self.last_test.replace(year=self.last_test.year + 3)
-        except ValueError:  # 29 February
-            return self.last_test.replace(year=self.last_test.year + 3, day=28)
 
     @model_validator(mode="after")
     def _check_references(self) -> Self:
-        from standby.scenarios.checks import reference_problems
-
         problems = reference_problems(self)
         if problems:
             raise ScenarioReferenceError(problems)
         return self
+
+
+__all__ = [
+    "Agency",
+    "Alert",
+    "Distribution",
+    "Effect",
+    "Exponential",
+    "ExtraDemand",
+    "Fixed",
+    "Hazard",
+    "Identifier",
+    "Inject",
+    "Link",
+    "LinkDown",
+    "Location",
+    "LogNormal",
+    "Minutes",
+    "Objective",
+    "PersonUnavailable",
+    "Place",
+    "Plan",
+    "Probability",
+    "Receptor",
+    "Release",
+    "RestCentre",
+    "Role",
+    "RoleUnavailable",
+    "Scenario",
+    "ScenarioReferenceError",
+    "Site",
+    "StrictModel",
+    "Target",
+    "Task",
+    "Triangular",
+    "Uniform",
+    "Weather",
+    "WindChange",
+    "format_loc",
+]

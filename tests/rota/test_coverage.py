@@ -49,8 +49,16 @@ def test_empty_rota_is_one_gap_covering_the_whole_window_never_no_gaps() -> None
 
 
 def test_empty_rota_without_a_window_is_an_error_asking_for_one() -> None:
-    with pytest.raises(StandbyError, match=r"no shifts.*--from and --to"):
+    with pytest.raises(StandbyError, match=r"no shifts.*give the window's start and end") as caught:
         check(Rota(requirements=[Requirement(EPO, 1)]))
+    assert caught.value.parameters == ("window_start", "window_end")
+
+
+def test_a_window_ending_before_it_starts_names_both_ends() -> None:
+    with pytest.raises(StandbyError, match="end must be later than its start") as caught:
+        check(Rota(requirements=[Requirement(EPO, 1)]), window=(DAY[1], DAY[0]))
+    assert "--" not in caught.value.message
+    assert caught.value.parameters == ("window_end", "window_start")
 
 
 def test_role_with_no_shifts_in_the_window_is_one_gap() -> None:

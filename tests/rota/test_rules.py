@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from standby.rota.clock import resolve_local, zone
-from standby.rota.coverage import Finding, check
+from standby.rota.coverage import check
 from standby.rota.fairness import fairness_rows, role_spread
-from standby.rota.model import Leave, Rota, Shift
+from standby.rota.model import Finding, Leave, Rota, Shift
 from standby.rota.rules import RoleRules, working_time_findings
 
 LONDON = zone("Europe/London")

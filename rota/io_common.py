@@ -1,0 +1,122 @@
+"""What every rota reader shares: the error type, reading text, times, levels and CSV columns.
+
+The readers (``rota.io`` for CSV and JSON, ``rota.io_xlsx``, ``rota.io_ics``, ``rota.io_yaml``)
+import from here and never from each other's entry point, so the modules form no circle.
+Every problem a user can fix is a :class:`RotaFileError` naming the file, the row or cell, the
+value and the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from standby.clock import TimeError, parse_instant_with_warning, zone
+from standby.errors import StandbyError
+from standby.rota.model import Requirement, RoleRules
+
+CSV_REQUIRED = ("person", "role", "start", "end")
+CSV_OPTIONAL = ("level", "phone", "notes")
+_UK_TIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2}))?$")
+
+
+class RotaFileError(StandbyError):
+    """A rota or requirements file that cannot be read as it stands."""
+
+
+@dataclass(frozen=True)
+class RequirementsSet:
+    """What a requirements file holds: the requirements and working-time settings per role.
+
+    ``warnings`` names settings for roles the file does not otherwise mention (they may be in
+    the rota, so they are kept).
+    """
+
+    requirements: list[Requirement]
+    role_rules: dict[str, RoleRules] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def check_timezone(path: Path, timezone: str) -> None:
+    """Raise :class:`RotaFileError` unless ``timezone`` is a known IANA zone."""
+    try:
+        zone(timezone)
+    except TimeError as error:
+        raise RotaFileError(f"{path}: {error}") from None
+
+
+def read_text(path: Path) -> str:
+    """The file's text (UTF-8, a byte-order mark allowed), or a clear error."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise RotaFileError(f"{path}: no such file; check the name and folder") from None
+    except OSError as error:
+        raise RotaFileError(f"{path}: cannot be read ({error.strerror})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise RotaFileError(
+            f"{path}: byte {error.start} is not UTF-8 text; save the file as "
+            "'CSV UTF-8' (or UTF-8 text) and try again"
+        ) from None
+
+
+def parse_time(
+    value: str | datetime | date,
+    *,
+    timezone: str,
+    where: str,
+    warnings: list[str],
+) -> datetime:
+    """A local or offset time as aware UTC; ``where`` names file and row for messages.
+
+    A nonexistent local time is an error; an ambiguous one takes the first occurrence and
+    adds a warning naming ``where``.
+    """
+    try:
+        instant, warning = parse_instant_with_warning(
+            uk_to_iso(value) if isinstance(value, str) else value, timezone, ambiguous="first"
+        )
+    except TimeError as error:
+        raise RotaFileError(f"{where}: '{value}': {error}") from None
+    if warning:
+        warnings.append(f"{where}: {warning}")
+    return instant
+
+
+def uk_to_iso(text: str) -> str:
+    """``27/03/2026 09:00`` (as Excel saves CSV in a UK locale) as ``2026-03-27 09:00``."""
+    match = _UK_TIME.match(text.strip())
+    if not match:
+        return text
+    day, month, year, hour, minute = match.groups()
+    clock = f" {int(hour):02d}:{minute}" if hour else ""
+    return f"{year}-{int(month):02d}-{int(day):02d}{clock}"
+
+
+def check_order(
+    start: datetime, end: datetime, *, where: str, start_text: str, end_text: str
+) -> None:
+    """Raise unless ``start`` is before ``end``."""
+    if end <= start:
+        raise RotaFileError(
+            f"{where}: end '{end_text}' is not after start '{start_text}'; swap them, or give "
+            "the next day's date for a shift that runs past midnight"
+        )
+
+
+def parse_level(text: str, *, where: str) -> int:
+    """An escalation level: 1 primary, 2 first backup and so on."""
+    try:
+        level = int(text)
+    except ValueError:
+        level = 0
+    if level < 1:
+        raise RotaFileError(
+            f"{where}: '{text}' is not a level; use 1 for the primary, 2 for the first "
+            "backup and so on"
+        )
+    return level
