@@ -13,6 +13,25 @@ from typing import Any
 import click
 
 from standby import StandbyError, __version__
+from standby.clock import DEFAULT_REGION, DEFAULT_TIMEZONE, REGIONS
+
+#: The options that set each value a library error can name (``StandbyError.parameters``);
+#: the library's messages never name options, so they are added here.
+OPTIONS = {
+    "window_start": "--from",
+    "window_end": "--to",
+    "requirements": "--requirements",
+    "at": "--at",
+    "start": "--start",
+    "output": "--out",
+    "force": "--force",
+}
+
+
+def error_text(error: StandbyError) -> str:
+    """The error's message, with the options to change when it names parameters."""
+    options = [OPTIONS[name] for name in error.parameters]
+    return f"{error.message} ({', '.join(options)})" if options else error.message
 
 
 class StandbyGroup(click.Group):
@@ -22,7 +41,7 @@ class StandbyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except StandbyError as error:
-            click.secho(f"Error: {error.message}", fg="red", err=True)
+            click.secho(f"Error: {error_text(error)}", fg="red", err=True)
             ctx.exit(error.exit_code)
 
 
@@ -32,10 +51,10 @@ def cli() -> None:
     """Standby: on-call rota checks, COMAH incident simulation and exercise reports."""
 
 
-def _console() -> Any:
+def _console(**settings: Any) -> Any:
     from rich.console import Console
 
-    return Console(highlight=False)
+    return Console(highlight=False, **settings)
 
 
 # --- scenarios ------------------------------------------------------------------------------
@@ -49,30 +68,19 @@ def scenario() -> None:
 @scenario.command("list")
 def scenario_list() -> None:
     """List the bundled scenarios."""
-    from rich.table import Table
+    from standby.reports.terminal import scenario_table
+    from standby.scenarios import bundled_scenarios
 
-    from standby.scenarios import bundled_names, load_scenario
-
-    table = Table(title="Bundled scenarios")
-    table.add_column("name", no_wrap=True)
-    table.add_column("title")
-    table.add_column("site")
-    table.add_column("start (local)")
-    for name in bundled_names():
-        item = load_scenario(name)
-        table.add_row(name, item.title, item.site.name, item.start)
-    _console().print(table)
+    _console().print(scenario_table(bundled_scenarios()))
 
 
 @scenario.command("show")
 @click.argument("name")
 def scenario_show(name: str) -> None:
     """Print a scenario file (bundled NAME or a path), to copy and adapt."""
-    from standby.scenarios import load_scenario
-    from standby.scenarios.load import resolve
+    from standby.scenarios import scenario_source
 
-    load_scenario(name)
-    click.echo(resolve(name).read_text(encoding="utf-8"), nl=False)
+    click.echo(scenario_source(name), nl=False)
 
 
 @scenario.command("validate")
@@ -82,6 +90,7 @@ def scenario_validate(files: tuple[str, ...]) -> None:
 
     Exit code 0 when every file is valid, 2 when any is not.
     """
+    from standby.reports.terminal import valid_scenario
     from standby.scenarios import ScenarioError, load_scenario
 
     failed = 0
@@ -92,11 +101,7 @@ def scenario_validate(files: tuple[str, ...]) -> None:
             failed += 1
             click.secho(f"Error: {error.message}", fg="red", err=True)
             continue
-        counts = (
-            f"{len(item.agencies)} agencies, {len(item.roles)} roles, "
-            f"{len(item.plan.tasks)} tasks, {len(item.injects)} injects"
-        )
-        click.echo(f"{name}: valid ({counts})")
+        click.echo(valid_scenario(name, item))
     if failed:
         raise SystemExit(2)
 
@@ -120,7 +125,7 @@ def _reading_options(command: Any) -> Any:
     """--timezone, and --handover / --shift-length for a spreadsheet grid rota."""
     options = [
         click.option(
-            "--timezone", default="Europe/London", show_default=True, help="Zone of local times."
+            "--timezone", default=DEFAULT_TIMEZONE, show_default=True, help="Zone of local times."
         ),
         click.option(
             "--handover",
@@ -160,8 +165,8 @@ def rota_group() -> None:
 @_reading_options
 @click.option(
     "--region",
-    type=click.Choice(["england-and-wales", "scotland", "northern-ireland"]),
-    default="england-and-wales",
+    type=click.Choice(list(REGIONS)),
+    default=DEFAULT_REGION,
     show_default=True,
     help="Bank holidays used for the fairness figures.",
 )
@@ -204,12 +209,12 @@ def rota_check(
     met, 1 when there are gaps, 2 for bad input.
     """
     from standby.files import check_writable, write_text_atomic
-    from standby.rota.api import check_files, report_text
-    from standby.rota.report_html import text_renderables
+    from standby.reports.coverage import render, text_renderables
+    from standby.rota.api import check_files
 
     if out is not None:
         check_writable(out, force=force)
-    rota, report = check_files(
+    checked = check_files(
         rota_file,
         requirements_file,
         start_text,
@@ -220,25 +225,23 @@ def rota_check(
         handover=handover,
         shift_length=shift_length,
     )
-    for warning in rota.warnings:
+    for warning in checked.warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
-    text = None if output_format == "text" else report_text(report, output_format)
-    if text is None:
-        from rich.console import Console
-
-        console = Console(highlight=False, record=out is not None, width=120 if out else None)
+    report = checked.report
+    if output_format == "text":
+        console = _console(record=out is not None, width=120 if out else None)
         for item in text_renderables(report):
             console.print(item)
         if out is not None:
             write_text_atomic(out, console.export_text(), force=force)
     elif out is None:
-        click.echo(text, nl=False)
+        click.echo(render(report, output_format), nl=False)
     else:
-        write_text_atomic(out, text, force=force)
+        write_text_atomic(out, render(report, output_format), force=force)
     if out is not None:
         gaps = sum(len(role.gaps) for role in report.roles)
         click.echo(f"wrote {out}: {len(report.roles)} requirements, {gaps} gaps")
-    if not report.all_met:
+    if not checked.all_met:
         raise SystemExit(1)
 
 
@@ -258,25 +261,16 @@ def rota_who(
     shift_length: str | None,
 ) -> None:
     """Print who is on call for --role at --at, in escalation order (exit 1 if nobody)."""
-    from rich.table import Table
-
-    from standby.clock import iso_z, to_local
+    from standby.reports.terminal import nobody_on_call, on_call_table
     from standby.rota.api import who_is_on_call
 
-    rota, at, entries = who_is_on_call(
+    found = who_is_on_call(
         rota_file, role, at_text, timezone=timezone, handover=handover, shift_length=shift_length
     )
-    local = to_local(at, rota.timezone).strftime("%Y-%m-%d %H:%M %Z")
-    if not entries:
-        click.echo(f"Nobody is on call for {role} at {local} ({iso_z(at)}).")
+    if not found.entries:
+        click.echo(nobody_on_call(found))
         raise SystemExit(1)
-    table = Table(title=f"{role} on call at {local}")
-    for column in ("level", "name", "phone", "until"):
-        table.add_column(column, no_wrap=column != "name")
-    for entry in entries:
-        until = to_local(entry.shift_end, rota.timezone).strftime("%Y-%m-%d %H:%M %Z")
-        table.add_row(str(entry.level), entry.name, entry.phone or "-", until)
-    _console().print(table)
+    _console().print(on_call_table(found))
 
 
 @rota_group.command("export")
@@ -304,22 +298,18 @@ def rota_export(
 ) -> None:
     """Write ROTA as ICS, CSV or JSON (to stdout, or atomically to --out)."""
     from standby.files import check_writable, write_bytes_atomic
-    from standby.rota.io import read_rota, rota_to_csv, rota_to_ics, rota_to_json
+    from standby.rota.api import export_file
 
     if out is not None:
         check_writable(out, force=force)
-    rota = read_rota(rota_file, timezone=timezone, handover=handover, shift_length=shift_length)
-    if output_format == "ics":
-        data = rota_to_ics(rota)
-    elif output_format == "csv":
-        data = rota_to_csv(rota).encode("utf-8")
-    else:
-        data = rota_to_json(rota).encode("utf-8")
+    exported = export_file(
+        rota_file, output_format, timezone=timezone, handover=handover, shift_length=shift_length
+    )
     if out is None:
-        click.echo(data, nl=False)
+        click.echo(exported.data, nl=False)
     else:
-        write_bytes_atomic(out, data, force=force)
-        click.echo(f"wrote {out}: {len(rota.shifts)} shifts")
+        write_bytes_atomic(out, exported.data, force=force)
+        click.echo(f"wrote {out}: {len(exported.rota.shifts)} shifts")
 
 
 # --- simulate -------------------------------------------------------------------------------
@@ -374,13 +364,9 @@ def simulate(
     force: bool,
 ) -> None:
     """Simulate the response to SCENARIO: who is called, who arrives, which targets are met."""
-    from rich.progress import Progress
-
-    from standby.clock import parse_instant
     from standby.files import check_writable, write_text_atomic
-    from standby.scenarios import load_scenario
-    from standby.simulator.model import prepare
-    from standby.simulator.model import simulate as run_simulation
+    from standby.reports.terminal import progress_bar, simulation_renderables
+    from standby.simulator.experiment import replicate_files
     from standby.simulator.results import dumps, timeline_text
 
     outputs = [json_path] if json_path else []
@@ -389,49 +375,26 @@ def simulate(
         outputs += [out_dir / name for name in ("simulation.json", "timeline.txt", *maps)]
     for target in outputs:
         check_writable(target, force=force)
-    scenario = load_scenario(scenario_name)
-    rota = None
-    if rota_path is not None:
-        from standby.rota.io import read_rota
-
-        rota = read_rota(rota_path, timezone=scenario.timezone)
-    start = parse_instant(start_text, scenario.timezone) if start_text else None
-    prepared = prepare(scenario, rota, rota_name=rota_path.name if rota_path else None)
-    if runs > 1:
-        with Progress(transient=True) as progress:
-            bar = progress.add_task("Simulating", total=runs)
-            results = run_simulation(
-                prepared, start, seed, runs, progress=lambda n: progress.update(bar, completed=n)
-            )
-    else:
-        results = run_simulation(prepared, start, seed)
-    first = results[0]
+    with progress_bar(runs) as progress:
+        experiment = replicate_files(
+            scenario_name, rota_path, start_text=start_text, seed=seed, runs=runs, progress=progress
+        )
     console = _console()
-    from standby.reports.terminal import simulation_renderables
-
-    for item in simulation_renderables(scenario.title, results, seed, rota_path):
+    for item in simulation_renderables(experiment, rota_path):
         console.print(item)
-    if runs > 1:
-        data: object = {
-            "scenario": first.scenario,
-            "start": first.start,
-            "seed": seed,
-            "runs": [r.to_json_dict() for r in results],
-        }
-    else:
-        data = first.to_json_dict()
+    data = dumps(experiment.to_json_dict())
     if json_path is not None:
-        write_text_atomic(json_path, dumps(data), force=force)
+        write_text_atomic(json_path, data, force=force)
         console.print(f"Wrote {json_path}")
     if out_dir is not None:
-        write_text_atomic(out_dir / "simulation.json", dumps(data), force=force)
-        write_text_atomic(out_dir / "timeline.txt", timeline_text(first), force=force)
         from standby.reports.charts import hazard_maps as draw_hazard_maps
         from standby.simulator.maps import hazard_maps
 
-        draw_hazard_maps(hazard_maps(scenario), out_dir)
+        write_text_atomic(out_dir / "simulation.json", data, force=force)
+        write_text_atomic(out_dir / "timeline.txt", timeline_text(experiment.first), force=force)
+        draw_hazard_maps(hazard_maps(experiment.scenario), out_dir)
         console.print(f"Wrote {out_dir}/simulation.json, timeline.txt, {maps[0]} and {maps[1]}")
-    if fail_on_miss and any(r.targets_missed for r in results):
+    if fail_on_miss and experiment.targets_missed:
         raise SystemExit(1)
 
 
@@ -457,18 +420,10 @@ def simulate(
 )
 def demo(out_dir: Path, force: bool, runs: int) -> None:
     """Run Standby on its bundled data and write the results under --out."""
-    from rich.table import Table
-
-    from standby.reports.demo import DemoSettings, run_demo
+    from standby.reports.demo import DemoSettings, run_demo, summary_table
 
     steps = run_demo(DemoSettings(out_dir, force=force, runs=runs))
-    table = Table(title=f"Standby demo: files in {out_dir}/")
-    table.add_column("step", no_wrap=True)
-    table.add_column("result")
-    table.add_column("files")
-    for step in steps:
-        table.add_row(step.title, step.summary, "\n".join(p.name for p in step.files))
-    _console().print(table)
+    _console().print(summary_table(steps, out_dir))
 
 
 def main() -> None:

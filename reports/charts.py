@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from standby.reports.runs import RunsSummary
     from standby.simulator.hazard import (
         ChemetArea,
         ConcentrationGrid,
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
         ThreatZones,
     )
     from standby.simulator.maps import HazardMaps
+    from standby.simulator.summary import RunsSummary
 
 # ALOHA's threat-zone colours: red, orange, yellow
 ZONE_COLOURS = {"AEGL-3": "#d7191c", "AEGL-2": "#fd8d3c", "AEGL-1": "#fed976"}

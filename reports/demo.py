@@ -7,13 +7,17 @@ shows only what really ran.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
+from standby.clock import to_local
 from standby.files import check_writable, write_text_atomic
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 DEMO_SCENARIO = "chlorine-riverside"
 DEMO_RUNS = 500
@@ -52,11 +56,10 @@ class DemoStep:
 
 def step_scenarios(settings: DemoSettings) -> DemoStep:
     """Validate every bundled scenario and write their key figures as JSON."""
-    from standby.scenarios import bundled_names, load_scenario
+    from standby.scenarios import bundled_scenarios
 
     rows = []
-    for name in bundled_names():
-        item = load_scenario(name)
+    for name, item in bundled_scenarios():
         rows.append(
             {
                 "name": name,
@@ -78,26 +81,22 @@ def step_scenarios(settings: DemoSettings) -> DemoStep:
     return DemoStep("Scenarios", f"{len(rows)} bundled scenarios validated", files=[path])
 
 
-def _bundled_rota() -> Any:
-    from standby.rota.io import read_rota
-
-    return read_rota(ROTA_DIR / "council-2026.yaml")
-
-
 def step_rota(settings: DemoSettings) -> DemoStep:
-    """Check the bundled 2026 council rota against its requirements for the whole year."""
-    from standby.clock import parse_instant
-    from standby.rota.coverage import check
-    from standby.rota.io import read_requirements_file
-    from standby.rota.report_html import render_html
-    from standby.rota.rules import merge_role_rules
+    """Check the bundled 2026 council rota against its requirements for the whole year.
 
-    rota = _bundled_rota()
-    loaded = read_requirements_file(ROTA_DIR / "council-2026-requirements.yaml")
-    window = (parse_instant("2026-01-01"), parse_instant("2027-01-01"))
-    # The file's working-time settings (stand-by from home is not work) win over the rota's.
-    role_rules = merge_role_rules(rota.role_rules, loaded.role_rules)
-    report = check(rota, loaded.requirements, window, role_rules=role_rules)
+    The requirements file's working-time settings (stand-by from home is not work) win over
+    the rota's, as in ``standby rota check``.
+    """
+    from standby.reports.coverage import render_html
+    from standby.rota.api import check_files
+
+    checked = check_files(
+        ROTA_DIR / "council-2026.yaml",
+        ROTA_DIR / "council-2026-requirements.yaml",
+        "2026-01-01",
+        "2027-01-01",
+    )
+    report = checked.report
     html = write_text_atomic(
         settings.out / "rota-check.html", render_html(report), force=settings.force
     )
@@ -109,39 +108,33 @@ def step_rota(settings: DemoSettings) -> DemoStep:
     worst = min(report.roles, key=lambda role: role.coverage_pct)
     gaps = sum(len(role.gaps) for role in report.roles)
     summary = (
-        f"{len(rota.people)} people, {len(rota.shifts)} shifts, {len(report.roles)} requirements: "
-        f"{gaps} gaps in 2026; lowest cover {worst.coverage_pct:.2f} % ({worst.role}); "
-        f"{len(report.findings)} findings"
+        f"{len(checked.rota.people)} people, {len(checked.rota.shifts)} shifts, "
+        f"{len(report.roles)} requirements: {gaps} gaps in 2026; lowest cover "
+        f"{worst.coverage_pct:.2f} % ({worst.role}); {len(report.findings)} findings"
     )
     return DemoStep("Rota check", summary, files=[html, data])
 
 
 def step_simulation(settings: DemoSettings) -> DemoStep:
     """Simulate the chlorine scenario many times against the bundled rota at night."""
-    from rich.progress import Progress
-
-    from standby.clock import to_local
-    from standby.reports.runs import render_report, summarise
-    from standby.scenarios import load_scenario
-    from standby.simulator.model import prepare, simulate
-
-    scenario = load_scenario(DEMO_SCENARIO)
-    prepared = prepare(scenario, _bundled_rota(), rota_name="council-2026.yaml")
-    with Progress(transient=True) as progress:
-        bar = progress.add_task(f"Simulating {DEMO_SCENARIO}", total=settings.runs)
-        results = simulate(
-            prepared,
-            scenario.start_utc,
-            seed=settings.seed,
-            runs=settings.runs,
-            progress=lambda done: progress.update(bar, completed=done),
-        )
-    summary = summarise(results, settings.seed)
-    start_local = to_local(scenario.start_utc, scenario.timezone).strftime("%A %d %B %Y %H:%M %Z")
-    notes = sorted({note for result in results for note in result.notes})
     from standby.reports.charts import hazard_maps as draw_hazard_maps
+    from standby.reports.runs import render_report
+    from standby.reports.terminal import progress_bar
+    from standby.simulator.experiment import replicate_files
     from standby.simulator.maps import hazard_maps
 
+    with progress_bar(settings.runs, f"Simulating {DEMO_SCENARIO}") as progress:
+        experiment = replicate_files(
+            DEMO_SCENARIO,
+            ROTA_DIR / "council-2026.yaml",
+            seed=settings.seed,
+            runs=settings.runs,
+            progress=progress,
+        )
+    scenario, results = experiment.scenario, experiment.runs
+    summary = experiment.summary()
+    start_local = to_local(scenario.start_utc, scenario.timezone).strftime("%A %d %B %Y %H:%M %Z")
+    notes = sorted({note for result in results for note in result.notes})
     maps = draw_hazard_maps(hazard_maps(scenario), settings.out)
     page = render_report(
         scenario,
@@ -183,6 +176,19 @@ def step_simulation(settings: DemoSettings) -> DemoStep:
 
 
 STEPS: list[Callable[[DemoSettings], DemoStep]] = [step_scenarios, step_rota, step_simulation]
+
+
+def summary_table(steps: Sequence[DemoStep], out_dir: Path) -> Table:
+    """One rich table row per step: what it found and the files it wrote."""
+    from rich.table import Table
+
+    table = Table(title=f"Standby demo: files in {out_dir}/")
+    table.add_column("step", no_wrap=True)
+    table.add_column("result")
+    table.add_column("files")
+    for step in steps:
+        table.add_row(step.title, step.summary, "\n".join(p.name for p in step.files))
+    return table
 
 
 def run_demo(settings: DemoSettings) -> list[DemoStep]:

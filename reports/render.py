@@ -1,4 +1,5 @@
-"""Rendering of pages: Jinja2 with autoescaping on, images inlined as data URIs.
+"""Rendering of pages (Jinja2 with autoescaping on, images inlined as data URIs) and the text
+forms of times and minutes that every report and table shares.
 
 Every HTML page Standby writes is one self-contained file (inline CSS, no CDN, no scripts),
 so it can be emailed or opened offline, and any text from a user's files is escaped.
@@ -7,7 +8,20 @@ so it can be emailed or opened offline, and any text from a user's files is esca
 from __future__ import annotations
 
 import base64
+from datetime import datetime
 from typing import Any
+
+from standby.clock import to_local
+
+
+def local_text(instant: datetime, timezone: str) -> str:
+    """``2026-03-29 02:00 BST``: an instant in local time, as reports and tables show it."""
+    return to_local(instant, timezone).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def minutes_text(minutes: float) -> str:
+    """Minutes to two decimals without trailing zeros (``60``, ``0.67``)."""
+    return f"{minutes:.2f}".rstrip("0").rstrip(".")
 
 
 def data_uri(png: bytes) -> str:

@@ -1,32 +1,99 @@
-"""What a person reads in the terminal after `standby simulate`: rich tables and lines."""
+"""What a person reads in the terminal: the rich tables and lines the commands print.
+
+Each function reads a result (a scenario list, an on-call answer, simulated runs) and
+returns rich renderables; ``cli.py`` prints them. ``rich`` is imported inside the
+functions so that importing this module stays cheap.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from standby.clock import iso_z
+from standby.reports.render import local_text
+
 if TYPE_CHECKING:
-    from standby.simulator.results import RunResult
+    from rich.table import Table
+
+    from standby.rota.api import OnCallAt
+    from standby.scenarios.model import Scenario
+    from standby.simulator.experiment import Progress, Replications
 
 
-def simulation_renderables(
-    title: str, results: Sequence[RunResult], seed: int, rota_path: Path | None
-) -> list[Any]:
+def scenario_table(scenarios: Sequence[tuple[str, Scenario]]) -> Table:
+    """The bundled scenarios by name: title, site and default start."""
+    from rich.table import Table
+
+    table = Table(title="Bundled scenarios")
+    table.add_column("name", no_wrap=True)
+    table.add_column("title")
+    table.add_column("site")
+    table.add_column("start (local)")
+    for name, item in scenarios:
+        table.add_row(name, item.title, item.site.name, item.start)
+    return table
+
+
+def valid_scenario(name: str, scenario: Scenario) -> str:
+    """``NAME: valid (6 agencies, 9 roles, 15 tasks, 4 injects)`` for `scenario validate`."""
+    counts = (
+        f"{len(scenario.agencies)} agencies, {len(scenario.roles)} roles, "
+        f"{len(scenario.plan.tasks)} tasks, {len(scenario.injects)} injects"
+    )
+    return f"{name}: valid ({counts})"
+
+
+def nobody_on_call(found: OnCallAt) -> str:
+    """The line printed when nobody covers the role at the instant asked about."""
+    local = local_text(found.at, found.rota.timezone)
+    return f"Nobody is on call for {found.role} at {local} ({iso_z(found.at)})."
+
+
+def on_call_table(found: OnCallAt) -> Table:
+    """Who is on call, in escalation order, with their phone and the end of their shift."""
+    from rich.table import Table
+
+    timezone = found.rota.timezone
+    table = Table(title=f"{found.role} on call at {local_text(found.at, timezone)}")
+    for column in ("level", "name", "phone", "until"):
+        table.add_column(column, no_wrap=column != "name")
+    for entry in found.entries:
+        until = local_text(entry.shift_end, timezone)
+        table.add_row(str(entry.level), entry.name, entry.phone or "-", until)
+    return table
+
+
+@contextmanager
+def progress_bar(total: int, label: str = "Simulating") -> Iterator[Progress | None]:
+    """A transient rich progress bar for ``total`` runs; no bar (None) for a single run."""
+    if total <= 1:
+        yield None
+        return
+    from rich.progress import Progress as Bar
+
+    with Bar(transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda done: bar.update(task, completed=done)
+
+
+def simulation_renderables(experiment: Replications, rota_path: Path | None) -> list[Any]:
     """The timeline and targets of the first run, and a summary over several runs."""
     from rich.table import Table
     from rich.text import Text
 
-    from standby.reports.runs import summarise
     from standby.simulator.results import kpi_lines, local_clock, timeline_rows
 
     out: list[Any] = []
-    first = results[0]
-    runs = len(results)
-    local_start = local_text(first.start, first.timezone)
+    first = experiment.first
+    runs = len(experiment.runs)
+    local_start = iso_local_text(first.start, first.timezone)
     out.append(
-        f"[bold]{title}[/bold]\nStart {local_start} ({first.start}), "
-        f"seed {seed}" + (f", {runs} runs" if runs > 1 else "")
+        f"[bold]{experiment.scenario.title}[/bold]\nStart {local_start} ({first.start}), "
+        f"seed {experiment.seed}" + (f", {runs} runs" if runs > 1 else "")
     )
     out.append(f"Rota: {rota_path}" if rota_path else f"[yellow]Note: {first.notes[0]}[/yellow]")
     timeline = Table(title="Timeline" + (" (run 0)" if runs > 1 else ""))
@@ -64,18 +131,13 @@ def simulation_renderables(
         summary = Table(title=f"Targets met over {runs} runs")
         summary.add_column("task")
         summary.add_column("met", justify="right")
-        for task in summarise(results, seed).tasks:
+        for task in experiment.summary().tasks:
             if task.met_pct is not None:
                 summary.add_row(task.task, f"{task.met}/{runs} ({task.met_pct:.0f} %)")
         out.append(summary)
     return out
 
 
-def local_text(iso: str, timezone: str) -> str:
-    """``2026-11-12 02:10 GMT`` from an ISO UTC text."""
-    from datetime import datetime
-
-    from standby.clock import to_local
-
-    local = to_local(datetime.fromisoformat(iso.replace("Z", "+00:00")), timezone)
-    return local.strftime("%Y-%m-%d %H:%M %Z")
+def iso_local_text(iso: str, timezone: str) -> str:
+    """``2026-11-12 02:10 GMT`` from an ISO UTC text such as a result's ``start``."""
+    return local_text(datetime.fromisoformat(iso.replace("Z", "+00:00")), timezone)

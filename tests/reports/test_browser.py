@@ -1,4 +1,4 @@
-"""The HTML reports render in a real browser: not blank, and no console errors."""
+"""The rota check page renders in a browser (not blank, no console errors) and escapes names."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ from pathlib import Path
 import pytest
 from browser import distinct_colours, screenshot
 
+from standby.reports.coverage import render_html
 from standby.rota.coverage import check
 from standby.rota.model import Rota, Shift
-from standby.rota.report_html import render_html
-
-pytestmark = pytest.mark.browser
 
 
 def _rota_with_a_gap() -> Rota:
@@ -28,6 +26,8 @@ def _rota_with_a_gap() -> Rota:
     )
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_rota_check_page_renders_with_content_and_no_console_errors(tmp_path: Path) -> None:
     page = tmp_path / "rota-check.html"
     page.write_text(render_html(check(_rota_with_a_gap())), encoding="utf-8")

@@ -122,7 +122,7 @@ def test_importing_charts_does_not_load_matplotlib() -> None:
     import subprocess
     import sys
 
-    code = "import reports.charts, sys; print('matplotlib' in sys.modules)"
+    code = "import standby.reports.charts, sys; print('matplotlib' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )

@@ -168,6 +168,7 @@ def test_check_out_refuses_to_overwrite_without_force(rota_file: Path, tmp_path:
     result = run("check", str(rota_file), "--format", "csv", "--out", str(out))
     assert result.exit_code == 2
     assert f"Error: {out}: already exists and was left untouched" in result.output
+    assert "(--out, --force)" in result.output
     assert out.read_text(encoding="utf-8") == "keep me"
     forced = run("check", str(rota_file), "--format", "csv", "--out", str(out), "--force")
     assert forced.exit_code == 1
@@ -195,9 +196,11 @@ def test_check_region_changes_bank_holiday_hours(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--from", "yesterday"], "Error: 'yesterday' is not a date or time"),
+        (["--from", "yesterday"], "or 2026-03-27T09:00+01:00 (--from)\n"),
         (["--from", "2026-03-29 01:30"], "does not exist in Europe/London"),
         (["--from", "2026-10-25 01:30"], "happens twice in Europe/London"),
         (["--from", "2026-04-01", "--to", "2026-03-25"], "before it starts"),
+        (["--from", "2026-04-01", "--to", "2026-03-25"], "later than its start (--to, --from)"),
         (["--timezone", "Mars/Olympus"], "unknown timezone 'Mars/Olympus'; use an IANA name"),
         (["--region", "wales"], "Invalid value for '--region'"),
         (["--format", "pdf"], "Invalid value for '--format'"),
@@ -222,6 +225,7 @@ def test_check_empty_rota_without_requirements_has_nothing_to_check(tmp_path: Pa
     result = run("check", str(empty))
     assert result.exit_code == 2
     assert "no shifts and no requirements, so there is nothing to check" in result.output
+    assert "(--requirements, --from, --to)" in result.output
 
 
 def test_check_empty_rota_without_a_window_asks_for_from_and_to(tmp_path: Path) -> None:
@@ -230,6 +234,7 @@ def test_check_empty_rota_without_a_window_asks_for_from_and_to(tmp_path: Path) 
     result = run("check", str(empty), "--requirements", str(req), "--from", "2026-05-01")
     assert result.exit_code == 2
     assert "the rota has no shifts, so it has no span to check" in result.output
+    assert "(--from, --to)" in result.output
 
 
 # ------------------------------------------------------------------------------ who
@@ -311,23 +316,39 @@ def _doc_examples() -> list[str]:
     return [line[2:] for line in text.splitlines() if line.startswith("$ standby rota ")]
 
 
+WRITING = [example for example in _doc_examples() if "--out" in shlex.split(example)]
+PRINTING = [example for example in _doc_examples() if example not in WRITING]
+
+
 def test_the_docs_show_an_example_of_each_rota_command() -> None:
     commands = {shlex.split(example)[2] for example in _doc_examples()}
     assert commands >= {"check", "who", "export"}
+    assert WRITING and PRINTING  # examples that write a file and examples that print
 
 
-@pytest.mark.parametrize("example", _doc_examples())
-def test_every_rota_example_in_the_docs_runs(
-    example: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _run_example(example: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Result:
     shutil.copytree(REPO / "rota" / "data", tmp_path / "rota" / "data")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, shlex.split(example)[1:])
     assert result.exit_code in (0, 1), result.output  # 1: the sample rota has gaps on purpose
     assert "Error" not in result.output
-    if "--out" in example:
-        out = shlex.split(example)[shlex.split(example).index("--out") + 1]
-        assert (tmp_path / out).stat().st_size > 1000
+    return result
+
+
+@pytest.mark.parametrize("example", PRINTING)
+def test_every_printing_rota_example_in_the_docs_runs(
+    example: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert len(_run_example(example, tmp_path, monkeypatch).stdout) > 100
+
+
+@pytest.mark.parametrize("example", WRITING)
+def test_every_writing_rota_example_in_the_docs_writes_its_file(
+    example: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _run_example(example, tmp_path, monkeypatch)
+    words = shlex.split(example)
+    assert (tmp_path / words[words.index("--out") + 1]).stat().st_size > 1000
 
 
 def test_who_unknown_role_with_nothing_close_lists_the_roles(rota_file: Path) -> None:
@@ -350,9 +371,9 @@ def test_who_role_only_in_the_requirements_is_known_but_nobody_covers_it(tmp_pat
 def test_heatmap_marks_uncovered_hours_and_where_the_requirement_applies() -> None:
     from datetime import UTC, datetime, time
 
+    from standby.reports.coverage import heatmap
     from standby.rota.coverage import check
     from standby.rota.model import Requirement, Rota, Shift, TimeWindow
-    from standby.rota.report_html import heatmap
 
     start = datetime(2026, 1, 5, tzinfo=UTC)  # Monday, GMT
     rota = Rota(shifts=[Shift("amy", EPO, start.replace(hour=8), start.replace(hour=9, minute=30))])

@@ -1,4 +1,4 @@
-"""Every CSV and YAML example in the file-format guide reads without error."""
+"""Every CSV, YAML and Python example in the rota guide reads or runs without error."""
 
 from __future__ import annotations
 
@@ -49,3 +49,18 @@ def test_guide_error_example_for_patterns_is_what_the_reader_says(tmp_path: Path
     message = str(caught.value).replace(str(tmp_path) + "/", "")
     expected = message.replace("(line 2)", "(line 12)")
     assert expected in format_section()
+
+
+def test_the_python_example_runs_on_the_sample_rota() -> None:
+    from datetime import UTC, datetime
+
+    (block,) = re.findall(r"```python\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.DOTALL)
+    data = GUIDE.parents[1] / "rota" / "data"
+    names = {
+        "path": data / "council-2026.yaml",
+        "requirements": data / "council-2026-requirements.yaml",
+        "instant": datetime(2026, 11, 12, 2, 10, tzinfo=UTC),
+    }
+    exec(compile(block, "docs/rota.md", "exec"), names)
+    assert names["checked"].report.all_met is False  # Christmas night, on purpose
+    assert names["report"].roles and len(names["rota"].shifts) > 500

@@ -12,10 +12,11 @@ from click.testing import CliRunner
 
 from standby.cli import cli
 from standby.clock import parse_instant
+from standby.reports.coverage import heatmap
 from standby.reports.demo import DemoSettings, step_rota
 from standby.rota import patterns
 from standby.rota.api import check_files
-from standby.rota.coverage import Finding, check
+from standby.rota.coverage import check
 from standby.rota.io import (
     RequirementsSet,
     RotaFileError,
@@ -24,8 +25,7 @@ from standby.rota.io import (
     read_rota,
     rota_to_json,
 )
-from standby.rota.model import Override, Requirement, RoleRules, Rota, Shift, TimeWindow
-from standby.rota.report_html import heatmap
+from standby.rota.model import Finding, Override, Requirement, RoleRules, Rota, Shift, TimeWindow
 from standby.rota.rules import RoleRules as RulesRoleRules
 from standby.rota.rules import merge_role_rules
 
@@ -237,7 +237,7 @@ def two_weeks(tmp_path: Path) -> Path:
 
 
 def test_check_files_uses_the_rotas_own_settings(two_weeks: Path) -> None:
-    _, report = check_files(two_weeks)
+    report = check_files(two_weeks).report
     assert regs(report.findings) == ["local limit", "reg 10 daily rest", "reg 11 weekly rest"]
     assert "(limit 10)" in next(f.detail for f in report.findings if "local" in f.detail)
 
@@ -250,7 +250,7 @@ def test_check_files_requirements_file_wins_over_the_rota(two_weeks: Path) -> No
             f"working_time:\n  - {{role: {EPO}, on_call_is_work: false, max_consecutive_days: 7}}\n"
         ),
     )
-    _, report = check_files(two_weeks, requirements)
+    report = check_files(two_weeks, requirements).report
     assert regs(report.findings) == ["local limit"]
     (limit,) = report.findings
     assert limit.detail == f"local limit: on call 14 consecutive days for {EPO} (limit 7)"
@@ -262,12 +262,12 @@ def test_check_files_not_work_overrides_the_files_and_keeps_the_limit(two_weeks:
         "req.yaml",
         requirements_text(f"working_time:\n  - {{role: {EPO}, on_call_is_work: true}}\n"),
     )
-    _, from_files = check_files(two_weeks, requirements)
+    from_files = check_files(two_weeks, requirements).report
     assert regs(from_files.findings) == ["reg 10 daily rest", "reg 11 weekly rest"]
     for names in ([EPO], ["all"]):
-        _, report = check_files(two_weeks, not_work=names)
+        report = check_files(two_weeks, not_work=names).report
         assert regs(report.findings) == ["local limit"]
-        _, report = check_files(two_weeks, requirements, not_work=names)
+        report = check_files(two_weeks, requirements, not_work=names).report
         assert regs(report.findings) == []
 
 
@@ -311,12 +311,13 @@ def test_sample_requirements_say_stand_by_is_not_work_with_a_7_day_limit() -> No
 
 
 def test_sample_2026_findings_are_few_and_real() -> None:
-    sample, report = check_files(
+    checked = check_files(
         DATA / "council-2026.yaml",
         DATA / "council-2026-requirements.yaml",
         "2026-01-01",
         "2027-01-01",
     )
+    sample, report = checked.rota, checked.report
     kinds = [f.kind for f in report.findings]
     assert len(kinds) <= 5, kinds
     assert "leave_clash" in kinds
@@ -329,17 +330,17 @@ def test_sample_2026_findings_are_few_and_real() -> None:
 
 
 def test_without_the_file_settings_the_sample_drowns_in_reg_10_findings() -> None:
-    _, report = check_files(DATA / "council-2026.yaml", None, "2026-01-01", "2027-01-01")
+    report = check_files(DATA / "council-2026.yaml", None, "2026-01-01", "2027-01-01").report
     assert len([f for f in report.findings if f.detail.startswith("reg 10")]) > 100
 
 
 def test_demo_rota_step_uses_the_files_settings(tmp_path: Path) -> None:
-    _, report = check_files(
+    report = check_files(
         DATA / "council-2026.yaml",
         DATA / "council-2026-requirements.yaml",
         "2026-01-01",
         "2027-01-01",
-    )
+    ).report
     step = step_rota(DemoSettings(tmp_path))
     assert step.summary.endswith(f"; {len(report.findings)} findings")
     assert len(report.findings) < 10

@@ -1,35 +1,44 @@
-"""Coverage reports for people: text tables (rich), a CSV of gaps and a self-contained HTML page.
+"""A rota check for people: text tables (rich), JSON, a CSV of gaps and a self-contained HTML page.
 
 Each function reads a :class:`~rota.coverage.CoverageReport` and never runs the check. Times
-are shown in the rota's local time; JSON (``CoverageReport.to_json_dict``) keeps UTC. The
-HTML page carries its CSS inline and draws one calendar heatmap per role as inline SVG
-(local days down, hours across, shaded by the uncovered share of each hour), so it opens
-from a file with no network. ``rich`` and ``jinja2`` are imported inside the functions.
+are shown in the rota's local time; JSON and the CSV's ``*_utc`` columns keep UTC. The HTML
+page (``templates/rota_check.html.j2``) carries its CSS inline and draws one calendar heatmap
+per role as inline SVG (local days down, hours across, shaded by the uncovered share of each
+hour), so it opens from a file with no network. ``rich`` and ``jinja2`` are imported inside
+the functions.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from standby.clock import iso_local, iso_z
 from standby.files import csv_text
+from standby.reports.render import local_text, minutes_text, render_template
 from standby.rota.clock import to_local, window_intervals
-from standby.rota.coverage import FINDING_KINDS, CoverageReport, RoleCoverage
-from standby.rota.model import WEEKDAYS
+from standby.rota.coverage import CoverageReport, Gap, RoleCoverage
+from standby.rota.model import FINDING_KINDS, WEEKDAYS
+
+#: ``rota check --format`` choices that are text (``text`` is rich tables, see
+#: :func:`text_renderables`).
+FORMATS = ("json", "csv", "html")
 
 TEXT_LIMIT = 20
 
 
-def local_text(instant: datetime, timezone: str) -> str:
-    """``2026-03-29 02:00 BST`` in the rota's timezone."""
-    return to_local(instant, timezone).strftime("%Y-%m-%d %H:%M %Z")
-
-
-def minutes_text(minutes: float) -> str:
-    """Minutes to two decimals without trailing zeros (``60``, ``0.67``)."""
-    return f"{minutes:.2f}".rstrip("0").rstrip(".")
+def render(report: CoverageReport, output_format: str) -> str:
+    """The report as JSON, a CSV of gaps or an HTML page (one of :data:`FORMATS`)."""
+    if output_format == "json":
+        return json.dumps(report.to_json_dict(), indent=2) + "\n"
+    if output_format == "csv":
+        return gaps_csv(report)
+    if output_format == "html":
+        return render_html(report)
+    raise ValueError(f"no text rendering for format {output_format!r}; use one of {FORMATS}")
 
 
 def role_label(role: RoleCoverage) -> str:
@@ -143,10 +152,10 @@ def gaps_csv(report: CoverageReport) -> str:
             role.required,
             gap.on_call,
             gap.shortfall,
-            gap.to_json_dict()["start"],
-            gap.to_json_dict()["end"],
-            to_local(gap.start, report.timezone).isoformat(),
-            to_local(gap.end, report.timezone).isoformat(),
+            iso_z(gap.start),
+            iso_z(gap.end),
+            iso_local(gap.start, report.timezone),
+            iso_local(gap.end, report.timezone),
             repr(gap.minutes),
         )
         for role in report.roles
@@ -230,74 +239,8 @@ def _spread(
         cursor = piece_end
 
 
-_TEMPLATE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>Rota coverage {{ start }} to {{ end }}</title>
-<style>
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#1b1b1b}
-h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}
-table{border-collapse:collapse;margin:.5rem 0 1rem}
-th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;font-size:.9rem}
-th{background:#f0f0f0}.bad{color:#a00;font-weight:bold}.ok{color:#060}
-.key span{display:inline-block;width:1rem;height:.8rem;margin:0 .3rem 0 1rem;vertical-align:middle}
-svg text{font-size:9px;fill:#444}
-</style></head><body>
-<h1>Rota coverage check</h1>
-<p>Window {{ start }} to {{ end }} ({{ timezone }}), bank holidays: {{ region }}.
-<span class="{{ 'ok' if all_met else 'bad' }}">{{ 'All requirements met.' if all_met
-else 'Coverage gaps found.' }}</span></p>
-<table><tr><th>role</th><th>min</th><th>coverage %</th><th>gaps</th><th>gap minutes</th>
-<th>longest gap</th></tr>
-{% for row in roles %}<tr><td>{{ row.label }}</td><td>{{ row.required }}</td>
-<td class="{{ 'ok' if row.met else 'bad' }}">{{ row.pct }}</td><td>{{ row.gaps }}</td>
-<td>{{ row.minutes }}</td><td>{{ row.longest }}</td></tr>
-{% endfor %}</table>
-<p class="key">Heatmaps: local days down, hours across.<span style="background:#d8ecd8"></span>
-covered<span style="background:#e8e8e8"></span>not required<span
-style="background:#e08a00"></span>partly uncovered<span style="background:#c00000">
-</span>uncovered hour</p>
-{% for row in roles %}<h2>{{ row.label }}</h2>
-<svg xmlns="http://www.w3.org/2000/svg" width="{{ row.map.width }}" height="{{ row.map.height }}"
- role="img" aria-label="coverage heatmap for {{ row.label }}">
-<rect x="{{ label_w }}" y="{{ head_h }}" width="{{ 24 * cell_w }}"
- height="{{ row.map.days|length * cell_h }}"
- fill="{{ '#d8ecd8' if row.map.required is none else '#e8e8e8' }}"/>
-{% for cell in row.map.required or [] %}<rect x="{{ label_w + cell[1] * cell_w }}"
- y="{{ head_h + cell[0] * cell_h }}" width="{{ cell_w }}" height="{{ cell_h }}" fill="#d8ecd8"/>
-{% endfor %}
-{% for hour in range(0, 24, 3) %}<text x="{{ label_w + hour * cell_w }}" y="10">
-{{ '%02d'|format(hour) }}</text>{% endfor %}
-{% for day in row.map.days %}{% if loop.first or day.weekday() == 0 %}
-<text x="0" y="{{ head_h + loop.index0 * cell_h + 8 }}">{{ day.strftime('%a %d %b %y') }}</text>
-{% endif %}{% endfor %}
-{% for cell in row.map.cells %}<rect x="{{ label_w + cell.hour * cell_w }}"
- y="{{ head_h + cell.row * cell_h }}" width="{{ cell_w }}" height="{{ cell_h }}"
- fill="{{ '#c00000' if cell.share >= 0.999 else '#e08a00' }}"><title>{{ cell.label }}</title>
-</rect>{% endfor %}
-</svg>
-{% if row.gap_rows %}<table><tr><th>from</th><th>to</th><th>minutes</th><th>on call</th>
-<th>shortfall</th></tr>{% for gap in row.gap_rows %}<tr><td>{{ gap[0] }}</td><td>{{ gap[1] }}</td>
-<td>{{ gap[2] }}</td><td>{{ gap[3] }}</td><td>{{ gap[4] }}</td></tr>{% endfor %}</table>
-{% endif %}{% endfor %}
-<h2>Findings ({{ findings|length }})</h2>
-{% if findings %}<table><tr><th>kind</th><th>person</th><th>from</th><th>to</th><th>detail</th>
-</tr>{% for f in findings %}<tr><td>{{ f[0] }}</td><td>{{ f[1] }}</td><td>{{ f[2] }}</td>
-<td>{{ f[3] }}</td><td>{{ f[4] }}</td></tr>{% endfor %}</table>{% else %}<p>None.</p>{% endif %}
-<h2>Fairness</h2>
-<table><tr><th>person</th><th>hours</th><th>nights</th><th>weekend hours</th>
-<th>bank-holiday hours</th></tr>{% for p in fairness %}<tr><td>{{ p.name }}</td>
-<td>{{ '%.1f'|format(p.hours) }}</td><td>{{ p.nights }}</td>
-<td>{{ '%.1f'|format(p.weekend_hours) }}</td><td>{{ '%.1f'|format(p.bank_holiday_hours) }}</td>
-</tr>{% endfor %}</table>
-</body></html>
-"""
-
-
 def render_html(report: CoverageReport) -> str:
     """The whole report as one self-contained HTML page (autoescaped)."""
-    import jinja2
-
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     tz = report.timezone
     roles = []
     for role in report.roles:
@@ -312,23 +255,21 @@ def render_html(report: CoverageReport) -> str:
                 "minutes": minutes_text(role.gap_minutes),
                 "longest": f"{minutes_text(longest.minutes)} min" if longest else "-",
                 "map": heatmap(role, report),
-                "gap_rows": [
-                    (
-                        local_text(gap.start, tz),
-                        local_text(gap.end, tz),
-                        minutes_text(gap.minutes),
-                        gap.on_call,
-                        gap.shortfall,
-                    )
-                    for gap in role.gaps
-                ],
+                "gap_rows": [_gap_row(gap, tz) for gap in role.gaps],
             }
         )
     findings = [
-        (f.kind, f.person, local_text(f.start, tz), local_text(f.end, tz), f.detail)
+        {
+            "kind": f.kind,
+            "person": f.person,
+            "start": local_text(f.start, tz),
+            "end": local_text(f.end, tz),
+            "detail": f.detail,
+        }
         for f in report.findings
     ]
-    return env.from_string(_TEMPLATE).render(
+    return render_template(
+        "rota_check.html.j2",
         start=local_text(report.start, tz),
         end=local_text(report.end, tz),
         timezone=tz,
@@ -342,3 +283,13 @@ def render_html(report: CoverageReport) -> str:
         cell_w=CELL_W,
         cell_h=CELL_H,
     )
+
+
+def _gap_row(gap: Gap, timezone: str) -> dict[str, object]:
+    return {
+        "start": local_text(gap.start, timezone),
+        "end": local_text(gap.end, timezone),
+        "minutes": minutes_text(gap.minutes),
+        "on_call": gap.on_call,
+        "shortfall": gap.shortfall,
+    }

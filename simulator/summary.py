@@ -1,0 +1,187 @@
+"""Many simulated runs of one scenario summarised: how often each target is met, and when.
+
+Reads :class:`simulator.results.RunResult` objects (never runs the model) and gives plain
+data for the reports, the terminal and the JSON summary.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from standby.simulator.results import RunResult, UnfilledRole
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSummary:
+    """One plan task over all runs."""
+
+    task: str
+    name: str
+    agency: str
+    target_minute: float | None
+    runs: int
+    done: int
+    met: int
+    median_end: float | None
+    p90_end: float | None
+    ends: tuple[float, ...]
+    top_reason: str
+
+    @property
+    def met_pct(self) -> float | None:
+        """Share of runs in which the target was met, or None without a target."""
+        return None if self.target_minute is None else 100.0 * self.met / self.runs
+
+    @property
+    def done_pct(self) -> float:
+        """Share of runs in which the task finished within the scenario."""
+        return 100.0 * self.done / self.runs
+
+
+@dataclass(frozen=True, slots=True)
+class RoleSummary:
+    """How often a role could not be filled, and the commonest reason."""
+
+    role: str
+    rota_role: str | None
+    agency: str
+    unfilled: int
+    runs: int
+    top_reason: str
+
+    @property
+    def unfilled_pct(self) -> float:
+        """Share of runs in which the role was short."""
+        return 100.0 * self.unfilled / self.runs
+
+
+@dataclass(frozen=True, slots=True)
+class KpiSummary:
+    """One people-side figure over the runs: how often it happened and when."""
+
+    kpi: str
+    label: str
+    happened: int
+    runs: int
+    median: float | None
+    p90: float | None
+
+
+# (field of simulator.results.Kpis, label in the report)
+KPI_MINUTES = (
+    ("public_warned_minute", "Public warned by broadcast"),
+    ("all_vulnerable_warned_minute", "Every vulnerable premises in AEGL-2 warned"),
+    ("protective_action_minute", "Shelter or evacuation decided"),
+    ("first_rest_centre_open_minute", "First rest centre open"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RunsSummary:
+    """Many runs of one scenario from one start instant."""
+
+    scenario: str
+    start: str
+    rota: str | None
+    runs: int
+    seed: int
+    all_targets_met: int
+    tasks: tuple[TaskSummary, ...]
+    roles: tuple[RoleSummary, ...]
+    kpis: tuple[KpiSummary, ...] = ()
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Plain data for JSON (per-run end minutes left out)."""
+        data = asdict(self)
+        for task, task_summary in zip(data["tasks"], self.tasks, strict=True):
+            del task["ends"]
+            task["met_pct"] = _round(task_summary.met_pct)
+            task["done_pct"] = _round(task_summary.done_pct)
+        for role, role_summary in zip(data["roles"], self.roles, strict=True):
+            role["unfilled_pct"] = _round(role_summary.unfilled_pct)
+        return data
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _quantile(values: Sequence[float], q: float) -> float | None:
+    """numpy's linear-interpolation quantile, to two decimals; None for no values."""
+    import numpy as np
+
+    return _round(float(np.quantile(values, q))) if values else None
+
+
+def summarise(results: Sequence[RunResult], seed: int) -> RunsSummary:
+    """Per task and per role figures over ``results`` (all of one scenario and start)."""
+    if not results:
+        raise ValueError("no runs to summarise")
+    first = results[0]
+    tasks = []
+    for index, milestone in enumerate(first.milestones):
+        rows = [r.milestones[index] for r in results]
+        ends = tuple(m.end_minute for m in rows if m.status == "done" and m.end_minute is not None)
+        reasons = Counter(
+            m.reason or "finished after the target"
+            for m in rows
+            if m.met is False or m.status != "done"
+        )
+        tasks.append(
+            TaskSummary(
+                task=milestone.task,
+                name=milestone.name,
+                agency=milestone.agency,
+                target_minute=milestone.target_minute,
+                runs=len(rows),
+                done=len(ends),
+                met=sum(1 for m in rows if m.met),
+                median_end=_quantile(ends, 0.5),
+                p90_end=_quantile(ends, 0.9),
+                ends=ends,
+                top_reason=reasons.most_common(1)[0][0] if reasons else "",
+            )
+        )
+    short: dict[str, list[UnfilledRole]] = {}
+    for result in results:
+        for role in {u.role: u for u in result.unfilled_roles}.values():
+            short.setdefault(role.role, []).append(role)
+    roles = tuple(
+        RoleSummary(
+            role=role,
+            rota_role=rows[0].rota_role,
+            agency=rows[0].agency,
+            unfilled=len(rows),
+            runs=len(results),
+            top_reason=Counter(r.reason for r in rows).most_common(1)[0][0],
+        )
+        for role, rows in sorted(short.items(), key=lambda item: -len(item[1]))
+    )
+    all_met = sum(1 for r in results if not r.targets_missed)
+    kpis = []
+    for name, label in KPI_MINUTES:
+        minutes = [value for r in results if (value := getattr(r.kpis, name)) is not None]
+        kpis.append(
+            KpiSummary(
+                kpi=name,
+                label=label,
+                happened=len(minutes),
+                runs=len(results),
+                median=_quantile(minutes, 0.5),
+                p90=_quantile(minutes, 0.9),
+            )
+        )
+    return RunsSummary(
+        scenario=first.scenario,
+        start=first.start,
+        rota=first.rota,
+        runs=len(results),
+        seed=seed,
+        all_targets_met=all_met,
+        tasks=tuple(tasks),
+        roles=roles,
+        kpis=tuple(kpis),
+    )
