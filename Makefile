@@ -26,7 +26,9 @@ lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
+# Every test, the slow ones (statistics, browser, wheel, benchmarks, README) included.
 test: lint
 	MPLBACKEND=Agg $(VENV)/bin/pytest -W error --strict-markers -q
 

@@ -41,6 +41,7 @@ def _comparable(line: str, command: str) -> str:
     return line
 
 
+@pytest.mark.slow  # `make demo` simulates 500 runs
 @pytest.mark.parametrize(("command", "output"), _examples(), ids=lambda v: str(v)[:40])
 def test_readme_example_runs_as_shown(
     command: str, output: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

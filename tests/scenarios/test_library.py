@@ -149,6 +149,7 @@ def test_a_link_down_inject_leaves_the_agency_reachable_from_the_alert(
 @pytest.mark.parametrize("name", ["smoke-distribution", "pipeline-bank-holiday"])
 def test_a_link_down_inject_can_be_rerouted_by_its_sender(name: str) -> None:
     pairs, downs = _links_down(load_scenario(name))
+    assert downs
     for down in downs:
         assert _reachable(pairs - {(down.from_, down.to)}, down.from_, down.to)
 
