@@ -21,7 +21,7 @@ from timing import timed
 from standby.rota.io import read_rota
 from standby.scenarios.load import load_scenario
 from standby.simulator.model import prepare, run_once
-from standby.simulator.plan import Pool
+from standby.simulator.pool import Pool
 
 REPLICATION_GOAL_MS = 5.0
 RATIO_GOAL = 0.5

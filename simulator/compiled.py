@@ -1,29 +1,24 @@
-"""A scenario converted once into plain tuples, so each replication only reads numbers.
+"""A scenario converted once into plain values and indices, so each replication only reads.
 
 :func:`compile_scenario` resolves every id to an index, turns distributions into
-:data:`~simulator.distributions.Spec` tuples, orders the plan topologically (plan order
-breaks ties) and fixes the numbering of the random streams. The pydantic
-:class:`~scenarios.model.Scenario` is not touched again during a run.
+:data:`~standby.simulator.distributions.Spec` tuples, orders the plan topologically (plan
+order breaks ties), builds the agency graph, compiles each inject's effect into a typed record
+and fixes the numbering of the random streams. The pydantic
+:class:`~standby.scenarios.model.Scenario` is not touched again during a run.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from standby.scenarios.model import (
-    ExtraDemand,
-    LinkDown,
-    PersonUnavailable,
-    RoleUnavailable,
-    Scenario,
-    WindChange,
-)
-from standby.simulator.distributions import Spec, compile_distribution, fixed
-from standby.simulator.people import PeopleSetup, compile_people, split_warning_tasks
-
-LatLon = tuple[float, float]
+from standby.scenarios import model as scenario_model
+from standby.scenarios.model import Scenario
+from standby.simulator.distributions import Spec, compile_distribution, fixed, mean_minutes
+from standby.simulator.people_setup import PeopleSetup, compile_people
+from standby.simulator.travel import LatLon
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,18 +70,65 @@ class CompiledTask:
 
 
 @dataclass(frozen=True, slots=True)
+class LinkDownEffect:
+    """The link (or links) from agency ``source`` to ``target`` go down for good."""
+
+    source: int
+    target: int
+
+
+@dataclass(frozen=True, slots=True)
+class PersonUnavailableEffect:
+    """The person with this rota id cannot respond from now on."""
+
+    person: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoleUnavailableEffect:
+    """Nobody can fill the role from now on."""
+
+    role: int
+
+
+@dataclass(frozen=True, slots=True)
+class WindChangeEffect:
+    """The wind changes; ``zones`` is the text of the zones it brings (computed once)."""
+
+    wind_speed_ms: float
+    wind_from_deg: float
+    stability: str | None
+    zones: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraDemandEffect:
+    """``people`` more people (from ``receptor``, if named) need a rest centre."""
+
+    people: int
+    receptor: str | None
+
+
+Effect = (
+    LinkDownEffect
+    | PersonUnavailableEffect
+    | RoleUnavailableEffect
+    | WindChangeEffect
+    | ExtraDemandEffect
+)
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledInject:
-    """An inject: ``effect`` is none, link_down, person_unavailable, role_unavailable,
-    wind_change or extra_demand, with its arguments in ``args``."""
+    """An inject at its minute; ``effect`` is None for one that only informs the players."""
 
     id: str
     minute: float
     text: str
-    effect: str
-    args: tuple[Any, ...]
+    effect: Effect | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CompiledScenario:
     """Everything a run needs, as tuples of plain values and indices."""
 
@@ -155,23 +197,10 @@ class CompiledScenario:
         """Stream of one rest centre's registration times."""
         return self._people_base + len(self.door_knock_tasks) + 2 + centre
 
-    def agency_index(self, agency_id: str) -> int:
-        """Index of an agency id."""
-        return self.agencies.index(agency_id)
-
-    def role_index(self, role_id: str) -> int:
-        """Index of a role id."""
-        return next(r.index for r in self.roles if r.id == role_id)
-
-    def task_index(self, task_id: str) -> int:
-        """Index of a task id."""
-        return next(t.index for t in self.tasks if t.id == task_id)
-
 
 def _topological(scenario: Scenario) -> list[int]:
     """Plan task positions in dependency order; plan order breaks ties."""
     tasks = scenario.plan.tasks
-    position = {t.id: i for i, t in enumerate(tasks)}
     placed: list[int] = []
     done: set[str] = set()
     while len(placed) < len(tasks):
@@ -182,52 +211,97 @@ def _topological(scenario: Scenario) -> list[int]:
                 break
         else:  # pragma: no cover - the scenario validator rejects cycles
             raise ValueError("plan has a cycle")
-    assert len(position) == len(placed)
     return placed
 
 
-def _inject(inject: Any, agencies: dict[str, int], roles: dict[str, int]) -> CompiledInject:
-    effect = inject.effect
-    name = "none"
-    args: tuple[Any, ...] = ()
-    if isinstance(effect, LinkDown):
-        name, args = "link_down", (agencies[effect.from_], agencies[effect.to])
-    elif isinstance(effect, PersonUnavailable):
-        name, args = "person_unavailable", (effect.person,)
-    elif isinstance(effect, RoleUnavailable):
-        name, args = "role_unavailable", (roles[effect.role],)
-    elif isinstance(effect, WindChange):
-        name = "wind_change"
-        args = (effect.wind_speed_ms, effect.wind_from_deg, effect.stability, "")
-    elif isinstance(effect, ExtraDemand):
-        name, args = "extra_demand", (effect.people, effect.receptor)
-    return CompiledInject(inject.id, float(inject.minute), inject.text, name, args)
+def _effect(
+    effect: scenario_model.Effect | None,
+    agencies: dict[str, int],
+    roles: dict[str, int],
+    zones: str,
+) -> Effect | None:
+    """The typed, index-resolved form of an inject's effect."""
+    match effect:
+        case scenario_model.LinkDown():
+            return LinkDownEffect(agencies[effect.from_], agencies[effect.to])
+        case scenario_model.PersonUnavailable():
+            return PersonUnavailableEffect(effect.person)
+        case scenario_model.RoleUnavailable():
+            return RoleUnavailableEffect(roles[effect.role])
+        case scenario_model.WindChange():
+            return WindChangeEffect(
+                effect.wind_speed_ms, effect.wind_from_deg, effect.stability, zones
+            )
+        case scenario_model.ExtraDemand():
+            return ExtraDemandEffect(effect.people, effect.receptor)
+    return None
 
 
-def _wind_note(inject: CompiledInject, people: PeopleSetup) -> CompiledInject:
-    """A wind change carries the text of the zones it brings (computed once)."""
-    if inject.effect != "wind_change":
-        return inject
-    note = people.wind_notes.get(inject.minute, "")
-    return CompiledInject(
-        inject.id, inject.minute, inject.text, inject.effect, (*inject.args[:3], note)
-    )
+def _agency_graph(
+    agencies: Sequence[str], names: Sequence[str], links: Sequence[CompiledLink]
+) -> Any:
+    """A networkx DiGraph of agency ids; each edge keeps its links (channel, delay, ...).
+
+    Where two channels join the same pair, the edge keeps both in ``links`` and its
+    ``expected_minutes`` is the quicker one's mean delay divided by its chance of working.
+    """
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    for agency, name in zip(agencies, names, strict=True):
+        graph.add_node(agency, name=name)
+    for link in links:
+        u, v = agencies[link.source], agencies[link.target]
+        item = {
+            "index": link.index,
+            "channel": link.channel,
+            "delay": link.delay,
+            "failure_probability": link.failure_probability,
+            "capacity": link.capacity,
+        }
+        expected = mean_minutes(link.delay) / max(1e-9, 1.0 - link.failure_probability)
+        if graph.has_edge(u, v):
+            graph[u][v]["links"].append(item)
+            graph[u][v]["expected_minutes"] = min(graph[u][v]["expected_minutes"], expected)
+        else:
+            graph.add_edge(u, v, links=[item], expected_minutes=expected)
+    return graph
+
+
+def _unreachable(
+    graph: Any,
+    raised_by: str,
+    declared_by: str,
+    needed: set[str],
+) -> tuple[str, ...]:
+    """Agencies in ``needed`` that no chain of links reaches from the alarm or declaration."""
+    import networkx as nx
+
+    reach = {raised_by, declared_by}
+    reach |= set(graph.successors(raised_by))
+    reach |= nx.descendants(graph, declared_by)
+    return tuple(sorted(needed - reach))
+
+
+def _split_warning_tasks(
+    tasks: Sequence[CompiledTask],
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Indices of the ``kind: warning`` tasks that warn in person and those that broadcast.
+
+    A task's ``warns`` field says which (broadcast when left out). A plan with only one sort
+    lets its warning tasks do both.
+    """
+    warning = [t for t in tasks if t.kind == "warning"]
+    personal = tuple(t.index for t in warning if t.warns == "in_person")
+    broadcast = tuple(t.index for t in warning if t.index not in personal)
+    every = tuple(t.index for t in warning)
+    return (personal or every), (broadcast or every)
 
 
 def compile_scenario(scenario: Scenario) -> CompiledScenario:
     """Convert ``scenario`` once into a :class:`CompiledScenario`."""
-    from standby.simulator.network import build_agency_graph, unreachable_agencies
-
     agencies = {a.id: i for i, a in enumerate(scenario.agencies)}
     role_ids = {r.id: i for i, r in enumerate(scenario.roles)}
-    places: dict[str, tuple[LatLon, str]] = {
-        p.id: ((p.location.lat, p.location.lon), p.name) for p in scenario.places
-    }
-    for centre in scenario.rest_centres:
-        places[centre.id] = ((centre.location.lat, centre.location.lon), centre.name)
-    needed = {r for t in scenario.plan.tasks for r in t.roles}
-    needed |= {c.staffing_role for c in scenario.rest_centres}
-
     links = tuple(
         CompiledLink(
             i,
@@ -240,6 +314,79 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         )
         for i, link in enumerate(scenario.links)
     )
+    roles = _roles(scenario, agencies)
+    tasks = _tasks(scenario, agencies, role_ids)
+    people = compile_people(
+        scenario,
+        {
+            t.index: tuple(scenario.roles[r].id for r in t.roles)
+            for t in tasks
+            if t.kind == "rest_centre"
+        },
+    )
+    door_knock, broadcast = _split_warning_tasks(tasks)
+    injects = sorted(
+        (
+            CompiledInject(
+                j.id,
+                float(j.minute),
+                j.text,
+                _effect(j.effect, agencies, role_ids, people.wind_notes.get(float(j.minute), "")),
+            )
+            for j in scenario.injects
+        ),
+        key=lambda j: j.minute,
+    )
+    agency_ids = tuple(agencies)
+    graph = _agency_graph(agency_ids, tuple(a.name for a in scenario.agencies), links)
+    needed = {t.agency for t in tasks} | {roles[r].agency for t in tasks for r in t.roles}
+    declare_after = scenario.alert.declare_after
+    return CompiledScenario(
+        name=scenario.name,
+        title=scenario.title,
+        timezone=scenario.timezone,
+        default_start=scenario.start_utc,
+        duration_minutes=scenario.duration_minutes,
+        agencies=agency_ids,
+        agency_names=tuple(a.name for a in scenario.agencies),
+        agency_bases=tuple(
+            None if a.base is None else (a.base.lat, a.base.lon) for a in scenario.agencies
+        ),
+        links=links,
+        out_links=tuple(
+            tuple(link.index for link in links if link.source == a) for a in range(len(agencies))
+        ),
+        raised_by=agencies[scenario.alert.raised_by],
+        declared_by=agencies[scenario.alert.declared_by],
+        declare_after=fixed(0.0) if declare_after is None else compile_distribution(declare_after),
+        roles=roles,
+        roles_of_agency=tuple(
+            tuple(r.index for r in roles if r.agency == a and r.needed)
+            for a in range(len(agencies))
+        ),
+        tasks=tasks,
+        injects=tuple(injects),
+        graph=graph,
+        people=people,
+        door_knock_tasks=door_knock,
+        broadcast_tasks=broadcast,
+        unreachable=_unreachable(
+            graph,
+            scenario.alert.raised_by,
+            scenario.alert.declared_by,
+            {agency_ids[a] for a in needed},
+        ),
+    )
+
+
+def _roles(scenario: Scenario, agencies: dict[str, int]) -> tuple[CompiledRole, ...]:
+    places: dict[str, tuple[LatLon, str]] = {
+        p.id: ((p.location.lat, p.location.lon), p.name) for p in scenario.places
+    }
+    for centre in scenario.rest_centres:
+        places[centre.id] = ((centre.location.lat, centre.location.lon), centre.name)
+    needed = {r for t in scenario.plan.tasks for r in t.roles}
+    needed |= {c.staffing_role for c in scenario.rest_centres}
     roles = []
     for i, role in enumerate(scenario.roles):
         destination, destination_name = places.get(role.reports_to, (None, "remote"))
@@ -255,10 +402,16 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
                 destination_name,
                 role.reports_to == "remote" or role.remote_allowed,
                 role.answer_probability,
-                compile_distribution(role.travel_minutes) if role.travel_minutes else None,
+                None if role.travel_minutes is None else compile_distribution(role.travel_minutes),
                 role.id in needed,
             )
         )
+    return tuple(roles)
+
+
+def _tasks(
+    scenario: Scenario, agencies: dict[str, int], role_ids: dict[str, int]
+) -> tuple[CompiledTask, ...]:
     order = _topological(scenario)
     new_index = {scenario.plan.tasks[old].id: new for new, old in enumerate(order)}
     tasks = []
@@ -273,57 +426,13 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
                 tuple(role_ids[r] for r in task.roles),
                 tuple(new_index[b] for b in task.after),
                 compile_distribution(task.duration),
-                task.target.within_minutes if task.target else None,
-                task.target.text if task.target else "",
+                None if task.target is None else task.target.within_minutes,
+                "" if task.target is None else task.target.text,
                 task.kind,
                 task.warns,
             )
         )
-    people = compile_people(
-        scenario,
-        {
-            t.index: tuple(scenario.roles[r].id for r in t.roles)
-            for t in tasks
-            if t.kind == "rest_centre"
-        },
-    )
-    door_knock, broadcast = split_warning_tasks(tasks)
-    injects = sorted(
-        (_wind_note(_inject(j, agencies, role_ids), people) for j in scenario.injects),
-        key=lambda j: j.minute,
-    )
-    declare_after = scenario.alert.declare_after
-    compiled = CompiledScenario(
-        name=scenario.name,
-        title=scenario.title,
-        timezone=scenario.timezone,
-        default_start=scenario.start_utc,
-        duration_minutes=scenario.duration_minutes,
-        agencies=tuple(agencies),
-        agency_names=tuple(a.name for a in scenario.agencies),
-        agency_bases=tuple((a.base.lat, a.base.lon) if a.base else None for a in scenario.agencies),
-        links=links,
-        out_links=tuple(
-            tuple(link.index for link in links if link.source == a) for a in range(len(agencies))
-        ),
-        raised_by=agencies[scenario.alert.raised_by],
-        declared_by=agencies[scenario.alert.declared_by],
-        declare_after=compile_distribution(declare_after) if declare_after else fixed(0.0),
-        roles=tuple(roles),
-        roles_of_agency=tuple(
-            tuple(r.index for r in roles if r.agency == a and r.needed)
-            for a in range(len(agencies))
-        ),
-        tasks=tuple(tasks),
-        injects=tuple(injects),
-        graph=None,
-        people=people,
-        door_knock_tasks=door_knock,
-        broadcast_tasks=broadcast,
-    )
-    object.__setattr__(compiled, "graph", build_agency_graph(compiled))
-    object.__setattr__(compiled, "unreachable", tuple(unreachable_agencies(compiled)))
-    return compiled
+    return tuple(tasks)
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,6 @@ Spec = tuple[int, float, float, float]
 """``(code, a, b, c)``: fixed (value), uniform (low, high), triangular (low, mode, high),
 exponential (mean), lognormal (mu, sigma of the underlying normal)."""
 
-_Z90 = 1.2815515655446004
-
 
 def compile_distribution(dist: Distribution) -> Spec:
     """The plain-tuple form of a scenario distribution."""
@@ -48,16 +46,6 @@ def fixed(value: float) -> Spec:
     return (FIXED, float(value), 0.0, 0.0)
 
 
-def lognormal(median: float, p90: float) -> Spec:
-    """A log-normal given by median and 90th percentile, in minutes."""
-    return (LOGNORMAL, math.log(median), (math.log(p90) - math.log(median)) / _Z90, 0.0)
-
-
-def uniform(low: float, high: float) -> Spec:
-    """Uniform between ``low`` and ``high`` minutes."""
-    return (UNIFORM, float(low), float(high), 0.0) if high > low else fixed(low)
-
-
 def draw(spec: Spec, rng: np.random.Generator) -> float:
     """One value (minutes) from ``spec``; a fixed value uses no random numbers."""
     code, a, b, c = spec
@@ -72,18 +60,16 @@ def draw(spec: Spec, rng: np.random.Generator) -> float:
     return float(rng.lognormal(a, b))
 
 
-def describe(spec: Spec) -> str:
-    """Short human text of a distribution, for docs and the timeline."""
+def mean_minutes(spec: Spec) -> float:
+    """Mean of a distribution spec, in minutes."""
     code, a, b, c = spec
-    if code == FIXED:
-        return f"{a:g} min"
+    if code in (FIXED, EXPONENTIAL):
+        return a
     if code == UNIFORM:
-        return f"uniform {a:g}-{b:g} min"
+        return (a + b) / 2.0
     if code == TRIANGULAR:
-        return f"triangular {a:g}/{b:g}/{c:g} min"
-    if code == EXPONENTIAL:
-        return f"exponential mean {a:g} min"
-    return f"lognormal median {math.exp(a):.3g} min, p90 {math.exp(a + b * _Z90):.3g} min"
+        return (a + b + c) / 3.0
+    return math.exp(a + b * b / 2.0)
 
 
 class Streams:

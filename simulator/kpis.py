@@ -1,27 +1,23 @@
 """The people-side figures (KPIs) of a finished run, read from its state and event times.
 
-Split from :mod:`simulator.people`, which runs the warnings, protective action and rest
-centres; this module only reads what they left behind.
+Split from :mod:`standby.simulator.people`, which runs the warnings, protective action and
+rest centres; this module only reads what they left behind (and asks
+:func:`standby.simulator.plan.explain` why a task they waited for was not done).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
+from standby.simulator.people_setup import CompiledRestCentre
+from standby.simulator.plan import explain
 from standby.simulator.results import Kpis, PremisesWarning, RestCentreFigures, ZonePeople
-
-if TYPE_CHECKING:
-    from standby.simulator.compiled import CompiledScenario
-    from standby.simulator.model import Run
-    from standby.simulator.people import CompiledRestCentre
+from standby.simulator.state import Run
 
 
-def kpis(run: Run, reason_of: Callable[[int], str]) -> Kpis:
-    """The people KPIs of a finished run; ``reason_of(task)`` explains a task not done."""
+def kpis(run: Run) -> Kpis:
+    """The people KPIs of a finished run."""
     compiled = run.compiled
     setup = compiled.people
-    state = run.people
+    state = run.public
     zones = tuple(
         ZonePeople(
             level,
@@ -35,20 +31,20 @@ def kpis(run: Run, reason_of: Callable[[int], str]) -> Kpis:
             setup.receptors[t].id,
             setup.receptors[t].zone or "",
             setup.receptors[t].arrival_minute,
-            state.warned[t],
-            _task_id(compiled, state.warned_by[t]),
-            _before(state.warned[t], setup.receptors[t].arrival_minute),
+            state.receptors[t].warned,
+            _task_id(run, state.receptors[t].warned_by),
+            _before(state.receptors[t].warned, setup.receptors[t].arrival_minute),
         )
         for t in setup.warn_targets
     )
-    all_warned, warned_reason = _all_warned(run, reason_of)
-    centres = tuple(_centre_figures(run, c, reason_of) for c in setup.rest_centres)
-    opened = [m for m in state.opened if m is not None]
+    all_warned, warned_reason = _all_warned(run)
+    centres = tuple(_centre_figures(run, c) for c in setup.rest_centres)
+    opened = [c.opened for c in state.centres if c.opened is not None]
     first_reason = ""
     if not opened:
         reasons = list(dict.fromkeys(c.reason for c in centres))
         first_reason = "; ".join(reasons) if reasons else "the scenario has no rest centres"
-    waits = [w for d in state.desks if d is not None for w in d.log.waits]
+    waits = [w for c in state.centres if c.desk is not None for w in c.desk.log.waits]
     a = run.assumptions
     return Kpis(
         people_in_zones=zones,
@@ -79,8 +75,8 @@ def kpis(run: Run, reason_of: Callable[[int], str]) -> Kpis:
     )
 
 
-def _task_id(compiled: CompiledScenario, index: int | None) -> str | None:
-    return None if index is None else compiled.tasks[index].id
+def _task_id(run: Run, index: int | None) -> str | None:
+    return None if index is None else run.compiled.tasks[index].id
 
 
 def _before(warned: float | None, arrival: float | None) -> bool | None:
@@ -89,45 +85,45 @@ def _before(warned: float | None, arrival: float | None) -> bool | None:
     return arrival is None or warned <= arrival
 
 
-def _all_warned(run: Run, reason_of: Callable[[int], str]) -> tuple[float | None, str]:
+def _reasons(run: Run, tasks: tuple[int, ...]) -> str:
+    """``task: why it was not done`` for each task, joined."""
+    return "; ".join(f"{run.compiled.tasks[t].id}: {explain(run, t).reason}" for t in tasks)
+
+
+def _all_warned(run: Run) -> tuple[float | None, str]:
     compiled = run.compiled
     targets = compiled.people.warn_targets
     if not targets:
         return None, "no vulnerable premises inside AEGL-2"
-    times = [run.people.warned[t] for t in targets]
+    times = [run.public.receptors[t].warned for t in targets]
     if all(t is not None for t in times):
         return max(t for t in times if t is not None), ""
     tasks = compiled.door_knock_tasks
     if not tasks:
         return None, "the plan has no kind: warning task"
-    if any(run.task_start[t] is not None for t in tasks):
+    if any(run.tasks[t].start is not None for t in tasks):
         return None, "still warning when the scenario ended"
-    reasons = "; ".join(f"{compiled.tasks[t].id}: {reason_of(t)}" for t in tasks)
-    return None, f"no warning task started ({reasons})"
+    return None, f"no warning task started ({_reasons(run, tasks)})"
 
 
-def _centre_figures(
-    run: Run, centre: CompiledRestCentre, reason_of: Callable[[int], str]
-) -> RestCentreFigures:
-    state = run.people
-    desk = state.desks[centre.index]
+def _centre_figures(run: Run, centre: CompiledRestCentre) -> RestCentreFigures:
+    state = run.public.centres[centre.index]
+    desk = state.desk
     waits = desk.log.waits if desk is not None else []
     reason = ""
-    if state.opened[centre.index] is None:
+    if state.opened is None:
         if not centre.opened_by:
             reason = f"no kind: rest_centre task holds its staffing role {centre.staffing_role}"
         else:
-            reason = "; ".join(
-                f"{run.compiled.tasks[t].id}: {reason_of(t)}" for t in centre.opened_by
-            )
+            reason = _reasons(run, centre.opened_by)
     return RestCentreFigures(
         centre=centre.id,
         capacity=centre.capacity,
         registration_staff=centre.registration_staff,
-        opened_minute=state.opened[centre.index],
+        opened_minute=state.opened,
         reason=reason,
         arrivals=desk.log.arrivals if desk is not None else 0,
-        peak_occupancy=state.occupancy[centre.index],
+        peak_occupancy=state.occupancy,
         registered=desk.log.registered if desk is not None else 0,
         mean_wait_minutes=sum(waits) / len(waits) if waits else None,
         max_wait_minutes=max(waits) if waits else None,

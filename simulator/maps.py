@@ -92,7 +92,8 @@ def chemet_area(
     AEGL-1 reach rounded up to the kilometre, 2 to 10 km. Widths are our assumption, not the
     Met Office's method: a forecaster draws the real product.
     """
-    zones = zones or threat_zones(plume)
+    if zones is None:
+        zones = threat_zones(plume)
     reach = max(z.downwind_m for z in zones.zones)
     radius = float(min(max(math.ceil(reach / 1000.0) * 1000.0, 2000.0), FAR_FIELD_M))
     if plume.wind_speed_ms < 1.0:

@@ -3,98 +3,34 @@
 A task starts when every task it comes ``after`` is done, its agency has been alerted, and
 the people filling its roles (``count`` of each) have arrived and are free. It holds them for
 its sampled duration and then releases them to the next task. People are held in a
-:class:`Pool`, a SimPy building block that grants several kinds of resource at once, so a
-task never sits on one role's people while it waits for another's (no deadlock, no hoarding).
-Waiting requests are served first-fit in the order they were made.
+:class:`~standby.simulator.pool.Pool`, so a task never sits on one role's people while it
+waits for another's. While it waits, the task's :attr:`~standby.simulator.state.TaskState.phase`
+says for what; :func:`explain` reads it to say why a task was not done and which chain of
+causes set (or stopped) its time: the reason and the critical path come from that one place.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator, Hashable, Sequence
-from typing import TYPE_CHECKING, Any
-
-import simpy
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Any, assert_never
 
 from standby.simulator import people
 from standby.simulator.distributions import draw
-
-if TYPE_CHECKING:
-    from standby.simulator.model import Run
-
-Needs = tuple[tuple[int, int], ...]
-"""``((kind, count), ...)``: how many tokens of each kind a request takes."""
-
-
-class Pool:
-    """Tokens of several kinds (people of each role) granted all together or not at all.
-
-    ``request(needs)`` returns a SimPy event whose value is a tuple with the list of tokens
-    taken for each need; ``release(needs, taken)`` gives them back. With one kind and ``c``
-    tokens it is a ``simpy.Resource`` of capacity ``c``.
-    """
-
-    __slots__ = ("_waiting", "env", "tokens")
-
-    def __init__(self, env: simpy.Environment, kinds: int) -> None:
-        self.env = env
-        self.tokens: list[list[Hashable]] = [[] for _ in range(kinds)]
-        self._waiting: list[tuple[Needs, simpy.Event]] = []
-
-    def _fits(self, needs: Needs) -> bool:
-        tokens = self.tokens
-        return all(len(tokens[kind]) >= count for kind, count in needs)
-
-    def _take(self, needs: Needs) -> tuple[list[Hashable], ...]:
-        taken = []
-        for kind, count in needs:
-            free = self.tokens[kind]
-            taken.append(free[:count])
-            del free[:count]
-        return tuple(taken)
-
-    def request(self, needs: Needs) -> simpy.Event:
-        """An event that fires, with the tokens taken, once all of ``needs`` are free."""
-        event = simpy.Event(self.env)
-        if self._fits(needs):
-            event.succeed(self._take(needs))
-        else:
-            self._waiting.append((needs, event))
-        return event
-
-    def release(self, needs: Needs, taken: Sequence[Sequence[Hashable]]) -> None:
-        """Give back the tokens of a granted request."""
-        for (kind, _count), tokens in zip(needs, taken, strict=True):
-            self.tokens[kind].extend(tokens)
-        if self._waiting:
-            self._wake()
-
-    def add(self, kind: int, token: Hashable) -> None:
-        """A new token (a person who arrived) becomes free."""
-        self.tokens[kind].append(token)
-        if self._waiting:
-            self._wake()
-
-    def remove_token(self, kind: int, token: Hashable) -> bool:
-        """Take a free token out of the pool for good; False when it is busy or unknown."""
-        free = self.tokens[kind]
-        if token in free:
-            free.remove(token)
-            return True
-        return False
-
-    @property
-    def waiting(self) -> int:
-        """Requests not yet granted."""
-        return len(self._waiting)
-
-    def _wake(self) -> None:
-        still = []
-        for needs, event in self._waiting:
-            if self._fits(needs):
-                event.succeed(self._take(needs))
-            else:
-                still.append((needs, event))
-        self._waiting = still
+from standby.simulator.pool import Needs
+from standby.simulator.results import Step, rounded
+from standby.simulator.state import (
+    FINISHED,
+    WORKING,
+    Cause,
+    Finished,
+    PersonState,
+    Run,
+    WaitingForAlert,
+    WaitingForPeople,
+    WaitingForTask,
+    Working,
+)
 
 
 def start_tasks(run: Run) -> None:
@@ -103,46 +39,54 @@ def start_tasks(run: Run) -> None:
         run.env.process(task_process(run, task.index))
 
 
+def _latest(causes: list[Cause | None]) -> Cause | None:
+    """The cause that came last (the first of equals); None when there is none."""
+    return max(causes, key=lambda c: c.minute if c is not None else -1.0)
+
+
 def task_process(run: Run, index: int) -> Generator[Any, Any, None]:
     """Wait for predecessors, alert and people; work; release the people; mark done."""
     compiled = run.compiled
     task = compiled.tasks[index]
+    state = run.tasks[index]
     env = run.env
     for before in task.after:
-        yield run.task_done[before]
-    yield run.alert_events[task.agency]
+        state.phase = WaitingForTask(before)
+        yield run.tasks[before].done
+    agency = run.agencies[task.agency]
+    state.phase = WaitingForAlert(task.agency)
+    yield agency.heard
     ready = env.now
-    candidates = [run.task_cause[b] for b in task.after]
-    candidates.append(run.agency_cause[task.agency])
-    cause = max(candidates, key=lambda c: c[0] if c is not None else -1.0)
+    cause = _latest([*(run.tasks[b].finished for b in task.after), agency.cause])
     needs: Needs = tuple((r, compiled.roles[r].count) for r in task.roles)
-    taken: tuple[list[Hashable], ...] = ()
+    taken: tuple[list[PersonState], ...] = ()
     if needs:
-        run.task_waiting[index] = ready
+        state.phase = WaitingForPeople(task.roles)
         taken = yield run.pool.request(needs)
         if env.now > ready:
-            role_causes = [run.role_cause[r] for r in task.roles]
-            cause = max(role_causes, key=lambda c: c[0] if c is not None else -1.0)
+            cause = _latest([run.roles[r].cause for r in task.roles])
     start = env.now
-    run.task_start[index] = start
+    state.start = start
+    state.phase = WORKING
     holders = "; ".join(
-        f"{compiled.roles[r].id}: {', '.join(map(str, tokens))}"
+        f"{compiled.roles[r].id}: {', '.join(person.name for person in tokens)}"
         for (r, _n), tokens in zip(needs, taken, strict=True)
     )
     run.log("task_started", agency=task.agency, task=index, detail=holders)
-    started = run.cause(f"{task.id} started", cause)
+    state.started = run.cause(f"{task.id} started", cause)
     duration = draw(task.duration, run.streams[compiled.task_stream(index)])
     people.task_started(run, index, duration)
     yield env.timeout(duration)
-    run.task_end[index] = env.now
-    done = run.cause(f"{task.id} done ({env.now - start:.0f} min)", started)
-    run.task_cause[index] = done
+    state.end = env.now
+    state.phase = FINISHED
+    done = run.cause(f"{task.id} done ({env.now - start:.0f} min)", state.started)
+    state.finished = done
     if needs:
         back = []
         for (r, _n), tokens in zip(needs, taken, strict=True):
-            gone = run.roles[r].gone
-            back.append([t for t in tokens if t not in gone])
-            run.role_cause[r] = run.cause(f"{compiled.roles[r].id} free after {task.id}", done)
+            stood_down = run.roles[r].stood_down
+            back.append([person for person in tokens if person not in stood_down])
+            run.roles[r].cause = run.cause(f"{compiled.roles[r].id} free after {task.id}", done)
         run.pool.release(tuple((r, len(b)) for (r, _n), b in zip(needs, back, strict=True)), back)
     detail = ""
     if task.target is not None:
@@ -150,4 +94,77 @@ def task_process(run: Run, index: int) -> Generator[Any, Any, None]:
         detail = f"target {task.target:g} min {'met' if met else 'missed'}"
     run.log("task_done", agency=task.agency, task=index, detail=detail)
     people.task_done(run, index)
-    run.task_done[index].succeed()
+    state.done.succeed()
+
+
+# --- why a task was not done, and what set its time ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a task was not done (``reason``, empty when done) and the chain of causes that set
+    its end (done) or stopped it (not done), earliest first."""
+
+    reason: str
+    path: tuple[Step, ...]
+
+
+def _steps(cause: Cause | None) -> tuple[Step, ...]:
+    if cause is None:
+        return ()
+    return tuple(Step(rounded(c.minute), c.what) for c in cause.chain())
+
+
+def explain(run: Run, index: int) -> Explanation:
+    """What the task's phase at the end says: done, still running, or waiting for what."""
+    compiled = run.compiled
+    task = compiled.tasks[index]
+    state = run.tasks[index]
+    not_done = Step(rounded(run.env.now), f"{task.id} not done")
+    match state.phase:
+        case Finished():
+            return Explanation("", _steps(state.finished))
+        case Working():
+            return Explanation(
+                "still running when the scenario ended", (*_steps(state.started), not_done)
+            )
+        case WaitingForTask(task=before):
+            head = explain(run, before).path
+            return Explanation(
+                f"waits for {compiled.tasks[before].id}, which was not done",
+                (*head, Step(head[-1].minute, f"{task.id} not started")),
+            )
+        case WaitingForAlert(agency=agency):
+            reason = f"{compiled.agencies[agency]} was never alerted"
+        case WaitingForPeople(roles=roles):
+            reason = _people_reason(run, roles)
+        case _:
+            assert_never(state.phase)
+    return Explanation(reason, (*_steps(_stopped_by(run, index)), not_done))
+
+
+def _people_reason(run: Run, roles: tuple[int, ...]) -> str:
+    missing = []
+    for role in roles:
+        state = run.roles[role]
+        if state.unfilled is not None:
+            missing.append(f"{run.compiled.roles[role].id} unfilled: {state.unfilled.reason}")
+        elif not state.started:
+            missing.append(f"{run.compiled.roles[role].id} never called out")
+    if missing:
+        return "; ".join(missing)
+    return "people not in place (or busy) before the scenario ended"
+
+
+def _stopped_by(run: Run, index: int) -> Cause | None:
+    """For a task its predecessors did not hold up: the first of its roles left unfilled,
+    else how its agency heard (None if it never did)."""
+    compiled = run.compiled
+    task = compiled.tasks[index]
+    for role in task.roles:
+        unfilled = run.roles[role].unfilled
+        if unfilled is not None:
+            spec = compiled.roles[role]
+            what = f"{spec.id} unfilled: {unfilled.reason}"
+            return Cause(unfilled.minute, what, run.agencies[spec.agency].cause)
+    return run.agencies[task.agency].cause

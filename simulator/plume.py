@@ -96,7 +96,7 @@ def briggs_sigmas(
     x = np.asarray(x_m, dtype=np.float64)
     (ay, by, py), (az, bz, pz) = _BRIGGS[terrain][stability]
     sigma_y = ay * x * (1.0 + by * x) ** py
-    sigma_z = az * x * (1.0 + bz * x) ** pz if bz else az * x
+    sigma_z = az * x * (1.0 + bz * x) ** pz if bz != 0.0 else az * x
     return sigma_y, sigma_z
 
 

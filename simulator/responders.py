@@ -8,107 +8,22 @@ role unfilled. Roles without a ``rota_role``, or every role when no rota is give
 by the agency's own on-call arrangement, which is assumed always to answer in the end: each
 attempt succeeds with the default probability and a miss costs a ring timeout. Those who answer
 travel to where the role reports, or join remotely, and then join the pool of people that the
-plan's tasks draw on.
+plan's tasks draw on. Everyone is keyed by their rota id
+(:class:`~standby.simulator.state.PersonState`), so two people who share a display name are
+rung, counted and dropped apart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping
-from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Generator
+from typing import Any
+
+import numpy as np
 
 from standby.simulator.distributions import draw
-from standby.simulator.network import nearest_node, road_minutes, travel_time_on_graph
-
-if TYPE_CHECKING:
-    import numpy as np
-
-    from standby.simulator.compiled import LatLon
-    from standby.simulator.model import Cause, Run
-
-
-class OnCallLookup(Protocol):
-    """What the simulator needs from ``rota.oncall.OnCall``."""
-
-    def who(self, role: str, at: datetime) -> list[Any]:
-        """Entries on call for ``role`` at ``at``, in escalation order."""
-        ...
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """One person to ring for a role, in escalation order."""
-
-    person: str
-    name: str
-    level: int
-    answer_probability: float | None
-    home: LatLon | None
-
-
-class Roster:
-    """Who to ring for a rota role at an instant, with people's home locations."""
-
-    def __init__(self, oncall: OnCallLookup, people: Mapping[str, Any] | None = None) -> None:
-        self.oncall = oncall
-        self.homes: dict[str, LatLon] = {}
-        for key, person in (people or {}).items():
-            home = getattr(person, "home_location", None)
-            if home is not None:
-                self.homes[key] = home
-                self.homes[getattr(person, "name", key)] = home
-
-    @classmethod
-    def from_rota(cls, rota: Any) -> Roster:
-        """Build the OnCall index of ``rota`` once."""
-        from standby.rota.oncall import OnCall
-
-        return cls(OnCall(rota), rota.people)
-
-    def candidates(self, rota_role: str, at: datetime) -> tuple[Candidate, ...]:
-        """The people on call for ``rota_role`` at ``at``, primary first."""
-        found = []
-        for entry in self.oncall.who(rota_role, at):
-            person = str(getattr(entry, "person", getattr(entry, "name", "")))
-            name = str(getattr(entry, "name", None) or person)
-            found.append(
-                Candidate(
-                    person,
-                    name,
-                    int(getattr(entry, "level", 1) or 1),
-                    getattr(entry, "answer_probability", None),
-                    self.homes.get(person) or self.homes.get(name),
-                )
-            )
-        return tuple(found)
-
-
-class RoleState:
-    """Mutable call-out state of one role during a run."""
-
-    __slots__ = (
-        "answered",
-        "candidates",
-        "gone",
-        "people",
-        "position",
-        "ringing",
-        "started",
-        "unavailable",
-        "unfilled",
-    )
-
-    def __init__(self) -> None:
-        self.started = False
-        self.ringing = False
-        self.unavailable: str | None = None
-        self.candidates: tuple[Candidate, ...] | None = None
-        self.position = 0
-        self.answered = 0
-        self.people: list[str] = []
-        self.gone: set[str] = set()
-        self.unfilled: tuple[float, int, str] | None = None  # minute, shortfall, reason
+from standby.simulator.roster import Candidate
+from standby.simulator.state import Cause, PersonState, Run, Unfilled
+from standby.simulator.travel import nearest_node, road_minutes, travel_time_on_graph
 
 
 def default_answer_probability(run: Run) -> float:
@@ -156,7 +71,8 @@ def ring_down(run: Run, role: int) -> Generator[Any, Any, None]:
     """Ring the next people on the escalation list until the role has ``count`` answers."""
     spec = run.compiled.roles[role]
     state = run.roles[role]
-    assert state.candidates is not None
+    candidates = state.candidates
+    assert candidates is not None, "ring_down follows a call-out that read the rota"
     rng = run.streams[run.compiled.role_stream(role)]
     settings = run.assumptions
     env = run.env
@@ -164,23 +80,12 @@ def ring_down(run: Run, role: int) -> Generator[Any, Any, None]:
     missed = 0
     cycle = 1
     while True:
-        while state.answered < spec.count and state.position < len(state.candidates):
+        while state.answered < spec.count and state.position < len(candidates):
             if state.unavailable is not None:
                 break
-            candidate = state.candidates[state.position]
+            candidate = candidates[state.position]
             state.position += 1
-            if candidate.name in state.people:
-                continue  # answered in an earlier cycle
-            if _unavailable(run, candidate):
-                run.log("skipped", role=role, person=candidate.name, detail="unavailable (inject)")
-                continue
-            if candidate.name in run.responding:
-                run.log(
-                    "skipped",
-                    role=role,
-                    person=candidate.name,
-                    detail=f"already responding as {run.responding[candidate.name]}",
-                )
+            if _skip(run, role, candidate):
                 continue
             run.log("called", role=role, person=candidate.name, detail=f"level {candidate.level}")
             p = candidate.answer_probability
@@ -193,7 +98,7 @@ def ring_down(run: Run, role: int) -> Generator[Any, Any, None]:
                 yield env.timeout(delay)
                 if state.unavailable is not None:
                     break
-                if _unavailable(run, candidate):
+                if candidate.person in run.unavailable:
                     run.log(
                         "skipped", role=role, person=candidate.name, detail="unavailable (inject)"
                     )
@@ -201,7 +106,7 @@ def ring_down(run: Run, role: int) -> Generator[Any, Any, None]:
                 note = f"level {candidate.level}" + (
                     f"; {missed} unanswered before" if missed else ""
                 )
-                answered(run, role, candidate.name, candidate.home, note, rng)
+                answered(run, role, run.person(candidate), note, rng)
             else:
                 yield env.timeout(settings.ring_timeout_minutes)
                 missed += 1
@@ -212,7 +117,7 @@ def ring_down(run: Run, role: int) -> Generator[Any, Any, None]:
                     detail=f"no answer in {settings.ring_timeout_minutes:g} min",
                 )
         done = state.answered >= spec.count or state.unavailable is not None
-        if done or cycle >= settings.call_cycles or not state.candidates:
+        if done or cycle >= settings.call_cycles:
             break
         cycle += 1
         yield env.timeout(settings.cycle_gap_minutes)
@@ -229,13 +134,27 @@ def ring_down(run: Run, role: int) -> Generator[Any, Any, None]:
         else:
             who = "nobody" if state.answered == 0 else f"only {state.answered} of {spec.count}"
             times = "once" if cycle == 1 else f"{cycle} times"
-            reason = f"{who} answered ({len(state.candidates)} on call, list rung {times})"
+            reason = f"{who} answered ({len(candidates)} on call, list rung {times})"
         unfilled(run, role, spec.count - state.answered, reason)
 
 
-def _unavailable(run: Run, candidate: Candidate) -> bool:
-    gone = run.unavailable_people
-    return candidate.person in gone or candidate.name in gone
+def _skip(run: Run, role: int, candidate: Candidate) -> bool:
+    """True (and logged unless already on this role) when ``candidate`` is not to be rung."""
+    person = run.people.get(candidate.person)
+    if person is not None and person in run.roles[role].people:
+        return True  # answered in an earlier cycle
+    if candidate.person in run.unavailable:
+        run.log("skipped", role=role, person=candidate.name, detail="unavailable (inject)")
+        return True
+    if person is not None and person.role is not None:
+        run.log(
+            "skipped",
+            role=role,
+            person=candidate.name,
+            detail=f"already responding as {run.compiled.roles[person.role].id}",
+        )
+        return True
+    return False
 
 
 def _notional(run: Run, role: int) -> Generator[Any, Any, None]:
@@ -260,7 +179,7 @@ def _notional(run: Run, role: int) -> Generator[Any, Any, None]:
                 note = "agency on call (assumed)" + (
                     f"; {attempt} unanswered before" if attempt else ""
                 )
-                answered(run, role, name, None, note, rng)
+                answered(run, role, PersonState(None, name, None), note, rng)
                 break
             yield run.env.timeout(settings.ring_timeout_minutes)
         else:
@@ -268,21 +187,20 @@ def _notional(run: Run, role: int) -> Generator[Any, Any, None]:
             return
 
 
-def answered(
-    run: Run, role: int, name: str, home: LatLon | None, note: str, rng: np.random.Generator
-) -> None:
+def answered(run: Run, role: int, person: PersonState, note: str, rng: np.random.Generator) -> None:
     """Someone answered: log it and send them on their way."""
     state = run.roles[role]
     state.answered += 1
-    state.people.append(name)
-    run.responding[name] = run.compiled.roles[role].id
-    run.log("answered", role=role, person=name, detail=note)
-    cause = run.cause(f"{name} answered for {run.compiled.roles[role].id} ({note})", role=role)
-    run.env.process(mobilise(run, role, name, home, cause, rng))
+    state.people.append(person)
+    person.role = role
+    role_id = run.compiled.roles[role].id
+    run.log("answered", role=role, person=person.name, detail=note)
+    cause = run.cause(f"{person.name} answered for {role_id} ({note})", role=role)
+    run.env.process(mobilise(run, role, person, cause, rng))
 
 
 def travel_minutes(
-    run: Run, role: int, home: LatLon | None, rng: np.random.Generator
+    run: Run, role: int, person: PersonState, rng: np.random.Generator
 ) -> tuple[float, str]:
     """Minutes until a person who answered is in place, and how they get there."""
     spec = run.compiled.roles[role]
@@ -291,7 +209,7 @@ def travel_minutes(
         return draw(spec.travel, rng), "travel time from the scenario"
     if spec.remote:
         return draw(settings.remote_join, rng), "joins remotely"
-    base = home or run.compiled.agency_bases[spec.agency]
+    base = person.home if person.home is not None else run.compiled.agency_bases[spec.agency]
     if base is None or spec.destination is None:
         return draw(settings.default_travel, rng), "default travel time (assumed)"
     graph = settings.road_graph
@@ -310,50 +228,50 @@ def travel_minutes(
 
 
 def mobilise(
-    run: Run, role: int, name: str, home: LatLon | None, cause: Cause, rng: np.random.Generator
+    run: Run, role: int, person: PersonState, cause: Cause, rng: np.random.Generator
 ) -> Generator[Any, Any, None]:
     """Travel (or log in) and arrive, unless the person or role drops out on the way."""
-    minutes, how = travel_minutes(run, role, home, rng)
+    minutes, how = travel_minutes(run, role, person, rng)
     yield run.env.timeout(minutes)
     state = run.roles[role]
-    if name in state.gone or state.unavailable is not None:
+    if person in state.stood_down or state.unavailable is not None:
         return
     spec = run.compiled.roles[role]
     where = spec.destination_name if not spec.remote else "remote"
-    run.log("arrived", role=role, person=name, detail=f"at {where} ({how}, {minutes:.0f} min)")
-    arrival = run.cause(f"{name} ({spec.id}) in place at {where} after {minutes:.0f} min", cause)
-    run.role_cause[role] = arrival
-    run.pool.add(role, name)
+    run.log(
+        "arrived", role=role, person=person.name, detail=f"at {where} ({how}, {minutes:.0f} min)"
+    )
+    state.cause = run.cause(
+        f"{person.name} ({spec.id}) in place at {where} after {minutes:.0f} min", cause
+    )
+    run.pool.add(role, person)
 
 
 def unfilled(run: Run, role: int, shortfall: int, reason: str) -> None:
     """Record that the role could not be filled."""
     state = run.roles[role]
     if state.unfilled is None:
-        state.unfilled = (run.env.now, shortfall, reason)
+        state.unfilled = Unfilled(run.env.now, shortfall, reason)
         run.log("role_unfilled", role=role, detail=reason)
 
 
-def person_unavailable(run: Run, person: str, inject: str) -> None:
-    """A person drops out: skipped if not yet rung, replaced if already responding."""
-    run.unavailable_people.add(person)
+def person_unavailable(run: Run, person_id: str, inject: str) -> None:
+    """The person with rota id ``person_id`` drops out: skipped if not yet rung, replaced if
+    already responding."""
+    run.unavailable.add(person_id)
     for role, state in enumerate(run.roles):
-        for name in list(state.people):
-            if name != person and not _same_person(state, name, person):
+        for person in list(state.people):
+            if person.id != person_id:
                 continue
-            state.people.remove(name)
-            state.gone.add(name)
+            state.people.remove(person)
+            state.stood_down.add(person)
             state.answered -= 1
-            run.responding.pop(name, None)
-            run.pool.remove_token(role, name)
-            run.log("person_unavailable", role=role, person=name, detail=f"inject {inject}")
+            person.role = None
+            run.pool.remove_token(role, person)
+            run.log("person_unavailable", role=role, person=person.name, detail=f"inject {inject}")
             if state.candidates is not None and not state.ringing and state.unavailable is None:
                 state.unfilled = None
                 run.env.process(ring_down(run, role))
-
-
-def _same_person(state: RoleState, name: str, person: str) -> bool:
-    return any(c.name == name and c.person == person for c in state.candidates or ())
 
 
 def role_unavailable(run: Run, role: int, inject: str) -> None:
@@ -361,9 +279,9 @@ def role_unavailable(run: Run, role: int, inject: str) -> None:
     state = run.roles[role]
     minute = run.env.now
     state.unavailable = f"role unavailable from minute {minute:g} (inject {inject})"
-    for name in state.people:
-        state.gone.add(name)
-        run.pool.remove_token(role, name)
+    for person in state.people:
+        state.stood_down.add(person)
+        run.pool.remove_token(role, person)
     run.log("role_unavailable", role=role, detail=state.unavailable)
     if state.started and not state.ringing and state.unfilled is None:
-        state.unfilled = (minute, run.compiled.roles[role].count, state.unavailable)
+        state.unfilled = Unfilled(minute, run.compiled.roles[role].count, state.unavailable)

@@ -1,15 +1,11 @@
 """Rest-centre registration as a SimPy queue, with the queueing formulas to check it against.
 
-Evacuees arrive at a rest centre and queue to be registered by ``c`` staff (a
-``simpy.Resource(capacity=c)``). The building blocks here are plain SimPy processes the
-incident simulator reuses:
+People entering a rest centre queue to be registered by ``c`` staff (a
+``simpy.Resource(capacity=c)``): :class:`RestCentreDesk` holds a centre's staff and its log,
+and :func:`register` is the process of one person. :mod:`standby.simulator.people` decides
+who goes to which centre and when, and starts one :func:`register` per person admitted.
 
-* :func:`registration_desk` feeds an arrival stream to one centre's desk;
-* :class:`RestCentreDesk` holds a centre's staff, its capacity (places) and its log;
-* :func:`route_arrivals` sends each arrival to the first centre with a free place, so
-  arrivals overflow to the next centre when one is full.
-
-With ``waiting_room=False`` an arrival finding every registration officer busy is turned away
+With ``waiting_room=False`` a person finding every registration officer busy is turned away
 (lost), which is Erlang's loss system. Randomness comes only from the ``numpy`` Generator
 passed in. Time is in whatever unit the rates use (the simulator uses minutes).
 
@@ -18,8 +14,7 @@ Closed forms: :func:`erlang_b`, :func:`erlang_c` and :func:`mm_c_mean_wait`.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,23 +50,12 @@ def mm_c_mean_wait(lam: float, mu: float, c: int) -> float:
     return erlang_c(c, lam / mu) / (c * mu - lam)
 
 
-# --- samplers ----------------------------------------------------------------------------
+# --- arrivals and service -------------------------------------------------------------
 
 
 def exponential_service(mean: float) -> ServiceSampler:
     """Exponential service times with the given mean."""
     return lambda rng: float(rng.exponential(mean))
-
-
-def fixed_service(value: float) -> ServiceSampler:
-    """Every registration takes exactly ``value``."""
-    return lambda rng: value
-
-
-def lognormal_service(mean: float, sigma: float) -> ServiceSampler:
-    """Log-normal service times with the given mean and log-scale ``sigma``."""
-    mu = math.log(mean) - sigma**2 / 2.0
-    return lambda rng: float(rng.lognormal(mu, sigma))
 
 
 def poisson_arrival_times(
@@ -97,51 +81,16 @@ class RegistrationLog:
     arrivals: int = 0
     registered: int = 0
     turned_away: int = 0  # found all staff busy with no waiting room
-    arrival_times: list[float] = field(default_factory=list)
-    turned_away_flags: list[bool] = field(default_factory=list)  # per arrival, in order
     waits: list[float] = field(default_factory=list)  # per registered person, queue time
-
-    @property
-    def mean_wait(self) -> float:
-        """Mean wait before registration started (0 when nobody was registered)."""
-        return float(np.mean(self.waits)) if self.waits else 0.0
-
-    @property
-    def fraction_waited(self) -> float:
-        """Share of registered people who had to wait at all."""
-        return float(np.mean(np.asarray(self.waits) > 0.0)) if self.waits else 0.0
-
-    @property
-    def fraction_turned_away(self) -> float:
-        """Share of arrivals turned away because every officer was busy."""
-        return self.turned_away / self.arrivals if self.arrivals else 0.0
-
-    def to_json_dict(self) -> dict[str, Any]:
-        """Summary figures, JSON-ready (the per-person lists are left out)."""
-        return {
-            "arrivals": self.arrivals,
-            "registered": self.registered,
-            "turned_away": self.turned_away,
-            "mean_wait": self.mean_wait,
-            "fraction_waited": self.fraction_waited,
-        }
 
 
 @dataclass
 class RestCentreDesk:
-    """One rest centre: its registration staff, its places and what happened there."""
+    """One rest centre's registration staff and what happened at its desk."""
 
-    centre_id: str
     staff: simpy.Resource
-    capacity: int | None = None  # places; None means unlimited
     waiting_room: bool = True
     log: RegistrationLog = field(default_factory=RegistrationLog)
-    admitted: int = 0
-
-    @property
-    def full(self) -> bool:
-        """True when every place is taken."""
-        return self.capacity is not None and self.admitted >= self.capacity
 
 
 def register(
@@ -149,76 +98,21 @@ def register(
     desk: RestCentreDesk,
     service_time: ServiceSampler,
     rng: np.random.Generator,
-) -> Generator[simpy.Event, Any, None]:
-    """Process: one person arrives now and is registered (or turned away)."""
+) -> Generator[simpy.Event, Any, bool]:
+    """Process: one person arrives now and is registered; its value is False when turned away."""
     desk.log.arrivals += 1
-    desk.log.arrival_times.append(env.now)
-    turned_away = not desk.waiting_room and desk.staff.count >= desk.staff.capacity
-    desk.log.turned_away_flags.append(turned_away)
-    if turned_away:
+    if not desk.waiting_room and desk.staff.count >= desk.staff.capacity:
         desk.log.turned_away += 1
-        return
-    desk.admitted += 1
+        return False
     arrived = env.now
     with desk.staff.request() as request:
         yield request
         desk.log.waits.append(env.now - arrived)
         yield env.timeout(service_time(rng))
     desk.log.registered += 1
+    return True
 
 
-def registration_desk(
-    env: simpy.Environment,
-    desk: RestCentreDesk,
-    arrival_times: Iterable[float],
-    service_time: ServiceSampler,
-    rng: np.random.Generator,
-) -> Generator[simpy.Event, Any, None]:
-    """Process: feed sorted absolute ``arrival_times`` to ``desk``, one person each."""
-    for t in arrival_times:
-        if t > env.now:
-            yield env.timeout(t - env.now)
-        env.process(register(env, desk, service_time, rng))
-
-
-@dataclass
-class OverflowLog:
-    """Arrivals that found every rest centre full."""
-
-    unplaced: int = 0
-    times: list[float] = field(default_factory=list)
-
-
-def route_arrivals(
-    env: simpy.Environment,
-    desks: Sequence[RestCentreDesk],
-    arrival_times: Iterable[float],
-    service_time: ServiceSampler,
-    rng: np.random.Generator,
-    overflow: OverflowLog,
-) -> Generator[simpy.Event, Any, None]:
-    """Process: send each arrival to the first centre in ``desks`` that is not full.
-
-    Those finding every centre full are counted in ``overflow`` (people needing another plan).
-    """
-    for t in arrival_times:
-        if t > env.now:
-            yield env.timeout(t - env.now)
-        desk = next((d for d in desks if not d.full), None)
-        if desk is None:
-            overflow.unplaced += 1
-            overflow.times.append(env.now)
-            continue
-        env.process(register(env, desk, service_time, rng))
-
-
-def new_desk(
-    env: simpy.Environment,
-    centre_id: str,
-    staff: int,
-    *,
-    capacity: int | None = None,
-    waiting_room: bool = True,
-) -> RestCentreDesk:
+def new_desk(env: simpy.Environment, staff: int, *, waiting_room: bool = True) -> RestCentreDesk:
     """A desk with ``staff`` registration officers on a fresh ``simpy.Resource``."""
-    return RestCentreDesk(centre_id, simpy.Resource(env, capacity=staff), capacity, waiting_room)
+    return RestCentreDesk(simpy.Resource(env, capacity=staff), waiting_room)

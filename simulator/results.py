@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, overload
 
 DECIMALS = 3
 
 
+@overload
+def rounded(minutes: float) -> float: ...
+@overload
+def rounded(minutes: float | None) -> float | None: ...
 def rounded(minutes: float | None) -> float | None:
     """Minutes rounded for output (``-0.0`` becomes ``0.0``)."""
     if minutes is None:

@@ -1,12 +1,13 @@
-"""Small scenarios and a fake on-call index for the simulator tests (imported as simkit)."""
+"""Small scenarios and rosters for the simulator tests (imported as simkit)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from standby.rota.model import Person, Rota, Shift
 from standby.scenarios.model import Scenario
+from standby.simulator.roster import Roster
 
 START = datetime(2026, 11, 12, 2, 10, tzinfo=UTC)
 
@@ -50,27 +51,17 @@ def fixed(value: float) -> dict[str, Any]:
     return {"dist": "fixed", "value": value}
 
 
-@dataclass(frozen=True)
-class FakeEntry:
-    """Looks like rota.oncall.OnCallEntry."""
-
-    person: str
-    name: str
-    role: str
-    level: int
-    answer_probability: float | None = None
+OnCallShift = tuple[str, str, int, datetime, datetime, float | None]
+"""``(rota id, rota role, level, start, end, answer probability)`` of one shift (UTC)."""
 
 
-class FakeOnCall:
-    """Who is on call: a list per role, each entry with a [start, end) window (UTC)."""
-
-    def __init__(self, shifts: list[tuple[str, str, int, datetime, datetime, float | None]]):
-        self.shifts = shifts
-
-    def who(self, role: str, at: datetime) -> list[FakeEntry]:
-        found = [
-            FakeEntry(person, person, r, level, p)
-            for person, r, level, start, end, p in self.shifts
-            if r == role and start <= at < end
-        ]
-        return sorted(found, key=lambda e: e.level)
+def make_roster(shifts: list[OnCallShift], names: dict[str, str] | None = None) -> Roster:
+    """A roster built from a real rota: one person per rota id (named ``names[id]``, else the
+    id), each answering with the probability given on their shift."""
+    people: dict[str, Person] = {}
+    rota_shifts = []
+    for person, role, level, start, end, probability in shifts:
+        name = (names or {}).get(person, person)
+        people[person] = Person(person, name, answer_probability=probability)
+        rota_shifts.append(Shift(person, role, start, end, level=level))
+    return Roster.from_rota(Rota(people=people, shifts=rota_shifts))

@@ -8,7 +8,7 @@ from simkit import START, fixed, make_scenario
 from standby.simulator.compiled import Assumptions, compile_scenario
 from standby.simulator.distributions import fixed as fixed_spec
 from standby.simulator.model import run_once
-from standby.simulator.plan import Pool
+from standby.simulator.pool import Pool
 
 EXACT = Assumptions(answer_delay=fixed_spec(0.0))
 
@@ -140,3 +140,35 @@ def test_pool_with_one_kind_behaves_as_a_resource() -> None:
         env.process(customer(number))
     env.run()
     assert log == [(0, 0), (1, 0), (2, 10)]
+
+
+def test_a_task_started_at_minute_0_and_still_running_at_the_end_is_running() -> None:
+    # The site raises the alarm at minute 0 and its own task needs nobody, so it starts at
+    # 0.0; 600 minutes of work outlast the 480-minute scenario.
+    target = {"within_minutes": 60, "text": "within the hour"}
+    scenario = make_scenario(plan={"tasks": [_task("contain", 600, [], target=target)]})
+    result = run_once(compile_scenario(scenario), None, START, 1)
+    (contain,) = result.milestones
+    assert (contain.start_minute, contain.end_minute) == (0.0, None)
+    assert (contain.status, contain.met) == ("running", False)
+    assert contain.reason == "still running when the scenario ended"
+    (path,) = result.critical_paths
+    assert [(s.minute, s.what) for s in path.steps] == [
+        (0.0, "site raised the alarm"),
+        (0.0, "contain started"),
+        (480.0, "contain not done"),
+    ]
+
+
+def test_a_task_still_running_names_the_chain_that_started_it() -> None:
+    # a (5) then b (600): b starts at 5 and is still running at 480.
+    tasks = [_task("a", 5, []), _task("b", 600, ["a"], target={"within_minutes": 30, "text": ""})]
+    result = run_once(compile_scenario(make_scenario(plan={"tasks": tasks})), None, START, 1)
+    (path,) = result.critical_paths
+    assert [(s.minute, s.what) for s in path.steps] == [
+        (0.0, "site raised the alarm"),
+        (0.0, "a started"),
+        (5.0, "a done (5 min)"),
+        (5.0, "b started"),
+        (480.0, "b not done"),
+    ]

@@ -7,14 +7,13 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
-from simkit import START, FakeOnCall, fixed, make_scenario
+from simkit import START, fixed, make_roster, make_scenario
 
 from standby.rota.model import Person, Rota, Shift
 from standby.simulator.compiled import Assumptions, compile_scenario
 from standby.simulator.distributions import fixed as fixed_spec
 from standby.simulator.model import run_once
-from standby.simulator.network import road_minutes
-from standby.simulator.responders import Roster
+from standby.simulator.roster import Roster
 
 EXACT = Assumptions(answer_delay=fixed_spec(0.0))
 ONE_CYCLE = Assumptions(answer_delay=fixed_spec(0.0), call_cycles=1)
@@ -86,9 +85,9 @@ def _assert_fill_rate(
     16,000 runs of the test).
     """
     end = START + timedelta(days=1)
-    oncall = FakeOnCall([(f"p{i}", "Team", level, START, end, p) for i, level in enumerate(levels)])
+    shifts = [(f"p{i}", "Team", level, START, end, p) for i, level in enumerate(levels)]
+    roster = make_roster(shifts)
     compiled = compile_scenario(_team_scenario(4))
-    roster = Roster(oncall)
     seeds = np.random.SeedSequence(seed).spawn(runs)
     filled = sum(
         not run_once(compiled, roster, START, child, settings).unfilled_roles for child in seeds
@@ -130,8 +129,8 @@ def test_same_start_one_hour_later_is_covered_and_meets_target() -> None:
 
 def test_nobody_answering_escalates_through_every_level_then_reports_unfilled() -> None:
     end = START + timedelta(days=1)
-    oncall = FakeOnCall([(f"p{i}", "Team", i + 1, START, end, 0.0) for i in range(3)])
-    result = run_once(compile_scenario(_team_scenario(1)), Roster(oncall), START, 1, ONE_CYCLE)
+    roster = make_roster([(f"p{i}", "Team", i + 1, START, end, 0.0) for i in range(3)])
+    result = run_once(compile_scenario(_team_scenario(1)), roster, START, 1, ONE_CYCLE)
     calls = [(e.person, e.kind) for e in result.events if e.kind in ("called", "no_answer")]
     assert calls == [(f"p{i}", kind) for i in range(3) for kind in ("called", "no_answer")]
     assert result.unfilled_roles[0].minute == 1.0 + 3 * 5.0  # three ring timeouts
@@ -140,8 +139,8 @@ def test_nobody_answering_escalates_through_every_level_then_reports_unfilled() 
 
 def test_the_list_is_rung_again_each_cycle_after_a_pause() -> None:
     end = START + timedelta(days=1)
-    oncall = FakeOnCall([(f"p{i}", "Team", i + 1, START, end, 0.0) for i in range(2)])
-    result = run_once(compile_scenario(_team_scenario(1)), Roster(oncall), START, 1, EXACT)
+    roster = make_roster([(f"p{i}", "Team", i + 1, START, end, 0.0) for i in range(2)])
+    result = run_once(compile_scenario(_team_scenario(1)), roster, START, 1, EXACT)
     calls = [e.person for e in result.events if e.kind == "called"]
     assert calls == ["p0", "p1"] * 3
     cycles = [e.minute for e in result.events if e.kind == "call_cycle"]
@@ -152,8 +151,8 @@ def test_the_list_is_rung_again_each_cycle_after_a_pause() -> None:
 
 def test_someone_who_answered_is_not_rung_again_in_a_later_cycle() -> None:
     end = START + timedelta(days=1)
-    oncall = FakeOnCall([("ann", "Team", 1, START, end, 1.0), ("bob", "Team", 2, START, end, 0.0)])
-    result = run_once(compile_scenario(_team_scenario(2)), Roster(oncall), START, 1, EXACT)
+    roster = make_roster([("ann", "Team", 1, START, end, 1.0), ("bob", "Team", 2, START, end, 0.0)])
+    result = run_once(compile_scenario(_team_scenario(2)), roster, START, 1, EXACT)
     calls = [e.person for e in result.events if e.kind == "called"]
     assert calls == ["ann", "bob", "bob", "bob"]
     assert result.unfilled_roles[0].shortfall == 1
@@ -161,7 +160,7 @@ def test_someone_who_answered_is_not_rung_again_in_a_later_cycle() -> None:
 
 def test_person_unavailable_inject_calls_the_backup() -> None:
     end = START + timedelta(days=1)
-    oncall = FakeOnCall([("ann", "Team", 1, START, end, 1.0), ("bob", "Team", 2, START, end, 1.0)])
+    roster = make_roster([("ann", "Team", 1, START, end, 1.0), ("bob", "Team", 2, START, end, 1.0)])
     inject = {
         "id": "i1",
         "minute": 1,
@@ -173,7 +172,7 @@ def test_person_unavailable_inject_calls_the_backup() -> None:
     }
     scenario = _team_scenario(1, travel_minutes=fixed(5))
     scenario = scenario.model_copy(update={"injects": [make_inject(inject)]})
-    result = run_once(compile_scenario(scenario), Roster(oncall), START, 1, EXACT)
+    result = run_once(compile_scenario(scenario), roster, START, 1, EXACT)
     started = next(e for e in result.events if e.kind == "task_started")
     assert "bob" in started.detail
     assert started.minute == 6.0
@@ -193,7 +192,6 @@ def test_without_rota_roles_are_filled_by_the_agency_on_call() -> None:
 
 def test_travel_from_home_uses_straight_line_road_factor_and_turnout() -> None:
     home = (53.40, -2.70)
-    tcg = (53.36, -2.73)
     people = {"ann": Person("ann", "Ann", answer_probability=1.0, home_location=home)}
     rota = Rota(people=people, shifts=[Shift("ann", "Team", START, START + timedelta(days=1))])
     role = {
@@ -212,5 +210,49 @@ def test_travel_from_home_uses_straight_line_road_factor_and_turnout() -> None:
     task = {"id": "w", "name": "W", "agency": "council", "roles": ["team"], "duration": fixed(1)}
     scenario = make_scenario(roles=[role], places=[place], plan={"tasks": [task]})
     result = run_once(compile_scenario(scenario), Roster.from_rota(rota), START, 1, EXACT)
-    expected = 1.0 + 5.0 + road_minutes(home, tcg, 1.3, 48.0)
-    assert result.milestones[0].start_minute == pytest.approx(expected, abs=1e-3)
+    # Alerted at 1 (phone), answered at once, 5 min turnout, then the drive. By hand, on a
+    # flat frame at the mean latitude 53.38 deg (R = 6371.0088 km): 0.04 deg north is
+    # 4.4478 km, 0.03 deg west is 0.03 x 111.1951 x cos 53.38 = 1.9899 km, so 4.8726 km in a
+    # straight line; x 1.3 road factor at 48 km/h is 4.8726 x 1.625 = 7.918 min.
+    assert result.milestones[0].start_minute == pytest.approx(1.0 + 5.0 + 7.918, abs=1e-3)
+
+
+SAME_NAME = {"a1": "Alex Morgan", "a2": "Alex Morgan"}
+
+
+def test_two_people_who_share_a_name_both_answer_for_a_role_needing_two() -> None:
+    end = START + timedelta(days=1)
+    roster = make_roster(
+        [("a1", "Team", 1, START, end, 1.0), ("a2", "Team", 2, START, end, 1.0)], SAME_NAME
+    )
+    result = run_once(compile_scenario(_team_scenario(2)), roster, START, 1, EXACT)
+    assert result.unfilled_roles == ()
+    kinds = [(e.kind, e.person) for e in result.events if e.kind in ("called", "answered")]
+    assert kinds == [("called", "Alex Morgan"), ("answered", "Alex Morgan")] * 2
+    started = next(e for e in result.events if e.kind == "task_started")
+    assert (started.minute, started.detail) == (1.0, "team: Alex Morgan, Alex Morgan")
+
+
+def test_an_inject_drops_the_person_by_rota_id_not_by_name() -> None:
+    # a1 answers at minute 1; the inject makes a2 (same name, not responding) unavailable at
+    # minute 3, which must leave a1 at work: nobody is dropped, nobody else is rung.
+    end = START + timedelta(days=1)
+    roster = make_roster(
+        [("a1", "Team", 1, START, end, 1.0), ("a2", "Team", 2, START, end, 1.0)], SAME_NAME
+    )
+    inject = {
+        "id": "i1",
+        "minute": 3,
+        "from": "x",
+        "to": "y",
+        "text": "The other Alex is ill",
+        "expected_action": "none",
+        "effect": {"kind": "person_unavailable", "person": "a2"},
+    }
+    scenario = _team_scenario(1, travel_minutes=fixed(5))
+    scenario = scenario.model_copy(update={"injects": [make_inject(inject)]})
+    result = run_once(compile_scenario(scenario), roster, START, 1, EXACT)
+    assert [e for e in result.events if e.kind == "person_unavailable"] == []
+    assert [e.minute for e in result.events if e.kind == "called"] == [1.0]
+    work = result.milestones[0]
+    assert (work.start_minute, work.end_minute) == (6.0, 16.0)

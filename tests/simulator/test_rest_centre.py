@@ -13,26 +13,57 @@ more (6 staff: 0.28 h) or a 10 % slower service (2.63 h) moves it much further.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Generator, Iterable
+from typing import Any
+
 import numpy as np
 import pytest
 import simpy
 
 from standby.simulator.rest_centre import (
-    OverflowLog,
+    RestCentreDesk,
     ServiceSampler,
     erlang_b,
     erlang_c,
     exponential_service,
-    fixed_service,
-    lognormal_service,
     mm_c_mean_wait,
     new_desk,
     poisson_arrival_times,
-    registration_desk,
-    route_arrivals,
+    register,
 )
 
 BATCHES = 20
+
+# DOMAIN.md: lambda 2/h, mu 0.5/h, c 5 (load 4): Erlang C P(wait) 0.5541, mean wait 1.108 h;
+# with no waiting room, Erlang B P(all busy) 0.1991, for any service distribution.
+ERLANG_C_5_4, MEAN_WAIT_H, ERLANG_B_5_4 = 0.5541, 1.108, 0.1991
+
+
+def fixed_service(value: float) -> ServiceSampler:
+    """Every registration takes exactly ``value``."""
+    return lambda rng: value
+
+
+def lognormal_service(mean: float, sigma: float) -> ServiceSampler:
+    """Log-normal service times with the given mean and log-scale ``sigma``."""
+    mu = math.log(mean) - sigma**2 / 2.0
+    return lambda rng: float(rng.lognormal(mu, sigma))
+
+
+def feed(
+    env: simpy.Environment,
+    desk: RestCentreDesk,
+    arrival_times: Iterable[float],
+    service: ServiceSampler,
+    rng: np.random.Generator,
+    people: list[simpy.Process],
+) -> Generator[simpy.Event, Any, None]:
+    """Process: one :func:`register` per arrival at the sorted absolute ``arrival_times``."""
+    for t in arrival_times:
+        if t > env.now:
+            yield env.timeout(t - env.now)
+        people.append(env.process(register(env, desk, service, rng)))
 
 
 def batch_mean_and_se(values: np.ndarray, warm_up: int = 1000) -> tuple[float, float]:
@@ -51,31 +82,28 @@ def run_desk(
     seed: int,
     *,
     waiting_room: bool = True,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(arrival times, waits, turned-away flags per arrival) of one long run."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """(waits of those registered, turned-away flag per arrival) of one long run."""
     env = simpy.Environment()
     arrivals_rng, service_rng = (
         np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2)
     )
-    desk = new_desk(env, "centre", staff, waiting_room=waiting_room)
+    desk = new_desk(env, staff, waiting_room=waiting_room)
     arrival_times = poisson_arrival_times(rate, horizon, arrivals_rng)
-    env.process(registration_desk(env, desk, arrival_times, service, service_rng))
+    people: list[simpy.Process] = []
+    env.process(feed(env, desk, arrival_times, service, service_rng, people))
     env.run()
-    assert desk.log.arrivals == len(arrival_times)
-    return (
-        np.asarray(arrival_times),
-        np.asarray(desk.log.waits),
-        np.asarray(desk.log.turned_away_flags),
-    )
+    assert desk.log.arrivals == len(arrival_times) == len(people)
+    return np.asarray(desk.log.waits), np.asarray([not p.value for p in people])
 
 
 # --- closed forms ------------------------------------------------------------------------
 
 
 def test_erlang_b_and_c_match_the_domain_figures() -> None:
-    assert erlang_b(5, 4.0) == pytest.approx(0.1991, abs=1e-4)
-    assert erlang_c(5, 4.0) == pytest.approx(0.5541, abs=1e-4)
-    assert mm_c_mean_wait(2.0, 0.5, 5) == pytest.approx(1.108, abs=1e-3)
+    assert erlang_b(5, 4.0) == pytest.approx(ERLANG_B_5_4, abs=1e-4)
+    assert erlang_c(5, 4.0) == pytest.approx(ERLANG_C_5_4, abs=1e-4)
+    assert mm_c_mean_wait(2.0, 0.5, 5) == pytest.approx(MEAN_WAIT_H, abs=1e-3)
 
 
 def test_erlang_b_edge_cases() -> None:
@@ -91,46 +119,34 @@ def test_erlang_c_rejects_an_unstable_queue() -> None:
 # --- mechanics ---------------------------------------------------------------------------
 
 
-def test_one_officer_serves_in_arrival_order() -> None:
+def _desk_run(
+    staff: int, times: list[float], minutes: float, *, waiting_room: bool = True
+) -> tuple[RestCentreDesk, list[simpy.Process]]:
     env = simpy.Environment()
-    desk = new_desk(env, "hall", 1)
-    env.process(
-        registration_desk(env, desk, [0.0, 1.0, 2.0], fixed_service(5.0), np.random.default_rng(0))
-    )
+    desk = new_desk(env, staff, waiting_room=waiting_room)
+    people: list[simpy.Process] = []
+    service = fixed_service(minutes)
+    env.process(feed(env, desk, times, service, np.random.default_rng(0), people))
     env.run()
+    return desk, people
+
+
+def test_one_officer_serves_in_arrival_order() -> None:
+    desk, people = _desk_run(1, [0.0, 1.0, 2.0], 5.0)
     assert desk.log.waits == [0.0, 4.0, 8.0]
     assert desk.log.registered == 3
+    assert [p.value for p in people] == [True, True, True]
 
 
 def test_without_a_waiting_room_busy_staff_turn_people_away() -> None:
-    env = simpy.Environment()
-    desk = new_desk(env, "hall", 2, waiting_room=False)
-    times = [0.0, 0.5, 1.0, 20.0]
-    env.process(registration_desk(env, desk, times, fixed_service(10.0), np.random.default_rng(0)))
-    env.run()
+    desk, people = _desk_run(2, [0.0, 0.5, 1.0, 20.0], 10.0, waiting_room=False)
     assert desk.log.turned_away == 1
-    assert desk.log.turned_away_flags == [False, False, True, False]
-    assert desk.log.fraction_turned_away == 0.25
-
-
-def test_full_centre_overflows_to_the_next_then_to_nowhere() -> None:
-    env = simpy.Environment()
-    first = new_desk(env, "leisure", 2, capacity=3)
-    second = new_desk(env, "academy", 1, capacity=2)
-    overflow = OverflowLog()
-    times = [float(t) for t in range(7)]
-    env.process(
-        route_arrivals(
-            env, [first, second], times, fixed_service(1.0), np.random.default_rng(0), overflow
-        )
-    )
-    env.run()
-    assert (first.admitted, second.admitted, overflow.unplaced) == (3, 2, 2)
-    assert overflow.times == [5.0, 6.0]
+    assert [p.value for p in people] == [True, True, False, True]
+    assert desk.log.registered == 3
 
 
 def test_same_seed_same_waits() -> None:
-    runs = [run_desk(2.0, exponential_service(2.0), 5, 500.0, seed=7)[1] for _ in range(2)]
+    runs = [run_desk(2.0, exponential_service(2.0), 5, 500.0, seed=7)[0] for _ in range(2)]
     np.testing.assert_array_equal(runs[0], runs[1])
 
 
@@ -140,12 +156,12 @@ def test_same_seed_same_waits() -> None:
 @pytest.mark.slow
 def test_mmc_matches_erlang_c() -> None:
     """lambda = 2/h, mu = 0.5/h, c = 5: P(wait) 0.5541, mean wait 1.108 h (400,000 people)."""
-    _, waits, _ = run_desk(2.0, exponential_service(2.0), 5, 200_000.0, seed=2026)
+    waits, _ = run_desk(2.0, exponential_service(2.0), 5, 200_000.0, seed=2026)
     p_wait, p_se = batch_mean_and_se((waits > 0).astype(float))
     mean_wait, wait_se = batch_mean_and_se(waits)
     assert p_se < 0.005 and wait_se < 0.035
-    assert abs(p_wait - erlang_c(5, 4.0)) < 4 * p_se
-    assert abs(mean_wait - mm_c_mean_wait(2.0, 0.5, 5)) < 4 * wait_se
+    assert abs(p_wait - ERLANG_C_5_4) < 4 * p_se
+    assert abs(mean_wait - MEAN_WAIT_H) < 4 * wait_se
 
 
 @pytest.mark.slow
@@ -158,7 +174,7 @@ def test_no_waiting_room_matches_erlang_b_for_any_service_distribution(
     service: ServiceSampler,
 ) -> None:
     """c = 5, offered load 4 (lambda 4, mean service 1): P(lost) 0.1991 (120,000 arrivals)."""
-    _, _, lost = run_desk(4.0, service, 5, 30_000.0, seed=11, waiting_room=False)
+    _, lost = run_desk(4.0, service, 5, 30_000.0, seed=11, waiting_room=False)
     p_lost, se = batch_mean_and_se(lost.astype(float))
     assert se < 0.004
-    assert abs(p_lost - erlang_b(5, 4.0)) < 4 * se
+    assert abs(p_lost - ERLANG_B_5_4) < 4 * se

@@ -1,0 +1,177 @@
+"""The people model's set-up, computed once per scenario: receptors, rest centres, zones.
+
+The hazard model's answer for each receptor (worst AEGL zone and first plume arrival over the
+wind changes) does not depend on the seed, so :func:`compile_people` computes it once when the
+scenario is compiled, with the rest centres, the hazard summary for the results and the text
+each wind-change inject logs. :mod:`standby.simulator.people` turns it into demand in each run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from standby import StandbyError
+from standby.simulator.results import (
+    HazardPeriod,
+    HazardSummary,
+    ReceptorZone,
+    ZoneReach,
+)
+
+if TYPE_CHECKING:
+    from standby.scenarios.model import Scenario
+
+WARNING_ZONES = ("AEGL-3", "AEGL-2")
+"""Zones whose vulnerable premises are warned in person (the issue's "inside AEGL-2")."""
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledReceptor:
+    """A receptor with its zone and plume arrival, fixed for the scenario."""
+
+    index: int
+    id: str
+    name: str
+    population: int
+    vulnerable: bool
+    zone: str | None
+    arrival_minute: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRestCentre:
+    """A rest centre; ``opened_by`` are the rest-centre tasks holding its staffing role."""
+
+    index: int
+    id: str
+    name: str
+    capacity: int
+    staffing_role: str
+    registration_staff: int
+    opened_by: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class PeopleSetup:
+    """Everything the people model needs from the scenario, computed once."""
+
+    receptors: tuple[CompiledReceptor, ...]
+    rest_centres: tuple[CompiledRestCentre, ...]
+    hazard: HazardSummary
+    wind_notes: dict[float, str]
+
+    @property
+    def warn_targets(self) -> tuple[int, ...]:
+        """Vulnerable receptors inside AEGL-2 or AEGL-3, in file order."""
+        return tuple(r.index for r in self.receptors if r.vulnerable and r.zone in WARNING_ZONES)
+
+
+# --- once per scenario -------------------------------------------------------------------
+
+
+def compile_people(scenario: Scenario, openers: dict[int, tuple[str, ...]]) -> PeopleSetup:
+    """Receptor zones, rest centres, the hazard summary and the wind-change notes.
+
+    ``openers`` maps each ``kind: rest_centre`` task (compiled index) to its role ids.
+    """
+    from standby.simulator.hazard import (
+        scenario_exposures,
+        wind_changes_from_injects,
+        zones_over_time,
+    )
+
+    try:
+        periods = zones_over_time(scenario.hazard, wind_changes_from_injects(scenario.injects))
+    except ValueError as error:
+        changes = [i.id for i in scenario.injects if i.effect and i.effect.kind == "wind_change"]
+        raise StandbyError(
+            f"scenario {scenario.name}: injects {', '.join(changes)}: {error}; give the "
+            "wind_change a 'stability' (A-F) or the weather an insolation"
+        ) from error
+    exposures = scenario_exposures(scenario)
+    receptors = tuple(
+        CompiledReceptor(i, r.id, r.name, r.population, r.vulnerable, e.zone, e.arrival_minute)
+        for i, (r, e) in enumerate(zip(scenario.receptors, exposures, strict=True))
+    )
+    centres = tuple(
+        CompiledRestCentre(
+            i,
+            c.id,
+            c.name,
+            c.capacity,
+            c.staffing_role,
+            c.registration_staff,
+            tuple(sorted(t for t, roles in openers.items() if c.staffing_role in roles)),
+        )
+        for i, c in enumerate(scenario.rest_centres)
+    )
+    warnings: list[str] = []
+    limits: list[str] = []
+    for period in periods:
+        warnings += [w for w in period.zones.warnings if w not in warnings]
+        limits += [x for x in period.zones.limits if x not in limits]
+    first = periods[0].zones
+    hazard = HazardSummary(
+        substance=first.substance_name,
+        aegl_duration_min=first.aegl_duration_min,
+        sigma_set=first.sigma_set,
+        periods=tuple(
+            HazardPeriod(
+                p.start_minute,
+                p.end_minute,
+                p.zones.wind_speed_ms,
+                p.zones.wind_from_deg,
+                p.zones.stability,
+                tuple(
+                    ZoneReach(z.level, z.threshold_ppm, z.downwind_m, z.max_half_width_m, z.area_m2)
+                    for z in p.zones.zones
+                ),
+            )
+            for p in periods
+        ),
+        receptors=tuple(
+            ReceptorZone(
+                r.id,
+                r.name,
+                r.kind,
+                r.population,
+                r.vulnerable,
+                e.zone,
+                e.arrival_minute,
+                e.downwind_m,
+                e.crosswind_m,
+                e.concentration_ppm,
+                e.warnings,
+            )
+            for r, e in zip(scenario.receptors, exposures, strict=True)
+        ),
+        warnings=tuple(warnings),
+        limits=tuple(limits),
+    )
+    release_minutes = scenario.hazard.release.duration_minutes
+    notes = {}
+    for inject in scenario.injects:
+        if inject.effect is None or inject.effect.kind != "wind_change":
+            continue
+        minute = float(inject.minute)
+        if minute >= release_minutes:
+            notes[minute] = (
+                f"release ended at minute {release_minutes:g}: zones unchanged "
+                "(the cloud already released is not re-steered)"
+            )
+            continue
+        current = next(p for p in reversed(hazard.periods) if p.start_minute <= minute)
+        notes[minute] = f"new zones from minute {current.start_minute:g}: " + _reach_text(current)
+    return PeopleSetup(receptors, centres, hazard, notes)
+
+
+def _reach_text(period: HazardPeriod) -> str:
+    reaches = ", ".join(
+        f"{z.level} {_distance(z.downwind_m)}" for z in period.zones if z.threshold_ppm is not None
+    )
+    return f"{reaches} downwind (class {period.stability})"
+
+
+def _distance(metres: float) -> str:
+    return f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
