@@ -215,13 +215,17 @@ def _events(run: Run) -> Iterator[Event]:
     compiled = run.compiled
     agencies, roles, tasks = compiled.agencies, compiled.roles, compiled.tasks
     start = run.start
+    minute, time = -1.0, ""
     for event in run.events:
+        if event.minute != minute:  # the log is in time order; many events share a minute
+            minute = event.minute
+            time = _to_the_second(start + timedelta(minutes=minute))
         agency, role, task = event.agency, event.role, event.task
         if agency is None and role is not None:
             agency = roles[role].agency
         yield Event(
-            rounded(event.minute),
-            _to_the_second(start + timedelta(minutes=event.minute)),
+            rounded(minute),
+            time,
             event.kind,
             None if agency is None else agencies[agency],
             None if role is None else roles[role].id,

@@ -10,7 +10,7 @@ import pytest
 from simkit import START, fixed, make_roster, make_scenario
 
 from standby.rota.model import Person, Rota, Shift
-from standby.simulator.compiled import Assumptions, compile_scenario
+from standby.simulator.compiled import Assumptions, CompiledScenario, compile_scenario
 from standby.simulator.distributions import fixed as fixed_spec
 from standby.simulator.model import run_once
 from standby.simulator.roster import Roster
@@ -161,27 +161,28 @@ def test_someone_who_answered_is_not_rung_again_in_a_later_cycle() -> None:
 def test_person_unavailable_inject_calls_the_backup() -> None:
     end = START + timedelta(days=1)
     roster = make_roster([("ann", "Team", 1, START, end, 1.0), ("bob", "Team", 2, START, end, 1.0)])
-    inject = {
-        "id": "i1",
-        "minute": 1,
-        "from": "x",
-        "to": "y",
-        "text": "Ann is ill",
-        "expected_action": "call backup",
-        "effect": {"kind": "person_unavailable", "person": "ann"},
-    }
-    scenario = _team_scenario(1, travel_minutes=fixed(5))
-    scenario = scenario.model_copy(update={"injects": [make_inject(inject)]})
-    result = run_once(compile_scenario(scenario), roster, START, 1, EXACT)
+    result = run_once(_person_unavailable_at(1, "ann"), roster, START, 1, EXACT)
     started = next(e for e in result.events if e.kind == "task_started")
     assert "bob" in started.detail
     assert started.minute == 6.0
 
 
-def make_inject(data: dict[str, object]) -> object:
+def _person_unavailable_at(minute: float, person: str) -> CompiledScenario:
+    """The team scenario (5 min travel) with an inject making ``person`` unavailable."""
     from standby.scenarios.model import Inject
 
-    return Inject.model_validate(data)
+    inject = {
+        "id": "i1",
+        "minute": minute,
+        "from": "Exercise control",
+        "to": "Council",
+        "text": f"{person} is ill",
+        "expected_action": "call the backup",
+        "effect": {"kind": "person_unavailable", "person": person},
+    }
+    scenario = _team_scenario(1, travel_minutes=fixed(5))
+    scenario = scenario.model_copy(update={"injects": [Inject.model_validate(inject)]})
+    return compile_scenario(scenario)
 
 
 def test_without_rota_roles_are_filled_by_the_agency_on_call() -> None:
@@ -240,18 +241,7 @@ def test_an_inject_drops_the_person_by_rota_id_not_by_name() -> None:
     roster = make_roster(
         [("a1", "Team", 1, START, end, 1.0), ("a2", "Team", 2, START, end, 1.0)], SAME_NAME
     )
-    inject = {
-        "id": "i1",
-        "minute": 3,
-        "from": "x",
-        "to": "y",
-        "text": "The other Alex is ill",
-        "expected_action": "none",
-        "effect": {"kind": "person_unavailable", "person": "a2"},
-    }
-    scenario = _team_scenario(1, travel_minutes=fixed(5))
-    scenario = scenario.model_copy(update={"injects": [make_inject(inject)]})
-    result = run_once(compile_scenario(scenario), roster, START, 1, EXACT)
+    result = run_once(_person_unavailable_at(3, "a2"), roster, START, 1, EXACT)
     assert [e for e in result.events if e.kind == "person_unavailable"] == []
     assert [e.minute for e in result.events if e.kind == "called"] == [1.0]
     work = result.milestones[0]
