@@ -1,4 +1,4 @@
-"""Latitude/longitude to local metres around the site, and back; distances and bearings.
+"""Latitude/longitude to local metres around the site; distances and the plume's axes.
 
 The hazard model works in a flat local frame: metres east and north of the release point.
 We use the equirectangular approximation (east = R cos(lat0) dlon, north = R dlat) on a sphere
@@ -48,27 +48,10 @@ class LocalFrame:
         north = (lat - self.origin_lat) * self._metres_per_degree_lat
         return east, north
 
-    @overload
-    def to_latlon(self, east: float, north: float) -> tuple[float, float]: ...
-    @overload
-    def to_latlon(self, east: FloatArray, north: FloatArray) -> tuple[FloatArray, FloatArray]: ...
-    def to_latlon(
-        self, east: float | FloatArray, north: float | FloatArray
-    ) -> tuple[float | FloatArray, float | FloatArray]:
-        """(lat, lon) of a point given in metres east and north of the origin."""
-        lat = self.origin_lat + north / self._metres_per_degree_lat
-        lon = self.origin_lon + east / self._metres_per_degree_lon
-        return lat, lon
-
 
 def distance_m(east: float, north: float) -> float:
     """Straight-line distance in metres from the origin of the local frame."""
     return math.hypot(east, north)
-
-
-def bearing_deg(east: float, north: float) -> float:
-    """Compass bearing (degrees clockwise from north, 0 <= b < 360) from the origin."""
-    return math.degrees(math.atan2(east, north)) % 360.0
 
 
 def wind_axes(wind_from_deg: float) -> tuple[float, float]:

@@ -15,7 +15,7 @@ from standby.simulator import hazard
 from standby.simulator import maps as maps_module
 from standby.simulator import plume as plume_module
 from standby.simulator import zones as zones_module
-from standby.simulator.geo import LocalFrame, bearing_deg, to_plume_axes
+from standby.simulator.geo import LocalFrame, to_plume_axes
 from standby.simulator.hazard import (
     aegl_duration_for,
     briggs_sigmas,
@@ -358,17 +358,14 @@ def test_chemet_arrives_twenty_minutes_after_request_and_covers_downwind() -> No
 # --- geometry ----------------------------------------------------------------------------
 
 
-def test_local_frame_round_trip_and_scale() -> None:
+def test_local_frame_scale() -> None:
     frame = LocalFrame(53.335, -2.725)
     east, north = frame.to_local(53.345, -2.705)
     assert north == pytest.approx(1111.95, rel=1e-4)  # 0.01 degree of latitude
     assert east == pytest.approx(2 * 1111.95 * math.cos(math.radians(53.335)), rel=1e-4)
-    assert frame.to_latlon(east, north) == pytest.approx((53.345, -2.705))
 
 
-def test_bearing_and_plume_axes() -> None:
-    assert bearing_deg(1.0, 0.0) == pytest.approx(90.0)
-    assert bearing_deg(0.0, -1.0) == pytest.approx(180.0)
+def test_plume_axes() -> None:
     downwind, crosswind = to_plume_axes(0.0, 100.0, 180.0)  # wind from the south blows north
     assert (downwind, crosswind) == pytest.approx((100.0, 0.0))
 
