@@ -80,8 +80,7 @@ def _apply_inject(run: Run, inject: CompiledInject) -> None:
             responders.person_unavailable(run, person, inject.id)
         case RoleUnavailableEffect(role=role):
             responders.role_unavailable(run, role, inject.id)
-        case WindChangeEffect():
-            wind = inject.effect
+        case WindChangeEffect() as wind:
             extra = "" if wind.stability is None else f", stability {wind.stability}"
             zones = f"; {wind.zones}" if wind.zones else ""
             run.log(
@@ -111,7 +110,9 @@ def run_once(
     if start.tzinfo is None:
         raise ValueError("run_once needs an aware start instant (UTC inside Standby)")
     start = start.astimezone(UTC)
-    run = Run(compiled, roster, start, seed, assumptions or DEFAULT_ASSUMPTIONS)
+    if assumptions is None:
+        assumptions = DEFAULT_ASSUMPTIONS
+    run = Run(compiled, roster, start, seed, assumptions)
     if roster is None:
         run.notes.append(NO_ROTA_NOTE)
     run.notes.extend(
