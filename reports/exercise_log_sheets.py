@@ -1,0 +1,482 @@
+"""Exercise logs in spreadsheets: CSV and XLSX written for people, and read back row by row.
+
+A log typed up from paper comes in as CSV or XLSX. Every row is validated: each problem names
+the file, the row and the column and says what would be valid, and nothing is read unless
+every row is. Scenario times may be minutes since the start (``45``, ``+45``), a clock time
+(``02:55``) or a local date and time (``2026-11-12 02:55``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from standby.clock import iso_z, parse_instant, to_local
+from standby.errors import StandbyError
+from standby.files import csv_text, unneutralise
+from standby.reports.exercise_log import (
+    FIELDS,
+    FINDINGS,
+    FORMAT,
+    FORMAT_VERSION,
+    JDM_STAGES,
+    KINDS,
+    MAX_MINUTE,
+    RATINGS,
+    SHEET_COLUMNS,
+    ExerciseLog,
+    LogContext,
+    LogError,
+    LogRecord,
+    is_adhoc_inject,
+    kind_problems,
+    reference_problems,
+)
+
+if TYPE_CHECKING:
+    from standby.scenarios.model import Scenario
+
+
+def _sheet_rows(log: ExerciseLog) -> Iterator[list[object]]:
+    for record in log.records:
+        data = record.to_json_dict()
+        row: list[object] = [data[name] for name in FIELDS[:3]]
+        row.append(log.clock_text(record.scenario_minute))
+        row += [data[name] for name in FIELDS[3:]]
+        yield row
+
+
+def log_to_csv(log: ExerciseLog) -> str:
+    """The log as CSV, one record a row, formula-like cells neutralised."""
+    return csv_text(SHEET_COLUMNS, _sheet_rows(log))
+
+
+def log_to_xlsx(log: ExerciseLog) -> bytes:
+    """The log as a workbook: sheet ``log`` (one record a row) and sheet ``about``."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "log"
+    sheet.append(list(SHEET_COLUMNS))
+    for row in _sheet_rows(log):
+        sheet.append(row)
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text, even when it starts with '='
+    widths = {"text": 60, "rationale": 40, "who": 24, "scenario_time": 17, "wall_time": 21}
+    for index, name in enumerate(SHEET_COLUMNS):
+        letter = sheet.cell(row=1, column=index + 1).column_letter
+        sheet.column_dimensions[letter].width = widths.get(name, 14)
+    sheet.freeze_panes = "A2"
+    about = workbook.create_sheet("about")
+    about.append(["format", FORMAT])
+    about.append(["version", FORMAT_VERSION])
+    about.append(["scenario", log.scenario or ""])
+    about.append(["start", iso_z(log.start) if log.start else ""])
+    about.append(["timezone", log.timezone or ""])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- scenario times ----------------------------------------------------------------------
+
+_MINUTES = re.compile(r"^\+?\s*(\d+(?:\.\d+)?)\s*(?:min|mins|minutes|m)?$", re.IGNORECASE)
+_CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})(?::(\d{2}))?$")
+
+
+def scenario_minute_of(value: object, context: LogContext) -> float:
+    """Read a scenario time: minutes (``45``, ``+45``), a clock time (``02:55``) or a local
+    date-time (``2026-11-12 02:55``), as minutes since the scenario's start.
+
+    A clock time is the first such time at or after the start; one that would fall beyond
+    the scenario's length is taken to be before the start, which is an error. Raises
+    ``ValueError`` with the fix in its message.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"'{value}' is not a time")
+    if isinstance(value, int | float):
+        return _checked_minute(float(value))
+    if isinstance(value, datetime):
+        return _minute_of_instant(value, context)
+    if isinstance(value, time):
+        return _minute_of_clock(value.hour, value.minute, value.second, context)
+    text = str(value).strip()
+    if match := _MINUTES.match(text):
+        return _checked_minute(float(match[1]))
+    if match := _CLOCK.match(text):
+        return _minute_of_clock(int(match[1]), int(match[2]), int(match[3] or 0), context)
+    if re.match(r"^\d{4}-\d{2}-\d{2}", text):
+        return _minute_of_instant(text, context)
+    raise ValueError(
+        f"'{text}' is not a scenario time; write minutes since the start (45 or +45), "
+        "a clock time (02:55) or a date and time (2026-11-12 02:55)"
+    )
+
+
+def _checked_minute(minute: float) -> float:
+    if not math.isfinite(minute) or minute > MAX_MINUTE:
+        raise ValueError(f"{minute:g} minutes is beyond the longest exercise ({MAX_MINUTE} min)")
+    return round(minute, 2)
+
+
+def _need_start(context: LogContext, shown: str) -> datetime:
+    if context.start is None:
+        raise ValueError(
+            f"'{shown}' is a clock time, but the log's scenario (and so its start) is not "
+            "known; name the scenario, or give minutes since the start (45 or +45)"
+        )
+    return context.start
+
+
+def _minute_of_clock(hour: int, minute: int, second: int, context: LogContext) -> float:
+    shown = f"{hour:02d}:{minute:02d}"
+    start = _need_start(context, shown)
+    if hour > 23 or minute > 59 or second > 59:
+        raise ValueError(f"'{shown}' is not a clock time; write it as 02:55")
+    local_start = to_local(start, context.timezone)
+    start_of_day = local_start.hour * 60 + local_start.minute + local_start.second / 60
+    after = (hour * 60 + minute + second / 60 - start_of_day) % (24 * 60)
+    if after > context.duration_minutes:
+        raise ValueError(
+            f"{shown} is before the scenario's start ({local_start:%H:%M}); times run from "
+            f"the start for {context.duration_minutes:g} minutes"
+        )
+    return round(after, 2)
+
+
+def _minute_of_instant(value: str | datetime, context: LogContext) -> float:
+    shown = value if isinstance(value, str) else value.strftime("%Y-%m-%d %H:%M")
+    start = _need_start(context, shown)
+    try:
+        instant = parse_instant(value, context.timezone, ambiguous="first")
+    except StandbyError as error:
+        raise ValueError(error.message) from None
+    minute = (instant - start).total_seconds() / 60.0
+    if minute < 0:
+        local_start = to_local(start, context.timezone)
+        raise ValueError(f"{shown} is before the scenario's start ({local_start:%Y-%m-%d %H:%M})")
+    return _checked_minute(minute)
+
+
+# --- rows of a spreadsheet ---------------------------------------------------------------
+
+_ALIASES = {
+    "time": "scenario_time",
+    "clock": "scenario_time",
+    "minute": "scenario_minute",
+    "minutes": "scenario_minute",
+    "decision": "text",
+    "description": "text",
+    "evidence": "rationale",
+    "owner": "who",
+    "stage": "jdm_stage",
+    "jdm": "jdm_stage",
+    "objective_id": "objective",
+    "inject_id": "inject",
+    "task_id": "task",
+}
+_VOCABULARIES: dict[str, dict[str, str]] = {
+    "kind": {k: k for k in KINDS},
+    "jdm_stage": {
+        **{k: k for k in JDM_STAGES},
+        **{v.lower(): k for k, v in JDM_STAGES.items()},
+    },
+    "rating": {
+        **{k.lower(): k for k in RATINGS},
+        **{v.lower(): k for k, v in RATINGS.items()},
+    },
+    "finding": {
+        **{k: k for k in FINDINGS},
+        **{v.lower(): k for k, v in FINDINGS.items()},
+        "afi": "improvement",
+        "area_for_improvement": "improvement",
+    },
+}
+
+
+@dataclass
+class ParsedRows:
+    """Records read from a spreadsheet, with warnings that did not stop the reading."""
+
+    records: list[LogRecord]
+    warnings: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+
+
+def column_name(header: object) -> str:
+    """A header cell as a column name: ``Scenario minute`` -> ``scenario_minute``."""
+    name = re.sub(r"[\s\-]+", "_", str(header or "").strip().lower())
+    return _ALIASES.get(name, name)
+
+
+def parse_rows(
+    header: Sequence[object],
+    rows: Iterable[tuple[int, Sequence[object]]],
+    source: str,
+    context: LogContext,
+    *,
+    keep_ids: bool = True,
+) -> ParsedRows:
+    """Validate spreadsheet rows (``(row number, cells)``) into records, all or nothing.
+
+    Every problem names the file, row and column and says what would be valid; they are
+    raised together as one :class:`LogError`. With ``keep_ids`` a file's ``id`` column is
+    kept (the ids must ascend); otherwise records are numbered in row order.
+    """
+    columns = [column_name(cell) for cell in header]
+    known = set(SHEET_COLUMNS)
+    warnings = [
+        f"{source}: column '{header[i]}' is not a log column and was ignored"
+        for i, name in enumerate(columns)
+        if name and name not in known
+    ]
+    problems = []
+    if "kind" not in columns or "text" not in columns:
+        missing = [name for name in ("kind", "text") if name not in columns]
+        problems.append(
+            f"{source}: row 1: no {' or '.join(repr(m) for m in missing)} column; the header "
+            f"needs at least kind, text and scenario_minute (or scenario_time); "
+            f"all columns: {', '.join(SHEET_COLUMNS)}"
+        )
+    if "scenario_minute" not in columns and "scenario_time" not in columns:
+        problems.append(f"{source}: row 1: no 'scenario_minute' or 'scenario_time' column")
+    if problems:
+        raise LogError(problems)
+    records: list[LogRecord] = []
+    keys: list[str] = []
+    adhoc: set[str] = set()
+    seen: dict[str, int] = {}
+    for number, cells in rows:
+        cell_map = {
+            name: cells[i]
+            for i, name in enumerate(columns)
+            if name in known and i < len(cells) and not _blank(cells[i])
+        }
+        if not cell_map:
+            continue
+        values, row_problems = _row_values(cell_map, context, adhoc)
+        if not keep_ids or "id" not in values:
+            values["id"] = len(records) + 1
+        if not row_problems:
+            try:
+                record = LogRecord.model_validate(values)
+            except ValidationError as error:
+                row_problems = [_pydantic_problem(item) for item in error.errors()]
+            else:
+                if records and record.id <= records[-1].id:
+                    row_problems = [
+                        ("id", f"{record.id} does not follow {records[-1].id}; ids must ascend")
+                    ]
+                else:
+                    records.append(record)
+                    if is_adhoc_inject(values, context) and record.inject:
+                        adhoc.add(record.inject)
+                    canonical = json.dumps(
+                        {k: v for k, v in record.to_json_dict().items() if k != "id"},
+                        sort_keys=True,
+                    )
+                    seen[canonical] = seen.get(canonical, 0) + 1
+                    keys.append(
+                        hashlib.sha256(f"{canonical}#{seen[canonical]}".encode()).hexdigest()
+                    )
+        problems += [
+            f"{source}: row {number}, column '{name}': {problem}" for name, problem in row_problems
+        ]
+    if problems:
+        raise LogError(problems)
+    return ParsedRows(records, warnings, keys)
+
+
+def _blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _row_values(
+    cells: Mapping[str, object], context: LogContext, adhoc: set[str]
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Typed values of one row, and (column, problem) for each cell that cannot be read."""
+    values: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
+    for name, cell in cells.items():
+        if name in ("scenario_minute", "scenario_time"):
+            continue
+        text = unneutralise(cell) if isinstance(cell, str) else cell
+        if name in _VOCABULARIES:
+            word = (
+                re.sub(r"[\s\-]+", "_", str(text).strip().lower())
+                if name != "rating"
+                else str(text).strip().lower()
+            )
+            vocabulary = _VOCABULARIES[name]
+            lookup = vocabulary.get(word) or vocabulary.get(word.replace("_", " "))
+            if lookup is None:
+                valid = ", ".join(dict.fromkeys(vocabulary.values()))
+                problems.append((name, f"'{text}' is not valid; use one of: {valid}"))
+            else:
+                values[name] = lookup
+        elif name == "id":
+            try:
+                values["id"] = int(float(str(text)))
+            except ValueError:
+                problems.append(("id", f"'{text}' is not a whole number"))
+        elif name == "wall_time":
+            try:
+                values["wall_time"] = parse_instant(
+                    text if isinstance(text, datetime) else str(text), "UTC"
+                )
+            except StandbyError as error:
+                problems.append(("wall_time", error.message))
+        else:
+            values[name] = text if isinstance(text, str) else _cell_text(text)
+    minute, where, problem = _row_minute(cells, context)
+    if problem:
+        problems.append((where, problem))
+    else:
+        values["scenario_minute"] = minute
+    if not problems:
+        problems += kind_problems(values)
+        problems += reference_problems(values, context, adhoc)
+    return values, problems
+
+
+def _cell_text(cell: object) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
+
+
+def _row_minute(cells: Mapping[str, object], context: LogContext) -> tuple[float, str, str | None]:
+    """(minute, column, problem): from scenario_minute, scenario_time, or both agreeing.
+
+    Without the scenario's start a clock time cannot be read; beside a scenario_minute it is
+    then left unchecked (a CSV export carries no start).
+    """
+    readings = {}
+    names = ["scenario_minute", "scenario_time"]
+    if context.start is None and "scenario_minute" in cells:
+        names.remove("scenario_time")
+    for name in names:
+        if name in cells:
+            try:
+                readings[name] = scenario_minute_of(cells[name], context)
+            except ValueError as error:
+                return 0.0, name, str(error)
+    if not readings:
+        return 0.0, "scenario_minute", "empty; give the minutes since the start or a clock time"
+    if len(readings) == 2 and abs(readings["scenario_minute"] - readings["scenario_time"]) > 0.5:
+        return (
+            0.0,
+            "scenario_time",
+            f"{cells['scenario_time']} is minute {readings['scenario_time']:g}, but "
+            f"scenario_minute says {readings['scenario_minute']:g}; correct one or clear it",
+        )
+    return readings.get("scenario_minute", readings.get("scenario_time", 0.0)), "", None
+
+
+def _pydantic_problem(item: Any) -> tuple[str, str]:
+    loc = tuple(item["loc"])
+    name = str(loc[0]) if loc else "kind"
+    message = str(item["msg"]).removeprefix("Value error, ")
+    if item["type"] == "missing":
+        message = "required, but empty"
+    elif "input" in item and not isinstance(item["input"], dict | list):
+        shown = repr(item["input"])
+        if len(shown) < 60:
+            message += f" (got {shown})"
+    return name, message
+
+
+@dataclass
+class SheetLog:
+    """A log read from a spreadsheet, with its warnings and the rows' idempotency keys."""
+
+    log: ExerciseLog
+    warnings: list[str]
+    keys: list[str]
+
+
+def read_sheet(
+    path: Path,
+    scenario: Scenario | None = None,
+    *,
+    context: LogContext | None = None,
+    keep_ids: bool = True,
+) -> SheetLog:
+    """Read a CSV or XLSX log, validated row by row (see :func:`parse_rows`)."""
+    about: dict[str, str] = {}
+    if path.suffix.lower() == ".xlsx":
+        header, rows, about = _xlsx_rows(path)
+    else:
+        header, rows = _csv_rows(path)
+    if context is None:
+        context = LogContext.of(scenario) if scenario is not None else _about_context(about, path)
+    parsed = parse_rows(header, rows, str(path), context, keep_ids=keep_ids)
+    log = ExerciseLog(
+        scenario=context.scenario,
+        start=context.start,
+        timezone=context.timezone if context.start else None,
+        records=tuple(parsed.records),
+    )
+    return SheetLog(log, parsed.warnings, parsed.keys)
+
+
+def _about_context(about: Mapping[str, str], path: Path) -> LogContext:
+    start = about.get("start") or None
+    try:
+        return LogContext(
+            scenario=about.get("scenario") or None,
+            start=parse_instant(start, "UTC") if start else None,
+            timezone=about.get("timezone") or "Europe/London",
+        )
+    except StandbyError as error:
+        raise LogError([f"{path}: sheet 'about', start: {error.message}"]) from None
+
+
+def _csv_rows(path: Path) -> tuple[list[object], list[tuple[int, Sequence[object]]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise LogError([f"{path}: not UTF-8 text; save the sheet as 'CSV UTF-8'"]) from None
+    table = list(csv.reader(io.StringIO(text)))
+    if not table:
+        raise LogError(
+            [f"{path}: the file is empty; put a header row first: {', '.join(SHEET_COLUMNS)}"]
+        )
+    return list(table[0]), [(number, row) for number, row in enumerate(table[1:], start=2)]
+
+
+def _xlsx_rows(
+    path: Path,
+) -> tuple[list[object], list[tuple[int, Sequence[object]]], dict[str, str]]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # zipfile, XML and openpyxl errors alike
+        raise LogError([f"{path}: not a readable .xlsx workbook ({error})"]) from None
+    sheet = workbook["log"] if "log" in workbook.sheetnames else workbook.worksheets[0]
+    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    about: dict[str, str] = {}
+    if "about" in workbook.sheetnames:
+        for row in workbook["about"].iter_rows(values_only=True):
+            if len(row) >= 2 and row[0]:
+                about[str(row[0]).strip()] = "" if row[1] is None else str(row[1]).strip()
+    workbook.close()
+    if not table:
+        raise LogError([f"{path}: sheet '{sheet.title}' is empty; put a header row first"])
+    return table[0], [(number, row) for number, row in enumerate(table[1:], start=2)], about
