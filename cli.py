@@ -426,6 +426,119 @@ def demo(out_dir: Path, force: bool, runs: int) -> None:
     _console().print(summary_table(steps, out_dir))
 
 
+# --- exercise -------------------------------------------------------------------------------
+
+
+@cli.group()
+def exercise() -> None:
+    """Run a tabletop exercise: the live console and its log."""
+
+
+@exercise.command("serve")
+@click.argument("scenario_name", metavar="SCENARIO")
+@click.option(
+    "--rota",
+    "rota_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Rota file for the model's expectation (as for simulate).",
+)
+@click.option(
+    "--db",
+    metavar="FILE|URL",
+    help="Where the log is kept: a SQLite file (default: SCENARIO-log.db here) or "
+    "postgresql://user:password@host/database.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Anything but this computer (e.g. 0.0.0.0) needs the "
+    "access code printed at start.",
+)
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--runs",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="Simulated runs for the model's expectation beside each objective.",
+)
+def exercise_serve(
+    scenario_name: str,
+    rota_path: Path | None,
+    db: str | None,
+    host: str,
+    port: int,
+    runs: int,
+) -> None:
+    """Serve the exercise console: control, room and log views in the browser.
+
+    Every entry is saved in the log as it is made; stop with Ctrl+C (or lose the laptop's
+    power) and start again with the same --db to carry on where the exercise was.
+    """
+    from standby.reports.console.serve import ConsoleSettings, run_console
+
+    settings = ConsoleSettings(scenario_name, rota_path, db, host, port, runs)
+    run_console(settings, say=click.echo)
+
+
+@exercise.group("log")
+def exercise_log() -> None:
+    """Export the exercise log for the debrief, or import one typed up from paper."""
+
+
+@exercise_log.command("export")
+@click.argument("db", metavar="DB")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["csv", "json", "xlsx"]),
+    required=True,
+    help="json for the debrief and other tools, csv or xlsx for spreadsheets.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def exercise_log_export(db: str, output_format: str, out: Path, force: bool) -> None:
+    """Write the log in DB (SQLite file or postgresql:// URL) as CSV, JSON or XLSX."""
+    from standby.reports.exercise_log_commands import export_log
+
+    log = export_log(db, output_format, out, force=force)
+    click.echo(f"wrote {out}: {len(log)} entries")
+
+
+@exercise_log.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--db", required=True, metavar="FILE|URL", help="The log to add to (made if new).")
+@click.option(
+    "--scenario",
+    "scenario_name",
+    metavar="SCENARIO",
+    help="Check the rows against this scenario (default: the one the log belongs to).",
+)
+def exercise_log_import(file: Path, db: str, scenario_name: str | None) -> None:
+    """Add a log typed up from paper (CSV or XLSX) to DB, every row checked first.
+
+    Rows already imported are skipped, so importing the same file twice adds nothing.
+    """
+    from standby.reports.exercise_log_commands import import_log
+
+    summary = import_log(file, db, scenario_name)
+    for warning in summary.warnings:
+        click.secho(f"Warning: {warning}", fg="yellow", err=True)
+    skipped = f"; {summary.skipped} already there" if summary.skipped else ""
+    click.echo(f"{summary.database}: added {summary.added} entries{skipped}")
+
+
+@exercise_log.command("schema")
+def exercise_log_schema() -> None:
+    """Print the JSON Schema of an exported log (docs/exercise-log.schema.json)."""
+    import json
+
+    from standby.reports.exercise_log import log_schema
+
+    click.echo(json.dumps(log_schema(), indent=2))
+
+
 def main() -> None:
     """Console-script entry point (``standby``)."""
     cli(prog_name="standby")
