@@ -19,6 +19,7 @@ when opened, a newer one is refused.
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -135,6 +136,31 @@ class _Tables:
     meta: Table
     log: Table
     clock: Table
+    statements: _Statements
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """The statements every action runs, built once (building them costs more than SQLite
+    takes to run them)."""
+
+    lock: Any
+    by_key: Any
+    last_clock: Any
+    insert_log: Any
+    insert_clock: Any
+
+
+def _statements(meta: Table, log: Table, clock: Table) -> _Statements:
+    from sqlalchemy import bindparam, insert, select
+
+    return _Statements(
+        lock=select(meta.c.value).where(meta.c.key == "schema_version").with_for_update(),
+        by_key=select(log).where(log.c.client_key == bindparam("key")),
+        last_clock=select(clock).order_by(clock.c.id.desc()).limit(1),
+        insert_log=insert(log),
+        insert_clock=insert(clock),
+    )
 
 
 def _tables() -> _Tables:
@@ -179,7 +205,7 @@ def _tables() -> _Tables:
         Column("running", Boolean, nullable=False),
         Column("speed", Float, nullable=False),
     )
-    return _Tables(meta, log, clock)
+    return _Tables(meta, log, clock, _statements(meta, log, clock))
 
 
 def database_url(target: str | Path) -> str:
@@ -238,6 +264,9 @@ class LogDatabase:
         self.url = url
         self.engine = engine
         self.tables = tables
+        # Writers of this process queue here rather than in SQLite's busy handler, which
+        # sleeps in growing steps and would give a busy room long waits.
+        self._write_lock = threading.Lock()
 
     @property
     def kind(self) -> str:
@@ -252,7 +281,8 @@ class LogDatabase:
             return str(path)
         from sqlalchemy.engine import make_url
 
-        return make_url(self.url).render_as_string(hide_password=True)
+        url = make_url(self.url)
+        return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
 
     def close(self) -> None:
         """Close every pooled connection."""
@@ -272,15 +302,12 @@ class LogDatabase:
     @contextmanager
     def _writing(self) -> Iterator[Connection]:
         """One write transaction holding the log's lock (ids are given in commit order)."""
-        from sqlalchemy import select
-
-        meta = self.tables.meta
-        lock = select(meta.c.value).where(meta.c.key == "schema_version").with_for_update()
         with (
+            self._write_lock,
             self.engine.connect().execution_options(standby_writes=True) as connection,
             connection.begin(),
         ):
-            connection.execute(lock)
+            connection.execute(self.tables.statements.lock)
             yield connection
 
     # --- meta ----------------------------------------------------------------------------
@@ -346,30 +373,14 @@ class LogDatabase:
         with self.engine.connect() as connection:
             return self._records(connection, since, kinds)
 
-    def _records(
-        self, connection: Connection, since: int, kinds: Sequence[str], limit: int | None = None
-    ) -> list[LogRecord]:
+    def _records(self, connection: Connection, since: int, kinds: Sequence[str]) -> list[LogRecord]:
         from sqlalchemy import select
 
         log = self.tables.log
         query = select(log).where(log.c.id > since).order_by(log.c.id)
         if kinds:
             query = query.where(log.c.kind.in_(list(kinds)))
-        if limit is not None:
-            query = query.limit(limit)
         return [_record(row._mapping) for row in connection.execute(query).all()]
-
-    def snapshot(
-        self, since: int, kinds: Sequence[str], limit: int
-    ) -> tuple[list[LogRecord], list[LogRecord], ClockState]:
-        """In one read: up to ``limit`` records after ``since``, every record of ``kinds``,
-        and the clock (what a browser's poll needs)."""
-        with self.engine.connect() as connection, connection.begin():
-            return (
-                self._records(connection, since, (), limit),
-                self._records(connection, 0, kinds),
-                self._clock(connection),
-            )
 
     def count(self) -> int:
         """How many records the log holds."""
@@ -386,10 +397,7 @@ class LogDatabase:
             return self._clock(connection)
 
     def _clock(self, connection: Connection) -> ClockState:
-        from sqlalchemy import select
-
-        clock = self.tables.clock
-        row = connection.execute(select(clock).order_by(clock.c.id.desc()).limit(1)).first()
+        row = connection.execute(self.tables.statements.last_clock).first()
         if row is None:
             return ClockState()
         return ClockState(
@@ -459,17 +467,16 @@ class LogDatabase:
                 },
                 client_key,
             )
-            from sqlalchemy import insert
-
             connection.execute(
-                insert(self.tables.clock).values(
-                    log_id=record.id,
-                    anchor=now.isoformat(),
-                    minute=state.minute,
-                    started=state.started,
-                    running=state.running,
-                    speed=state.speed,
-                )
+                self.tables.statements.insert_clock,
+                {
+                    "log_id": record.id,
+                    "anchor": now.isoformat(),
+                    "minute": state.minute,
+                    "started": state.started,
+                    "running": state.running,
+                    "speed": state.speed,
+                },
             )
         return record, True
 
@@ -495,32 +502,33 @@ class LogDatabase:
     def _by_key(self, connection: Connection, client_key: str | None) -> LogRecord | None:
         if client_key is None:
             return None
-        from sqlalchemy import select
-
-        log = self.tables.log
-        row = connection.execute(select(log).where(log.c.client_key == client_key)).first()
+        row = connection.execute(self.tables.statements.by_key, {"key": client_key}).first()
         return None if row is None else _record(row._mapping)
 
     def _insert(
         self, connection: Connection, values: Mapping[str, Any], client_key: str | None
     ) -> LogRecord:
-        from sqlalchemy import insert
-
         checked = LogRecord.model_validate({**values, "id": 1})
         row = checked.model_dump()
         del row["id"]
+        if checked.wall_time is not None:  # kept to the second, as every export shows it
+            checked = checked.model_copy(
+                update={"wall_time": checked.wall_time.replace(microsecond=0)}
+            )
         row["wall_time"] = iso_z(checked.wall_time) if checked.wall_time else None
-        result = connection.execute(insert(self.tables.log).values(client_key=client_key, **row))
+        row["client_key"] = client_key
+        result = connection.execute(self.tables.statements.insert_log, row)
         new_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
         assert new_id is not None
         return checked.model_copy(update={"id": int(new_id)})
 
 
 def _record(row: Mapping[Any, Any]) -> LogRecord:
+    """A stored row as a record: it was validated when written, so it is not again."""
     values = {name: row[name] for name in FIELDS}
     if values["wall_time"]:
-        values["wall_time"] = parse_instant(values["wall_time"], "UTC")
-    return LogRecord.model_validate(values)
+        values["wall_time"] = datetime.fromisoformat(values["wall_time"])
+    return LogRecord.model_construct(**values)
 
 
 def open_log(target: str | Path, *, create: bool = True) -> LogDatabase:

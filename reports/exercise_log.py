@@ -206,8 +206,15 @@ class LogRecord(BaseModel):
         return None if value is None else iso_z(value)
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The record as plain JSON data, every field present, times in UTC with Z."""
-        return self.model_dump(mode="json")
+        """The record as plain JSON data, every field present, times in UTC with Z.
+
+        Written out by hand: browsers poll for records twice a second, and this is the same
+        as ``model_dump(mode="json")`` (a test holds it) at a fraction of the cost.
+        """
+        data = {name: getattr(self, name) for name in FIELDS}
+        if self.wall_time is not None:
+            data["wall_time"] = iso_z(self.wall_time)
+        return data
 
 
 class ExerciseLog(BaseModel):

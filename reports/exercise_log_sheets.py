@@ -16,13 +16,13 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from standby.clock import iso_z, parse_instant, to_local
+from standby.clock import iso_z, local_to_utc, parse_instant, to_local, zone
 from standby.errors import StandbyError
 from standby.files import csv_text, unneutralise
 from standby.reports.exercise_log import (
@@ -144,13 +144,28 @@ def _need_start(context: LogContext, shown: str) -> datetime:
 
 
 def _minute_of_clock(hour: int, minute: int, second: int, context: LogContext) -> float:
+    """Minutes from the start to the first local ``hour:minute`` at or after it.
+
+    Counted on the real clock: across a clock change the minutes are elapsed time, so 03:30
+    is 240 minutes after 00:30 on the night the clocks go back.
+    """
     shown = f"{hour:02d}:{minute:02d}"
     start = _need_start(context, shown)
     if hour > 23 or minute > 59 or second > 59:
         raise ValueError(f"'{shown}' is not a clock time; write it as 02:55")
+    tz = zone(context.timezone)
     local_start = to_local(start, context.timezone)
-    start_of_day = local_start.hour * 60 + local_start.minute + local_start.second / 60
-    after = (hour * 60 + minute + second / 60 - start_of_day) % (24 * 60)
+    for days in (0, 1, 2):
+        day = local_start.date() + timedelta(days=days)
+        try:
+            instant, _ = local_to_utc(
+                datetime.combine(day, time(hour, minute, second)), tz, ambiguous="first"
+            )
+        except StandbyError as error:
+            raise ValueError(error.message) from None
+        after = (instant - start).total_seconds() / 60.0
+        if after >= 0:
+            break
     if after > context.duration_minutes:
         raise ValueError(
             f"{shown} is before the scenario's start ({local_start:%H:%M}); times run from "

@@ -10,6 +10,8 @@ server restarted after a crash is picked up without reloading the page.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import json
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -99,14 +101,19 @@ def _api(call: Callable[[dict[str, Any]], Any]) -> Callable[[Request], Awaitable
     return endpoint
 
 
+# Every write runs on this one thread, in arrival order: writes to the log are one at a time
+# anyway, and twenty requests waiting here cost nothing, where twenty worker threads queued
+# on the log's lock would fight over the interpreter and stretch everyone's wait.
+_WRITER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="log-writer")
+
+
 async def _answer(request: Request, call: Callable[[dict[str, Any]], Any]) -> Response:
     from sqlalchemy.exc import DBAPIError
-    from starlette.concurrency import run_in_threadpool
     from starlette.responses import JSONResponse
 
     try:
         payload = await _body(request)
-        record = await run_in_threadpool(call, payload)
+        record = await asyncio.get_running_loop().run_in_executor(_WRITER, call, payload)
     except ConsoleError as error:
         return JSONResponse({"error": error.message}, status_code=error.status)
     except DBAPIError:
@@ -171,12 +178,12 @@ class _Pages:
 
     async def updates(self, request: Request) -> Response:
         from starlette.concurrency import run_in_threadpool
-        from starlette.responses import JSONResponse
+        from starlette.responses import Response
 
         since_text = request.query_params.get("since", "0")
         since = int(since_text) if since_text.isdigit() else 0
-        data = await run_in_threadpool(self.console.updates, since)
-        return JSONResponse(data, headers={"cache-control": "no-store"})
+        text = await run_in_threadpool(self.console.updates_json, since)
+        return Response(text, media_type="application/json", headers={"cache-control": "no-store"})
 
     async def inject(self, request: Request) -> Response:
         inject = request.path_params["inject"]

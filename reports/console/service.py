@@ -9,6 +9,7 @@ laptop and an HTTP status.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,8 +26,8 @@ from standby.reports.console.state import (
     STATUS_OF_KIND,
     InjectStatus,
     inject_statuses,
-    released_in_order,
 )
+from standby.reports.console.tail import LogTail
 from standby.reports.exercise_db import ClockError, LogDatabase, Reader
 from standby.reports.exercise_log import (
     FINDINGS,
@@ -164,30 +165,43 @@ class ExerciseConsole:
         self.context = LogContext.of(self.scenario)
         self.injects = {inject.id: inject for inject in self.scenario.injects}
         self.tasks = {task.id: task for task in self.scenario.plan.tasks}
+        self.tail = LogTail(self.database)
 
     # --- reading -------------------------------------------------------------------------
 
     def updates(self, since: int = 0, now: datetime | None = None) -> dict[str, Any]:
         """What a browser needs after record ``since``: new records, the clock, each
         inject's status, ad-hoc injects and the map to show."""
+        records, _, rest = self._update(since, now)
+        return {"records": [record.to_json_dict() for record in records], **rest}
+
+    def updates_json(self, since: int = 0, now: datetime | None = None) -> str:
+        """:meth:`updates` as JSON text, with each record's JSON made once per server."""
+        _, texts, rest = self._update(since, now)
+        return '{"records":[' + ",".join(texts) + "]," + json.dumps(rest)[1:]
+
+    def _update(
+        self, since: int, now: datetime | None
+    ) -> tuple[list[LogRecord], list[str], dict[str, Any]]:
         now = now or utc_now()
-        records, inject_records, clock = self.database.snapshot(since, INJECT_KINDS, BATCH)
-        statuses = inject_statuses(inject_records)
-        released = released_in_order(inject_records)
+        self.tail.refresh()
+        clock = self.database.clock()
+        records, texts = self.tail.after(since, BATCH)
+        released = [r.inject for r in self.tail.released if r.inject]
         period = current_period(self.maps.periods, released) if self.maps else None
-        return {
-            "records": [record.to_json_dict() for record in records],
+        rest = {
             "more": len(records) == BATCH,
             "clock": clock.to_json_dict(now),
-            "injects": {key: status.to_json_dict() for key, status in statuses.items()},
+            "injects": {key: s.to_json_dict() for key, s in self.tail.statuses.items()},
             "adhoc": [
                 {"id": r.inject, "minute": r.scenario_minute, "to": r.who, "text": r.text}
-                for r in inject_records
-                if r.kind == "inject_released" and r.inject not in self.injects
+                for r in self.tail.released
+                if r.inject not in self.injects
             ],
             "map": None if period is None else {"key": period.key, "caption": period.caption},
             "server_time": iso_z(now),
         }
+        return records, texts, rest
 
     # --- writing -------------------------------------------------------------------------
 

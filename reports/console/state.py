@@ -50,8 +50,3 @@ def inject_statuses(records: Iterable[LogRecord]) -> dict[str, InjectStatus]:
         if status is not None and record.inject:
             statuses[record.inject] = InjectStatus(status, record.scenario_minute, record.id)
     return statuses
-
-
-def released_in_order(records: Iterable[LogRecord]) -> list[str]:
-    """Inject ids in the order they were released."""
-    return [r.inject for r in records if r.kind == "inject_released" and r.inject]
