@@ -138,12 +138,15 @@ def kind_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
     problems = []
     for name, kinds in _REQUIRED_FOR.items():
         if kind in kinds and not values.get(name):
-            article = "an" if name[0] in "aeiou" else "a"
-            problems.append((name, f"a {kind} record needs {article} {name}"))
+            problems.append((name, f"{_a(str(kind))} record needs {_a(name)}"))
     for name, kinds in _ONLY_FOR.items():
         if values.get(name) and kind not in kinds:
             problems.append((name, f"only {' and '.join(kinds)} records take a {name}"))
     return problems
+
+
+def _a(word: str) -> str:
+    return ("an " if word[0] in "aeiou" else "a ") + word
 
 
 class LogRecord(BaseModel):
@@ -185,11 +188,9 @@ class LogRecord(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _blank_is_none(cls, data: Any) -> Any:
+    def _blank_is_missing(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            return {
-                k: (None if isinstance(v, str) and not v.strip() else v) for k, v in data.items()
-            }
+            return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
         return data
 
     @model_validator(mode="after")
@@ -201,7 +202,7 @@ class LogRecord(BaseModel):
             raise ValueError("wall_time: give the time zone, as in 2026-11-12T02:55:00Z")
         return self
 
-    @field_serializer("wall_time")
+    @field_serializer("wall_time", when_used="json")
     def _wall_time_z(self, value: datetime | None) -> str | None:
         return None if value is None else iso_z(value)
 
@@ -238,7 +239,7 @@ class ExerciseLog(BaseModel):
             raise ValueError("records: ids must be unique and in ascending order")
         return self
 
-    @field_serializer("start")
+    @field_serializer("start", when_used="json")
     def _start_z(self, value: datetime | None) -> str | None:
         return None if value is None else iso_z(value)
 
@@ -319,12 +320,11 @@ def reference_problems(
         value = values.get(name)
         if value and value not in ids:
             shown = ", ".join(sorted(ids)) or "none"
-            what = {"task": "plan task"}.get(name, name)
+            what = _a({"task": "plan task"}.get(name, name))
             problems.append(
                 (
                     name,
-                    f"'{value}' is not a {what} of scenario {context.scenario}; "
-                    f"use one of: {shown}",
+                    f"'{value}' is not {what} of scenario {context.scenario}; use one of: {shown}",
                 )
             )
     return problems

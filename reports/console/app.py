@@ -25,7 +25,7 @@ from standby.reports.console.security import (
     normalise_code,
     same_secret,
 )
-from standby.reports.console.service import ConsoleError, ExerciseConsole
+from standby.reports.console.service import ConsoleError, ExerciseConsole, TooLargeError
 from standby.reports.exercise_log import FINDINGS, JDM_STAGES, RATINGS
 
 if TYPE_CHECKING:
@@ -79,10 +79,10 @@ async def _not_found(request: Request, _error: Exception) -> Response:
 async def _body(request: Request) -> dict[str, Any]:
     length = request.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > MAX_BODY:
-        raise ConsoleError(f"the entry is too long (over {MAX_BODY // 1024} KB)")
+        raise TooLargeError(f"the entry is too long (over {MAX_BODY // 1024} KB)")
     raw = await request.body()
     if len(raw) > MAX_BODY:
-        raise ConsoleError(f"the entry is too long (over {MAX_BODY // 1024} KB)")
+        raise TooLargeError(f"the entry is too long (over {MAX_BODY // 1024} KB)")
     try:
         data = json.loads(raw or b"{}")
     except (UnicodeDecodeError, json.JSONDecodeError):

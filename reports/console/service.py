@@ -80,6 +80,12 @@ class ConflictError(ConsoleError):
     status = 409
 
 
+class TooLargeError(ConsoleError):
+    """A request body over the console's limit."""
+
+    status = 413
+
+
 class NotFoundError(ConsoleError):
     """An inject or page that does not exist."""
 
@@ -209,13 +215,13 @@ class ExerciseConsole:
         """Record a decision, action, observation, rating or milestone."""
         entry = _parsed(EntryIn, payload)
         values: dict[str, Any] = entry.model_dump(exclude={"client_key", "time"})
-        _refuse(self._vocabulary_problems(values))
+        _refuse(self._vocabulary_problems(values) + reference_problems(values, self.context))
+        _refuse(kind_problems(values))
         if entry.kind == "milestone" and not values.get("text") and entry.task in self.tasks:
             values["text"] = f"{self.tasks[entry.task].name}: reached"
         if not values.get("text"):
             raise ConsoleError("text: say what was decided, done or seen")
         values["scenario_minute"] = self._minute(entry.time)
-        _refuse(kind_problems(values) + reference_problems(values, self.context))
         return self._append(values, entry.client_key, now)
 
     def clock(self, payload: Mapping[str, Any], now: datetime | None = None) -> LogRecord:
