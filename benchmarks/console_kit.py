@@ -86,7 +86,8 @@ class Server:
             cwd=self.cwd,
             env={**os.environ, "MPLBACKEND": "Agg"},
         )
-        threading.Thread(target=self._read, args=(self.process,), daemon=True).start()
+        self._reader = threading.Thread(target=self._read, args=(self.process,), daemon=True)
+        self._reader.start()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -102,8 +103,9 @@ class Server:
 
     def _read(self, process: subprocess.Popen[str]) -> None:
         assert process.stdout is not None
-        for line in process.stdout:
-            self.lines.append(line.rstrip("\n"))
+        with process.stdout:
+            for line in process.stdout:
+                self.lines.append(line.rstrip("\n"))
 
     @property
     def access_code(self) -> str | None:
@@ -118,6 +120,7 @@ class Server:
         assert self.process is not None
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=10)
+        self._reader.join(timeout=10)
 
     def stop(self) -> None:
         """Stop the server as Ctrl+C would."""
@@ -128,6 +131,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+            self._reader.join(timeout=10)
 
     def __enter__(self) -> Server:
         return self.start()

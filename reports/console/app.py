@@ -169,9 +169,7 @@ class _Pages:
         given = normalise_code(form.get("code", [""])[0])
         target = _local_path(form.get("next", ["/"])[0])
         if not same_secret(given, normalise_code(self.access_code)):
-            return self._render(
-                "login.html.j2", status=401, view="login", next_path=target, wrong=True
-            )
+            return self._render("login.html.j2", view="login", next_path=target, wrong=True)
         response = RedirectResponse(target, status_code=303)
         response.headers["set-cookie"] = access_cookie(self.access_code)
         return response
