@@ -41,6 +41,8 @@ from standby.reports.exercise_log import (
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine, Table
 
+    from standby.scenarios.model import Scenario
+
 SCHEMA_VERSION = 1
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
 """Migration from schema version ``n`` to ``n + 1``, keyed by ``n``, each run in its own
@@ -252,6 +254,19 @@ def _engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def scenario_meta(scenario: Scenario, source: str) -> dict[str, str]:
+    """What a log records of its scenario: name, title, where it was loaded from, start."""
+    from standby.scenarios.load import resolve
+
+    return {
+        "scenario": scenario.name,
+        "scenario_title": scenario.title,
+        "scenario_source": str(resolve(source)),
+        "start": iso_z(scenario.start_utc),
+        "timezone": scenario.timezone,
+    }
 
 
 # --- the database ------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from pydantic import (
 
 from standby.clock import iso_z, to_local
 from standby.errors import StandbyError
+from standby.scenarios.model import did_you_mean
 
 if TYPE_CHECKING:
     from standby.scenarios.model import Scenario
@@ -120,11 +121,15 @@ _REQUIRED_FOR = {
 class LogError(StandbyError):
     """A log file or row that cannot be read: every problem, each with file, row and column."""
 
-    def __init__(self, problems: Sequence[str]) -> None:
+    def __init__(self, problems: Sequence[str], source: str | None = None) -> None:
         self.problems = list(problems)
         shown = self.problems[:50]
         more = len(self.problems) - len(shown)
-        super().__init__("\n".join(shown) + (f"\n... and {more} more problems" if more else ""))
+        lines = [f"{source}: {len(self.problems)} problem(s):"] if source and len(shown) > 1 else []
+        lines += shown
+        if more:
+            lines.append(f"... and {more} more problems")
+        super().__init__("\n".join(lines))
 
 
 def kind_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -319,13 +324,10 @@ def reference_problems(
     for name, ids in known.items():
         value = values.get(name)
         if value and value not in ids:
-            shown = ", ".join(sorted(ids)) or "none"
             what = _a({"task": "plan task"}.get(name, name))
+            hint = did_you_mean(str(value), sorted(ids))
             problems.append(
-                (
-                    name,
-                    f"'{value}' is not {what} of scenario {context.scenario}; use one of: {shown}",
-                )
+                (name, f"'{value}' is not {what} of scenario {context.scenario}; {hint}")
             )
     return problems
 
@@ -396,7 +398,7 @@ def _check_references(log: ExerciseLog, context: LogContext, source: str) -> Non
         if is_adhoc_inject(values, context) and record.inject:
             adhoc.add(record.inject)
     if problems:
-        raise LogError(problems)
+        raise LogError(problems, source)
 
 
 def _read_json(path: Path) -> ExerciseLog:
@@ -416,7 +418,7 @@ def _read_json(path: Path) -> ExerciseLog:
                 else ".".join(str(p) for p in loc) or "(top level)"
             )
             problems.append(f"{path}: {where}: {str(item['msg']).removeprefix('Value error, ')}")
-        raise LogError(problems) from None
+        raise LogError(problems, str(path)) from None
 
 
 def utc_now() -> datetime:

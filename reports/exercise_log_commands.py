@@ -59,7 +59,7 @@ def import_log(path: Path, db: str, scenario_name: str | None = None) -> ImportS
     database belongs to (when it can still be loaded); a new database takes the named
     scenario. Nothing is added unless every row is valid.
     """
-    from standby.reports.exercise_db import open_log
+    from standby.reports.exercise_db import open_log, scenario_meta
     from standby.reports.exercise_log import LogContext
     from standby.reports.exercise_log_sheets import read_sheet
 
@@ -69,32 +69,39 @@ def import_log(path: Path, db: str, scenario_name: str | None = None) -> ImportS
         )
     if not path.is_file():
         raise StandbyError(f"{path}: no such file")
+    meta = _existing_meta(db)
+    scenario = _scenario_for(scenario_name, meta)
+    if scenario is not None and meta.get("scenario") not in (None, scenario.name):
+        raise StandbyError(
+            f"{db}: this exercise log belongs to scenario '{meta['scenario']}', not "
+            f"'{scenario.name}'; import into another database, or name '{meta['scenario']}'"
+        )
+    context = LogContext.of(scenario) if scenario is not None else LogContext()
+    sheet = read_sheet(path, context=context, keep_ids=False)
     with open_log(db) as database:
-        meta = database.meta()
-        scenario = _scenario_for(scenario_name, meta)
-        context = LogContext.of(scenario) if scenario is not None else LogContext()
-        sheet = read_sheet(path, context=context, keep_ids=False)
         if scenario is not None:
-            from standby.clock import iso_z
-            from standby.scenarios.load import resolve
-
             database.bind_scenario(
-                {
-                    "scenario": scenario.name,
-                    "scenario_title": scenario.title,
-                    "scenario_source": str(resolve(scenario_name or meta["scenario_source"])),
-                    "start": iso_z(scenario.start_utc),
-                    "timezone": scenario.timezone,
-                }
+                scenario_meta(scenario, scenario_name or meta["scenario_source"])
             )
         added, skipped = database.import_records(sheet.log.records, sheet.keys)
         return ImportSummary(
             added=len(added),
             skipped=skipped,
-            database=database.display,
+            database=db if database.kind == "SQLite" else database.display,
             scenario=scenario.name if scenario is not None else None,
             warnings=sheet.warnings,
         )
+
+
+def _existing_meta(db: str) -> dict[str, str]:
+    """The log's own details, or none for a SQLite file not made yet (nothing is created)."""
+    from standby.reports.exercise_db import database_url, open_log
+
+    url = database_url(db)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return {}
+    with open_log(db) as database:
+        return database.meta()
 
 
 def _scenario_for(name: str | None, meta: dict[str, str]) -> Scenario | None:

@@ -43,6 +43,7 @@ from standby.reports.exercise_log import (
     kind_problems,
     reference_problems,
 )
+from standby.scenarios.model import did_you_mean
 
 if TYPE_CHECKING:
     from standby.scenarios.model import Scenario
@@ -271,7 +272,7 @@ def parse_rows(
     if "scenario_minute" not in columns and "scenario_time" not in columns:
         problems.append(f"{source}: row 1: no 'scenario_minute' or 'scenario_time' column")
     if problems:
-        raise LogError(problems)
+        raise LogError(problems, source)
     records: list[LogRecord] = []
     keys: list[str] = []
     adhoc: set[str] = set()
@@ -313,7 +314,7 @@ def parse_rows(
             f"{source}: row {number}, column '{name}': {problem}" for name, problem in row_problems
         ]
     if problems:
-        raise LogError(problems)
+        raise LogError(problems, source)
     return ParsedRows(records, warnings, keys)
 
 
@@ -340,8 +341,10 @@ def _row_values(
             vocabulary = _VOCABULARIES[name]
             lookup = vocabulary.get(word) or vocabulary.get(word.replace("_", " "))
             if lookup is None:
-                valid = ", ".join(dict.fromkeys(vocabulary.values()))
-                problems.append((name, f"'{text}' is not valid; use one of: {valid}"))
+                valid = list(dict.fromkeys(vocabulary.values()))
+                close = did_you_mean(word, valid) if name != "rating" else ""
+                hint = close if close.startswith("did") else f"use one of: {', '.join(valid)}"
+                problems.append((name, f"'{text}' is not valid; {hint}"))
             else:
                 values[name] = lookup
         elif name == "id":

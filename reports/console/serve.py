@@ -56,9 +56,8 @@ def open_console(
     from standby.reports.console.app import build_app
     from standby.reports.console.expectation import model_expectations
     from standby.reports.console.maps import PlumeMaps
-    from standby.reports.exercise_db import open_log
+    from standby.reports.exercise_db import open_log, scenario_meta
     from standby.scenarios import load_scenario
-    from standby.scenarios.load import resolve
 
     scenario = load_scenario(settings.scenario)
     rota = None
@@ -68,15 +67,7 @@ def open_console(
         rota = read_rota(settings.rota, timezone=scenario.timezone)
     database = open_log(settings.db or default_db(scenario.name))
     try:
-        database.bind_scenario(
-            {
-                "scenario": scenario.name,
-                "scenario_title": scenario.title,
-                "scenario_source": str(resolve(settings.scenario)),
-                "start": _iso(scenario),
-                "timezone": scenario.timezone,
-            }
-        )
+        database.bind_scenario(scenario_meta(scenario, settings.scenario))
         local_only = is_local(settings.host)
         access_code = None if local_only else database.secret("access_code", new_access_code)
         csrf_token = database.secret("csrf")
@@ -88,12 +79,6 @@ def open_console(
     console = ExerciseConsole(scenario, database, expectations, PlumeMaps(scenario))
     app = build_app(console, csrf_token=csrf_token, access_code=access_code, local_only=local_only)
     return OpenConsole(console, app, access_code, database.count())
-
-
-def _iso(scenario: Any) -> str:
-    from standby.clock import iso_z
-
-    return iso_z(scenario.start_utc)
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -134,7 +119,9 @@ def run_console(settings: ConsoleSettings, say: Callable[[str], None]) -> None:
     shown_host = settings.host if is_local(settings.host) else _lan_name(settings.host)
     base = f"http://{_url_host(shown_host)}:{settings.port}"
     say(f"Exercise console for: {ready.console.scenario.title}")
-    say(f"Log: {database.display} ({database.kind}, {ready.records} entries so far)")
+    where = settings.db or default_db(ready.console.scenario.name)
+    shown = where if database.kind == "SQLite" else database.display
+    say(f"Log: {shown} ({database.kind}, {ready.records} entries so far)")
     say(f"  control  {base}/control   (facilitator)")
     say(f"  room     {base}/room      (projector)")
     say(f"  log      {base}/log       (loggist and evaluators)")

@@ -244,14 +244,18 @@ def test_a_typed_up_sheet_with_mistakes_names_every_bad_row_and_column(tmp_path:
     with pytest.raises(LogError) as caught:
         read_sheet(path, load_scenario("chlorine-riverside"))
     problems = [p.replace(str(path), "paper.csv") for p in caught.value.problems]
-    assert problems[0].startswith("paper.csv: row 3, column 'kind': 'desicion' is not valid")
+    assert (
+        problems[0]
+        == "paper.csv: row 3, column 'kind': 'desicion' is not valid; did you mean 'decision'?"
+    )
     assert problems[1] == (
         "paper.csv: row 4, column 'scenario_time': 01:00 is before the scenario's start "
         "(02:10); times run from the start for 480 minutes"
     )
-    assert problems[2].startswith(
+    assert problems[2] == (
         "paper.csv: row 5, column 'objective': 'obj_nope' is not an objective of scenario "
-        "chlorine-riverside; use one of: obj_alert, obj_command"
+        "chlorine-riverside; valid: obj_alert, obj_command, obj_public, obj_rest_centre, "
+        "obj_vulnerable"
     )
     assert problems[3].startswith(
         "paper.csv: row 6, column 'rating': 'Q' is not valid; use one of: P, S, M, U"
