@@ -29,7 +29,9 @@ def public_modules() -> list[str]:
     names += [f"standby.{p.stem}" for p in kernel if not p.is_symlink() and p.stem != "__main__"]
     for package in SUBPACKAGES:
         names.append(f"standby.{package}")
-        names += [f"standby.{package}.{p.stem}" for p in (ROOT / package).glob("*.py")]
+        for path in (ROOT / package).rglob("*.py"):
+            dotted = ".".join(path.relative_to(ROOT / package).with_suffix("").parts)
+            names.append(f"standby.{package}.{dotted}")
     return sorted({n.removesuffix(".__init__") for n in names})
 
 
@@ -93,6 +95,9 @@ def test_wheel_carries_the_bundled_data(wheel: Path) -> None:
     assert templates
     for template in templates:
         assert f"standby/reports/templates/{template.name}" in names
+    console = ROOT / "reports" / "console"
+    for data in [*console.glob("templates/*.j2"), *console.glob("static/*")]:
+        assert f"standby/reports/console/{data.relative_to(console)}" in names
     assert not any(n.startswith(("tests/", "standby/tests/")) for n in names)
 
 
