@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -43,6 +44,12 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(ROOT / "docs" / "examples", tmp_path / "docs" / "examples")
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def import_paper_log(db: str) -> Any:
+    """Import the guide's typed-up log of the chlorine scenario into ``db``."""
+    args = ["exercise", "log", "import", "docs/examples/paper-log.csv", "--db", db]
+    return CliRunner().invoke(cli, [*args, "--scenario", "chlorine-riverside"])
 
 
 def test_the_guide_shows_serve_import_and_export() -> None:
@@ -104,19 +111,7 @@ def _wait_for(url: str, process: subprocess.Popen[str]) -> None:
 
 
 def test_the_format_guides_python_example_runs(workdir: Path) -> None:
-    result = CliRunner().invoke(
-        cli,
-        [
-            "exercise",
-            "log",
-            "import",
-            "docs/examples/paper-log.csv",
-            "--db",
-            "exercise.db",
-            "--scenario",
-            "chlorine-riverside",
-        ],
-    )
+    result = import_paper_log("exercise.db")
     assert result.exit_code == 0, result.output
     code = re.search(r"```python\n(.*?)```", FORMAT_GUIDE.read_text(encoding="utf-8"), re.DOTALL)
     assert code is not None
@@ -150,19 +145,7 @@ def test_schema_command_prints_the_published_schema() -> None:
 
 def test_export_never_replaces_a_file_without_force(workdir: Path) -> None:
     runner = CliRunner()
-    runner.invoke(
-        cli,
-        [
-            "exercise",
-            "log",
-            "import",
-            "docs/examples/paper-log.csv",
-            "--db",
-            "x.db",
-            "--scenario",
-            "chlorine-riverside",
-        ],
-    )
+    import_paper_log("x.db")
     (workdir / "out.csv").write_text("keep me", encoding="utf-8")
     refused = runner.invoke(
         cli, ["exercise", "log", "export", "x.db", "--format", "csv", "--out", "out.csv"]
@@ -189,10 +172,9 @@ def test_export_of_a_missing_log_is_an_error_not_a_traceback(workdir: Path) -> N
 
 
 def test_import_of_a_log_for_another_scenario_is_refused(workdir: Path) -> None:
-    runner = CliRunner()
+    assert import_paper_log("x.db").exit_code == 0
     args = ["exercise", "log", "import", "docs/examples/paper-log.csv", "--db", "x.db"]
-    assert runner.invoke(cli, [*args, "--scenario", "chlorine-riverside"]).exit_code == 0
-    other = runner.invoke(cli, [*args, "--scenario", "smoke-distribution"])
+    other = CliRunner().invoke(cli, [*args, "--scenario", "smoke-distribution"])
     assert other.exit_code == 2
     assert other.output == (
         "Error: x.db: this exercise log belongs to scenario 'chlorine-riverside', not "
