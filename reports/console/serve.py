@@ -133,16 +133,24 @@ def run_console(settings: ConsoleSettings, say: Callable[[str], None]) -> None:
     server = uvicorn.Server(config)
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass  # uvicorn has shut down cleanly, then passes Ctrl+C on: stopping is the normal end
     finally:
         sock.close()
         database.close()
+    say(f"Console stopped. The log is kept in {shown}; run the same command to carry on.")
 
 
 def _lan_name(host: str) -> str:
-    """For 0.0.0.0 or :: the name other computers can use; otherwise ``host`` itself."""
-    if host in ("0.0.0.0", "::", ""):
-        return socket.gethostname()
-    return host
+    """For 0.0.0.0 or :: this computer's address on its network; otherwise ``host`` itself."""
+    if host not in ("0.0.0.0", "::", ""):
+        return host
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))  # picks the outgoing interface; sends nothing
+            return str(probe.getsockname()[0])
+        except OSError:
+            return socket.gethostname()
 
 
 def _url_host(host: str) -> str:

@@ -7,6 +7,7 @@ import json
 import re
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -93,9 +94,14 @@ def test_the_guides_serve_command_prints_what_it_shows(workdir: Path) -> None:
     try:
         _wait_for(f"http://127.0.0.1:{port}/login", process)
     finally:
-        process.terminate()
+        process.send_signal(signal.SIGINT)  # Ctrl+C
         output, _ = process.communicate(timeout=20)
-    assert output.splitlines() == [line.replace("8765", str(port)) for line in expected]
+    *shown, stopped = output.splitlines()
+    assert shown == [line.replace("8765", str(port)) for line in expected]
+    assert stopped == (
+        "Console stopped. The log is kept in exercise.db; run the same command to carry on."
+    )
+    assert process.returncode == 0
     assert (workdir / "exercise.db").is_file()
 
 
