@@ -257,13 +257,18 @@ def _engine(url: str) -> Engine:
 
 
 def scenario_meta(scenario: Scenario, source: str) -> dict[str, str]:
-    """What a log records of its scenario: name, title, where it was loaded from, start."""
-    from standby.scenarios.load import resolve
+    """What a log records of its scenario: name, title, where it was loaded from, start.
 
+    A bundled scenario is kept by its name (it moves with Standby), a file by its full path.
+    """
+    from standby.scenarios.load import library_dir, resolve
+
+    path = resolve(source).resolve()
+    bundled = path.parent == library_dir().resolve()
     return {
         "scenario": scenario.name,
         "scenario_title": scenario.title,
-        "scenario_source": str(resolve(source)),
+        "scenario_source": path.stem if bundled else str(path),
         "start": iso_z(scenario.start_utc),
         "timezone": scenario.timezone,
     }
