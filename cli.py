@@ -500,7 +500,7 @@ def exercise_log() -> None:
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 def exercise_log_export(db: str, output_format: str, out: Path, force: bool) -> None:
     """Write the log in DB (SQLite file or postgresql:// URL) as CSV, JSON or XLSX."""
-    from standby.reports.exercise_log_commands import export_log
+    from standby.reports.exercise_log_io import export_log
 
     log = export_log(db, output_format, out, force=force)
     click.echo(f"wrote {out}: {len(log)} entries")
@@ -520,7 +520,7 @@ def exercise_log_import(file: Path, db: str, scenario_name: str | None) -> None:
 
     Rows already imported are skipped, so importing the same file twice adds nothing.
     """
-    from standby.reports.exercise_log_commands import import_log
+    from standby.reports.exercise_log_io import import_log
 
     summary = import_log(file, db, scenario_name)
     for warning in summary.warnings:

@@ -1,7 +1,7 @@
 """The exercise log's database: SQLite by default, PostgreSQL by URL, one code path.
 
 SQLAlchemy Core does the SQL for both, so the console, the import and the debrief's
-:func:`reports.exercise_log.read_log` run the same statements on a laptop's SQLite file and on
+:func:`reports.exercise_log_io.read_log` run the same statements on a laptop's SQLite file and on
 an LRF's PostgreSQL server. Every action is one transaction; write transactions take the
 log's lock first (``BEGIN IMMEDIATE`` on SQLite, a row lock on PostgreSQL), so records get
 their ids in commit order and a browser that polls "everything after id N" never misses one.

@@ -3,7 +3,7 @@
 The live console writes it into a database (:mod:`reports.exercise_db`); ``standby exercise
 log export`` writes it as JSON, CSV or XLSX (:mod:`reports.exercise_log_sheets` does the
 spreadsheets); ``standby exercise log import`` reads one typed up from paper; the debrief
-reads any of them with :func:`read_log`. :class:`LogRecord` is the
+reads any of them with :func:`reports.exercise_log_io.read_log`. :class:`LogRecord` is the
 one definition of a record, and ``docs/exercise-log.schema.json`` is its JSON Schema.
 
 Times: ``scenario_minute`` is the exercise clock (minutes since the incident began, as in the
@@ -345,48 +345,8 @@ def log_to_json(log: ExerciseLog) -> str:
     return json.dumps(log.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
-def read_log(source: str | Path, scenario: Scenario | None = None) -> ExerciseLog:
-    """Read an exercise log from a JSON, CSV or XLSX file, a SQLite file or a PostgreSQL URL.
-
-    With ``scenario`` every row's objective, inject and task ids are checked against it and
-    clock times are read from its start; without it a file's own scenario details are used
-    where it has them. Raises :class:`LogError` listing every bad row.
-    """
-    text = str(source)
-    if text.startswith(("postgresql:", "postgres:", "postgresql+", "sqlite:")):
-        return _read_database(text, scenario)
-    path = Path(source)
-    if not path.is_file():
-        raise LogError(
-            [
-                f"{path}: no such file; give an exported log (.json, .csv, .xlsx) "
-                "or the console's database"
-            ]
-        )
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        log = _read_json(path)
-        if scenario is not None:
-            _check_references(log, LogContext.of(scenario), str(path))
-        return log
-    if suffix in (".csv", ".xlsx"):
-        from standby.reports.exercise_log_sheets import read_sheet
-
-        return read_sheet(path, scenario).log
-    return _read_database(text, scenario)
-
-
-def _read_database(url: str, scenario: Scenario | None) -> ExerciseLog:
-    from standby.reports.exercise_db import open_log
-
-    with open_log(url, create=False) as database:
-        log = database.exercise_log()
-    if scenario is not None:
-        _check_references(log, LogContext.of(scenario), url)
-    return log
-
-
-def _check_references(log: ExerciseLog, context: LogContext, source: str) -> None:
+def check_references(log: ExerciseLog, context: LogContext, source: str) -> None:
+    """Raise :class:`LogError` naming each record whose ids the scenario does not have."""
     problems = []
     adhoc: set[str] = set()
     for record in log.records:
@@ -401,7 +361,8 @@ def _check_references(log: ExerciseLog, context: LogContext, source: str) -> Non
         raise LogError(problems, source)
 
 
-def _read_json(path: Path) -> ExerciseLog:
+def read_json(path: Path) -> ExerciseLog:
+    """Read an exported JSON log; every problem names the record and field."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:

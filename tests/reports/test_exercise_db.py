@@ -11,7 +11,7 @@ import pytest
 
 from standby.reports import exercise_db
 from standby.reports.exercise_db import ClockError, LogDatabaseError, open_log
-from standby.reports.exercise_log import read_log
+from standby.reports.exercise_log_io import read_log
 
 T0 = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
 SCENARIO = {

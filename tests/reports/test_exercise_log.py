@@ -18,8 +18,8 @@ from standby.reports.exercise_log import (
     LogRecord,
     log_schema,
     log_to_json,
-    read_log,
 )
+from standby.reports.exercise_log_io import read_log
 from standby.reports.exercise_log_sheets import (
     log_to_csv,
     log_to_xlsx,

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from benchmarks.console_kit import Server
-from standby.reports.exercise_log import read_log
+from standby.reports.exercise_log_io import read_log
 
 
 class Browser:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from benchmarks.console_kit import Server, load
-from standby.reports.exercise_log import read_log
+from standby.reports.exercise_log_io import read_log
 
 
 def test_twenty_clients_post_a_thousand_entries_none_lost_none_doubled(

@@ -1,9 +1,11 @@
-"""What ``standby exercise log export`` and ``standby exercise log import`` do, from Python.
+"""Exercise logs wherever they are: :func:`read_log` reads any of them, :func:`export_log`
+and :func:`import_log` do what ``standby exercise log export`` and ``import`` do.
 
-Export reads a log (the console's database, or an exported file) and writes it atomically as
-JSON, CSV or XLSX. Import validates a typed-up CSV or XLSX row by row against the log's
-scenario and adds it to a database in one transaction; a row imported before is skipped, so
-importing the same sheet twice adds nothing.
+:func:`read_log` reads the console's database (SQLite or PostgreSQL) or an exported JSON, CSV
+or XLSX file; it is what the debrief calls. Export writes a log atomically as JSON, CSV or
+XLSX. Import validates a typed-up CSV or XLSX row by row against the log's scenario and adds
+it to a database in one transaction; a row imported before is skipped, so importing the same
+sheet twice adds nothing.
 """
 
 from __future__ import annotations
@@ -14,17 +16,62 @@ from typing import TYPE_CHECKING
 
 from standby.errors import StandbyError
 from standby.files import check_writable, write_bytes_atomic
+from standby.reports.exercise_db import open_log
+from standby.reports.exercise_log import (
+    ExerciseLog,
+    LogContext,
+    LogError,
+    check_references,
+    read_json,
+)
+from standby.reports.exercise_log_sheets import read_sheet
 
 if TYPE_CHECKING:
-    from standby.reports.exercise_log import ExerciseLog
     from standby.scenarios.model import Scenario
 
 EXPORT_FORMATS = ("json", "csv", "xlsx")
 
 
+def read_log(source: str | Path, scenario: Scenario | None = None) -> ExerciseLog:
+    """Read an exercise log from a JSON, CSV or XLSX file, a SQLite file or a PostgreSQL URL.
+
+    With ``scenario`` every row's objective, inject and task ids are checked against it and
+    clock times are read from its start; without it a file's own scenario details are used
+    where it has them. Raises :class:`LogError` listing every bad row.
+    """
+    text = str(source)
+    if text.startswith(("postgresql:", "postgres:", "postgresql+", "sqlite:")):
+        return _read_database(text, scenario)
+    path = Path(source)
+    if not path.is_file():
+        raise LogError(
+            [
+                f"{path}: no such file; give an exported log (.json, .csv, .xlsx) "
+                "or the console's database"
+            ]
+        )
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        log = read_json(path)
+        if scenario is not None:
+            check_references(log, LogContext.of(scenario), str(path))
+        return log
+    if suffix in (".csv", ".xlsx"):
+        return read_sheet(path, scenario).log
+    return _read_database(text, scenario)
+
+
+def _read_database(url: str, scenario: Scenario | None) -> ExerciseLog:
+    with open_log(url, create=False) as database:
+        log = database.exercise_log()
+    if scenario is not None:
+        check_references(log, LogContext.of(scenario), url)
+    return log
+
+
 def export_log(source: str, output_format: str, out: Path, *, force: bool = False) -> ExerciseLog:
     """Write the log at ``source`` to ``out`` as ``json``, ``csv`` or ``xlsx``; return it."""
-    from standby.reports.exercise_log import log_to_json, read_log
+    from standby.reports.exercise_log import log_to_json
     from standby.reports.exercise_log_sheets import log_to_csv, log_to_xlsx
 
     if output_format not in EXPORT_FORMATS:
@@ -59,9 +106,7 @@ def import_log(path: Path, db: str, scenario_name: str | None = None) -> ImportS
     database belongs to (when it can still be loaded); a new database takes the named
     scenario. Nothing is added unless every row is valid.
     """
-    from standby.reports.exercise_db import open_log, scenario_meta
-    from standby.reports.exercise_log import LogContext
-    from standby.reports.exercise_log_sheets import read_sheet
+    from standby.reports.exercise_db import scenario_meta
 
     if path.suffix.lower() not in (".csv", ".xlsx"):
         raise StandbyError(
@@ -95,7 +140,7 @@ def import_log(path: Path, db: str, scenario_name: str | None = None) -> ImportS
 
 def _existing_meta(db: str) -> dict[str, str]:
     """The log's own details, or none for a SQLite file not made yet (nothing is created)."""
-    from standby.reports.exercise_db import database_url, open_log
+    from standby.reports.exercise_db import database_url
 
     url = database_url(db)
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
