@@ -32,7 +32,7 @@ from pydantic import (
 
 from standby.clock import iso_z, to_local
 from standby.errors import StandbyError
-from standby.scenarios.model import did_you_mean
+from standby.hints import did_you_mean
 
 if TYPE_CHECKING:
     from standby.scenarios.model import Scenario

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from standby.clock import iso_z, local_to_utc, parse_instant, to_local, zone
 from standby.errors import StandbyError
 from standby.files import csv_text, unneutralise
+from standby.hints import did_you_mean
 from standby.reports.exercise_log import (
     FIELDS,
     FINDINGS,
@@ -43,7 +44,6 @@ from standby.reports.exercise_log import (
     kind_problems,
     reference_problems,
 )
-from standby.scenarios.model import did_you_mean
 
 if TYPE_CHECKING:
     from standby.scenarios.model import Scenario

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from standby.rota.model import Rota
     from standby.scenarios.model import Scenario
 
 
@@ -65,14 +66,12 @@ class Expectations:
 
 
 def model_expectations(
-    scenario: Scenario, rota: Any = None, *, runs: int = 200, seed: int = 1
+    scenario: Scenario, rota: Rota | None = None, *, runs: int = 200, seed: int = 1
 ) -> Expectations:
     """Simulate ``runs`` replications from the scenario's start and summarise each task."""
-    from standby.reports.runs import summarise
-    from standby.simulator.model import prepare, simulate
+    from standby.simulator.experiment import replicate
 
-    prepared = prepare(scenario, rota)
-    summary = summarise(simulate(prepared, scenario.start_utc, seed=seed, runs=runs), seed)
+    summary = replicate(scenario, rota, seed=seed, runs=runs).summary()
     tasks = {
         t.task: TaskExpectation(
             task=t.task,
