@@ -79,10 +79,35 @@ def _report(backend: str, results: list[LoadResult]) -> dict[str, float]:
     }
 
 
+def _in_process_ms(folder: Path, entries: int = 500) -> float:
+    """Median time the console takes to record one entry, called directly (no HTTP)."""
+    import time
+
+    from standby.reports.console.service import ExerciseConsole
+    from standby.reports.exercise_db import open_log
+    from standby.scenarios import load_scenario
+
+    scenario = load_scenario("chlorine-riverside")
+    times = []
+    with open_log(folder / "direct.db") as database:
+        console = ExerciseConsole(scenario, database)
+        for index in range(entries):
+            started = time.perf_counter()
+            console.record({"kind": "action", "text": f"Action {index}", "who": "EPO"})
+            times.append((time.perf_counter() - started) * 1000.0)
+    return statistics.median(times)
+
+
 def main() -> dict[str, float]:
     """Load the console on SQLite (and PostgreSQL when a server is given); print figures."""
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="standby-bench-") as folder:
+        direct = _in_process_ms(Path(folder))
+        figures["sqlite_record_ms"] = direct
+        print(
+            f"console, one entry recorded in process (validation and one SQLite transaction, "
+            f"synchronous=FULL): median {direct:.2f} ms"
+        )
         runs = [_run(str(Path(folder) / f"load-{n}.db"), Path(folder)) for n in range(REPEATS)]
         figures.update(_report("SQLite", runs))
         server_url = os.environ.get("STANDBY_TEST_POSTGRES_URL")

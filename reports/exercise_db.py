@@ -402,6 +402,11 @@ class LogDatabase:
             query = query.where(log.c.kind.in_(list(kinds)))
         return [_record(row._mapping) for row in connection.execute(query).all()]
 
+    def records_and_clock(self, since: int) -> tuple[list[LogRecord], ClockState]:
+        """Records after ``since`` and the clock, read together (what a poll needs)."""
+        with self.engine.connect() as connection, connection.begin():
+            return self._records(connection, since, ()), self._clock(connection)
+
     def count(self) -> int:
         """How many records the log holds."""
         from sqlalchemy import func, select

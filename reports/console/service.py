@@ -191,7 +191,7 @@ class ExerciseConsole:
     ) -> tuple[list[LogRecord], list[str], dict[str, Any]]:
         now = now or utc_now()
         self.tail.refresh()
-        clock = self.database.clock()
+        clock = self.tail.clock
         records, texts = self.tail.after(since, BATCH)
         released = [r.inject for r in self.tail.released if r.inject]
         period = current_period(self.maps.periods, released) if self.maps else None

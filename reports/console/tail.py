@@ -14,7 +14,7 @@ import json
 import threading
 
 from standby.reports.console.state import STATUS_OF_KIND, InjectStatus
-from standby.reports.exercise_db import LogDatabase
+from standby.reports.exercise_db import ClockState, LogDatabase
 from standby.reports.exercise_log import LogRecord
 
 
@@ -28,12 +28,13 @@ class LogTail:
         self.texts: list[str] = []
         self.statuses: dict[str, InjectStatus] = {}
         self.released: list[LogRecord] = []
+        self.clock = ClockState()
         self._lock = threading.Lock()
 
     def refresh(self) -> None:
-        """Read the records written since the last refresh."""
+        """Read the records written since the last refresh, and the clock, in one go."""
         with self._lock:
-            new = self.database.records(since=self.ids[-1] if self.ids else 0)
+            new, self.clock = self.database.records_and_clock(self.ids[-1] if self.ids else 0)
             for record in new:
                 self.records.append(record)
                 self.ids.append(record.id)
