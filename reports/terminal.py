@@ -85,7 +85,7 @@ def simulation_renderables(experiment: Replications, rota_path: Path | None) -> 
     from rich.table import Table
     from rich.text import Text
 
-    from standby.simulator.results import kpi_lines, local_clock, timeline_rows
+    from standby.simulator.results import kpi_lines, local_clock, timeline_rows, whole_minute
 
     out: list[Any] = []
     first = experiment.first
@@ -109,19 +109,19 @@ def simulation_renderables(experiment: Replications, rota_path: Path | None) -> 
         done = (
             "-"
             if m.end_minute is None
-            else f"{local_clock(first, m.end_minute)} (+{m.end_minute:.0f})"
+            else f"{local_clock(first, m.end_minute)} (+{whole_minute(m.end_minute)})"
         )
         verdict = {True: "[green]met[/green]", False: "[red]missed[/red]", None: ""}[m.met]
         target = "" if m.target_minute is None else f"{m.target_minute:g} min"
         targets.add_row(m.task, target, done, verdict, m.reason)
     out.append(targets)
     for path in first.critical_paths:
-        chain = " -> ".join(f"+{step.minute:.0f} {step.what}" for step in path.steps)
+        chain = " -> ".join(f"+{whole_minute(step.minute)} {step.what}" for step in path.steps)
         out.append(f"[bold]Why {path.task} missed {path.target_minute:g} min[/bold]: {chain}")
     for role in first.unfilled_roles:
         out.append(
             f"[red]Role unfilled[/red]: {role.role} ({role.rota_role or 'no rota role'}) "
-            f"at +{role.minute:.0f} min: {role.reason}"
+            f"at +{whole_minute(role.minute)} min: {role.reason}"
         )
     lines = kpi_lines(first)
     if lines:

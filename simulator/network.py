@@ -110,7 +110,7 @@ def receive_methane(run: Run, agency: int, link: int | None) -> None:
     elif link is not None:
         sender = compiled.agencies[compiled.links[link].source]
         channel = compiled.links[link].channel
-        run.log("methane_received", agency=agency, detail=f"M/ETHANE from {sender} by {channel}")
+        run.log("m_ethane_received", agency=agency, detail=f"M/ETHANE from {sender} by {channel}")
     for out in compiled.out_links[agency]:
         if not run.agencies[compiled.links[out].target].methane:
             run.env.process(hop(run, out, methane=True))

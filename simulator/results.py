@@ -263,15 +263,28 @@ def dumps(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+def whole_minute(minute: float) -> int:
+    """A minute offset as printed (``+71``): rounded to the nearest whole minute, the one
+    rounding every clock time printed beside it uses too."""
+    return round(minute)
+
+
 def local_clock(result: RunResult, minute: float) -> str:
-    """``HH:MM`` local wall-clock time of a scenario minute (for printing only)."""
+    """``HH:MM`` local wall-clock time of a scenario minute (for printing only).
+
+    The minute is rounded first (:func:`whole_minute`), so ``+71`` after a 02:10 start prints
+    ``03:21`` whatever the seconds: the offset and the clock never disagree.
+    """
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
     start = datetime.fromisoformat(result.start.replace("Z", "+00:00"))
-    return (
-        (start + timedelta(minutes=minute)).astimezone(ZoneInfo(result.timezone)).strftime("%H:%M")
-    )
+    instant = start + timedelta(minutes=whole_minute(minute))
+    return instant.astimezone(ZoneInfo(result.timezone)).strftime("%H:%M")
+
+
+EVENT_LABELS = {"m_ethane_received": "M/ETHANE received"}
+"""How an event kind is written in a timeline, where its id would read wrongly."""
 
 
 def timeline_rows(result: RunResult) -> list[tuple[str, str, str, str, str]]:
@@ -279,7 +292,8 @@ def timeline_rows(result: RunResult) -> list[tuple[str, str, str, str, str]]:
     rows = []
     for event in result.events:
         who = " / ".join(x for x in (event.agency, event.role, event.person) if x)
-        what = event.kind.replace("_", " ") + (f": {event.task}" if event.task else "")
+        label = EVENT_LABELS.get(event.kind, event.kind.replace("_", " "))
+        what = label + (f": {event.task}" if event.task else "")
         rows.append(
             (local_clock(result, event.minute), f"{event.minute:7.1f}", who, what, event.detail)
         )
@@ -289,7 +303,7 @@ def timeline_rows(result: RunResult) -> list[tuple[str, str, str, str, str]]:
 def _minute_text(result: RunResult, minute: float | None, reason: str = "") -> str:
     if minute is None:
         return "never" + (f" ({reason})" if reason else "")
-    return f"+{minute:.0f} min ({local_clock(result, minute)})"
+    return f"+{whole_minute(minute)} min ({local_clock(result, minute)})"
 
 
 def _wait_text(mean: float | None, maximum: float | None) -> str:

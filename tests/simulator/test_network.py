@@ -125,9 +125,11 @@ def test_a_link_of_capacity_one_carries_one_call_at_a_time() -> None:
     scenario = make_scenario(agencies=agencies, links=links, plan=plan)
     result = run_once(compile_scenario(scenario), seed=1)
     fire = [
-        e for e in result.events if e.agency == "fire" and e.kind in ("alerted", "methane_received")
+        e
+        for e in result.events
+        if e.agency == "fire" and e.kind in ("alerted", "m_ethane_received")
     ]
-    assert [(e.kind, e.minute) for e in fire] == [("alerted", 3.0), ("methane_received", 6.0)]
+    assert [(e.kind, e.minute) for e in fire] == [("alerted", 3.0), ("m_ethane_received", 6.0)]
 
 
 def test_travel_on_a_road_graph_when_one_is_given() -> None:
