@@ -77,12 +77,17 @@ def reference_problems(scenario: ScenarioFields) -> list[Problem]:
             )
         channels.add((link.from_, link.to, link.channel))
         link_pairs.add((link.from_, link.to))
-    problems += _ref(("alert", "raised_by"), "agency", s.alert.raised_by, agencies)
-    problems += _ref(("alert", "declared_by"), "agency", s.alert.declared_by, agencies)
+    problems += _alert_problems(s, agencies, tasks)
+    role_agency = {r.id: r.agency for r in s.roles}
     for i, task in enumerate(s.plan.tasks):
         problems += _ref(("plan", "tasks", i, "agency"), "agency", task.agency, agencies)
         for j, role_id in enumerate(task.roles):
             problems += _ref(("plan", "tasks", i, "roles", j), "role", role_id, roles)
+        problems += _task_role_problems(s, i, role_agency)
+        if task.covers is not None:
+            for j, receptor in enumerate(task.covers.receptors):
+                loc: Loc = ("plan", "tasks", i, "covers", "receptors", j)
+                problems += _ref(loc, "receptor", receptor, receptors)
         for j, before in enumerate(task.after):
             problems += _ref(("plan", "tasks", i, "after", j), "task", before, tasks)
             if before == task.id:
@@ -90,8 +95,21 @@ def reference_problems(scenario: ScenarioFields) -> list[Problem]:
                     (("plan", "tasks", i, "after", j), f"task '{task.id}' waits for itself")
                 )
     problems += _plan_cycle(s)
+    registration: dict[str, str] = {}
     for i, centre in enumerate(s.rest_centres):
         problems += _ref(("rest_centres", i, "staffing_role"), "role", centre.staffing_role, roles)
+        if centre.registration_role is not None:
+            loc = ("rest_centres", i, "registration_role")
+            problems += _ref(loc, "role", centre.registration_role, roles)
+            other = registration.setdefault(centre.registration_role, centre.id)
+            if other != centre.id:
+                problems.append(
+                    (
+                        loc,
+                        f"role '{centre.registration_role}' already staffs the desks of "
+                        f"'{other}'; give each centre its own registration role",
+                    )
+                )
     for i, inject in enumerate(s.injects):
         if inject.minute > s.duration_minutes:
             problems.append(
@@ -112,6 +130,67 @@ def reference_problems(scenario: ScenarioFields) -> list[Problem]:
         parse_instant(s.start, s.timezone)
     except TimeError as error:
         problems.append((("start",), error.message))
+    return problems
+
+
+def _alert_problems(s: ScenarioFields, agencies: list[str], tasks: list[str]) -> list[Problem]:
+    alert = s.alert
+    problems = _ref(("alert", "raised_by"), "agency", alert.raised_by, agencies)
+    problems += _ref(("alert", "declared_by"), "agency", alert.declared_by, agencies)
+    for i, detection in enumerate(alert.detected_by):
+        problems += _ref(
+            ("alert", "detected_by", i, "agency"), "agency", detection.agency, agencies
+        )
+    if alert.declaration_task is not None:
+        loc: Loc = ("alert", "declaration_task")
+        found = _ref(loc, "task", alert.declaration_task, tasks)
+        problems += found
+        task = next((t for t in s.plan.tasks if t.id == alert.declaration_task), None)
+        if not found and task is not None and task.agency != alert.declared_by:
+            problems.append(
+                (
+                    loc,
+                    f"task '{task.id}' is led by '{task.agency}', but '{alert.declared_by}' "
+                    "declares (alert.declared_by); name a task the declaring agency leads",
+                )
+            )
+    return problems
+
+
+def _task_role_problems(s: ScenarioFields, i: int, role_agency: dict[str, str]) -> list[Problem]:
+    """A task's ``present`` roles and delegations: known roles, not held twice, one agency."""
+    task = s.plan.tasks[i]
+    roles = list(role_agency)
+    problems: list[Problem] = []
+    for j, role_id in enumerate(task.present):
+        loc: Loc = ("plan", "tasks", i, "present", j)
+        problems += _ref(loc, "role", role_id, roles)
+        if role_id in task.roles:
+            problems.append(
+                (loc, f"role '{role_id}' is both held (roles) and present; list it once")
+            )
+    for j, delegation in enumerate(task.delegate):
+        loc = ("plan", "tasks", i, "delegate", j)
+        if delegation.from_ not in task.roles:
+            hint = did_you_mean(delegation.from_, task.roles)
+            problems.append(
+                ((*loc, "from"), f"'{delegation.from_}' is not one of the task's roles; {hint}")
+            )
+        found = _ref((*loc, "to"), "role", delegation.to, roles)
+        problems += found
+        if found or delegation.from_ not in role_agency:
+            continue
+        if role_agency[delegation.to] != role_agency[delegation.from_]:
+            problems.append(
+                (
+                    (*loc, "to"),
+                    f"'{delegation.to}' belongs to '{role_agency[delegation.to]}', not "
+                    f"'{role_agency[delegation.from_]}': a task is delegated within its "
+                    "role's agency",
+                )
+            )
+        elif delegation.to in task.roles:
+            problems.append(((*loc, "to"), f"'{delegation.to}' already holds the task"))
     return problems
 
 

@@ -214,6 +214,12 @@ class Agency(StrictModel):
     category: Literal["cat1", "cat2", "operator", "voluntary", "other"]
     control_room: str | None = None
     base: Location | None = None
+    emergency_service: bool = Field(
+        default=False,
+        description="a police, fire or ambulance control room: on hearing of the incident it "
+        "passes the alarm at once to the other emergency services it has links to (JESIP: "
+        "share information early)",
+    )
 
 
 class Place(StrictModel):
@@ -226,7 +232,7 @@ class Place(StrictModel):
 
 
 class Role(StrictModel):
-    """A job in the response, staffed from a rota role."""
+    """A job in the response: on duty (dispatched at once) or on call (rung from a rota)."""
 
     id: Identifier
     agency: str
@@ -235,8 +241,45 @@ class Role(StrictModel):
     count: Annotated[int, Field(ge=1, le=100)] = 1
     reports_to: str = "remote"
     remote_allowed: bool = False
+    duty: Literal["on_call", "on_duty"] = Field(
+        default="on_call",
+        description="on_duty: at work when the incident starts, always answers, after a "
+        "dispatch delay; on_call: rung from the rota (or the agency's own call-out)",
+    )
+    dispatch_delay: Distribution | None = None
     answer_probability: Probability | None = None
+    reachable_probability: Probability | None = None
+    call_out: Literal["one_by_one", "group_page"] = "one_by_one"
+    response_window_minutes: Annotated[float, Field(gt=0.0)] | None = None
     travel_minutes: Distribution | None = None
+
+    @model_validator(mode="after")
+    def _duty_settings(self) -> Self:
+        if self.duty == "on_duty":
+            ringing = {
+                "answer_probability": self.answer_probability,
+                "reachable_probability": self.reachable_probability,
+                "response_window_minutes": self.response_window_minutes,
+            }
+            given = [key for key, value in ringing.items() if value is not None]
+            if self.call_out != "one_by_one":
+                given.append("call_out")
+            if given:
+                raise ValueError(
+                    f"{', '.join(given)}: only for on-call roles; an on_duty role is "
+                    "dispatched, not rung (remove it or set duty: on_call)"
+                )
+        elif self.dispatch_delay is not None:
+            raise ValueError(
+                "dispatch_delay is only for on_duty roles; an on-call role's delay is its "
+                "call-out (set duty: on_duty or remove dispatch_delay)"
+            )
+        if self.response_window_minutes is not None and self.call_out != "group_page":
+            raise ValueError(
+                "response_window_minutes is only for call_out: group_page (one-by-one calls "
+                "use the ring timeout)"
+            )
+        return self
 
 
 class Link(StrictModel):
@@ -250,12 +293,35 @@ class Link(StrictModel):
     capacity: Annotated[int, Field(ge=1)] | None = None
 
 
+class Detection(StrictModel):
+    """An agency that finds out for itself (a pipeline's pressure alarm), not by a call."""
+
+    agency: str
+    after: Distribution
+    how: str = "detected the incident itself"
+
+
 class Alert(StrictModel):
-    """How the alarm starts: who raises it and who declares a major incident."""
+    """How the alarm starts: who raises it, who finds out alone, who declares."""
 
     raised_by: str
     declared_by: str
     declare_after: Distribution | None = None
+    declaration_task: str | None = Field(
+        default=None,
+        description="the plan task whose end is the major-incident declaration that sends "
+        "M/ETHANE (instead of declare_after)",
+    )
+    detected_by: list[Detection] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_declaration(self) -> Self:
+        if self.declaration_task is not None and self.declare_after is not None:
+            raise ValueError(
+                "give declare_after or declaration_task, not both: with a declaration_task "
+                "the declaration is that task's end"
+            )
+        return self
 
 
 class Target(StrictModel):
@@ -266,6 +332,33 @@ class Target(StrictModel):
     source: str = "local plan target (assumed)"
 
 
+ZoneLevelName = Literal["AEGL-3", "AEGL-2", "AEGL-1"]
+
+PROTECTIVE_KINDS = ("warning", "shelter", "evacuation")
+
+
+class Delegation(StrictModel):
+    """The task passes from one of its roles to another role of the same agency when the
+    first has not taken it within ``after_minutes`` of the task being ready."""
+
+    from_: str = Field(alias="from")
+    to: str
+    after_minutes: Minutes
+
+
+class Coverage(StrictModel):
+    """The area a warning, shelter or evacuation task covers: receptors and AEGL zones."""
+
+    receptors: list[str] = Field(default_factory=list)
+    zones: list[ZoneLevelName] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _something(self) -> Self:
+        if not self.receptors and not self.zones:
+            raise ValueError("name at least one receptor or zone the task covers")
+        return self
+
+
 class Task(StrictModel):
     """One step of the response plan."""
 
@@ -273,8 +366,15 @@ class Task(StrictModel):
     name: str
     agency: str
     roles: list[str] = Field(default_factory=list)
+    present: list[str] = Field(
+        default_factory=list,
+        description="roles whose people must be in place but are not held: their attention "
+        "is shared with other tasks (a commander overseeing)",
+    )
+    delegate: list[Delegation] = Field(default_factory=list)
     after: list[str] = Field(default_factory=list)
     duration: Distribution
+    covers: Coverage | None = None
     target: Target | None = None
     kind: Literal[
         "alert", "command", "warning", "shelter", "evacuation", "rest_centre", "cordon", "other"
@@ -291,6 +391,11 @@ class Task(StrictModel):
             raise ValueError(
                 f"'warns' is only for tasks of kind 'warning' (this one is '{self.kind}'); "
                 "remove it or set kind: warning"
+            )
+        if self.covers is not None and self.kind not in PROTECTIVE_KINDS:
+            raise ValueError(
+                f"'covers' is only for tasks of kind {', '.join(PROTECTIVE_KINDS)} (this one "
+                f"is '{self.kind}'); remove it or change the kind"
             )
         return self
 
@@ -316,14 +421,32 @@ class Receptor(StrictModel):
 
 
 class RestCentre(StrictModel):
-    """A rest centre for evacuees, opened by a role from the rota."""
+    """A rest centre for evacuees, opened by its own manager from a rota role."""
 
     id: Identifier
     name: str
     location: Location
     capacity: Annotated[int, Field(ge=1)]
     staffing_role: str
-    registration_staff: Annotated[int, Field(ge=1)] = 2
+    registration_role: str | None = None
+    registration_staff: Annotated[int, Field(ge=1)] | None = None
+
+    @model_validator(mode="after")
+    def _one_source_of_staff(self) -> Self:
+        if self.registration_role is not None and self.registration_staff is not None:
+            raise ValueError(
+                "give registration_role (its people staff the desks as they arrive) or "
+                "registration_staff (a fixed number), not both"
+            )
+        return self
+
+
+class Arrivals(StrictModel):
+    """How evacuees reach rest centres: households, and the share that needs a centre."""
+
+    household_size: Annotated[float, Field(ge=1.0, le=20.0)] = 1.0
+    rest_centre_share: Probability | None = None
+    over_minutes: Annotated[float, Field(gt=0.0)] | None = None
 
 
 # --- exercise ----------------------------------------------------------------------------
@@ -366,6 +489,14 @@ class ExtraDemand(StrictModel):
     kind: Literal["extra_demand"]
     people: Annotated[int, Field(ge=1)]
     receptor: str | None = None
+    coach_load: Annotated[int, Field(ge=1)] | None = None
+    coach_every_minutes: Annotated[float, Field(gt=0.0)] | None = None
+
+    @model_validator(mode="after")
+    def _coaches(self) -> Self:
+        if self.coach_every_minutes is not None and self.coach_load is None:
+            raise ValueError("coach_every_minutes needs coach_load (people per coach)")
+        return self
 
 
 Effect = Annotated[
@@ -422,6 +553,7 @@ class ScenarioFields(StrictModel):
     plan: Plan
     receptors: list[Receptor] = Field(default_factory=list)
     rest_centres: list[RestCentre] = Field(default_factory=list)
+    arrivals: Arrivals = Field(default_factory=Arrivals)
     injects: list[Inject] = Field(default_factory=list)
     objectives: list[Objective] = Field(default_factory=list)
 

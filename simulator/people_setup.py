@@ -101,7 +101,7 @@ def compile_people(scenario: Scenario, openers: dict[int, tuple[str, ...]]) -> P
             c.name,
             c.capacity,
             c.staffing_role,
-            c.registration_staff,
+            2 if c.registration_staff is None else c.registration_staff,
             tuple(sorted(t for t, roles in openers.items() if c.staffing_role in roles)),
         )
         for i, c in enumerate(scenario.rest_centres)
