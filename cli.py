@@ -325,6 +325,13 @@ def rota_export(
     "filled by its agency's own on-call arrangement.",
 )
 @click.option(
+    "--requirements",
+    "requirements_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Requirements YAML: when each rota role must be covered, so that a role the rota "
+    "leaves empty out of its hours is told apart from a gap. Default: the rota's own.",
+)
+@click.option(
     "--start",
     "start_text",
     help="Start instant: local '2026-11-12 02:10' or ISO "
@@ -355,6 +362,7 @@ def rota_export(
 def simulate(
     scenario_name: str,
     rota_path: Path | None,
+    requirements_file: Path | None,
     start_text: str | None,
     seed: int,
     runs: int,
@@ -377,7 +385,14 @@ def simulate(
         check_writable(target, force=force)
     with progress_bar(runs) as progress:
         experiment = replicate_files(
-            scenario_name, rota_path, start_text=start_text, seed=seed, runs=runs, progress=progress
+            scenario_name,
+            rota_path,
+            requirements_file=requirements_file,
+            start_text=start_text,
+            seed=seed,
+            runs=runs,
+            progress=progress,
+            warn=_warn,
         )
     console = _console()
     for item in simulation_renderables(experiment, rota_path):
@@ -396,6 +411,11 @@ def simulate(
         console.print(f"Wrote {out_dir}/simulation.json, timeline.txt, {maps[0]} and {maps[1]}")
     if fail_on_miss and experiment.targets_missed:
         raise SystemExit(1)
+
+
+def _warn(message: str) -> None:
+    """A warning before the run, on stderr so that piped output stays clean."""
+    click.echo(f"Warning: {message}", err=True)
 
 
 # --- demo -----------------------------------------------------------------------------------

@@ -127,6 +127,7 @@ def step_simulation(settings: DemoSettings) -> DemoStep:
         experiment = replicate_files(
             DEMO_SCENARIO,
             ROTA_DIR / "council-2026.yaml",
+            requirements_file=ROTA_DIR / "council-2026-requirements.yaml",
             seed=settings.seed,
             runs=settings.runs,
             progress=progress,

@@ -36,7 +36,12 @@ class CompiledLink:
 
 @dataclass(frozen=True, slots=True)
 class CompiledRole:
-    """A role of the response; ``destination`` is where its people report (None: remote)."""
+    """A role of the response; ``destination`` is where its people report (None: remote).
+
+    ``on_duty`` roles are dispatched after ``dispatch`` (None: the assumed default); the others
+    are rung, one by one or by a ``group_page``. ``needed`` roles are called out when their
+    agency is alerted; a role only delegated to is called out when a task is delegated to it.
+    """
 
     index: int
     id: str
@@ -50,11 +55,34 @@ class CompiledRole:
     answer_probability: float | None
     travel: Spec | None
     needed: bool
+    on_duty: bool = False
+    dispatch: Spec | None = None
+    reachable_probability: float | None = None
+    group_page: bool = False
+    response_window: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Delegation:
+    """Role ``source`` hands the task to role ``to`` (same agency) after ``after`` minutes."""
+
+    source: int
+    to: int
+    after: float
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """The receptors (indices) and AEGL zones a warning or protective action covers."""
+
+    receptors: tuple[int, ...]
+    zones: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class CompiledTask:
-    """A plan task; ``after`` and ``roles`` are indices, ``target`` minutes or None."""
+    """A plan task; ``after``, ``roles`` (held) and ``present`` (attention shared) are indices,
+    ``target`` minutes or None; ``area`` None means the default area of its kind."""
 
     index: int
     id: str
@@ -67,6 +95,9 @@ class CompiledTask:
     target_text: str
     kind: str
     warns: str | None = None
+    present: tuple[int, ...] = ()
+    delegations: tuple[Delegation, ...] = ()
+    area: Area | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +138,8 @@ class ExtraDemandEffect:
 
     people: int
     receptor: str | None
+    coach_load: int | None = None
+    coach_every: float | None = None
 
 
 Effect = (
@@ -126,6 +159,15 @@ class CompiledInject:
     minute: float
     text: str
     effect: Effect | None
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """Agency ``agency`` finds out by itself after ``after`` minutes (``how`` says how)."""
+
+    agency: int
+    after: Spec
+    how: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +196,12 @@ class CompiledScenario:
     door_knock_tasks: tuple[int, ...] = ()
     broadcast_tasks: tuple[int, ...] = ()
     unreachable: tuple[str, ...] = ()
+    emergency_services: tuple[bool, ...] = ()
+    declaration_task: int | None = None
+    detections: tuple[Detection, ...] = ()
+    household_size: float = 1.0
+    rest_centre_share: float | None = None
+    arrival_window: float | None = None
 
     # Random stream numbering: 0 declaration, then one per link, role call-out, task; then
     # the people model's: one per door-knock task, evacuee arrivals, extra-demand arrivals and
@@ -197,6 +245,10 @@ class CompiledScenario:
         """Stream of one rest centre's registration times."""
         return self._people_base + len(self.door_knock_tasks) + 2 + centre
 
+    def detection_stream(self, detection: int) -> int:
+        """Stream of one self-detection's delay (after every other stream)."""
+        return self.registration_stream(len(self.people.rest_centres)) + detection
+
 
 def _topological(scenario: Scenario) -> list[int]:
     """Plan task positions in dependency order; plan order breaks ties."""
@@ -212,6 +264,11 @@ def _topological(scenario: Scenario) -> list[int]:
         else:  # pragma: no cover - the scenario validator rejects cycles
             raise ValueError("plan has a cycle")
     return placed
+
+
+COACH_EVERY_MINUTES = 15.0
+"""Minutes between coaches when an extra-demand inject gives a coach load and no interval
+(assumed)."""
 
 
 def _effect(
@@ -233,7 +290,10 @@ def _effect(
                 effect.wind_speed_ms, effect.wind_from_deg, effect.stability, zones
             )
         case scenario_model.ExtraDemand():
-            return ExtraDemandEffect(effect.people, effect.receptor)
+            every = effect.coach_every_minutes
+            if effect.coach_load is not None and every is None:
+                every = COACH_EVERY_MINUTES
+            return ExtraDemandEffect(effect.people, effect.receptor, effect.coach_load, every)
     return None
 
 
@@ -270,15 +330,24 @@ def _agency_graph(
 
 def _unreachable(
     graph: Any,
-    raised_by: str,
+    raisers: Sequence[str],
     declared_by: str,
     needed: set[str],
+    emergency_services: set[str],
 ) -> tuple[str, ...]:
-    """Agencies in ``needed`` that no chain of links reaches from the alarm or declaration."""
+    """Agencies in ``needed`` that no chain of links reaches from the alarm or declaration.
+
+    The alarm goes along each raiser's links and on between emergency services; M/ETHANE goes
+    everywhere from the declaring agency.
+    """
     import networkx as nx
 
-    reach = {raised_by, declared_by}
-    reach |= set(graph.successors(raised_by))
+    reach = {*raisers, declared_by}
+    for raiser in raisers:
+        reach |= set(graph.successors(raiser))
+    services = graph.subgraph(emergency_services)
+    for service in reach & emergency_services:
+        reach |= nx.descendants(services, service)
     reach |= nx.descendants(graph, declared_by)
     return tuple(sorted(needed - reach))
 
@@ -288,14 +357,15 @@ def _split_warning_tasks(
 ) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Indices of the ``kind: warning`` tasks that warn in person and those that broadcast.
 
-    A task's ``warns`` field says which (broadcast when left out). A plan with only one sort
-    lets its warning tasks do both.
+    A task's ``warns`` field says which (broadcast when left out). A plan without an
+    in-person task lets the warning tasks that do not say (``warns`` left out) knock on doors
+    too; one without a broadcast task lets its in-person tasks broadcast as well.
     """
     warning = [t for t in tasks if t.kind == "warning"]
     personal = tuple(t.index for t in warning if t.warns == "in_person")
     broadcast = tuple(t.index for t in warning if t.index not in personal)
-    every = tuple(t.index for t in warning)
-    return (personal or every), (broadcast or every)
+    unsaid = tuple(t.index for t in warning if t.warns is None)
+    return (personal or unsaid), (broadcast or personal)
 
 
 def compile_scenario(scenario: Scenario) -> CompiledScenario:
@@ -340,7 +410,10 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
     agency_ids = tuple(agencies)
     graph = _agency_graph(agency_ids, tuple(a.name for a in scenario.agencies), links)
     needed = {t.agency for t in tasks} | {roles[r].agency for t in tasks for r in t.roles}
-    declare_after = scenario.alert.declare_after
+    alert = scenario.alert
+    declare_after = alert.declare_after
+    task_index = {t.id: t.index for t in tasks}
+    arrivals = scenario.arrivals
     return CompiledScenario(
         name=scenario.name,
         title=scenario.title,
@@ -372,10 +445,22 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         broadcast_tasks=broadcast,
         unreachable=_unreachable(
             graph,
-            scenario.alert.raised_by,
-            scenario.alert.declared_by,
+            [alert.raised_by, *(d.agency for d in alert.detected_by)],
+            alert.declared_by,
             {agency_ids[a] for a in needed},
+            {a.id for a in scenario.agencies if a.emergency_service},
         ),
+        emergency_services=tuple(a.emergency_service for a in scenario.agencies),
+        declaration_task=(
+            None if alert.declaration_task is None else task_index[alert.declaration_task]
+        ),
+        detections=tuple(
+            Detection(agencies[d.agency], compile_distribution(d.after), d.how)
+            for d in alert.detected_by
+        ),
+        household_size=arrivals.household_size,
+        rest_centre_share=arrivals.rest_centre_share,
+        arrival_window=arrivals.over_minutes,
     )
 
 
@@ -385,8 +470,9 @@ def _roles(scenario: Scenario, agencies: dict[str, int]) -> tuple[CompiledRole, 
     }
     for centre in scenario.rest_centres:
         places[centre.id] = ((centre.location.lat, centre.location.lon), centre.name)
-    needed = {r for t in scenario.plan.tasks for r in t.roles}
+    needed = {r for t in scenario.plan.tasks for r in (*t.roles, *t.present)}
     needed |= {c.staffing_role for c in scenario.rest_centres}
+    needed |= {c.registration_role for c in scenario.rest_centres if c.registration_role}
     roles = []
     for i, role in enumerate(scenario.roles):
         destination, destination_name = places.get(role.reports_to, (None, "remote"))
@@ -404,6 +490,15 @@ def _roles(scenario: Scenario, agencies: dict[str, int]) -> tuple[CompiledRole, 
                 role.answer_probability,
                 None if role.travel_minutes is None else compile_distribution(role.travel_minutes),
                 role.id in needed,
+                on_duty=role.duty == "on_duty",
+                dispatch=(
+                    None
+                    if role.dispatch_delay is None
+                    else compile_distribution(role.dispatch_delay)
+                ),
+                reachable_probability=role.reachable_probability,
+                group_page=role.call_out == "group_page",
+                response_window=role.response_window_minutes,
             )
         )
     return tuple(roles)
@@ -414,9 +509,11 @@ def _tasks(
 ) -> tuple[CompiledTask, ...]:
     order = _topological(scenario)
     new_index = {scenario.plan.tasks[old].id: new for new, old in enumerate(order)}
+    receptors = {r.id: i for i, r in enumerate(scenario.receptors)}
     tasks = []
     for new, old in enumerate(order):
         task = scenario.plan.tasks[old]
+        covers = task.covers
         tasks.append(
             CompiledTask(
                 new,
@@ -430,6 +527,16 @@ def _tasks(
                 "" if task.target is None else task.target.text,
                 task.kind,
                 task.warns,
+                present=tuple(role_ids[r] for r in task.present),
+                delegations=tuple(
+                    Delegation(role_ids[d.from_], role_ids[d.to], d.after_minutes)
+                    for d in task.delegate
+                ),
+                area=(
+                    None
+                    if covers is None
+                    else Area(tuple(receptors[r] for r in covers.receptors), tuple(covers.zones))
+                ),
             )
         )
     return tuple(tasks)
@@ -437,20 +544,28 @@ def _tasks(
 
 @dataclass(frozen=True)
 class Assumptions:
-    """Defaults used where the scenario or rota says nothing; see docs/model.md for sources."""
+    """Defaults used where the scenario or rota says nothing; see docs/model.md for sources.
+
+    ``answer_probability_*`` is the chance that one ring is answered by someone who can be
+    reached; ``reachable_probability`` the chance, drawn once per person per incident, that
+    they can be reached at all (phone on and in earshot, signal).
+    """
 
     ring_timeout_minutes: float = 5.0
     call_cycles: int = 3
     cycle_gap_minutes: float = 5.0
     answer_probability_day: float = 0.85
     answer_probability_night: float = 0.75
+    reachable_probability: float = 0.95
     day_from_hour: int = 8
     day_to_hour: int = 20
     answer_delay: Spec = (1, 0.5, 3.0, 0.0)  # uniform 0.5-3 min
+    dispatch_delay: Spec = (1, 1.0, 3.0, 0.0)  # uniform 1-3 min
     notional_attempts: int = 10
     road_factor: float = 1.3
     speed_kmh: float = 48.0
-    turnout_minutes: float = 5.0
+    turnout_minutes_day: float = 10.0
+    turnout_minutes_night: float = 15.0
     remote_join: Spec = (1, 2.0, 8.0, 0.0)  # uniform 2-8 min
     default_travel: Spec = (4, 3.4011973816621555, 0.5408656188293051, 0.0)  # median 30, p90 60
     retry_minutes: float = 5.0

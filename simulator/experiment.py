@@ -9,22 +9,24 @@ demo call; Python users can call it the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from standby.clock import TimeError, parse_instant
-from standby.rota.io import read_rota
-from standby.rota.model import Rota
+from standby.rota.io import read_requirements, read_rota
+from standby.rota.model import Requirement, Rota
 from standby.scenarios import Scenario, load_scenario
-from standby.simulator.model import prepare, simulate
+from standby.simulator.model import prepare, rota_warnings, simulate
 from standby.simulator.results import RunResult
 from standby.simulator.summary import RunsSummary, summarise
 
 #: Called with the number of runs finished so far.
 Progress = Callable[[int], None]
+#: Called, before the first run, with each warning about the rota and the scenario.
+Warn = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Replications:
     scenario: Scenario
     seed: int
     runs: tuple[RunResult, ...]
+    warnings: tuple[str, ...] = ()
 
     @property
     def first(self) -> RunResult:
@@ -69,38 +72,53 @@ def replicate(
     rota: Rota | None = None,
     *,
     rota_name: str | None = None,
+    requirements: Sequence[Requirement] | None = None,
     start: datetime | None = None,
     seed: int = 1,
     runs: int = 1,
     progress: Progress | None = None,
+    warn: Warn | None = None,
 ) -> Replications:
     """Run ``scenario`` ``runs`` times from ``start`` (default: the scenario's own start).
 
     Without a ``rota`` every role is assumed filled by its agency's own on-call arrangement;
-    ``rota_name`` is how the results name the rota.
+    ``rota_name`` is how the results name the rota; ``requirements`` (None: the rota's own)
+    say when each rota role must be covered. Before the first run, ``warn`` is given each
+    rota role the rota cannot fill at the start and why, and each inject naming a person the
+    rota does not have (also in :attr:`Replications.warnings` and every run's notes).
     """
     if runs < 1:
         raise ValueError(f"runs must be at least 1, not {runs}")
-    prepared = prepare(scenario, rota, rota_name=rota_name)
+    prepared = prepare(scenario, rota, rota_name=rota_name, requirements=requirements)
+    warnings = tuple(rota_warnings(prepared, start))
+    if warn is not None:
+        for warning in warnings:
+            warn(warning)
     results = simulate(prepared, start, seed, runs, progress=progress)
-    return Replications(scenario, seed, tuple(results))
+    return Replications(scenario, seed, tuple(results), warnings)
 
 
 def replicate_files(
     scenario_name: str | Path,
     rota_file: Path | None = None,
     *,
+    requirements_file: Path | None = None,
     start_text: str | None = None,
     seed: int = 1,
     runs: int = 1,
     progress: Progress | None = None,
+    warn: Warn | None = None,
 ) -> Replications:
-    """:func:`replicate` from a scenario (bundled name or file), a rota file and a start text.
+    """:func:`replicate` from a scenario (bundled name or file), a rota file, a requirements
+    file and a start text.
 
     The rota's local times and ``start_text`` are read in the scenario's timezone.
     """
     scenario = load_scenario(scenario_name)
     rota = None if rota_file is None else read_rota(rota_file, timezone=scenario.timezone)
+    requirements = None
+    if requirements_file is not None:
+        requirements = read_requirements(requirements_file, timezone=scenario.timezone)
     start = None
     if start_text:
         try:
@@ -111,8 +129,10 @@ def replicate_files(
         scenario,
         rota,
         rota_name=rota_file.name if rota_file is not None else None,
+        requirements=requirements,
         start=start,
         seed=seed,
         runs=runs,
         progress=progress,
+        warn=warn,
     )

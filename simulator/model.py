@@ -12,7 +12,7 @@ random process, numbered by :class:`~standby.simulator.compiled.CompiledScenario
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from standby.clock import iso_z
-from standby.rota.model import Rota
+from standby.rota.model import Requirement, Rota
 from standby.scenarios.model import Scenario
 from standby.simulator import network, people, plan, responders
 from standby.simulator.compiled import (
@@ -88,10 +88,17 @@ def _apply_inject(run: Run, inject: CompiledInject) -> None:
                 detail=f"wind from {wind.wind_from_deg:g} deg at {wind.wind_speed_ms:g} m/s"
                 f"{extra}{zones}",
             )
-        case ExtraDemandEffect(people=count, receptor=receptor):
+        case ExtraDemandEffect(people=count, receptor=receptor) as demand:
             where = f" from {receptor}" if receptor else ""
-            run.log("extra_demand", detail=f"{count} more people{where} need a rest centre")
-            people.extra_demand(run, count)
+            coaches = ""
+            if demand.coach_load is not None:
+                coaches = (
+                    f", by coach ({demand.coach_load} a coach, every {demand.coach_every:g} min)"
+                )
+            run.log(
+                "extra_demand", detail=f"{count} more people{where} need a rest centre{coaches}"
+            )
+            people.extra_demand(run, count, demand.coach_load, demand.coach_every)
 
 
 def run_once(
@@ -115,6 +122,7 @@ def run_once(
     run = Run(compiled, roster, start, seed, assumptions)
     if roster is None:
         run.notes.append(NO_ROTA_NOTE)
+    run.notes.extend(responders.rota_problems(compiled, roster, start))
     run.notes.extend(
         f"no chain of links reaches '{agency}' from the alarm or the declaration; "
         "its tasks cannot start"
@@ -161,6 +169,7 @@ def _milestones(run: Run) -> tuple[list[Milestone], list[CriticalPath]]:
                 met,
                 status,
                 "" if explanation is None else explanation.reason,
+                "" if explanation is None else explanation.driver,
             )
         )
         if met is False and task.target is not None and explanation is not None:
@@ -179,6 +188,7 @@ def _result(run: Run, seed: int | None, replication: int | None, rota: str | Non
             rounded(state.unfilled.minute),
             state.unfilled.shortfall,
             state.unfilled.reason,
+            state.unfilled.kind,
         )
         for r, state in enumerate(run.roles)
         if state.unfilled is not None
@@ -248,11 +258,26 @@ class Prepared:
     rota_name: str | None = None
 
 
-def prepare(scenario: Scenario, rota: Rota | None = None, rota_name: str | None = None) -> Prepared:
-    """Compile ``scenario`` and index ``rota`` (None: every role on its agency's own call-out)."""
+def prepare(
+    scenario: Scenario,
+    rota: Rota | None = None,
+    rota_name: str | None = None,
+    requirements: Sequence[Requirement] | None = None,
+) -> Prepared:
+    """Compile ``scenario`` and index ``rota`` (None: every role on its agency's own call-out).
+
+    ``requirements`` (None: the rota's own) say when each rota role must be covered, so that a
+    role the rota leaves empty out of its hours is told apart from a gap."""
     compiled = compile_scenario(scenario)
-    roster = Roster.from_rota(rota) if rota is not None else None
+    roster = Roster.from_rota(rota, requirements) if rota is not None else None
     return Prepared(compiled, roster, rota_name)
+
+
+def rota_warnings(prepared: Prepared, start: datetime | None = None) -> list[str]:
+    """What to warn about before a run from ``start``: rota roles the rota cannot fill then
+    (each situation named apart) and injects naming people the rota does not have."""
+    compiled = prepared.compiled
+    return responders.rota_problems(compiled, prepared.roster, start or compiled.default_start)
 
 
 def run_seeds(seed: int, runs: int) -> list[np.random.SeedSequence | int]:

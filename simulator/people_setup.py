@@ -39,9 +39,15 @@ class CompiledReceptor:
     arrival_minute: float | None
 
 
+DEFAULT_REGISTRATION_STAFF = 2
+"""Registration desks of a centre whose scenario names neither staff nor a role (assumed)."""
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledRestCentre:
-    """A rest centre; ``opened_by`` are the rest-centre tasks holding its staffing role."""
+    """A rest centre; ``opened_by`` are the rest-centre tasks holding its staffing role (its
+    manager's); ``registration_role`` (an index) staffs its desks as its people arrive, else
+    ``registration_staff`` desks open with it."""
 
     index: int
     id: str
@@ -50,6 +56,8 @@ class CompiledRestCentre:
     staffing_role: str
     registration_staff: int
     opened_by: tuple[int, ...]
+    manager_role: int = -1
+    registration_role: int | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,7 @@ def compile_people(scenario: Scenario, openers: dict[int, tuple[str, ...]]) -> P
         CompiledReceptor(i, r.id, r.name, r.population, r.vulnerable, e.zone, e.arrival_minute)
         for i, (r, e) in enumerate(zip(scenario.receptors, exposures, strict=True))
     )
+    role_index = {r.id: i for i, r in enumerate(scenario.roles)}
     centres = tuple(
         CompiledRestCentre(
             i,
@@ -101,8 +110,10 @@ def compile_people(scenario: Scenario, openers: dict[int, tuple[str, ...]]) -> P
             c.name,
             c.capacity,
             c.staffing_role,
-            2 if c.registration_staff is None else c.registration_staff,
+            c.registration_staff or DEFAULT_REGISTRATION_STAFF,
             tuple(sorted(t for t, roles in openers.items() if c.staffing_role in roles)),
+            role_index[c.staffing_role],
+            None if c.registration_role is None else role_index[c.registration_role],
         )
         for i, c in enumerate(scenario.rest_centres)
     )

@@ -1,11 +1,15 @@
 """The response plan: tasks that wait for their predecessors and for the people they need.
 
-A task starts when every task it comes ``after`` is done, its agency has been alerted, and
-the people filling its roles (``count`` of each) have arrived and are free. It holds them for
-its sampled duration and then releases them to the next task. People are held in a
-:class:`~standby.simulator.pool.Pool`, so a task never sits on one role's people while it
-waits for another's. While it waits, the task's :attr:`~standby.simulator.state.TaskState.phase`
-says for what; :func:`explain` reads it to say why a task was not done and which chain of
+A task starts when every task it comes ``after`` is done, its agency has been alerted, the
+people of its ``present`` roles are in place (their attention is shared: they may be busy with
+another task) and the people of its held ``roles`` (``count`` of each) are in place and free.
+It holds those for its sampled duration and then releases them to the next task. People are
+held in a :class:`~standby.simulator.pool.Pool`, so a task never sits on one role's people
+while it waits for another's. A held role may ``delegate`` the task to another role of its
+agency when it has not taken it within a delay (or at once once it is unfilled); that role is
+then called out if it was not already. While it waits, the task's
+:attr:`~standby.simulator.state.TaskState.phase` says for what; :func:`explain` reads it to
+say why a task was not done, or for a late one which step drove the miss, and which chain of
 causes set (or stopped) its time: the reason and the critical path come from that one place.
 """
 
@@ -13,9 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass
-from typing import Any, assert_never
+from itertools import pairwise
+from typing import Any, assert_never, cast
 
-from standby.simulator import people
+import simpy
+
+from standby.simulator import network, people, responders
+from standby.simulator.compiled import CompiledTask, Delegation
 from standby.simulator.distributions import draw
 from standby.simulator.pool import Needs
 from standby.simulator.results import Step, rounded
@@ -44,6 +52,21 @@ def _latest(causes: list[Cause | None]) -> Cause | None:
     return max(causes, key=lambda c: c.minute if c is not None else -1.0)
 
 
+def _present_short(run: Run, roles: tuple[int, ...]) -> list[int]:
+    """The ``present`` roles with fewer than ``count`` people in place."""
+    compiled = run.compiled
+    return [r for r in roles if len(run.roles[r].in_place) < compiled.roles[r].count]
+
+
+def _wait_present(run: Run, task: CompiledTask) -> Generator[Any, Any, None]:
+    """Until the people of each ``present`` role are in place (busy or not)."""
+    while short := _present_short(run, task.present):
+        arrival = run.env.event()
+        for role in short:
+            run.roles[role].watchers.append(arrival)
+        yield arrival
+
+
 def task_process(run: Run, index: int) -> Generator[Any, Any, None]:
     """Wait for predecessors, alert and people; work; release the people; mark done."""
     compiled = run.compiled
@@ -58,13 +81,17 @@ def task_process(run: Run, index: int) -> Generator[Any, Any, None]:
     yield agency.heard
     ready = env.now
     cause = _latest([*(run.tasks[b].finished for b in task.after), agency.cause])
-    needs: Needs = tuple((r, compiled.roles[r].count) for r in task.roles)
+    roles = task.roles
     taken: tuple[list[PersonState], ...] = ()
-    if needs:
-        state.phase = WaitingForPeople(task.roles)
-        taken = yield run.pool.request(needs)
+    if task.present or roles:
+        state.phase = WaitingForPeople((*task.present, *roles))
+        yield from _wait_present(run, task)
+        handed: list[Cause] = []
+        if roles:
+            roles, taken, handed = yield from _take_people(run, task, ready, cause)
         if env.now > ready:
-            cause = _latest([run.roles[r].cause for r in task.roles])
+            cause = _latest([*(run.roles[r].cause for r in (*task.present, *roles)), *handed])
+    needs: Needs = tuple((r, compiled.roles[r].count) for r in roles)
     start = env.now
     state.start = start
     state.phase = WORKING
@@ -72,29 +99,106 @@ def task_process(run: Run, index: int) -> Generator[Any, Any, None]:
         f"{compiled.roles[r].id}: {', '.join(person.name for person in tokens)}"
         for (r, _n), tokens in zip(needs, taken, strict=True)
     )
+    if task.present:
+        overseen = ", ".join(compiled.roles[r].id for r in task.present)
+        holders += ("; " if holders else "") + f"present: {overseen}"
     run.log("task_started", agency=task.agency, task=index, detail=holders)
-    state.started = run.cause(f"{task.id} started", cause)
+    state.started = run.cause(f"{task.id} started", cause, key=f"{task.id} started")
     duration = draw(task.duration, run.streams[compiled.task_stream(index)])
     people.task_started(run, index, duration)
     yield env.timeout(duration)
     state.end = env.now
     state.phase = FINISHED
-    done = run.cause(f"{task.id} done ({env.now - start:.0f} min)", state.started)
+    done = run.cause(
+        f"{task.id} done ({env.now - start:.0f} min)", state.started, key=f"{task.id} itself"
+    )
     state.finished = done
     if needs:
         back = []
         for (r, _n), tokens in zip(needs, taken, strict=True):
             stood_down = run.roles[r].stood_down
             back.append([person for person in tokens if person not in stood_down])
-            run.roles[r].cause = run.cause(f"{compiled.roles[r].id} free after {task.id}", done)
+            run.roles[r].cause = run.cause(
+                f"{compiled.roles[r].id} free after {task.id}",
+                done,
+                key=f"{compiled.roles[r].id} busy with {task.id}",
+            )
         run.pool.release(tuple((r, len(b)) for (r, _n), b in zip(needs, back, strict=True)), back)
     detail = ""
     if task.target is not None:
         met = env.now <= task.target
         detail = f"target {task.target:g} min {'met' if met else 'missed'}"
     run.log("task_done", agency=task.agency, task=index, detail=detail)
-    people.task_done(run, index)
+    if compiled.declaration_task == index:
+        network.declare_now(run, done)
+    held = {r: len(tokens) for (r, _n), tokens in zip(needs, taken, strict=True)}
+    people.task_done(run, index, held)
     state.done.succeed()
+
+
+Taken = tuple[tuple[int, ...], tuple[list[PersonState], ...], list[Cause]]
+"""The held roles (after any delegation), their people, and the delegations' causes."""
+
+
+def _take_people(
+    run: Run, task: CompiledTask, ready: float, ready_cause: Cause | None
+) -> Generator[Any, Any, Taken]:
+    """Request the held roles' people; hand the task on as its delegations say when a role
+    has not come within its delay (or has been given up as unfilled)."""
+    compiled = run.compiled
+    env = run.env
+    roles = task.roles
+    pending = sorted(task.delegations, key=lambda d: d.after)
+    handed_causes: list[Cause] = []
+    while True:
+        request = run.pool.request(tuple((r, compiled.roles[r].count) for r in roles))
+        live = [d for d in pending if d.source in roles]
+        if not live:
+            taken = yield request
+            return roles, taken, handed_causes
+        due = min(d.after for d in live)
+        waits: list[simpy.Event] = [request, env.timeout(max(0.0, ready + due - env.now))]
+        waits += [run.roles[d.source].gave_up for d in live]
+        yield env.any_of(waits)
+        if request.triggered:
+            return roles, cast("tuple[list[PersonState], ...]", request.value), handed_causes
+        run.pool.cancel(request)
+        handed = [
+            d
+            for d in live
+            if d.after <= env.now - ready or run.roles[d.source].unfilled is not None
+        ]
+        for delegation in handed:
+            roles = tuple(delegation.to if r == delegation.source else r for r in roles)
+            handed_causes.append(_delegated(run, task, delegation, ready_cause))
+        run.tasks[task.index].phase = WaitingForPeople((*task.present, *roles))
+        pending = [d for d in pending if d not in handed]
+
+
+def _delegated(
+    run: Run, task: CompiledTask, delegation: Delegation, ready_cause: Cause | None
+) -> Cause:
+    """Log the hand-over, call the new role out if it was not, and return its cause."""
+    compiled = run.compiled
+    source, to = compiled.roles[delegation.source], compiled.roles[delegation.to]
+    unfilled = run.roles[delegation.source].unfilled is not None
+    why = "unfilled" if unfilled else f"not free within {delegation.after:g} min"
+    run.log(
+        "delegated",
+        agency=task.agency,
+        task=task.index,
+        detail=f"{source.id} {why}: the task passes to {to.id}",
+    )
+    cause = run.cause(
+        f"{task.id} delegated from {source.id} to {to.id} ({why})",
+        ready_cause,
+        key=f"{source.id} {'unfilled' if unfilled else 'busy'}: {task.id} delegated",
+    )
+    to_state = run.roles[delegation.to]
+    if not to_state.started:
+        to_state.trigger = cause
+        responders.start_call_out(run, delegation.to)
+    return cause
 
 
 # --- why a task was not done, and what set its time ------------------------------------------
@@ -102,11 +206,13 @@ def task_process(run: Run, index: int) -> Generator[Any, Any, None]:
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
-    """Why a task was not done (``reason``, empty when done) and the chain of causes that set
-    its end (done) or stopped it (not done), earliest first."""
+    """Why a task was not done, or which step made it late (``reason``, empty when done in
+    time); ``driver`` names that step the same way in every run; ``path`` is the chain of
+    causes that set its end (done) or stopped it (not done), earliest first."""
 
     reason: str
     path: tuple[Step, ...]
+    driver: str = ""
 
 
 def _steps(cause: Cause | None) -> tuple[Step, ...]:
@@ -115,45 +221,74 @@ def _steps(cause: Cause | None) -> tuple[Step, ...]:
     return tuple(Step(rounded(c.minute), c.what) for c in cause.chain())
 
 
+def _longest_step(cause: Cause) -> tuple[Cause, float]:
+    """The step of the chain that took longest after the one before it, and when that one
+    was (the first step counts from minute 0)."""
+    chain = cause.chain()
+    best, since = chain[0], 0.0
+    for before, after in pairwise(chain):
+        if after.minute - before.minute > best.minute - since:
+            best, since = after, before.minute
+    return best, since
+
+
 def explain(run: Run, index: int) -> Explanation:
-    """What the task's phase at the end says: done, still running, or waiting for what."""
+    """What the task's phase at the end says: done (in time or late), still running, or
+    waiting for what."""
     compiled = run.compiled
     task = compiled.tasks[index]
     state = run.tasks[index]
     not_done = Step(rounded(run.env.now), f"{task.id} not done")
     match state.phase:
         case Finished():
-            return Explanation("", _steps(state.finished))
+            path = _steps(state.finished)
+            end = state.end
+            if task.target is None or end is None or end <= task.target or state.finished is None:
+                return Explanation("", path)
+            step, since = _longest_step(state.finished)
+            reason = (
+                f"done +{end:.0f}, {end - task.target:.0f} min after the target; the longest "
+                f"step, +{since:.0f} to +{step.minute:.0f}: {step.what}"
+            )
+            return Explanation(reason, path, step.key or step.what)
         case Working():
             return Explanation(
-                "still running when the scenario ended", (*_steps(state.started), not_done)
+                "still running when the scenario ended",
+                (*_steps(state.started), not_done),
+                f"{task.id} still running",
             )
         case WaitingForTask(task=before):
-            head = explain(run, before).path
+            head = explain(run, before)
             return Explanation(
                 f"waits for {compiled.tasks[before].id}, which was not done",
-                (*head, Step(head[-1].minute, f"{task.id} not started")),
+                (*head.path, Step(head.path[-1].minute, f"{task.id} not started")),
+                head.driver or f"{compiled.tasks[before].id} not done",
             )
         case WaitingForAlert(agency=agency):
             reason = f"{compiled.agencies[agency]} was never alerted"
+            driver = f"{compiled.agencies[agency]} never alerted"
         case WaitingForPeople(roles=roles):
-            reason = _people_reason(run, roles)
+            reason, driver = _people_reason(run, roles)
         case _:
             assert_never(state.phase)
-    return Explanation(reason, (*_steps(_stopped_by(run, index)), not_done))
+    return Explanation(reason, (*_steps(_stopped_by(run, index)), not_done), driver)
 
 
-def _people_reason(run: Run, roles: tuple[int, ...]) -> str:
+def _people_reason(run: Run, roles: tuple[int, ...]) -> tuple[str, str]:
     missing = []
+    drivers = []
     for role in roles:
         state = run.roles[role]
+        role_id = run.compiled.roles[role].id
         if state.unfilled is not None:
-            missing.append(f"{run.compiled.roles[role].id} unfilled: {state.unfilled.reason}")
+            missing.append(f"{role_id} unfilled: {state.unfilled.reason}")
+            drivers.append(f"{role_id} unfilled ({state.unfilled.kind.replace('_', ' ')})")
         elif not state.started:
-            missing.append(f"{run.compiled.roles[role].id} never called out")
+            missing.append(f"{role_id} never called out")
+            drivers.append(f"{role_id} never called out")
     if missing:
-        return "; ".join(missing)
-    return "people not in place (or busy) before the scenario ended"
+        return "; ".join(missing), drivers[0]
+    return "people not in place (or busy) before the scenario ended", "people busy or on the way"
 
 
 def _stopped_by(run: Run, index: int) -> Cause | None:
@@ -161,7 +296,7 @@ def _stopped_by(run: Run, index: int) -> Cause | None:
     else how its agency heard (None if it never did)."""
     compiled = run.compiled
     task = compiled.tasks[index]
-    for role in task.roles:
+    for role in (*task.present, *task.roles):
         unfilled = run.roles[role].unfilled
         if unfilled is not None:
             spec = compiled.roles[role]

@@ -62,6 +62,12 @@ class Pool(Generic[Token]):
         if self._waiting:
             self._wake()
 
+    def cancel(self, event: simpy.Event) -> None:
+        """Withdraw a request not yet granted (a task that takes other people instead)."""
+        self._waiting = [
+            (needs, waiting) for needs, waiting in self._waiting if waiting is not event
+        ]
+
     def add(self, kind: int, token: Token) -> None:
         """A new token (a person who arrived) becomes free."""
         self.tokens[kind].append(token)

@@ -76,12 +76,23 @@ def poisson_arrival_times(
 
 @dataclass
 class RegistrationLog:
-    """What happened at one centre's registration desk."""
+    """What happened at one centre's registration desk.
+
+    ``arrivals`` and ``registered`` count people; a household registers together, so
+    ``waits`` has one entry per registered household, and ``queueing`` holds the minute each
+    household still in the queue started waiting (by its arrival number)."""
 
     arrivals: int = 0
+    households: int = 0
     registered: int = 0
     turned_away: int = 0  # found all staff busy with no waiting room
-    waits: list[float] = field(default_factory=list)  # per registered person, queue time
+    waits: list[float] = field(default_factory=list)  # per registered household, queue time
+    queueing: dict[int, tuple[float, int]] = field(default_factory=dict)  # since, people
+
+    def still_queueing(self, now: float) -> tuple[int, list[float]]:
+        """People still waiting to register at ``now``, and each household's wait so far."""
+        people = sum(size for _since, size in self.queueing.values())
+        return people, [now - since for since, _size in self.queueing.values()]
 
 
 @dataclass
@@ -98,18 +109,28 @@ def register(
     desk: RestCentreDesk,
     service_time: ServiceSampler,
     rng: np.random.Generator,
+    *,
+    people: int = 1,
+    since: float | None = None,
 ) -> Generator[simpy.Event, Any, bool]:
-    """Process: one person arrives now and is registered; its value is False when turned away."""
-    desk.log.arrivals += 1
+    """Process: a household of ``people`` arrives now and is registered together; its value
+    is False when turned away. ``since`` is when they began waiting, if earlier (outside a
+    centre that had not opened), so the wait counts that time too."""
+    log = desk.log
+    log.arrivals += people
+    number = log.households
+    log.households += 1
     if not desk.waiting_room and desk.staff.count >= desk.staff.capacity:
-        desk.log.turned_away += 1
+        log.turned_away += people
         return False
-    arrived = env.now
+    arrived = env.now if since is None else since
+    log.queueing[number] = (arrived, people)
     with desk.staff.request() as request:
         yield request
-        desk.log.waits.append(env.now - arrived)
+        del log.queueing[number]
+        log.waits.append(env.now - arrived)
         yield env.timeout(service_time(rng))
-    desk.log.registered += 1
+    log.registered += people
     return True
 
 

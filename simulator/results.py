@@ -61,7 +61,10 @@ class Milestone(_Json):
     """A plan task: when it started and ended, and whether its target was met.
 
     ``status`` is ``done``, ``running`` (started, not finished by the end) or ``not_started``;
-    ``met`` is None for a task without a target.
+    ``met`` is None for a task without a target. ``reason`` says why a task was not done, or
+    for a late one which step drove the miss; ``driver`` names that step the same way in every
+    run (``ambulance_tactical in place``, ``social_care_edt unfilled (not required)``), so
+    many runs can count what drove their misses; both are empty for a task done in time.
     """
 
     task: str
@@ -73,11 +76,17 @@ class Milestone(_Json):
     met: bool | None
     status: str
     reason: str
+    driver: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class UnfilledRole(_Json):
-    """A role that could not be (fully) filled."""
+    """A role that could not be (fully) filled.
+
+    ``kind`` says which sort of failure, so they can be counted apart: ``not_in_rota`` (the
+    rota has no such role), ``outside_rota_dates``, ``not_required`` (the rota's requirements
+    do not ask for the role at that time), ``rota_gap``, ``no_answer`` or ``unavailable``
+    (an inject)."""
 
     role: str
     rota_role: str | None
@@ -85,6 +94,7 @@ class UnfilledRole(_Json):
     minute: float
     shortfall: int
     reason: str
+    kind: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,20 +187,37 @@ class ZonePeople(_Json):
 
 
 @dataclass(frozen=True, slots=True)
-class PremisesWarning(_Json):
-    """A vulnerable premises inside AEGL-2 or AEGL-3: when it was warned, against the plume."""
+class ReceptorWarning(_Json):
+    """A receptor the plume reaches (or a task covers): when it was warned, against the plume.
+
+    ``warned_minute`` is the first warning of either kind (a door-knock or call in person, or
+    the broadcast); ``before_plume`` is True when it came at or before the plume's arrival at
+    the AEGL-1 concentration, False when after it or never (then ``warned_minute`` is None).
+    ``protective_action`` is the action whose area covered it (``shelter``, ``evacuation``).
+    """
 
     receptor: str
-    zone: str
+    zone: str | None
+    people: int
     plume_arrival_minute: float | None
+    in_person_minute: float | None
+    in_person_by: str | None
+    broadcast_minute: float | None
+    broadcast_by: str | None
     warned_minute: float | None
-    warned_by: str | None
-    before_plume: bool | None
+    before_plume: bool
+    protective_action: str | None
 
 
 @dataclass(frozen=True, slots=True)
 class RestCentreFigures(_Json):
-    """One rest centre: when it opened (or why not), how full it got, registration waits."""
+    """One rest centre: when it opened (or why not), how full it got, registration waits.
+
+    ``registration_staff`` is the desks open at the end (a registration role's people who
+    arrived). ``arrivals`` counts people, ``households`` the households they came in. Waits
+    are per household, from arrival (outside, if the centre was not yet
+    open) to the start of registration; households still queueing at the end count with
+    their wait so far, and ``still_queueing`` says how many people that is."""
 
     centre: str
     capacity: int
@@ -198,24 +225,48 @@ class RestCentreFigures(_Json):
     opened_minute: float | None
     reason: str
     arrivals: int
+    households: int
     peak_occupancy: int
     registered: int
+    still_queueing: int
     mean_wait_minutes: float | None
     max_wait_minutes: float | None
 
 
 @dataclass(frozen=True, slots=True)
 class Kpis(_Json):
-    """People-side figures of one run; a minute is None when it never happened (see reason)."""
+    """People-side figures of one run; a minute is None when it never happened (see reason).
+
+    Each fact has one source: ``all_vulnerable_warned_minute`` is the end of the in-person
+    warning task that reached the last premises (its milestone), ``public_warned_minute`` the
+    end of the first broadcast task.
+    """
 
     people_in_zones: tuple[ZonePeople, ...]
+    #: Premises to warn in person: those the in-person warning tasks cover (by default the
+    #: vulnerable premises inside AEGL-2 or AEGL-3).
     vulnerable_premises_in_aegl2: int
     all_vulnerable_warned_minute: float | None
+    #: The in-person warning task that reached the last of them.
+    all_vulnerable_warned_by: str | None
     vulnerable_warned_reason: str
-    premises: tuple[PremisesWarning, ...]
+    #: Every receptor the plume reaches or a task covers: warned when, how, before the plume?
+    warnings: tuple[ReceptorWarning, ...]
+    #: People in receptors the plume reaches who were warned at or before it arrived.
+    people_warned_before_plume: int
+    #: People warned only after the plume reached them: exposure began before the warning.
+    people_warned_after_plume: int
+    #: People the plume reaches who were never warned before the scenario ended.
+    people_not_warned: int
     public_warned_minute: float | None
+    #: The broadcast warning task that ended first.
+    public_warned_by: str | None
     protective_action: str | None
     protective_action_minute: float | None
+    #: People in the area the first protective action (the decision) covers.
+    protective_action_people: int
+    #: People in the areas of every evacuation task.
+    people_evacuated: int
     people_needing_rest_centre: int
     first_rest_centre_open_minute: float | None
     first_rest_centre_reason: str
@@ -223,6 +274,10 @@ class Kpis(_Json):
     turned_away: int
     waiting_at_end: int
     waited_for_opening: int
+    #: People inside a centre still waiting to register when the scenario ended.
+    still_queueing_at_end: int
+    #: Per household, from arrival (outside included) to registration; those still waiting
+    #: at the end (outside or in a queue) count with their wait so far.
     registration_wait_mean_minutes: float | None
     registration_wait_max_minutes: float | None
     assumptions: tuple[str, ...]
@@ -312,35 +367,58 @@ def _wait_text(mean: float | None, maximum: float | None) -> str:
     return f"mean {mean:.1f} min, max {maximum:.1f} min"
 
 
+def _verdict(result: RunResult, task: str | None) -> str:
+    """`` (warn_vulnerable: target 60 min missed)``: the task's own result, when it has one."""
+    milestone = next((m for m in result.milestones if m.task == task), None)
+    if milestone is None:
+        return ""
+    if milestone.target_minute is None or milestone.met is None:
+        return f" ({milestone.task})"
+    verdict = "met" if milestone.met else "missed"
+    return f" ({milestone.task}: target {milestone.target_minute:g} min {verdict})"
+
+
 def kpi_lines(result: RunResult) -> list[str]:
-    """The people KPIs as short lines for the timeline and the terminal."""
+    """The people KPIs as short lines for the timeline and the terminal.
+
+    A warning's line names the task that gave it and that task's verdict, read from the same
+    milestone the targets table shows, so the two never disagree."""
     k = result.kpis
     if k is None:
         return []
     zones = ", ".join(f"{z.level} {z.people}" for z in k.people_in_zones)
+    reached = k.people_warned_before_plume + k.people_warned_after_plume + k.people_not_warned
     action = (
         "none decided"
         if k.protective_action is None
-        else f"{k.protective_action} at {_minute_text(result, k.protective_action_minute)}"
+        else f"{k.protective_action} at {_minute_text(result, k.protective_action_minute)} "
+        f"for {k.protective_action_people} people"
     )
     lines = [
         f"People in zones: {zones}",
-        f"Vulnerable premises in AEGL-2 warned ({k.vulnerable_premises_in_aegl2}): "
-        + _minute_text(result, k.all_vulnerable_warned_minute, k.vulnerable_warned_reason),
-        "Public warned by broadcast: " + _minute_text(result, k.public_warned_minute),
+        f"Warned before the plume reached them: {k.people_warned_before_plume} of {reached} "
+        f"people; warned after exposure began: {k.people_warned_after_plume}; not warned: "
+        f"{k.people_not_warned}",
+        f"Premises warned in person ({k.vulnerable_premises_in_aegl2}), the last: "
+        + _minute_text(result, k.all_vulnerable_warned_minute, k.vulnerable_warned_reason)
+        + _verdict(result, k.all_vulnerable_warned_by),
+        "Public warned by broadcast: "
+        + _minute_text(result, k.public_warned_minute)
+        + _verdict(result, k.public_warned_by),
         f"Protective action: {action}",
         "First rest centre open: "
         + _minute_text(result, k.first_rest_centre_open_minute, k.first_rest_centre_reason),
     ]
     for c in k.rest_centres:
-        opened = _minute_text(result, c.opened_minute)
+        opened = _minute_text(result, c.opened_minute, c.reason)
         lines.append(
             f"  {c.centre}: opened {opened}; peak {c.peak_occupancy}/{c.capacity}; "
             f"registration wait {_wait_text(c.mean_wait_minutes, c.max_wait_minutes)}"
         )
     lines += [
         f"People needing a rest centre: {k.people_needing_rest_centre}; turned away "
-        f"{k.turned_away}; still waiting for a centre to open at the end {k.waiting_at_end}",
+        f"{k.turned_away}; still waiting for a centre to open at the end {k.waiting_at_end}; "
+        f"still queueing to register at the end {k.still_queueing_at_end}",
         "Registration wait: "
         + _wait_text(k.registration_wait_mean_minutes, k.registration_wait_max_minutes),
     ]

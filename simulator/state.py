@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -51,12 +52,17 @@ class Event:
 class Cause:
     """Something that happened at ``minute``, and the cause it followed (None: the first).
 
+    ``key`` names the kind of step the same way in every run (``ambulance_tactical in
+    place``, ``alert to council by duty phone``), so that many runs can count what drove
+    their misses; ``what`` says it with this run's details.
+
     Never changed once made (not frozen only because frozen records are slower to build,
     and a run makes about a hundred)."""
 
     minute: float
     what: str
     parent: Cause | None = None
+    key: str = ""
 
     def chain(self) -> list[Cause]:
         """This cause and every one before it, earliest first."""
@@ -71,11 +77,16 @@ class Cause:
 
 @dataclass(frozen=True, slots=True)
 class Unfilled:
-    """A role that could not be (fully) filled: when, by how many people, and why."""
+    """A role that could not be (fully) filled: when, by how many people, and why.
+
+    ``kind`` sorts the why: one of :data:`~standby.simulator.roster.ROTA_KINDS` (the rota
+    gave nobody), ``no_answer`` (nobody, or too few, answered) or ``unavailable`` (an inject).
+    """
 
     minute: float
     shortfall: int
     reason: str
+    kind: str
 
 
 @dataclass(slots=True)
@@ -86,8 +97,8 @@ class AgencyState:
     alerted: float | None = None
     via: str = ""
     cause: Cause | None = None
-    methane: bool = False
-    methane_cause: Cause | None = None
+    m_ethane: bool = False
+    m_ethane_cause: Cause | None = None
 
 
 @dataclass(slots=True)
@@ -111,8 +122,13 @@ class PersonState:
 
 @dataclass(slots=True)
 class RoleState:
-    """The call-out of one role: who was rung, who answered, who stood down, and why not."""
+    """The call-out of one role: who was rung, who answered, who stood down, and why not.
 
+    ``in_place`` are its people who have arrived (free or busy); ``watchers`` are events of
+    tasks waiting for more of them to arrive; ``gave_up`` fires when the role is recorded
+    unfilled (a task may then delegate at once)."""
+
+    gave_up: simpy.Event
     started: bool = False
     ringing: bool = False
     unavailable: str | None = None
@@ -121,8 +137,11 @@ class RoleState:
     answered: int = 0
     people: list[PersonState] = field(default_factory=list)
     stood_down: set[PersonState] = field(default_factory=set)
+    in_place: list[PersonState] = field(default_factory=list)
+    watchers: list[simpy.Event] = field(default_factory=list)
     unfilled: Unfilled | None = None
     cause: Cause | None = None  # the latest arrival, or release from a task, of its people
+    trigger: Cause | None = None  # why it was called out, when not its agency's alert
 
 
 # --- what a task is waiting for ----------------------------------------------------------
@@ -184,19 +203,26 @@ class TaskState:
 
 @dataclass(slots=True)
 class ReceptorState:
-    """When a vulnerable premises was warned in person, and by which task (an index)."""
+    """How and when a receptor was warned (in person, by broadcast; by which task, an index)
+    and whether a protective action reached it."""
 
-    warned: float | None = None
-    warned_by: int | None = None
+    in_person: float | None = None
+    in_person_by: int | None = None
+    broadcast: float | None = None
+    broadcast_by: int | None = None
+    action: str | None = None
 
 
 @dataclass(slots=True)
 class CentreState:
-    """A rest centre: when it opened, its registration desk and how many are inside."""
+    """A rest centre: when it opened (or why not yet), its registration desk, who is inside."""
 
     opened: float | None = None
     desk: RestCentreDesk | None = None
     occupancy: int = 0
+    registering: int = 0  # households admitted and not yet registered
+    not_opened: str = ""
+    blockers: list[Any] = field(default_factory=list)  # requests holding unstaffed desks
 
 
 @dataclass(slots=True)
@@ -208,8 +234,9 @@ class PublicState:
     public_warned: float | None = None
     action: str | None = None
     action_minute: float | None = None
-    evacuating: bool = False
-    waiting: list[float] = field(default_factory=list)  # arrival minutes of people outside
+    action_people: int = 0
+    evacuated: int = 0
+    waiting: list[tuple[float, int]] = field(default_factory=list)  # outside: minute, people
     arrived: int = 0
     turned_away: int = 0
     waited_for_opening: int = 0
@@ -233,6 +260,7 @@ class Run:
         "people",
         "pool",
         "public",
+        "reachable",
         "roles",
         "roster",
         "start",
@@ -262,9 +290,10 @@ class Run:
             LinkState(None if link.capacity is None else simpy.Resource(env, link.capacity))
             for link in compiled.links
         ]
-        self.roles = [RoleState() for _ in compiled.roles]
+        self.roles = [RoleState(simpy.Event(env)) for _ in compiled.roles]
         self.people: dict[str, PersonState] = {}  # rota people who answered, by rota id
         self.unavailable: set[str] = set()  # rota ids an inject made unavailable
+        self.reachable: dict[str, bool] = {}  # drawn once per rota person per incident
         self.pool: Pool[PersonState] = Pool(env, len(compiled.roles))
         self.tasks = [
             TaskState(
@@ -293,11 +322,17 @@ class Run:
         """Append one event at the current minute."""
         self.events.append(Event(self.env.now, kind, agency, role, person, task, detail))
 
-    def cause(self, what: str, parent: Cause | None = None, *, role: int | None = None) -> Cause:
-        """A cause at the current minute; ``role`` links it to that role's agency alert."""
+    def cause(
+        self, what: str, parent: Cause | None = None, *, role: int | None = None, key: str = ""
+    ) -> Cause:
+        """A cause at the current minute; ``role`` links it to that role's agency alert (and
+        names the step as that role's call-out unless ``key`` says otherwise)."""
         if role is not None:
-            parent = self.agencies[self.compiled.roles[role].agency].cause
-        return Cause(self.env.now, what, parent)
+            parent = (
+                self.roles[role].trigger or self.agencies[self.compiled.roles[role].agency].cause
+            )
+            key = key or f"call-out of {self.compiled.roles[role].id}"
+        return Cause(self.env.now, what, parent, key)
 
     def person(self, candidate: Candidate) -> PersonState:
         """The state of a rota person, by rota id (made when they first answer)."""

@@ -29,6 +29,7 @@ class TaskSummary:
     p90_end: float | None
     ends: tuple[float, ...]
     top_reason: str
+    top_driver: str = ""
 
     @property
     def met_pct(self) -> float | None:
@@ -51,6 +52,8 @@ class RoleSummary:
     unfilled: int
     runs: int
     top_reason: str
+    #: Runs short by each kind of failure (``not_in_rota``, ``rota_gap``, ``no_answer``, ...).
+    kinds: tuple[tuple[str, int], ...] = ()
 
     @property
     def unfilled_pct(self) -> float:
@@ -125,11 +128,9 @@ def summarise(results: Sequence[RunResult], seed: int) -> RunsSummary:
     for index, milestone in enumerate(first.milestones):
         rows = [r.milestones[index] for r in results]
         ends = tuple(m.end_minute for m in rows if m.status == "done" and m.end_minute is not None)
-        reasons = Counter(
-            m.reason or "finished after the target"
-            for m in rows
-            if m.met is False or m.status != "done"
-        )
+        missed = [m for m in rows if m.met is False or m.status != "done"]
+        reasons = Counter(m.reason for m in missed if m.reason)
+        drivers = Counter(m.driver for m in missed if m.driver)
         tasks.append(
             TaskSummary(
                 task=milestone.task,
@@ -143,6 +144,7 @@ def summarise(results: Sequence[RunResult], seed: int) -> RunsSummary:
                 p90_end=_quantile(ends, 0.9),
                 ends=ends,
                 top_reason=reasons.most_common(1)[0][0] if reasons else "",
+                top_driver=drivers.most_common(1)[0][0] if drivers else "",
             )
         )
     short: dict[str, list[UnfilledRole]] = {}
@@ -157,6 +159,7 @@ def summarise(results: Sequence[RunResult], seed: int) -> RunsSummary:
             unfilled=len(rows),
             runs=len(results),
             top_reason=Counter(r.reason for r in rows).most_common(1)[0][0],
+            kinds=tuple(sorted(Counter(r.kind for r in rows).items())),
         )
         for role, rows in sorted(short.items(), key=lambda item: -len(item[1]))
     )

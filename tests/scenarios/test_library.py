@@ -82,7 +82,38 @@ def test_plan_is_a_dag_with_a_single_order(scenario: Scenario) -> None:
 
 def test_council_roles_come_from_the_bundled_rota(scenario: Scenario) -> None:
     rota_roles = {role.rota_role for role in scenario.roles if role.rota_role}
-    assert rota_roles == COUNCIL_ROTA_ROLES
+    # the out-of-hours Emergency Duty Team is off in the daytime scenario (its duty desk is
+    # at work, on duty); every other council rota role is used by every scenario
+    assert COUNCIL_ROTA_ROLES - {"Social Care Emergency Duty Team"} <= rota_roles
+    assert rota_roles <= COUNCIL_ROTA_ROLES
+
+
+def test_the_roles_on_shift_are_on_duty_not_rung(scenario: Scenario) -> None:
+    duty = {role.id: role.duty for role in scenario.roles}
+    on_shift = {"fire_incident_commander", "met_forecaster", "hospital_site_manager"}
+    on_shift |= {"site_incident_controller"} & set(duty)
+    assert {duty[role] for role in on_shift} == {"on_duty"}
+    assert all(role.duty == "on_call" for role in scenario.roles if role.rota_role)
+
+
+def test_the_control_rooms_share_the_alarm_and_one_task_declares(scenario: Scenario) -> None:
+    services = {agency.id for agency in scenario.agencies if agency.emergency_service}
+    assert services == {"fire", "police", "ambulance"}
+    assert scenario.alert.declaration_task == "declare_major_incident"
+    assert scenario.alert.declare_after is None
+
+
+@pytest.mark.parametrize("name", ["chlorine-riverside", "smoke-distribution"])
+def test_the_operator_warns_the_council_under_its_on_site_plan(name: str) -> None:
+    scenario = load_scenario(name)
+    assert ("site", "council") in {(link.from_, link.to) for link in scenario.links}
+
+
+def test_the_pipeline_control_centre_sees_the_pressure_drop_itself() -> None:
+    scenario = load_scenario("pipeline-bank-holiday")
+    (detection,) = scenario.alert.detected_by
+    assert detection.agency == "pipeline"
+    assert "pressure" in detection.how
 
 
 def test_rest_centres_are_staffed_by_the_rest_centre_manager(scenario: Scenario) -> None:

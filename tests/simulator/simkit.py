@@ -65,3 +65,56 @@ def make_roster(shifts: list[OnCallShift], names: dict[str, str] | None = None) 
         people[person] = Person(person, name, answer_probability=probability)
         rota_shifts.append(Shift(person, role, start, end, level=level))
     return Roster.from_rota(Rota(people=people, shifts=rota_shifts))
+
+
+def team_role(count: int = 1, **role: Any) -> dict[str, Any]:
+    """The council role ``team`` (rota role Team), joining remotely at once; keyword
+    arguments replace or add role keys."""
+    return {
+        "id": "team",
+        "agency": "council",
+        "name": "Team",
+        "rota_role": "Team",
+        "count": count,
+        "reports_to": "remote",
+        "travel_minutes": fixed(0),
+        **role,
+    }
+
+
+def work_task(target: float = 60.0) -> dict[str, Any]:
+    """The council task ``work``: ``team`` for 10 minutes, due ``target`` minutes in."""
+    return {
+        "id": "work",
+        "name": "Work",
+        "agency": "council",
+        "roles": ["team"],
+        "duration": fixed(10),
+        "target": {"within_minutes": target, "text": f"within {target:g} minutes"},
+    }
+
+
+def receptor(
+    rid: str, location: dict[str, float], population: int, vulnerable: bool = False
+) -> dict[str, Any]:
+    """A receptor in scenario form: a care home when vulnerable, else housing."""
+    return {
+        "id": rid,
+        "name": rid.replace("_", " ").title(),
+        "kind": "care_home" if vulnerable else "residential",
+        "location": location,
+        "population": population,
+        "vulnerable": vulnerable,
+    }
+
+
+def plan_task(tid: str, kind: str, duration: float, agency: str = "council", **extra: Any) -> Any:
+    """A plan task of ``kind`` lasting ``duration`` minutes; keyword arguments add keys."""
+    return {
+        "id": tid,
+        "name": tid.replace("_", " "),
+        "agency": agency,
+        "duration": fixed(duration),
+        "kind": kind,
+        **extra,
+    }

@@ -133,14 +133,16 @@ def test_every_cli_example_in_docs_model_md_runs(
 
     from standby.cli import cli
 
-    doc = Path(__file__).resolve().parents[2] / "docs" / "model.md"
+    repo = Path(__file__).resolve().parents[2]
+    doc = repo / "docs" / "model.md"
     examples = [
         line for line in doc.read_text(encoding="utf-8").splitlines() if line.startswith("standby ")
     ]
     assert len(examples) >= 2
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)  # outputs land there; the bundled rota is read from the repo
     for example in examples:
-        result = runner.invoke(cli, shlex.split(example)[1:])
+        arguments = shlex.split(example.replace("rota/data/", f"{repo}/rota/data/"))[1:]
+        result = runner.invoke(cli, arguments)
         assert result.exit_code == 0, (example, result.output)
 
 

@@ -158,7 +158,13 @@ def test_travel_on_a_road_graph_when_one_is_given() -> None:
     scenario = make_scenario(
         agencies=agencies, links=TRIANGLE[:1], roles=[role], places=[place], plan={"tasks": [task]}
     )
-    settings = Assumptions(answer_delay=fixed_spec(0.0), road_graph=grid, speed_kmh=60.0)
+    settings = Assumptions(
+        answer_delay=fixed_spec(0.0),
+        road_graph=grid,
+        speed_kmh=60.0,
+        reachable_probability=1.0,
+        turnout_minutes_night=5.0,
+    )
     result = run_once(compile_scenario(scenario), seed=1, assumptions=settings)
-    # alerted at 2, answered at once, turnout 5, 18 km at 60 km/h
+    # alerted at 2, answered at once, night turnout 5 (02:12 local), 18 km at 60 km/h
     assert result.milestones[0].start_minute == pytest.approx(2.0 + 5.0 + 18.0)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from simkit import START, fixed, make_roster, make_scenario
+from simkit import START, fixed, make_roster, make_scenario, plan_task, receptor
 
 from standby import StandbyError
 from standby.rota.io import read_rota
@@ -18,36 +18,13 @@ from standby.simulator.compiled import Assumptions, compile_scenario
 from standby.simulator.distributions import fixed as fixed_spec
 from standby.simulator.model import prepare, run_once
 
-EXACT = Assumptions(answer_delay=fixed_spec(0.0))
+EXACT = Assumptions(answer_delay=fixed_spec(0.0), reachable_probability=1.0)
 ROTA = Path(__file__).resolve().parents[2] / "rota" / "data" / "council-2026.yaml"
 
 # The simkit release (chlorine 100 g/s, wind from 225 deg at 3 m/s, class D) blows to the
 # north-east of the site at 53.335, -2.725.
 DOWNWIND = {"lat": 53.3375, "lon": -2.7208}  # about 400 m north-east
 UPWIND = {"lat": 53.3300, "lon": -2.7330}  # about 750 m south-west
-
-
-def _receptor(rid: str, location: dict[str, float], population: int, vulnerable: bool) -> Any:
-    kind = "care_home" if vulnerable else "residential"
-    return {
-        "id": rid,
-        "name": rid.replace("_", " ").title(),
-        "kind": kind,
-        "location": location,
-        "population": population,
-        "vulnerable": vulnerable,
-    }
-
-
-def _task(tid: str, kind: str, duration: float, **extra: Any) -> dict[str, Any]:
-    return {
-        "id": tid,
-        "name": tid.replace("_", " "),
-        "agency": "council",
-        "duration": fixed(duration),
-        "kind": kind,
-        **extra,
-    }
 
 
 def _manager(travel: float, rota_role: str | None = None) -> dict[str, Any]:
@@ -90,9 +67,10 @@ def _demand(minute: float, people: int) -> dict[str, Any]:
 def _rest_centre_scenario(
     capacities: list[int], people: int, *, travel: float = 40.0, rota_role: str | None = None
 ) -> Any:
+    # one manager for each centre: each centre needs its own
     return make_scenario(
-        roles=[_manager(travel, rota_role)],
-        plan={"tasks": [_task("open_rc", "rest_centre", 10, roles=["manager"])]},
+        roles=[{**_manager(travel, rota_role), "count": len(capacities)}],
+        plan={"tasks": [plan_task("open_rc", "rest_centre", 10, roles=["manager"])]},
         rest_centres=[_centre(f"centre_{i}", c) for i, c in enumerate(capacities)],
         injects=[_demand(5, people)],
     )
@@ -103,11 +81,11 @@ def _rest_centre_scenario(
 
 def _warning_result() -> Any:
     scenario = make_scenario(
-        plan={"tasks": [_task("warn_vulnerable", "warning", 30)]},
+        plan={"tasks": [plan_task("warn_vulnerable", "warning", 30)]},
         receptors=[
-            _receptor("care_home_downwind", DOWNWIND, 60, True),
-            _receptor("care_home_upwind", UPWIND, 40, True),
-            _receptor("houses_downwind", DOWNWIND, 500, False),
+            receptor("care_home_downwind", DOWNWIND, 60, True),
+            receptor("care_home_upwind", UPWIND, 40, True),
+            receptor("houses_downwind", DOWNWIND, 500, False),
         ],
     )
     return run_once(compile_scenario(scenario), None, START, 1, EXACT)
@@ -121,11 +99,12 @@ def test_a_vulnerable_premises_inside_aegl2_is_warned_and_counted() -> None:
     assert inside == 560
     assert result.kpis.vulnerable_premises_in_aegl2 == 1
     task = next(m for m in result.milestones if m.task == "warn_vulnerable")
-    (premises,) = result.kpis.premises
-    assert premises.receptor == "care_home_downwind"
-    assert premises.warned_by == "warn_vulnerable"
-    assert task.start_minute <= premises.warned_minute <= task.end_minute
-    assert result.kpis.all_vulnerable_warned_minute == premises.warned_minute
+    premises = next(w for w in result.kpis.warnings if w.receptor == "care_home_downwind")
+    assert premises.in_person_by == "warn_vulnerable"
+    # one premises to warn: it is warned as the task ends, and the key figure is that end
+    assert premises.in_person_minute == task.end_minute
+    assert result.kpis.all_vulnerable_warned_minute == task.end_minute
+    assert result.kpis.all_vulnerable_warned_by == "warn_vulnerable"
     warned = [e.detail for e in result.events if e.kind == "warned"]
     assert len(warned) == 1 and warned[0].startswith("Care Home Downwind")
 
@@ -148,8 +127,8 @@ def test_the_broadcast_warns_the_public_when_the_first_warning_task_ends() -> No
 def test_when_no_warning_task_runs_the_kpi_says_why() -> None:
     scenario = make_scenario(
         roles=[_manager(0, rota_role="Social Care")],
-        plan={"tasks": [_task("warn_vulnerable", "warning", 30, roles=["manager"])]},
-        receptors=[_receptor("care_home", DOWNWIND, 60, True)],
+        plan={"tasks": [plan_task("warn_vulnerable", "warning", 30, roles=["manager"])]},
+        receptors=[receptor("care_home", DOWNWIND, 60, True)],
     )
     result = run_once(compile_scenario(scenario), make_roster([]), START, 1, EXACT)
     assert result.kpis.all_vulnerable_warned_minute is None
@@ -173,15 +152,24 @@ def test_a_rest_centre_does_not_open_before_its_manager_arrives() -> None:
 
 def test_a_rest_centre_never_opens_when_the_rota_leaves_its_manager_unfilled() -> None:
     scenario = _rest_centre_scenario([50], 10, rota_role="Rest Centre Manager")
-    result = run_once(compile_scenario(scenario), make_roster([]), START, 1, EXACT)
+    day = timedelta(days=1)
+    shifts = [
+        ("pat", "Rest Centre Manager", 1, START - 2 * day, START - day, 1.0),
+        ("pat", "Rest Centre Manager", 1, START + day, START + 2 * day, 1.0),
+    ]
+    result = run_once(compile_scenario(scenario), make_roster(shifts), START, 1, EXACT)
     kpis = result.kpis
     assert kpis.first_rest_centre_open_minute is None
     # alerted at minute 1 by phone: 02:11 on Thursday 12 November (GMT)
     assert kpis.first_rest_centre_reason == (
         "open_rc: manager unfilled: nobody on call for 'Rest Centre Manager' "
-        "at Thu 12 Nov 02:11 (rota gap)"
+        "at Thu 12 Nov 2026 02:11 (rota gap; next on call from Fri 13 Nov 2026 02:10)"
     )
-    assert kpis.waiting_at_end == 10 and kpis.registration_wait_mean_minutes is None
+    assert kpis.waiting_at_end == 10
+    # nobody was registered, but the wait still counts the ten still outside at minute 480:
+    # they arrived between minutes 5 and 35, so each waited between 445 and 475 minutes
+    assert 445.0 <= kpis.registration_wait_mean_minutes <= kpis.registration_wait_max_minutes
+    assert kpis.registration_wait_max_minutes <= 475.0
     assert not [e for e in result.events if e.kind == "rest_centre_opened"]
 
 
@@ -223,12 +211,12 @@ def test_an_evacuation_sends_the_assumed_share_to_rest_centres() -> None:
     scenario = make_scenario(
         plan={
             "tasks": [
-                _task("evacuate", "evacuation", 5),
-                _task("open_rc", "rest_centre", 1),
+                plan_task("evacuate", "evacuation", 5),
+                plan_task("open_rc", "rest_centre", 1),
             ]
         },
         roles=[_manager(0)],
-        receptors=[_receptor("houses", DOWNWIND, 2000, False)],
+        receptors=[receptor("houses", DOWNWIND, 2000, False)],
         rest_centres=[_centre("hall", 1000)],
     )
     # the rest_centre task holds no role, so nobody opens the hall, and the KPI says why
@@ -313,7 +301,7 @@ def test_registration_mean_wait_matches_erlang_c_through_the_simulator() -> None
     scenario = make_scenario(
         duration_minutes=window + 60.0,
         roles=[_manager(0)],
-        plan={"tasks": [_task("open_rc", "rest_centre", 0.001, roles=["manager"])]},
+        plan={"tasks": [plan_task("open_rc", "rest_centre", 0.001, roles=["manager"])]},
         rest_centres=[_centre("hall", 100_000, staff)],
         injects=[{**_demand(1, int(lam * window)), "minute": 1}],
     )
@@ -338,14 +326,14 @@ def test_warns_field_decides_who_knocks_on_doors_not_the_task_name() -> None:
     scenario = make_scenario(
         plan={
             "tasks": [
-                _task("door_knock", "warning", 30, warns="in_person"),
-                _task("warn_vulnerable_by_radio", "warning", 5, warns="broadcast"),
+                plan_task("door_knock", "warning", 30, warns="in_person"),
+                plan_task("warn_vulnerable_by_radio", "warning", 5, warns="broadcast"),
             ]
         },
-        receptors=[_receptor("care_home_downwind", DOWNWIND, 60, True)],
+        receptors=[receptor("care_home_downwind", DOWNWIND, 60, True)],
     )
     result = run_once(compile_scenario(scenario), None, START, 1, EXACT)
-    (premises,) = result.kpis.premises
-    assert premises.warned_by == "door_knock"
+    premises = next(w for w in result.kpis.warnings if w.receptor == "care_home_downwind")
+    assert premises.in_person_by == "door_knock"
     radio = next(m for m in result.milestones if m.task == "warn_vulnerable_by_radio")
     assert result.kpis.public_warned_minute == radio.end_minute

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
-from simkit import START, fixed, make_roster, make_scenario
+from simkit import START, fixed, make_roster, make_scenario, team_role, work_task
 
 from standby.rota.model import Person, Rota, Shift
 from standby.simulator.compiled import Assumptions, CompiledScenario, compile_scenario
@@ -15,8 +15,8 @@ from standby.simulator.distributions import fixed as fixed_spec
 from standby.simulator.model import run_once
 from standby.simulator.roster import Roster
 
-EXACT = Assumptions(answer_delay=fixed_spec(0.0))
-ONE_CYCLE = Assumptions(answer_delay=fixed_spec(0.0), call_cycles=1)
+EXACT = Assumptions(answer_delay=fixed_spec(0.0), reachable_probability=1.0)
+ONE_CYCLE = Assumptions(answer_delay=fixed_spec(0.0), call_cycles=1, reachable_probability=1.0)
 
 
 def _binomial_tail(n: int, p: float, k: int) -> float:
@@ -25,38 +25,14 @@ def _binomial_tail(n: int, p: float, k: int) -> float:
 
 
 def _team_scenario(count: int, **extra: object) -> object:
-    role = {
-        "id": "team",
+    after = {
+        "id": "after_work",
+        "name": "After",
         "agency": "council",
-        "name": "Team",
-        "rota_role": "Team",
-        "count": count,
-        "reports_to": "remote",
-        "travel_minutes": fixed(0),
-        **extra,
+        "after": ["work"],
+        "duration": fixed(1),
     }
-    return make_scenario(
-        roles=[role],
-        plan={
-            "tasks": [
-                {
-                    "id": "work",
-                    "name": "Work",
-                    "agency": "council",
-                    "roles": ["team"],
-                    "duration": fixed(10),
-                    "target": {"within_minutes": 60, "text": "within the hour"},
-                },
-                {
-                    "id": "after_work",
-                    "name": "After",
-                    "agency": "council",
-                    "after": ["work"],
-                    "duration": fixed(1),
-                },
-            ]
-        },
-    )
+    return make_scenario(roles=[team_role(count, **extra)], plan={"tasks": [work_task(), after]})
 
 
 def test_four_of_ten_at_p07_fill_the_role_as_the_binomial_says() -> None:
@@ -103,11 +79,13 @@ def _rota_with_gap() -> Rota:
     return Rota(people=people, shifts=[shift])
 
 
-def test_start_in_a_rota_gap_leaves_role_unfilled_and_dependants_not_done() -> None:
+def test_start_before_the_rota_begins_leaves_role_unfilled_and_dependants_not_done() -> None:
     compiled = compile_scenario(_team_scenario(1))
     result = run_once(compiled, Roster.from_rota(_rota_with_gap()), START, 1, EXACT)
     assert [u.role for u in result.unfilled_roles] == ["team"]
-    assert "rota gap" in result.unfilled_roles[0].reason
+    # the rota's only shift starts an hour after START: the start is outside its dates
+    assert result.unfilled_roles[0].kind == "outside_rota_dates"
+    assert "outside the rota's dates (Thu 12 Nov 2026 03:10" in result.unfilled_roles[0].reason
     work, after = result.milestones
     assert (work.status, work.met) == ("not_started", False)
     assert "team unfilled" in work.reason
@@ -211,11 +189,17 @@ def test_travel_from_home_uses_straight_line_road_factor_and_turnout() -> None:
     task = {"id": "w", "name": "W", "agency": "council", "roles": ["team"], "duration": fixed(1)}
     scenario = make_scenario(roles=[role], places=[place], plan={"tasks": [task]})
     result = run_once(compile_scenario(scenario), Roster.from_rota(rota), START, 1, EXACT)
-    # Alerted at 1 (phone), answered at once, 5 min turnout, then the drive. By hand, on a
-    # flat frame at the mean latitude 53.38 deg (R = 6371.0088 km): 0.04 deg north is
-    # 4.4478 km, 0.03 deg west is 0.03 x 111.1951 x cos 53.38 = 1.9899 km, so 4.8726 km in a
-    # straight line; x 1.3 road factor at 48 km/h is 4.8726 x 1.625 = 7.918 min.
-    assert result.milestones[0].start_minute == pytest.approx(1.0 + 5.0 + 7.918, abs=1e-3)
+    # Alerted at 1 (phone), answered at once, the night turnout (02:11 local: 15 min,
+    # assumed), then the drive. By hand, on a flat frame at the mean latitude 53.38 deg
+    # (R = 6371.0088 km): 0.04 deg north is 4.4478 km, 0.03 deg west is
+    # 0.03 x 111.1951 x cos 53.38 = 1.9899 km, so 4.8726 km in a straight line; x 1.3 road
+    # factor at 48 km/h is 4.8726 x 1.625 = 7.918 min.
+    assert result.milestones[0].start_minute == pytest.approx(1.0 + 15.0 + 7.918, abs=1e-3)
+    # by day (11:10 local) the turnout is 10 min (assumed)
+    day = START + timedelta(hours=9)
+    rota = Rota(people=people, shifts=[Shift("ann", "Team", day, day + timedelta(days=1))])
+    result = run_once(compile_scenario(scenario), Roster.from_rota(rota), day, 1, EXACT)
+    assert result.milestones[0].start_minute == pytest.approx(1.0 + 10.0 + 7.918, abs=1e-3)
 
 
 SAME_NAME = {"a1": "Alex Morgan", "a2": "Alex Morgan"}

@@ -82,7 +82,7 @@ def test_unfinished_runs_leave_the_quantiles_out_and_count_as_missed(one_run: Ru
     assert (task.met_pct, task.done_pct) == (40.0, 60.0)
     assert task.ends == (12.0, 45.0, 20.0)
     assert (task.median_end, task.p90_end) == (20.0, 40.0)  # 20 + 0.8 * (45 - 20)
-    # two unfinished runs give the reason, one late run the default text
+    # two unfinished runs give the reason; the late run has none of its own here
     assert task.top_reason == "a call-out went unanswered"
     assert summary.all_targets_met == 2
 
