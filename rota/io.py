@@ -30,14 +30,16 @@ from standby.rota.io_common import (
     CSV_REQUIRED,
     RequirementsSet,
     RotaFileError,
+    TimeReader,
     check_order,
     check_timezone,
     parse_level,
-    parse_time,
     read_text,
 )
 from standby.rota.model import Override, Person, Requirement, Rota, Shift
 
+#: The columns a CSV shift is read from, in the order :func:`_csv_shift` unpacks them.
+CSV_COLUMNS = CSV_REQUIRED + CSV_OPTIONAL
 READERS = (".csv", ".xlsx", ".yaml", ".yml", ".ics", ".json")
 
 
@@ -131,15 +133,17 @@ def parse_csv(text: str, *, path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rot
             f"{path}: column(s) {', '.join(repr(name) for name in unknown)} not used and "
             f"ignored; Standby reads {', '.join(CSV_REQUIRED + CSV_OPTIONAL)}"
         )
+    read_time = TimeReader(timezone, rota.warnings)
+    width = len(header)
     for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) > len(header):
+        if len(row) > width:
             raise RotaFileError(
                 f"{path}: row {number} has {len(row)} cells but the header has "
-                f"{len(header)}; quote cells that contain commas"
+                f"{width}; quote cells that contain commas"
             )
-        rota.shifts.append(_csv_shift(row, columns, path, number, timezone, rota.warnings))
+        if not any(row) or not any(cell.strip() for cell in row):
+            continue
+        rota.shifts.append(_csv_shift(row, columns, path, number, read_time))
     if not rota.shifts:
         rota.warnings.append(f"{path}: no shifts below the header; add one shift a row")
     return rota
@@ -175,40 +179,33 @@ def _csv_shift(
     columns: dict[str, int],
     path: Path,
     number: int,
-    timezone: str,
-    warnings: list[str],
+    read_time: TimeReader,
 ) -> Shift:
-    def cell(name: str) -> str:
-        index = columns.get(name)
-        if index is None or index >= len(row):
-            return ""
-        return unneutralise(row[index].strip())
-
-    for name in CSV_REQUIRED:
-        if not cell(name):
-            raise RotaFileError(
-                f"{path}: row {number}, column '{name}' is empty; every shift needs a "
-                "person, a role, a start and an end"
-            )
-
-    def where(name: str) -> str:
-        return f"{path}: row {number}, column '{name}'"
-
-    start = parse_time(cell("start"), timezone=timezone, where=where("start"), warnings=warnings)
-    end = parse_time(cell("end"), timezone=timezone, where=where("end"), warnings=warnings)
-    check_order(
-        start, end, where=f"{path}: row {number}", start_text=cell("start"), end_text=cell("end")
+    padded = [*row, *[""] * (len(columns) - len(row))] if len(row) < len(columns) else row
+    values = [padded[columns[name]].strip() if name in columns else "" for name in CSV_COLUMNS]
+    for index, value in enumerate(values):
+        if value[:1] == "'":
+            values[index] = unneutralise(value)
+    person, role, start_text, end_text, level_text, phone, notes = values
+    if not (person and role and start_text and end_text):
+        name = next(name for name, value in zip(CSV_REQUIRED, values, strict=False) if not value)
+        raise RotaFileError(
+            f"{path}: row {number}, column '{name}' is empty; every shift needs a "
+            "person, a role, a start and an end"
+        )
+    start = read_time(start_text, lambda: f"{path}: row {number}, column 'start'")
+    end = read_time(end_text, lambda: f"{path}: row {number}, column 'end'")
+    if end <= start:
+        check_order(
+            start, end, where=f"{path}: row {number}", start_text=start_text, end_text=end_text
+        )
+    level = (
+        1
+        if level_text in ("", "1")
+        else parse_level(level_text, where=f"{path}: row {number}, column 'level'")
     )
-    level = parse_level(cell("level"), where=where("level")) if cell("level") else 1
     return Shift(
-        person=cell("person"),
-        role=cell("role"),
-        start=start,
-        end=end,
-        level=level,
-        source=f"{path.name}:{number}",
-        phone=cell("phone") or None,
-        notes=cell("notes") or None,
+        person, role, start, end, level, f"{path.name}:{number}", phone or None, notes or None
     )
 
 
