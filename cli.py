@@ -22,6 +22,8 @@ OPTIONS = {
     "window_end": "--to",
     "requirements": "--requirements",
     "at": "--at",
+    "role": "--role",
+    "not_work": "--not-work",
     "start": "--start",
     "output": "--out",
     "force": "--force",
@@ -249,24 +251,41 @@ def rota_check(
 @click.argument(
     "rota_file", metavar="ROTA", type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option("--role", required=True, help="The role, as named in the rota.")
-@click.option("--at", "at_text", required=True, metavar="WHEN", help=f"The instant: {_WHEN_HELP}.")
+@click.option(
+    "--role",
+    help="The role: its name in any case, the start of it, or its initials (DEPO).",
+)
+@click.option("--all", "all_roles", is_flag=True, help="Every role: the contact sheet.")
+@click.option(
+    "--at", "at_text", required=True, metavar="WHEN", help=f"The instant: 'now', {_WHEN_HELP}."
+)
 @_reading_options
 def rota_who(
     rota_file: Path,
-    role: str,
+    role: str | None,
+    all_roles: bool,
     at_text: str,
     timezone: str,
     handover: str | None,
     shift_length: str | None,
 ) -> None:
-    """Print who is on call for --role at --at, in escalation order (exit 1 if nobody)."""
-    from standby.reports.terminal import nobody_on_call, on_call_table
-    from standby.rota.api import who_is_on_call
+    """Print who is on call for --role (or --all roles) at --at, in escalation order.
 
-    found = who_is_on_call(
-        rota_file, role, at_text, timezone=timezone, handover=handover, shift_length=shift_length
-    )
+    Exit code 1 when nobody is on call (for any role, with --all).
+    """
+    from standby.reports.terminal import contact_sheet_table, nobody_on_call, on_call_table
+    from standby.rota.api import contact_sheet, who_is_on_call
+
+    if (role is None) == (not all_roles):
+        raise click.UsageError("give --role ROLE or --all (one of them)")
+    settings = {"timezone": timezone, "handover": handover, "shift_length": shift_length}
+    if role is None:
+        sheet = contact_sheet(rota_file, at_text, **settings)
+        _console().print(contact_sheet_table(sheet))
+        if sheet.uncovered:
+            raise SystemExit(1)
+        return
+    found = who_is_on_call(rota_file, role, at_text, **settings)
     if not found.entries:
         click.echo(nobody_on_call(found))
         raise SystemExit(1)

@@ -19,6 +19,11 @@ def local_text(instant: datetime, timezone: str) -> str:
     return to_local(instant, timezone).strftime("%Y-%m-%d %H:%M %Z")
 
 
+def short_local_text(instant: datetime, timezone: str) -> str:
+    """``Mon 07 Dec 09:00 GMT``: an instant in local time, for tight tables (no year)."""
+    return to_local(instant, timezone).strftime("%a %d %b %H:%M %Z")
+
+
 def minutes_text(minutes: float) -> str:
     """Minutes to two decimals without trailing zeros (``60``, ``0.67``)."""
     return f"{minutes:.2f}".rstrip("0").rstrip(".")

@@ -127,6 +127,7 @@ _ISO_TEXT = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})"
     r"(?:[Tt ]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6}))?)?\s*(Z|z|[+-]\d{2}:?\d{2})?)?$"
 )
+_CLOCK_ONLY = re.compile(r"^\d{1,2}:\d{2}$")
 _DAY_FIRST_TEXT = re.compile(
     r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[Tt ,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
 )
@@ -212,17 +213,20 @@ def parse_instant(
 def parse_user_instant(
     text: str, timezone: str = DEFAULT_TIMEZONE, *, now: datetime | None = None
 ) -> datetime:
-    """As :func:`parse_instant`, also reading ``now`` and ``today`` (local midnight).
+    """As :func:`parse_instant`, also reading ``now``, ``today`` (local midnight) and a time
+    of day alone (``9:00``: today at 09:00 local).
 
     ``now`` is the present unless given (aware). For what a person types on a command line.
     """
     word = text.strip().lower()
+    present = now if now is not None else datetime.now(UTC)
     if word in NOW_WORDS:
-        present = now if now is not None else datetime.now(UTC)
         if word == "now":
             return present.astimezone(UTC)
-        local_day = present.astimezone(zone(timezone)).date()
-        return parse_instant(local_day, timezone)
+        return parse_instant(present.astimezone(zone(timezone)).date(), timezone)
+    if _CLOCK_ONLY.match(word):
+        today = present.astimezone(zone(timezone)).date()
+        return parse_instant(f"{today.isoformat()} {word}", timezone)
     try:
         return parse_instant(text, timezone)
     except TimeError as error:
