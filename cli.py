@@ -278,14 +278,17 @@ def rota_who(
 
     if (role is None) == (not all_roles):
         raise click.UsageError("give --role ROLE or --all (one of them)")
-    settings = {"timezone": timezone, "handover": handover, "shift_length": shift_length}
     if role is None:
-        sheet = contact_sheet(rota_file, at_text, **settings)
+        sheet = contact_sheet(
+            rota_file, at_text, timezone=timezone, handover=handover, shift_length=shift_length
+        )
         _console().print(contact_sheet_table(sheet))
         if sheet.uncovered:
             raise SystemExit(1)
         return
-    found = who_is_on_call(rota_file, role, at_text, **settings)
+    found = who_is_on_call(
+        rota_file, role, at_text, timezone=timezone, handover=handover, shift_length=shift_length
+    )
     if not found.entries:
         click.echo(nobody_on_call(found))
         raise SystemExit(1)
