@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from standby.errors import StandbyError
 from standby.rota.clock import DEFAULT_REGION, iso_z, window_intervals
 from standby.rota.fairness import FairnessRow, RoleSpread, fairness_rows, role_spread
+from standby.rota.findings import no_primary_findings, role_findings, shift_findings
 from standby.rota.model import Finding, Requirement, RoleRules, Rota, Shift, TimeWindow
 from standby.rota.oncall import Interval, leave_by_person, merge, subtract
 from standby.rota.rules import working_time_findings
@@ -215,7 +216,9 @@ def check(
         for need in wanted
     )
     findings = [
-        *_findings(rota, wanted, by_role, leave, start, end),
+        *role_findings(rota, wanted, by_role, requirements is not None, (start, end)),
+        *no_primary_findings(rota, by_role, leave, (start, end)),
+        *shift_findings(rota, wanted, by_role, leave, (start, end)),
         *working_time_findings(rota, (start, end), role_rules),
     ]
     findings.sort(key=lambda f: (f.start, f.kind, f.person, f.end))
@@ -322,118 +325,3 @@ def _gaps(
         step_index = max(step_index, index - 1)
     if current:
         yield current
-
-
-# ------------------------------------------------------------------------------ findings
-
-
-def _findings(
-    rota: Rota,
-    wanted: list[Requirement],
-    by_role: dict[str, list[Shift]],
-    leave: dict[str, list[Interval]],
-    start: datetime,
-    end: datetime,
-) -> list[Finding]:
-    in_window = [shift for shifts in by_role.values() for shift in shifts]
-    found = _double_bookings(in_window, start, end)
-    needed: dict[str, set[str]] = defaultdict(set)
-    for need in wanted:
-        if need.qualification:
-            needed[need.role].add(need.qualification)
-    for shift in in_window:
-        found += _leave_clashes(shift, leave.get(shift.person, []), start, end)
-        low, high = max(shift.start, start), min(shift.end, end)
-        if rota.people and shift.person not in rota.people:
-            found.append(
-                Finding(
-                    "unknown_person",
-                    shift.person,
-                    low,
-                    high,
-                    f"'{shift.person}' is not in the people list{_at(shift)}; "
-                    "the shift does not count as cover",
-                    shift.role,
-                )
-            )
-            continue
-        if needed.get(shift.role):
-            found += _unqualified(rota, shift, needed[shift.role], low, high)
-    return found
-
-
-def _at(shift: Shift) -> str:
-    return f" ({shift.source})" if shift.source else ""
-
-
-def _double_bookings(shifts: list[Shift], start: datetime, end: datetime) -> list[Finding]:
-    by_person: dict[str, list[Shift]] = defaultdict(list)
-    for shift in shifts:
-        by_person[shift.person].append(shift)
-    found: list[Finding] = []
-    for person, own in by_person.items():
-        own.sort(key=lambda s: (s.start, s.end))
-        open_shifts: list[Shift] = []
-        for shift in own:
-            open_shifts = [other for other in open_shifts if other.end > shift.start]
-            for other in open_shifts:
-                low = max(shift.start, other.start, start)
-                high = min(shift.end, other.end, end)
-                if low < high:
-                    found.append(
-                        Finding(
-                            "double_booking",
-                            person,
-                            low,
-                            high,
-                            f"on two shifts at once: {other.role}{_at(other)} and "
-                            f"{shift.role}{_at(shift)}",
-                            shift.role,
-                        )
-                    )
-            open_shifts.append(shift)
-    return found
-
-
-def _leave_clashes(
-    shift: Shift, periods: list[Interval], start: datetime, end: datetime
-) -> list[Finding]:
-    found = []
-    for leave_start, leave_end in periods:
-        low = max(shift.start, leave_start, start)
-        high = min(shift.end, leave_end, end)
-        if low < high:
-            found.append(
-                Finding(
-                    "leave_clash",
-                    shift.person,
-                    low,
-                    high,
-                    f"on leave during a {shift.role} shift{_at(shift)}; "
-                    "that part does not count as cover",
-                    shift.role,
-                )
-            )
-    return found
-
-
-def _unqualified(
-    rota: Rota, shift: Shift, needed: set[str], low: datetime, high: datetime
-) -> list[Finding]:
-    person = rota.people.get(shift.person)
-    held = set(person.qualifications) if person else set()
-    found = []
-    for qualification in sorted(needed - held):
-        why = "" if rota.people else " (no people list, so no qualifications are known)"
-        found.append(
-            Finding(
-                "unqualified",
-                shift.person,
-                low,
-                high,
-                f"does not hold '{qualification}' needed for {shift.role}{_at(shift)}{why}; "
-                "the shift does not count as cover where it is required",
-                shift.role,
-            )
-        )
-    return found

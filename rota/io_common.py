@@ -98,10 +98,11 @@ class TimeReader:
     def __init__(self, timezone: str, warnings: list[str]) -> None:
         self.timezone = timezone
         self.warnings = warnings
-        self._seen: dict[str, tuple[datetime, str | None]] = {}
+        self._seen: dict[str | datetime | date, tuple[datetime, str | None]] = {}
 
-    def __call__(self, text: str, where: Callable[[], str]) -> datetime:
-        """The instant ``text`` means; ``where()`` names the file and row for messages."""
+    def __call__(self, text: str | datetime | date, where: Callable[[], str]) -> datetime:
+        """The instant ``text`` (or a spreadsheet's naive local time) means; ``where()``
+        names the file and row for messages."""
         known = self._seen.get(text)
         if known is None:
             try:

@@ -19,7 +19,15 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 BANK_HOLIDAY = "bank_holiday"
 OverrideMode = Literal["replace", "add"]
 #: Finding kinds, most urgent first (the order the text report lists them in).
-FINDING_KINDS = ("double_booking", "leave_clash", "unknown_person", "unqualified", "working_time")
+FINDING_KINDS = (
+    "unmatched_role",
+    "no_primary",
+    "double_booking",
+    "leave_clash",
+    "unknown_person",
+    "unqualified",
+    "working_time",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,7 +88,7 @@ def test_who_all_is_a_contact_sheet_with_every_role_and_nobody_marked(rota_file:
     result = run("who", str(rota_file), "--all", "--at", "now")
     assert result.exit_code == 1, result.output  # nobody covers the senior manager now
     lines = result.output.splitlines()
-    assert [line for line in lines if "A. Jones" in line][0].split("│")[1].strip() == EPO
+    assert next(line for line in lines if "A. Jones" in line).split("│")[1].strip() == EPO
     assert "07700 900002" in result.output and "C. Wu" in result.output
     (senior,) = [line for line in lines if DSM in line]
     assert "nobody on call" in senior
