@@ -189,6 +189,13 @@ def rota_group() -> None:
     "Overrides the files' 'working_time:' settings; without either, on-call time counts "
     "for the Working Time Regulations checks.",
 )
+@click.option(
+    "--callouts",
+    "callouts_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Call-out log CSV (person, start, end, role, notes): time actually worked on "
+    "call-outs, always working time.",
+)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 def rota_check(
@@ -202,6 +209,7 @@ def rota_check(
     region: str,
     output_format: str,
     not_work: tuple[str, ...],
+    callouts_file: Path | None,
     out: Path | None,
     force: bool,
 ) -> None:
@@ -226,6 +234,7 @@ def rota_check(
         not_work=not_work,
         handover=handover,
         shift_length=shift_length,
+        callouts_file=callouts_file,
     )
     for warning in checked.warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)

@@ -15,6 +15,7 @@ from standby.clock import DEFAULT_REGION, DEFAULT_TIMEZONE, TimeError, parse_use
 from standby.errors import StandbyError
 from standby.rota.coverage import CoverageReport, check, rota_span
 from standby.rota.io import (
+    read_callouts,
     read_requirements_file,
     read_rota,
     rota_to_csv,
@@ -56,8 +57,12 @@ def check_files(
     not_work: Iterable[str] = (),
     handover: str | None = None,
     shift_length: str | None = None,
+    callouts_file: Path | None = None,
 ) -> RotaCheck:
     """Read ``rota_file`` (and requirements) and check it over the window given as text.
+
+    ``callouts_file`` is a call-out log (CSV: person, start, end, role, notes): time actually
+    worked on call-outs, which always counts as working time.
 
     The window defaults to the span of the rota; ``handover`` and ``shift_length`` describe a
     spreadsheet grid (see ``read_rota``). Working-time settings per role are merged
@@ -66,6 +71,8 @@ def check_files(
     for every role; their ``max_consecutive_days`` is kept).
     """
     rota = read_rota(rota_file, timezone=timezone, handover=handover, shift_length=shift_length)
+    if callouts_file is not None:
+        rota.callouts.extend(read_callouts(callouts_file, rota))
     loaded = (
         read_requirements_file(requirements_file, timezone=timezone) if requirements_file else None
     )

@@ -219,7 +219,7 @@ def check(
         *role_findings(rota, wanted, by_role, requirements is not None, (start, end)),
         *no_primary_findings(rota, by_role, leave, (start, end)),
         *shift_findings(rota, wanted, by_role, leave, (start, end)),
-        *working_time_findings(rota, (start, end), role_rules),
+        *working_time_findings(rota, (start, end), role_rules, region=region),
     ]
     findings.sort(key=lambda f: (f.start, f.kind, f.person, f.end))
     return CoverageReport(

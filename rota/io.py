@@ -21,10 +21,12 @@ import csv
 import io
 import json
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 from standby.clock import DEFAULT_TIMEZONE, iso_local, iso_z
 from standby.files import csv_text, unneutralise
+from standby.hints import did_you_mean
 from standby.rota.io_common import (
     CSV_OPTIONAL,
     CSV_REQUIRED,
@@ -36,7 +38,16 @@ from standby.rota.io_common import (
     parse_level,
     read_text,
 )
-from standby.rota.model import Override, Person, Requirement, Rota, Shift
+from standby.rota.model import (
+    Callout,
+    Override,
+    Person,
+    Requirement,
+    RoleRules,
+    Rota,
+    Shift,
+    TimeWindow,
+)
 
 #: The columns a CSV shift is read from, in the order :func:`_csv_shift` unpacks them.
 CSV_COLUMNS = CSV_REQUIRED + CSV_OPTIONAL
@@ -209,6 +220,79 @@ def _csv_shift(
     )
 
 
+# --------------------------------------------------------------------------- call-out log
+
+CALLOUT_REQUIRED = ("person", "start", "end")
+CALLOUT_OPTIONAL = ("role", "notes")
+
+
+def read_callouts(path: Path, rota: Rota) -> list[Callout]:
+    """A call-out log CSV (``person,start,end`` and optional ``role,notes``) for ``rota``.
+
+    Times are local to the rota's timezone. With a people list in the rota, each person
+    must be on it (by id or name, in any case); the error names the row.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".csv":
+        raise RotaFileError(
+            f"{path}: a call-out log is read from CSV; use a .csv file with the columns "
+            "person,start,end (and role, notes if you have them)"
+        )
+    rows = _csv_rows(read_text(path), path)
+    if not rows:
+        raise RotaFileError(f"{path}: the file is empty; write a header row 'person,start,end'")
+    header = [cell.strip().lower() for cell in rows[0]]
+    missing = [name for name in CALLOUT_REQUIRED if name not in header]
+    if missing:
+        raise RotaFileError(
+            f"{path}: row 1 (the header) has no column {', '.join(repr(m) for m in missing)}; "
+            f"a call-out log names person,start,end (found: {','.join(header)})"
+        )
+    names = {
+        key.casefold(): person.id
+        for person in rota.people.values()
+        for key in (person.id, person.name)
+    }
+    read_time = TimeReader(rota.timezone, rota.warnings)
+    found = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = {
+            name: row[index].strip() if index < len(row) else ""
+            for index, name in enumerate(header)
+        }
+        where = f"{path}: row {number}"
+        for name in CALLOUT_REQUIRED:
+            if not cells.get(name):
+                raise RotaFileError(
+                    f"{where}, column '{name}' is empty; every call-out needs a person, a "
+                    "start and an end"
+                )
+        person = cells["person"]
+        if rota.people:
+            if person.casefold() not in names:
+                raise RotaFileError(
+                    f"{where}, column 'person': '{person}' is not in the rota's people; "
+                    f"{did_you_mean(person, [p.name for p in rota.people.values()])}"
+                )
+            person = names[person.casefold()]
+        start = read_time(cells["start"], partial(str.format, "{}, column 'start'", where))
+        end = read_time(cells["end"], partial(str.format, "{}, column 'end'", where))
+        check_order(start, end, where=where, start_text=cells["start"], end_text=cells["end"])
+        found.append(
+            Callout(
+                person,
+                start,
+                end,
+                role=cells.get("role") or None,
+                source=f"{path.name}:{number}",
+                notes=cells.get("notes") or None,
+            )
+        )
+    return found
+
+
 # --------------------------------------------------------------------------- writers
 
 
@@ -270,17 +354,35 @@ def rota_to_json(rota: Rota) -> str:
             for leave in rota.leave
         ],
         "requirements": [_requirement_json(requirement) for requirement in rota.requirements],
-        "working_time": [
+        "callouts": [
             {
-                "role": role,
-                "on_call_is_work": rules.counts_as_work,
-                "max_consecutive_days": rules.max_consecutive_days,
+                "person": callout.person,
+                "start": iso_z(callout.start),
+                "end": iso_z(callout.end),
+                "role": callout.role,
+                "notes": callout.notes,
+                "source": callout.source,
             }
-            for role, rules in rota.role_rules.items()
+            for callout in rota.callouts
         ],
+        "working_time": [_rules_json(role, rules) for role, rules in rota.role_rules.items()],
         "warnings": list(rota.warnings),
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _rules_json(role: str, rules: RoleRules) -> dict[str, object]:
+    return {
+        "role": role,
+        "standby": rules.standby,
+        "response_minutes": rules.response_minutes,
+        "callouts_per_week": rules.callouts_per_week,
+        "reference_weeks": rules.reference_weeks,
+        "weekly_rest": rules.weekly_rest,
+        "weekly_rest_may_include_daily_rest": rules.weekly_rest_may_include_daily_rest,
+        "hazardous_night_work": rules.hazardous_night_work,
+        "max_consecutive_days": rules.max_consecutive_days,
+    }
 
 
 def _person_json(person: Person) -> dict[str, object]:
@@ -297,7 +399,12 @@ def _person_json(person: Person) -> dict[str, object]:
             else {"lat": person.home_location[0], "lon": person.home_location[1]}
         ),
         "phone": person.phone,
+        "day_job": [_window_json(window) for window in person.day_job] or None,
     }
+
+
+def _window_json(when: TimeWindow) -> dict[str, object]:
+    return {"days": list(when.days), "from": f"{when.start:%H:%M}", "to": f"{when.end:%H:%M}"}
 
 
 def _override_json(override: Override) -> dict[str, object]:
@@ -318,15 +425,7 @@ def _requirement_json(requirement: Requirement) -> dict[str, object]:
     return {
         "role": requirement.role,
         "min": requirement.minimum,
-        "when": (
-            None
-            if when is None
-            else {
-                "days": list(when.days),
-                "from": when.start.strftime("%H:%M"),
-                "to": when.end.strftime("%H:%M"),
-            }
-        ),
+        "when": None if when is None else _window_json(when),
         "qualification": requirement.qualification,
         "source": requirement.source,
     }
@@ -353,6 +452,7 @@ def read_json(path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rota:
 __all__ = [
     "RequirementsSet",
     "RotaFileError",
+    "read_callouts",
     "read_json",
     "read_requirements",
     "read_requirements_file",

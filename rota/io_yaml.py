@@ -31,6 +31,8 @@ from standby.rota.io_common import (
     read_text,
 )
 from standby.rota.io_yaml_models import (
+    CalloutModel,
+    JsonCallout,
     JsonLeave,
     JsonOverride,
     JsonRota,
@@ -45,7 +47,7 @@ from standby.rota.io_yaml_models import (
     ShiftModel,
     WorkingTimeModel,
 )
-from standby.rota.model import Leave, Override, Person, Requirement, RoleRules, Rota, Shift
+from standby.rota.model import Callout, Leave, Override, Person, Requirement, RoleRules, Rota, Shift
 from standby.rota.patterns import Pattern, apply_override, expand, parse_handover, parse_length
 
 # --------------------------------------------------------------------------- YAML loading
@@ -181,10 +183,7 @@ def to_role_rules(
                 f"{first[model.role]}); give each role one entry"
             )
         first[model.role] = index
-        rules[model.role] = RoleRules(
-            counts_as_work=model.on_call_is_work,
-            max_consecutive_days=model.max_consecutive_days,
-        )
+        rules[model.role] = model.rules()
         if roles is not None and model.role not in roles:
             match = closest(model.role, roles)
             hint = f" (did you mean '{match}'?)" if match else ""
@@ -277,6 +276,7 @@ def rota_from_document(
         # so reading an export (and exporting it again) never applies one twice.
         builder.overrides(parsed.overrides, apply=False)
     builder.leave(parsed.leave)
+    builder.callouts(parsed.callouts)
     builder.rota.requirements = to_requirements(parsed.requirements, path)
     if isinstance(parsed, JsonRota):
         builder.rota.requirements = [
@@ -358,6 +358,7 @@ class _Builder:
                 home_base=model.home_base,
                 home_location=None if location is None else (location.lat, location.lon),
                 phone=model.phone,
+                day_job=model.day_job_windows(),
             )
             for key in (person_id, model.name):
                 self.names.setdefault(key, person_id)
@@ -446,6 +447,21 @@ class _Builder:
             self.rota.overrides.append(override)
             if apply:
                 self.rota.shifts = apply_override(self.rota.shifts, override)
+
+    def callouts(self, models: list[CalloutModel] | list[JsonCallout]) -> None:
+        for index, model in enumerate(models):
+            start, end = self.span(model.start, model.end, "callouts", index)
+            source = getattr(model, "source", "") or f"{self.path.name}:callouts.{index}"
+            self.rota.callouts.append(
+                Callout(
+                    person=self.person(model.person, "callouts", index, "person"),
+                    start=start,
+                    end=end,
+                    role=model.role,
+                    source=source,
+                    notes=model.notes,
+                )
+            )
 
     def leave(self, models: list[LeaveModel] | list[JsonLeave]) -> None:
         for index, model in enumerate(models):
