@@ -7,6 +7,7 @@ that ``standby --help`` stays fast.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,28 @@ def _console(**settings: Any) -> Any:
     from rich.console import Console
 
     return Console(highlight=False, **settings)
+
+
+#: The width of text written to a file or a pipe, unless COLUMNS says otherwise.
+PIPE_WIDTH = 100
+
+
+def _plain_text(renderables: Any, width: int | None = None) -> str:
+    """Rich renderables as plain text without trailing spaces, for a file or a pipe.
+
+    In a terminal the tables are printed in colour at its width; written to a file or piped
+    they are laid out for ``width`` columns (COLUMNS, else :data:`PIPE_WIDTH`), so that no
+    border is cut and the lines carry no padding.
+    """
+    import io
+    import shutil
+
+    width = width or shutil.get_terminal_size((PIPE_WIDTH, 24)).columns
+    console = _console(file=io.StringIO(), width=width, color_system=None)
+    for item in renderables:
+        console.print(item)
+    text = console.file.getvalue()
+    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
 
 # --- scenarios ------------------------------------------------------------------------------
@@ -178,7 +201,14 @@ def rota_group() -> None:
     type=click.Choice(["text", "json", "csv", "html"]),
     default="text",
     show_default=True,
-    help="text tables, JSON (UTC times), CSV of gaps, or a self-contained HTML page.",
+    help="text tables, JSON (UTC times), CSV (every gap and finding), or a self-contained "
+    "HTML page that prints on A4.",
+)
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="Only the one-page summary for an email: cover by requirement, the next gaps and "
+    "who to ask (free, qualified, within the working-time rules).",
 )
 @click.option(
     "--not-work",
@@ -188,6 +218,13 @@ def rota_group() -> None:
     help="On-call time in ROLE is not working time (repeatable; 'all' for every role). "
     "Overrides the files' 'working_time:' settings; without either, on-call time counts "
     "for the Working Time Regulations checks.",
+)
+@click.option(
+    "--events",
+    "events_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Planned events CSV (name, start, end, role, min): extra cover for a few hours, "
+    "checked with the requirements and shown on rows of their own.",
 )
 @click.option(
     "--callouts",
@@ -208,7 +245,9 @@ def rota_check(
     shift_length: str | None,
     region: str,
     output_format: str,
+    summary: bool,
     not_work: tuple[str, ...],
+    events_file: Path | None,
     callouts_file: Path | None,
     out: Path | None,
     force: bool,
@@ -219,8 +258,9 @@ def rota_check(
     met, 1 when there are gaps, 2 for bad input.
     """
     from standby.files import check_writable, write_text_atomic
-    from standby.reports.coverage import render, text_renderables
+    from standby.reports.coverage import render, summary_text, text_renderables
     from standby.rota.api import check_files
+    from standby.rota.summary import gap_summary
 
     if out is not None:
         check_writable(out, force=force)
@@ -235,23 +275,28 @@ def rota_check(
         handover=handover,
         shift_length=shift_length,
         callouts_file=callouts_file,
+        events_file=events_file,
     )
     for warning in checked.warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
     report = checked.report
-    if output_format == "text":
-        console = _console(record=out is not None, width=120 if out else None)
+    brief = gap_summary(checked.rota, report, checked.role_rules) if summary else None
+    if output_format == "text" and brief is not None:
+        text = summary_text(brief)
+    elif output_format == "text" and out is None and sys.stdout.isatty():
+        console = _console()
         for item in text_renderables(report):
             console.print(item)
-        if out is not None:
-            write_text_atomic(out, console.export_text(), force=force)
-    elif out is None:
-        click.echo(render(report, output_format), nl=False)
+        text = ""
+    elif output_format == "text":
+        text = _plain_text(text_renderables(report), 120 if out is not None else None)
     else:
-        write_text_atomic(out, render(report, output_format), force=force)
-    if out is not None:
-        gaps = sum(len(role.gaps) for role in report.roles)
-        click.echo(f"wrote {out}: {len(report.roles)} requirements, {gaps} gaps")
+        text = render(report, output_format, brief)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_text_atomic(out, text, force=force)
+        click.echo(f"wrote {out}: {len(report.roles)} requirements, {len(report.gaps)} gaps")
     if not checked.all_met:
         raise SystemExit(1)
 

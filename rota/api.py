@@ -6,23 +6,24 @@ results; rendering them is ``standby.reports``' job, printing and exit codes ``c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from standby.clock import DEFAULT_REGION, DEFAULT_TIMEZONE, TimeError, parse_user_instant
 from standby.errors import StandbyError
-from standby.rota.coverage import CoverageReport, check, rota_span
+from standby.rota.coverage import CoverageReport, check, default_requirements, rota_span
 from standby.rota.io import (
     read_callouts,
+    read_events,
     read_requirements_file,
     read_rota,
     rota_to_csv,
     rota_to_ics,
     rota_to_json,
 )
-from standby.rota.model import Rota
+from standby.rota.model import RoleRules, Rota
 from standby.rota.oncall import OnCall, OnCallEntry
 from standby.rota.roles import match_role
 from standby.rota.rules import merge_role_rules
@@ -39,6 +40,8 @@ class RotaCheck:
     rota: Rota
     report: CoverageReport
     warnings: tuple[str, ...] = ()
+    #: The working-time settings per role the check used (files and --not-work merged).
+    role_rules: Mapping[str, RoleRules] = field(default_factory=dict)
 
     @property
     def all_met(self) -> bool:
@@ -58,11 +61,13 @@ def check_files(
     handover: str | None = None,
     shift_length: str | None = None,
     callouts_file: Path | None = None,
+    events_file: Path | None = None,
 ) -> RotaCheck:
     """Read ``rota_file`` (and requirements) and check it over the window given as text.
 
     ``callouts_file`` is a call-out log (CSV: person, start, end, role, notes): time actually
-    worked on call-outs, which always counts as working time.
+    worked on call-outs, which always counts as working time. ``events_file`` is a CSV of
+    planned events (name, start, end, role, min), checked beside the requirements.
 
     The window defaults to the span of the rota; ``handover`` and ``shift_length`` describe a
     spreadsheet grid (see ``read_rota``). Working-time settings per role are merged
@@ -77,6 +82,9 @@ def check_files(
         read_requirements_file(requirements_file, timezone=timezone) if requirements_file else None
     )
     requirements = loaded.requirements if loaded else None
+    if events_file is not None:
+        base = requirements if requirements is not None else default_requirements(rota)
+        requirements = [*base, *read_events(events_file, rota.timezone)]
     if requirements is None and not rota.shifts and not rota.requirements:
         raise StandbyError(
             f"{rota_file}: no shifts and no requirements, so there is nothing to check; "
@@ -103,7 +111,7 @@ def check_files(
     role_rules = merge_role_rules(rota.role_rules, file_rules, not_work=sorted(names))
     report = check(rota, requirements, (start, end), region=region, role_rules=role_rules)
     warnings = (*rota.warnings, *(loaded.warnings if loaded else ()))
-    return RotaCheck(rota, report, warnings)
+    return RotaCheck(rota, report, warnings, role_rules)
 
 
 def _window_end(text: str | None, timezone: str, parameter: str) -> datetime | None:

@@ -15,13 +15,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from standby.errors import StandbyError
 from standby.rota.clock import DEFAULT_REGION, iso_z, window_intervals
 from standby.rota.fairness import FairnessRow, RoleSpread, fairness_rows, role_spread
-from standby.rota.findings import no_primary_findings, role_findings, shift_findings
+from standby.rota.findings import (
+    RuleSummary,
+    no_primary_findings,
+    role_findings,
+    shift_findings,
+    summarise_working_time,
+)
 from standby.rota.model import Finding, Requirement, RoleRules, Rota, Shift, TimeWindow
 from standby.rota.oncall import Interval, leave_by_person, merge, subtract
 from standby.rota.rules import working_time_findings
@@ -72,6 +78,12 @@ class RoleCoverage:
     when: TimeWindow | None
     checked_minutes: float
     gaps: tuple[Gap, ...]
+    #: A planned event's name and dated periods (UTC), None for a standing requirement.
+    name: str | None = None
+    dates: tuple[tuple[datetime, datetime], ...] | None = None
+    #: The fewest people on call at any instant in which the requirement applied (None when
+    #: it never applied in the window).
+    least_on_call: int | None = None
 
     @property
     def gap_minutes(self) -> float:
@@ -108,9 +120,16 @@ class RoleCoverage:
         """This role's coverage as JSON-ready data."""
         return {
             "role": self.role,
+            "name": self.name,
             "required": self.required,
             "qualification": self.qualification,
             "when": _when_json(self.when),
+            "dates": (
+                None
+                if self.dates is None
+                else [{"start": iso_z(a), "end": iso_z(b)} for a, b in self.dates]
+            ),
+            "least_on_call": self.least_on_call,
             "checked_minutes": self.checked_minutes,
             "coverage_pct": self.coverage_pct,
             "gap_minutes": self.gap_minutes,
@@ -141,11 +160,29 @@ class CoverageReport:
     findings: tuple[Finding, ...]
     fairness: tuple[FairnessRow, ...] = ()
     spread: tuple[RoleSpread, ...] = ()
+    #: People's names by id, from the rota's people list, for reports.
+    names: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def all_met(self) -> bool:
         """True when no requirement has a gap."""
         return all(role.met for role in self.roles)
+
+    def name(self, person: str) -> str:
+        """A person's name as the planner wrote it (the id when there is no people list)."""
+        return self.names.get(person, person)
+
+    @property
+    def gaps(self) -> list[tuple[RoleCoverage, Gap]]:
+        """Every gap of every requirement, in time order."""
+        found = [(role, gap) for role in self.roles for gap in role.gaps]
+        found.sort(key=lambda item: (item[1].start, item[1].end, item[0].role))
+        return found
+
+    @property
+    def working_time_summary(self) -> list[RuleSummary]:
+        """The working-time findings by person and rule: count and worst case."""
+        return summarise_working_time(self.findings)
 
     def to_json_dict(self) -> dict[str, object]:
         """The report as ARCHITECTURE.md's JSON (and a little more)."""
@@ -156,6 +193,7 @@ class CoverageReport:
             "all_met": self.all_met,
             "roles": [role.to_json_dict() for role in self.roles],
             "findings": [finding.to_json_dict() for finding in self.findings],
+            "working_time_summary": [row.to_json_dict() for row in self.working_time_summary],
             "fairness": [row.to_json_dict() for row in self.fairness],
             "spread": [row.to_json_dict() for row in self.spread],
         }
@@ -231,6 +269,7 @@ def check(
         findings=tuple(findings),
         fairness=tuple(fairness_rows(rota, (start, end), region=region)),
         spread=tuple(role_spread(rota, (start, end))),
+        names={person.id: person.name for person in rota.people.values()},
     )
 
 
@@ -257,6 +296,11 @@ def _role_coverage(
         applies = [(start, end)]
     else:
         applies = window_intervals(need.when, start, end, rota.timezone, region)
+    if need.dates is not None:
+        applies = _intersect(
+            applies,
+            merge([(max(a, start), min(b, end)) for a, b in need.dates if a < end and b > start]),
+        )
     # A person on two overlapping shifts of the role is still one person on call.
     cover: dict[str, list[Interval]] = defaultdict(list)
     for shift in shifts:
@@ -268,7 +312,8 @@ def _role_coverage(
         for piece_start, piece_end in merge(pieces):
             changes[piece_start] += 1
             changes[piece_end] -= 1
-    gaps = tuple(_gaps(_steps(changes, start, end), applies, need.minimum))
+    steps = _steps(changes, start, end)
+    gaps = tuple(_gaps(steps, applies, need.minimum))
     checked = sum(((b - a) for a, b in applies), timedelta()).total_seconds() / 60.0
     return RoleCoverage(
         role=need.role,
@@ -277,7 +322,40 @@ def _role_coverage(
         when=need.when,
         checked_minutes=checked,
         gaps=gaps,
+        name=need.name,
+        dates=need.dates,
+        least_on_call=_least(steps, applies),
     )
+
+
+def _intersect(first: list[Interval], second: list[Interval]) -> list[Interval]:
+    """The parts of two sorted, disjoint interval lists that overlap."""
+    found: list[Interval] = []
+    i = j = 0
+    while i < len(first) and j < len(second):
+        low, high = max(first[i][0], second[j][0]), min(first[i][1], second[j][1])
+        if low < high:
+            found.append((low, high))
+        if first[i][1] < second[j][1]:
+            i += 1
+        else:
+            j += 1
+    return found
+
+
+def _least(steps: list[tuple[datetime, datetime, int]], applies: list[Interval]) -> int | None:
+    """The fewest on call in any step that overlaps where the requirement applies."""
+    least = None
+    index = 0
+    for low, high in applies:
+        while index < len(steps) and steps[index][1] <= low:
+            index += 1
+        scan = index
+        while scan < len(steps) and steps[scan][0] < high:
+            count = steps[scan][2]
+            least = count if least is None else min(least, count)
+            scan += 1
+    return least
 
 
 def _steps(

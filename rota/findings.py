@@ -15,6 +15,8 @@ Each is a :class:`rota.model.Finding`, reported and never corrected:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from standby.hints import closest
@@ -23,6 +25,52 @@ from standby.rota.oncall import Interval, merge, subtract
 
 #: The person of a finding about a role or a slot rather than someone.
 NOBODY = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSummary:
+    """One person's findings under one working-time rule: how many, and the worst."""
+
+    person: str
+    rule: str
+    count: int
+    worst: Finding
+
+    def to_json_dict(self) -> dict[str, object]:
+        """As JSON-ready data (the worst finding in full)."""
+        return {
+            "person": self.person,
+            "rule": self.rule,
+            "count": self.count,
+            "worst": self.worst.to_json_dict(),
+        }
+
+
+def summarise_working_time(findings: Iterable[Finding]) -> list[RuleSummary]:
+    """Working-time findings grouped by person and rule, most instances first.
+
+    The worst of a group is the one with the largest ``excess`` (the earliest of equals).
+    """
+    groups: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if finding.kind == "working_time":
+            groups[(finding.person, finding.rule or finding.detail.split(":")[0])].append(finding)
+    rows = [
+        RuleSummary(
+            person,
+            rule,
+            len(found),
+            max(found, key=lambda f: (f.excess or 0.0, -f.start.timestamp())),
+        )
+        for (person, rule), found in groups.items()
+    ]
+    rows.sort(key=lambda row: (-row.count, _rule_order(row.rule), row.person))
+    return rows
+
+
+def _rule_order(rule: str) -> tuple[int, str]:
+    number = "".join(ch for ch in rule.split("(")[0] if ch.isdigit())
+    return (int(number) if number else 99, rule)
 
 
 def role_findings(

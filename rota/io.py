@@ -293,6 +293,67 @@ def read_callouts(path: Path, rota: Rota) -> list[Callout]:
     return found
 
 
+# --------------------------------------------------------------------------- planned events
+
+EVENT_REQUIRED = ("name", "start", "end", "role", "min")
+
+
+def read_events(path: Path, timezone: str = DEFAULT_TIMEZONE) -> list[Requirement]:
+    """Planned events from a CSV (``name,start,end,role,min`` and optional ``qualification``).
+
+    Each row is a requirement for its role over its dates, named after the event; times are
+    local in ``timezone``. An event needing two roles is two rows with the same name.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".csv":
+        raise RotaFileError(
+            f"{path}: planned events are read from CSV; use a .csv file with the columns "
+            f"{','.join(EVENT_REQUIRED)}"
+        )
+    rows = _csv_rows(read_text(path), path)
+    header = [cell.strip().lower() for cell in rows[0]] if rows else []
+    missing = [name for name in EVENT_REQUIRED if name not in header]
+    if missing:
+        raise RotaFileError(
+            f"{path}: row 1 (the header) has no column {', '.join(repr(m) for m in missing)}; "
+            f"an events file names {','.join(EVENT_REQUIRED)} (found: {','.join(header)})"
+        )
+    read_time = TimeReader(timezone, [])
+    events = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = {name: row[i].strip() if i < len(row) else "" for i, name in enumerate(header)}
+        where = f"{path}: row {number}"
+        for name in EVENT_REQUIRED:
+            if not cells.get(name):
+                raise RotaFileError(
+                    f"{where}, column '{name}' is empty; every event needs a name, a start, "
+                    "an end, a role and the number of people (min)"
+                )
+        start = read_time(cells["start"], partial(str.format, "{}, column 'start'", where))
+        end = read_time(cells["end"], partial(str.format, "{}, column 'end'", where))
+        check_order(start, end, where=where, start_text=cells["start"], end_text=cells["end"])
+        if not cells["min"].isdigit():
+            raise RotaFileError(
+                f"{where}, column 'min': '{cells['min']}' is not a number of people; write 1, "
+                "2 and so on"
+            )
+        events.append(
+            Requirement(
+                role=cells["role"],
+                minimum=int(cells["min"]),
+                qualification=cells.get("qualification") or None,
+                source=f"{path.name}:{number}",
+                name=cells["name"],
+                dates=((start, end),),
+            )
+        )
+    if not events:
+        raise RotaFileError(f"{path}: no events below the header; add one event a row")
+    return events
+
+
 # --------------------------------------------------------------------------- writers
 
 
@@ -427,6 +488,12 @@ def _requirement_json(requirement: Requirement) -> dict[str, object]:
         "min": requirement.minimum,
         "when": None if when is None else _window_json(when),
         "qualification": requirement.qualification,
+        "name": requirement.name,
+        "dates": (
+            None
+            if requirement.dates is None
+            else [{"start": iso_z(a), "end": iso_z(b)} for a, b in requirement.dates]
+        ),
         "source": requirement.source,
     }
 
@@ -453,6 +520,7 @@ __all__ = [
     "RequirementsSet",
     "RotaFileError",
     "read_callouts",
+    "read_events",
     "read_json",
     "read_requirements",
     "read_requirements_file",

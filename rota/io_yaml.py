@@ -139,18 +139,47 @@ def validation_message(path: Path, error: ValidationError, text: str | None) -> 
     return "\n".join(lines)
 
 
-def to_requirements(models: Sequence[RequirementModel], path: Path) -> list[Requirement]:
-    """Model requirements, each with its source ``file:requirements.N``."""
-    return [
-        Requirement(
-            role=model.role,
-            minimum=model.min,
-            when=None if model.when is None else model.when.window(),
-            qualification=model.qualification,
-            source=f"{path.name}:requirements.{index}",
+def to_requirements(
+    models: Sequence[RequirementModel],
+    path: Path,
+    *,
+    timezone: str = DEFAULT_TIMEZONE,
+    text: str | None = None,
+    warnings: list[str] | None = None,
+) -> list[Requirement]:
+    """Model requirements, each with its source ``file:requirements.N``.
+
+    A planned event's ``dates`` are local times in ``timezone``.
+    """
+    found = []
+    for index, model in enumerate(models):
+        dates = None
+        if model.dates is not None:
+            periods = []
+            for number, period in enumerate(model.dates):
+                loc = ("requirements", index, "dates", number)
+                where = where_in(path, text, *loc)
+                start = parse_time(
+                    period.start, timezone=timezone, where=f"{where}.start", warnings=warnings or []
+                )
+                end = parse_time(
+                    period.end, timezone=timezone, where=f"{where}.end", warnings=warnings or []
+                )
+                check_order(start, end, where=where, start_text=period.start, end_text=period.end)
+                periods.append((start, end))
+            dates = tuple(sorted(periods))
+        found.append(
+            Requirement(
+                role=model.role,
+                minimum=model.min,
+                when=None if model.when is None else model.when.window(),
+                qualification=model.qualification,
+                source=f"{path.name}:requirements.{index}",
+                name=model.name,
+                dates=dates,
+            )
         )
-        for index, model in enumerate(models)
-    ]
+    return found
 
 
 def where_in(path: Path, text: str | None, *loc: int | str) -> str:
@@ -220,8 +249,14 @@ def read_requirements_set(path: Path, timezone: str = DEFAULT_TIMEZONE) -> Requi
         raise RotaFileError(
             f"{path}: 'requirements' is empty; list at least one '- role: ..., min: 1'"
         )
-    requirements = to_requirements(parsed.requirements, path)
     warnings: list[str] = []
+    requirements = to_requirements(
+        parsed.requirements,
+        path,
+        timezone=parsed.timezone or timezone,
+        text=text,
+        warnings=warnings,
+    )
     role_rules = to_role_rules(
         parsed.working_time,
         path=path,
@@ -277,7 +312,9 @@ def rota_from_document(
         builder.overrides(parsed.overrides, apply=False)
     builder.leave(parsed.leave)
     builder.callouts(parsed.callouts)
-    builder.rota.requirements = to_requirements(parsed.requirements, path)
+    builder.rota.requirements = to_requirements(
+        parsed.requirements, path, timezone=timezone, text=text, warnings=builder.rota.warnings
+    )
     if isinstance(parsed, JsonRota):
         builder.rota.requirements = [
             replace_source(requirement, model.source)

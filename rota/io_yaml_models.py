@@ -109,13 +109,22 @@ class WhenModel(_Strict):
         return TimeWindow(tuple(self.days), parse_clock(self.from_), parse_clock(self.to))
 
 
+class DatesModel(_Strict):
+    """One dated period of a planned event: local start and end."""
+
+    start: str
+    end: str
+
+
 class RequirementModel(_Strict):
-    """At least ``min`` people on call for ``role`` (inside ``when``)."""
+    """At least ``min`` people on call for ``role`` (inside ``when``, and ``dates``)."""
 
     role: str = Field(min_length=1)
     min: int = Field(1, ge=0)
     when: WhenModel | None = None
     qualification: str | None = None
+    name: str | None = None
+    dates: list[DatesModel] | None = Field(None, min_length=1)
 
 
 class WorkingTimeModel(_Strict):

@@ -123,13 +123,19 @@ class Override:
 
 @dataclass(frozen=True, slots=True)
 class Requirement:
-    """At least ``minimum`` people on call for ``role`` at every instant (inside ``when``)."""
+    """At least ``minimum`` people on call for ``role`` at every instant (inside ``when``).
+
+    A planned event (a march, a concert, bonfire night) is a requirement with a ``name`` and
+    ``dates``: the UTC periods it applies in (with ``when``, only where both apply).
+    """
 
     role: str
     minimum: int = 1
     when: TimeWindow | None = None
     qualification: str | None = None
     source: str = ""
+    name: str | None = None
+    dates: tuple[tuple[datetime, datetime], ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,7 +67,7 @@ def test_check_with_a_gap_exits_1_and_shows_it_in_local_time(rota_file: Path) ->
     result = run("check", str(rota_file), "--not-work", "all")
     assert result.exit_code == 1, result.output
     assert "GAPS FOUND" in result.output
-    assert "2026-03-30 09:00 BST" in result.output
+    assert "Mon 30 Mar 2026 09:00 to" in result.output  # the gap, 09:00 to 10:00 BST
     assert "No findings." in result.output
 
 
@@ -172,14 +172,16 @@ def test_check_out_refuses_to_overwrite_without_force(rota_file: Path, tmp_path:
     assert out.read_text(encoding="utf-8") == "keep me"
     forced = run("check", str(rota_file), "--format", "csv", "--out", str(out), "--force")
     assert forced.exit_code == 1
-    assert out.read_text(encoding="utf-8").startswith("role,qualification")
+    assert out.read_text(encoding="utf-8").startswith("record,role,qualification")
 
 
 def test_check_text_out_writes_the_tables(rota_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.txt"
     result = run("check", str(rota_file), "--out", str(out))
     assert result.exit_code == 1
-    assert "Gaps: Duty Emergency Planning Officer (1)" in out.read_text(encoding="utf-8")
+    written = out.read_text(encoding="utf-8")
+    assert "Gaps (1), local times" in written
+    assert f"{EPO}   Mon 30 Mar 2026 09:00 to 10:00 BST   1 h      nobody" in written
 
 
 def test_check_region_changes_bank_holiday_hours(tmp_path: Path) -> None:
@@ -373,7 +375,7 @@ def test_who_role_only_in_the_requirements_is_known_but_nobody_covers_it(tmp_pat
 def test_heatmap_marks_uncovered_hours_and_where_the_requirement_applies() -> None:
     from datetime import UTC, datetime, time
 
-    from standby.reports.coverage import heatmap
+    from standby.reports.rota_html import heatmap
     from standby.rota.coverage import check
     from standby.rota.model import Requirement, Rota, Shift, TimeWindow
 

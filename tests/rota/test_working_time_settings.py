@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from standby.cli import cli
 from standby.clock import parse_instant
-from standby.reports.coverage import heatmap
 from standby.reports.demo import DemoSettings, step_rota
+from standby.reports.rota_html import heatmap
 from standby.rota import patterns
 from standby.rota.api import check_files
 from standby.rota.coverage import check
