@@ -80,6 +80,9 @@ def work_pieces(
     for callout in rota.callouts:
         if (only is None or callout.person == only) and callout.end > callout.start:
             pieces[callout.person].append(Piece(callout.start, callout.end, CALL_OUT, callout.role))
+    # A day job is a known weekly pattern: expand it a day beyond the span too, so that the
+    # day's work before the first shift (or after the last) is seen by the rest rules.
+    span = (span[0] - timedelta(days=1), span[1] + timedelta(days=1))
     holidays = _holiday_intervals(span, rota.timezone, region)
     for person in rota.people.values():
         if not person.day_job or (only is not None and person.id != only):

@@ -60,6 +60,38 @@ def screenshot(page: Path, work: Path, size: str = "1200,1600") -> tuple[Path, l
     return png, console
 
 
+def print_to_pdf(page: Path, work: Path) -> Path:
+    """Print ``page`` to PDF as Chromium prints it (A4 from the page's @page rule)."""
+    pdf = work / "page.pdf"
+    result = subprocess.run(
+        [
+            chromium(),
+            *FLAGS,
+            f"--user-data-dir={work / 'pdf-profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            page.resolve().as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert pdf.is_file(), result.stderr[-2000:]
+    return pdf
+
+
+def pdf_pages(pdf: Path) -> list[tuple[float, float]]:
+    """Each page's size in millimetres."""
+    from pypdf import PdfReader
+
+    points = 25.4 / 72
+    return [
+        (float(page.mediabox.width) * points, float(page.mediabox.height) * points)
+        for page in PdfReader(pdf).pages
+    ]
+
+
 def distinct_colours(png: Path) -> int:
     """How many distinct colours the screenshot holds (a blank page has one)."""
     from PIL import Image
