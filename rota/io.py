@@ -36,6 +36,7 @@ from standby.rota.io_common import (
     check_order,
     check_timezone,
     parse_level,
+    people_from_ids,
     read_text,
 )
 from standby.rota.model import (
@@ -146,6 +147,7 @@ def parse_csv(text: str, *, path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rot
         )
     read_time = TimeReader(timezone, rota.warnings)
     width = len(header)
+    names: dict[str, str] = {}
     for number, row in enumerate(rows[1:], start=2):
         if len(row) > width:
             raise RotaFileError(
@@ -154,7 +156,8 @@ def parse_csv(text: str, *, path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rot
             )
         if not any(row) or not any(cell.strip() for cell in row):
             continue
-        rota.shifts.append(_csv_shift(row, columns, path, number, read_time))
+        rota.shifts.append(_csv_shift(row, columns, path, number, read_time, names))
+    people_from_ids(rota, names)
     if not rota.shifts:
         rota.warnings.append(f"{path}: no shifts below the header; add one shift a row")
     return rota
@@ -191,13 +194,17 @@ def _csv_shift(
     path: Path,
     number: int,
     read_time: TimeReader,
+    names: dict[str, str],
 ) -> Shift:
     padded = [*row, *[""] * (len(columns) - len(row))] if len(row) < len(columns) else row
     values = [padded[columns[name]].strip() if name in columns else "" for name in CSV_COLUMNS]
     for index, value in enumerate(values):
         if value[:1] == "'":
             values[index] = unneutralise(value)
-    person, role, start_text, end_text, level_text, phone, notes = values
+    person, role, start_text, end_text, level_text, phone, notes, person_id = values
+    if person_id:
+        names.setdefault(person_id, person)
+        person = person_id
     if not (person and role and start_text and end_text):
         name = next(name for name, value in zip(CSV_REQUIRED, values, strict=False) if not value)
         raise RotaFileError(
@@ -358,21 +365,29 @@ def read_events(path: Path, timezone: str = DEFAULT_TIMEZONE) -> list[Requiremen
 
 
 def rota_to_csv(rota: Rota) -> str:
-    """The shifts as CSV, local times with offsets, formula-like cells neutralised."""
-    header = ("person", "role", "start", "end", "level", "phone", "notes")
-    rows = (
-        (
-            shift.person,
+    """The shifts as CSV, local times with offsets, formula-like cells neutralised.
+
+    ``person`` is the name from the people list (what the planner sees), ``person_id`` the
+    id, ``phone`` the shift's phone or else the person's: what a payroll or a phone list
+    needs, and read back to the same shifts and ids.
+    """
+    header = ("person", "role", "start", "end", "level", "phone", "notes", "person_id")
+    people = rota.people
+
+    def row(shift: Shift) -> tuple[object, ...]:
+        known = people.get(shift.person)
+        return (
+            known.name if known else shift.person,
             shift.role,
             iso_local(shift.start, rota.timezone, short=True),
             iso_local(shift.end, rota.timezone, short=True),
             shift.level,
-            shift.phone or "",
+            shift.phone or (known.phone if known else None) or "",
             shift.notes or "",
+            shift.person,
         )
-        for shift in rota.shifts
-    )
-    return csv_text(header, rows)
+
+    return csv_text(header, (row(shift) for shift in rota.shifts))
 
 
 def rota_to_ics(rota: Rota) -> bytes:

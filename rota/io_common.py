@@ -15,10 +15,20 @@ from pathlib import Path
 
 from standby.clock import TimeError, parse_instant_with_warning, zone
 from standby.errors import StandbyError
-from standby.rota.model import Requirement, RoleRules
+from standby.rota.model import Person, Requirement, RoleRules, Rota
 
 CSV_REQUIRED = ("person", "role", "start", "end")
-CSV_OPTIONAL = ("level", "phone", "notes")
+CSV_OPTIONAL = ("level", "phone", "notes", "person_id")
+
+
+def people_from_ids(rota: Rota, names: dict[str, str]) -> None:
+    """Fill ``rota.people`` from a ``person_id`` column: each id with the name written beside it.
+
+    Standby's CSV export writes the person's name (what the planner entered) in ``person``
+    and the id in ``person_id``, so that reading it back gives the same people and ids.
+    """
+    for person_id, name in names.items():
+        rota.people.setdefault(person_id, Person(id=person_id, name=name))
 
 
 class RotaFileError(StandbyError):

@@ -37,6 +37,7 @@ from standby.rota.io_common import (
     TimeReader,
     check_order,
     parse_level,
+    people_from_ids,
 )
 from standby.rota.model import Person, Rota, Shift
 from standby.rota.patterns import parse_handover, parse_length, wall_clock_to_utc
@@ -213,12 +214,13 @@ def _read_long(
     columns = {name: index for index, name in enumerate(header) if name}
     wanted = [columns.get(name) for name in CSV_REQUIRED + CSV_OPTIONAL]
     read_time = TimeReader(rota.timezone, rota.warnings)
+    names: dict[str, str] = {}
     for row_index in range(header_row + 1, len(grid)):
         row = grid[row_index]
         if not any(value is not None and _text(value) for value in row):
             continue
         values = [None if index is None or index >= len(row) else row[index] for index in wanted]
-        person, role, start_value, end_value, level_value, phone, notes = values
+        person, role, start_value, end_value, level_value, phone, notes, person_id = values
 
         def where(name: str, row_index: int = row_index) -> str:
             return f"{path}: {title}!{_ref(columns[name], row_index)} (column '{name}')"
@@ -242,6 +244,9 @@ def _read_long(
         name = _text(person)
         if rota.people and name not in rota.people:
             raise _unknown_person(path, f"{title}!{_ref(columns['person'], row_index)}", name)
+        if _text(person_id):
+            names.setdefault(_text(person_id), name)
+            name = _text(person_id)
         level_text = _text(level_value)
         rota.shifts.append(
             Shift(
@@ -255,6 +260,7 @@ def _read_long(
                 notes=_text(notes) or None,
             )
         )
+    people_from_ids(rota, names)
 
 
 def _time_value(value: Any) -> str | datetime | date:
