@@ -87,7 +87,7 @@ def _plain_text(renderables: Any, width: int | None = None) -> str:
 
 @cli.group()
 def scenario() -> None:
-    """List, show, validate and describe scenario files."""
+    """List, show and validate scenario files, and print their JSON Schema."""
 
 
 @scenario.command("list")
@@ -193,7 +193,8 @@ def rota_group() -> None:
     type=click.Choice(list(REGIONS)),
     default=DEFAULT_REGION,
     show_default=True,
-    help="Bank holidays used for the fairness figures.",
+    help="Bank-holiday region: the days a requirement's bank_holiday window opens on, and "
+    "the bank-holiday hours in the fairness figures.",
 )
 @click.option(
     "--format",
