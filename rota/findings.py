@@ -14,6 +14,7 @@ Each is a :class:`rota.model.Finding`, reported and never corrected:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -134,23 +135,31 @@ def no_primary_findings(
     """Periods with a backup on call and nobody at level 1 (leave taken off both)."""
     found = []
     for role, shifts in by_role.items():
-        levels: dict[bool, list[Interval]] = defaultdict(list)
-        backups: dict[str, list[Interval]] = defaultdict(list)
+        primary: list[Interval] = []
+        backup: list[tuple[datetime, datetime, str]] = []
         for shift in shifts:
             low, high = max(shift.start, window[0]), min(shift.end, window[1])
-            pieces = subtract(low, high, leave.get(shift.person, []))
-            levels[shift.level == 1] += pieces
-            if shift.level > 1:
-                backups[shift.person] += pieces
-        if not backups:
+            holes = leave.get(shift.person)
+            pieces = [(low, high)] if holes is None else subtract(low, high, holes)
+            if shift.level == 1:
+                primary += pieces
+            else:
+                backup += [(a, b, shift.person) for a, b in pieces]
+        if not backup:
             continue
-        primary = merge(levels[True])
-        for backup_start, backup_end in merge(levels[False]):
-            for low, high in subtract(backup_start, backup_end, primary):
+        backup.sort()
+        starts = [start for start, _end, _person in backup]
+        longest = max(end - start for start, end, _person in backup)
+        covered = merge(primary)
+        for backup_start, backup_end in merge([(a, b) for a, b, _person in backup]):
+            for low, high in subtract(backup_start, backup_end, covered):
+                first = bisect_left(starts, low - longest)
                 names = sorted(
-                    _name(rota, person)
-                    for person, pieces in backups.items()
-                    if any(a < high and low < b for a, b in pieces)
+                    {
+                        _name(rota, person)
+                        for start, end, person in backup[first : bisect_left(starts, high)]
+                        if start < high and low < end
+                    }
                 )
                 found.append(
                     Finding(

@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -148,19 +148,61 @@ def parse_csv(text: str, *, path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rot
     read_time = TimeReader(timezone, rota.warnings)
     width = len(header)
     names: dict[str, str] = {}
+    # Where each of CSV_COLUMNS is in a row (-1: the file has no such column).
+    indices = tuple(columns.get(name, -1) for name in CSV_COLUMNS)
+    reach = max(indices) + 1
+    prefix = f"{path.name}:"
+    shifts = rota.shifts
+    # One loop, no call per row: a year's rota has tens of thousands of rows.
     for number, row in enumerate(rows[1:], start=2):
         if len(row) > width:
             raise RotaFileError(
                 f"{path}: row {number} has {len(row)} cells but the header has "
                 f"{width}; quote cells that contain commas"
             )
-        if not any(row) or not any(cell.strip() for cell in row):
-            continue
-        rota.shifts.append(_csv_shift(row, columns, path, number, read_time, names))
+        if len(row) < reach:
+            row = [*row, *[""] * (reach - len(row))]
+        values = [row[index].strip() if index >= 0 else "" for index in indices]
+        person, role, start_text, end_text, level_text, phone, notes, person_id = values
+        if not (person and role and start_text and end_text):
+            if not any(cell.strip() for cell in row):
+                continue  # a blank row
+            _missing_cell(values, path, number)
+        if "'" in (person[:1], role[:1], phone[:1], notes[:1], person_id[:1]):
+            person, role, phone, notes, person_id = (
+                unneutralise(value) for value in (person, role, phone, notes, person_id)
+            )
+        if person_id:
+            names.setdefault(person_id, person)
+            person = person_id
+        start = read_time(start_text, partial(_where, path, number, "start"))
+        end = read_time(end_text, partial(_where, path, number, "end"))
+        if end <= start:
+            check_order(
+                start, end, where=f"{path}: row {number}", start_text=start_text, end_text=end_text
+            )
+        level = (
+            1
+            if level_text in ("", "1")
+            else parse_level(level_text, where=_where(path, number, "level"))
+        )
+        shifts.append(
+            Shift(
+                person, role, start, end, level, f"{prefix}{number}", phone or None, notes or None
+            )
+        )
     people_from_ids(rota, names)
     if not rota.shifts:
         rota.warnings.append(f"{path}: no shifts below the header; add one shift a row")
     return rota
+
+
+def _missing_cell(values: list[str], path: Path, number: int) -> None:
+    name = next(name for name, value in zip(CSV_REQUIRED, values, strict=False) if not value)
+    raise RotaFileError(
+        f"{path}: row {number}, column '{name}' is empty; every shift needs a "
+        "person, a role, a start and an end"
+    )
 
 
 def _csv_rows(text: str, path: Path) -> list[list[str]]:
@@ -188,43 +230,8 @@ def _check_header(header: list[str], path: Path) -> dict[str, int]:
     return seen
 
 
-def _csv_shift(
-    row: Sequence[str],
-    columns: dict[str, int],
-    path: Path,
-    number: int,
-    read_time: TimeReader,
-    names: dict[str, str],
-) -> Shift:
-    padded = [*row, *[""] * (len(columns) - len(row))] if len(row) < len(columns) else row
-    values = [padded[columns[name]].strip() if name in columns else "" for name in CSV_COLUMNS]
-    for index, value in enumerate(values):
-        if value[:1] == "'":
-            values[index] = unneutralise(value)
-    person, role, start_text, end_text, level_text, phone, notes, person_id = values
-    if person_id:
-        names.setdefault(person_id, person)
-        person = person_id
-    if not (person and role and start_text and end_text):
-        name = next(name for name, value in zip(CSV_REQUIRED, values, strict=False) if not value)
-        raise RotaFileError(
-            f"{path}: row {number}, column '{name}' is empty; every shift needs a "
-            "person, a role, a start and an end"
-        )
-    start = read_time(start_text, lambda: f"{path}: row {number}, column 'start'")
-    end = read_time(end_text, lambda: f"{path}: row {number}, column 'end'")
-    if end <= start:
-        check_order(
-            start, end, where=f"{path}: row {number}", start_text=start_text, end_text=end_text
-        )
-    level = (
-        1
-        if level_text in ("", "1")
-        else parse_level(level_text, where=f"{path}: row {number}, column 'level'")
-    )
-    return Shift(
-        person, role, start, end, level, f"{path.name}:{number}", phone or None, notes or None
-    )
+def _where(path: Path, number: int, column: str) -> str:
+    return f"{path}: row {number}, column '{column}'"
 
 
 # --------------------------------------------------------------------------- call-out log

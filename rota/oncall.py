@@ -68,6 +68,33 @@ def merge(intervals: list[Interval]) -> list[Interval]:
     return merged
 
 
+def seconds_in_slots(intervals: list[Interval], slots: list[tuple[float, float]]) -> list[float]:
+    """Seconds of ``intervals`` (sorted) inside each of ``slots`` (sorted, disjoint, epoch
+    seconds): the work or on-call time on each local day or night.
+
+    Epoch floats rather than datetimes: this runs over every day of every person's year.
+    """
+    seconds = [0.0] * len(slots)
+    count = len(slots)
+    index = 0
+    for start, end in intervals:
+        low_edge, high_edge = start.timestamp(), end.timestamp()
+        # Both lists are sorted, so the first slot that can overlap only moves forward.
+        while index < count and slots[index][1] <= low_edge:
+            index += 1
+        scan = index
+        while scan < count:
+            slot_start, slot_end = slots[scan]
+            if slot_start >= high_edge:
+                break
+            low = low_edge if low_edge > slot_start else slot_start
+            high = high_edge if high_edge < slot_end else slot_end
+            if high > low:
+                seconds[scan] += high - low
+            scan += 1
+    return seconds
+
+
 def leave_by_person(leave: list[Leave]) -> dict[str, list[Interval]]:
     """Each person's leave periods, sorted by start."""
     by_person: dict[str, list[Interval]] = defaultdict(list)

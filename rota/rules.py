@@ -46,7 +46,7 @@ from itertools import accumulate
 
 from standby.rota.clock import DEFAULT_REGION, resolve_local, to_local, zone
 from standby.rota.model import Finding, RoleRules, Rota, Shift
-from standby.rota.oncall import Interval, leave_by_person, merge
+from standby.rota.oncall import Interval, leave_by_person, merge, seconds_in_slots
 from standby.rota.work import DEFAULT_RULES, Piece, work_pieces, work_span
 
 __all__ = [
@@ -238,6 +238,15 @@ class _Grid:
             )
             for day in self.dates
         ]
+        self.lengths = [
+            (later - earlier).total_seconds()
+            for earlier, later in zip(
+                self.starts, [*self.starts[1:], self.starts[-1] + DAY], strict=True
+            )
+        ]
+        stamps = [start.timestamp() for start in self.starts]
+        self.day_bounds = list(zip(stamps, [*stamps[1:], stamps[-1] + 86400.0], strict=True))
+        self.night_bounds = [(a.timestamp(), b.timestamp()) for a, b in self.nights]
         self.span = span
 
     def day_index(self, instant: datetime) -> int:
@@ -245,28 +254,11 @@ class _Grid:
 
     def per_day(self, work: list[Interval]) -> list[float]:
         """Seconds of ``work`` on each local day of the grid."""
-        seconds = [0.0] * len(self.starts)
-        for start, end in work:
-            index = self.day_index(start)
-            while index < len(self.starts) and self.starts[index] < end:
-                day_end = self.starts[index + 1] if index + 1 < len(self.starts) else end
-                low, high = max(start, self.starts[index]), min(end, day_end)
-                if low < high:
-                    seconds[index] += (high - low).total_seconds()
-                index += 1
-        return seconds
+        return seconds_in_slots(work, self.day_bounds)
 
     def per_night(self, work: list[Interval]) -> list[float]:
         """Seconds of ``work`` in the night time that starts on each local day."""
-        seconds = [0.0] * len(self.nights)
-        for start, end in work:
-            index = max(self.day_index(start) - 1, 0)
-            while index < len(self.nights) and self.nights[index][0] < end:
-                low, high = max(start, self.nights[index][0]), min(end, self.nights[index][1])
-                if low < high:
-                    seconds[index] += (high - low).total_seconds()
-                index += 1
-        return seconds
+        return seconds_in_slots(work, self.night_bounds)
 
     def text(self, instant: datetime) -> str:
         return to_local(instant, self.timezone).strftime("%a %d %b %Y %H:%M")
@@ -283,10 +275,21 @@ class _PersonChecks:
         self.limits = owner.limits
         self.person = person
         self.pieces = pieces
+        self.piece_starts = [piece.start for piece in pieces]
+        self.kinds = list(dict.fromkeys(piece.kind for piece in pieces))
+        self.leave = owner.leave.get(person, [])
         self.work = work
         self.starts = [a for a, _ in work]
         self.ends = [b for _, b in work]
         self.cumulative = [0.0, *accumulate((b - a).total_seconds() for a, b in work)]
+        self._day_seconds: list[float] | None = None
+
+    @property
+    def day_seconds(self) -> list[float]:
+        """Seconds of work on each local day of the grid (worked out once)."""
+        if self._day_seconds is None:
+            self._day_seconds = self.grid.per_day(self.work)
+        return self._day_seconds
 
     def finding(
         self, rule: str, start: datetime, end: datetime, excess: float, detail: str
@@ -307,8 +310,12 @@ class _PersonChecks:
         return total
 
     def made_of(self, start: datetime, end: datetime) -> str:
-        kinds = dict.fromkeys(p.kind for p in self.pieces if p.start < end and start < p.end)
-        return ", ".join(kinds)
+        """What the work in ``[start, end)`` (a stretch, so it holds whole pieces) was."""
+        if len(self.kinds) == 1:
+            return self.kinds[0]
+        low = bisect_left(self.piece_starts, start)
+        high = bisect_left(self.piece_starts, end)
+        return ", ".join(dict.fromkeys(piece.kind for piece in self.pieces[low:high]))
 
     # -------------------------------------------------------------------------- reg 10, 12
 
@@ -426,7 +433,7 @@ class _PersonChecks:
     def averages(self, weeks: int, leave: list[Interval]) -> list[Finding]:
         grid = self.grid
         days = weeks * 7
-        seconds = grid.per_day(self.work)
+        seconds = self.day_seconds
         sums = [0.0, *accumulate(seconds)]
         leave_days = self._leave_days(leave)
         leave_sums = [0, *accumulate(leave_days)]
@@ -486,18 +493,18 @@ class _PersonChecks:
 
     def _leave_days(self, leave: list[Interval]) -> list[int]:
         """1 for each local day more than half on leave (reg 4(7)'s excluded days)."""
+        if not leave:
+            return [0] * len(self.grid.starts)
         seconds = self.grid.per_day(merge(leave))
-        flags = []
-        for index, value in enumerate(seconds):
-            end = self.grid.starts[min(index + 1, len(self.grid.starts) - 1)]
-            length = (end - self.grid.starts[index]).total_seconds() or 86400.0
-            flags.append(1 if value > length / 2 else 0)
-        return flags
+        return [
+            1 if value > length / 2 else 0
+            for value, length in zip(seconds, self.grid.lengths, strict=True)
+        ]
 
     def is_night_worker(self) -> bool:
         """At least 3 h of night work in at least a third of the weeks worked."""
         nights = self.grid.per_night(self.work)
-        seconds = self.grid.per_day(self.work)
+        seconds = self.day_seconds
         weeks_worked: set[int] = set()
         weeks_with_nights: set[int] = set()
         for index, value in enumerate(seconds):

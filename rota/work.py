@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from operator import attrgetter
 
 from standby.rota.clock import DEFAULT_REGION, bank_holidays, resolve_local, window_intervals, zone
 from standby.rota.model import BANK_HOLIDAY, RoleRules, Rota, Shift
@@ -70,13 +71,22 @@ def work_pieces(
     """
     leave = leave_by_person(rota.leave)
     pieces: dict[str, list[Piece]] = defaultdict(list)
+    counts: dict[str, bool] = {}  # a role's setting, looked up once
     for shift in [*rota.shifts, *extra]:
         if only is not None and shift.person != only:
             continue
-        if shift.end <= shift.start or not role_rules.get(shift.role, DEFAULT_RULES).counts_as_work:
+        role = shift.role
+        work = counts.get(role)
+        if work is None:
+            work = counts[role] = role_rules.get(role, DEFAULT_RULES).counts_as_work
+        if not work or shift.end <= shift.start:
             continue
-        for low, high in subtract(shift.start, shift.end, leave.get(shift.person, [])):
-            pieces[shift.person].append(Piece(low, high, ON_CALL, shift.role))
+        holes = leave.get(shift.person)
+        if holes is None:
+            pieces[shift.person].append(Piece(shift.start, shift.end, ON_CALL, role))
+            continue
+        for low, high in subtract(shift.start, shift.end, holes):
+            pieces[shift.person].append(Piece(low, high, ON_CALL, role))
     for callout in rota.callouts:
         if (only is None or callout.person == only) and callout.end > callout.start:
             pieces[callout.person].append(Piece(callout.start, callout.end, CALL_OUT, callout.role))
@@ -91,8 +101,9 @@ def work_pieces(
             person.day_job, span, rota.timezone, region, holidays, leave.get(person.id, [])
         ):
             pieces[person.id].append(Piece(low, high, DAY_JOB))
+    order = attrgetter("start", "end")
     for own in pieces.values():
-        own.sort(key=lambda piece: (piece.start, piece.end))
+        own.sort(key=order)
     return dict(pieces)
 
 

@@ -271,6 +271,8 @@ def iso_z(instant: datetime) -> str:
     Whole seconds, and microseconds when the instant has them (``2026-03-29T01:00:40.250000Z``):
     the text is exact, never rounded.
     """
+    if instant.tzinfo is UTC and not instant.microsecond:  # the common case, quickly
+        return f"{instant:%Y-%m-%dT%H:%M:%S}Z"
     return _iso(instant.astimezone(UTC), short=False).removesuffix("+00:00") + "Z"
 
 
