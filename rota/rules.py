@@ -247,6 +247,7 @@ class _Grid:
         stamps = [start.timestamp() for start in self.starts]
         self.day_bounds = list(zip(stamps, [*stamps[1:], stamps[-1] + 86400.0], strict=True))
         self.night_bounds = [(a.timestamp(), b.timestamp()) for a, b in self.nights]
+        self._texts: dict[datetime, str] = {}
         self.span = span
 
     def day_index(self, instant: datetime) -> int:
@@ -261,7 +262,13 @@ class _Grid:
         return seconds_in_slots(work, self.night_bounds)
 
     def text(self, instant: datetime) -> str:
-        return to_local(instant, self.timezone).strftime("%a %d %b %Y %H:%M")
+        """``Mon 05 Jan 2026 09:00``, local; the same few handover times recur all year."""
+        known = self._texts.get(instant)
+        if known is None:
+            known = self._texts[instant] = to_local(instant, self.timezone).strftime(
+                "%a %d %b %Y %H:%M"
+            )
+        return known
 
 
 class _PersonChecks:
@@ -442,20 +449,25 @@ class _PersonChecks:
         first = grid.day_index(grid.span[0])
         last_day = grid.day_index(grid.span[1] - timedelta(microseconds=1))
         latest = max(last_day + 1 - days, first)
-        best: tuple[float, int, float, int, int] | None = None
-        for index in range(first, latest + 1):
+        size = len(seconds)
+
+        def period(index: int) -> tuple[float, int, int]:
+            """(A + B) in seconds, the excluded days and the days taken after, from ``index``."""
             end = index + days
-            total = sums[min(end, len(seconds))] - sums[index]
-            excluded = leave_sums[min(end, len(leave_days))] - leave_sums[index]
+            excluded = leave_sums[min(end, size)] - leave_sums[index]
+            total = sums[min(end, size)] - sums[index]
+            if not excluded:
+                return total, 0, 0
             after = bisect_left(worked_days, end)
             taken = min(excluded, len(worked_days) - after)
-            extra = worked_sums[after + taken] - worked_sums[after]
-            average = (total + extra) / 3600 / weeks
-            if best is None or average > best[0]:
-                best = (average, index, total, excluded, taken)
-        if best is None:
+            return total + worked_sums[after + taken] - worked_sums[after], excluded, taken
+
+        candidates = range(first, latest + 1)
+        if not candidates:
             return []
-        average, index, total, excluded, taken = best
+        index = max(candidates, key=lambda start: (period(start)[0], -start))
+        amount, excluded, taken = period(index)
+        average = amount / 3600 / weeks
         begin = grid.starts[index]
         finish = grid.starts[min(index + days, len(grid.starts) - 1)]
         covered = (min(grid.span[1], finish) - begin) / WEEK
