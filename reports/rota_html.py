@@ -18,19 +18,19 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from standby.clock import zone
-from standby.reports.coverage import (
-    event_when,
-    finding_who,
-    on_call_text,
-    role_label,
-    worst_text,
-)
 from standby.reports.render import (
     duration_text,
     local_range,
     local_text,
     minutes_text,
     render_template,
+)
+from standby.reports.rota_labels import (
+    event_when,
+    finding_who,
+    on_call_text,
+    role_label,
+    worst_text,
 )
 from standby.rota.clock import resolve_local, to_local, window_intervals
 from standby.rota.coverage import CoverageReport, Gap, RoleCoverage
