@@ -90,7 +90,7 @@ def text_renderables(report: CoverageReport, now: datetime | None = None) -> lis
     if gaps:
         out.append(_gaps_table(report))
     out.append(_cover_table(report, now))
-    events = [role for role in report.roles if role.name]
+    events = [role for role in report.roles if role.name and role.checked_minutes > 0]
     if events:
         out.append(_events_table(report, events))
     out += _findings_renderables(report)
@@ -140,6 +140,8 @@ def _cover_table(report: CoverageReport, now: datetime) -> Any:
         "next gap (local)",
     )  # fmt: skip
     for role in report.roles:
+        if role.name and role.checked_minutes <= 0:
+            continue  # a planned event outside the window
         upcoming = role.next_gap(max(now, report.start))
         table.add_row(
             Text(role_label(role)),
@@ -311,6 +313,7 @@ def summary_json(summary: GapSummary) -> dict[str, Any]:
                 "gaps": len(role.gaps),
             }
             for role in report.roles
+            if not role.name or role.checked_minutes > 0
         ],
         "next_gaps": [item.to_json_dict() for item in summary.upcoming],
     }
@@ -344,8 +347,9 @@ def summary_text(summary: GapSummary, width: int = 78) -> str:
         "",
         "Cover by requirement:",
     ]
-    label_width = min(max((len(role_label(r)) for r in report.roles), default=10), width - 24)
-    for role in report.roles:
+    shown = [r for r in report.roles if not r.name or r.checked_minutes > 0]
+    label_width = min(max((len(role_label(r)) for r in shown), default=10), width - 24)
+    for role in shown:
         label = textwrap.shorten(role_label(role), label_width, placeholder="...")
         lines.append(
             f"  {label:<{label_width}}  {role.coverage_pct:6.2f} %  {len(role.gaps):>3} gap(s)"
@@ -357,11 +361,15 @@ def summary_text(summary: GapSummary, width: int = 78) -> str:
         lines.append(f"Next gaps (from {local_text(summary.after, tz)}), and who to ask:")
     for number, item in enumerate(summary.upcoming, start=1):
         gap = item.gap
+        # No line break inside a length or a time: non-breaking spaces until wrapped.
+        keep = "\u00a0"
         head = (
             f"{number}. {role_label(item.role)}: {local_range(gap.start, gap.end, tz)} "
-            f"({duration_text(gap.minutes)}, {on_call_text(gap)} on call)"
+            f"({duration_text(gap.minutes).replace(' ', keep)}, {on_call_text(gap)} on call)"
         )
-        lines += textwrap.wrap(head, width, subsequent_indent="   ")
+        lines += [
+            line.replace(keep, " ") for line in textwrap.wrap(head, width, subsequent_indent="   ")
+        ]
         if item.candidates:
             asks = ", ".join(f"{c.name} {c.phone}" if c.phone else c.name for c in item.candidates)
             lines += textwrap.wrap(

@@ -277,6 +277,8 @@ def _page_context(report: CoverageReport) -> dict[str, Any]:
     tz = report.timezone
     roles = []
     for role in report.roles:
+        if role.name and role.checked_minutes <= 0:
+            continue  # a planned event outside the window
         longest = role.longest_gap
         roles.append(
             {
@@ -299,7 +301,7 @@ def _page_context(report: CoverageReport) -> dict[str, Any]:
             "met": role.met,
         }
         for role in report.roles
-        if role.name
+        if role.name and role.checked_minutes > 0
     ]
     others = sorted(
         (f for f in report.findings if f.kind != "working_time"),
@@ -394,6 +396,7 @@ def render_summary_html(summary: GapSummary) -> str:
         roles=[
             {"label": role_label(role), "pct": f"{role.coverage_pct:.2f}", "gaps": len(role.gaps)}
             for role in report.roles
+            if not role.name or role.checked_minutes > 0
         ],
         upcoming=upcoming,
     )
