@@ -438,3 +438,20 @@ def test_check_of_a_grid_measures_the_shifts_from_the_options(tmp_path: Path) ->
     # two nights uncovered between three 09:00-21:00 days; the second is the spring-forward
     # night, 21:00 GMT to 09:00 BST, which lasts 11 hours
     assert role["gap_minutes"] == 12 * 60 + 11 * 60
+
+
+@pytest.mark.parametrize("columns", ["80", "120"])
+def test_piped_text_fits_the_width_with_no_trailing_spaces(
+    rota_file: Path, tmp_path: Path, columns: str
+) -> None:
+    requirements = write(tmp_path, "req.yaml", f"requirements:\n  - {{role: {EPO}, min: 2}}\n")
+    result = CliRunner().invoke(
+        cli,
+        ["rota", "check", str(rota_file), "--requirements", str(requirements)],
+        env={"COLUMNS": columns},
+    )
+    lines = result.output.splitlines()
+    assert len(lines) > 10
+    assert max(len(line) for line in lines) <= int(columns)
+    assert all(line == line.rstrip() for line in lines)
+    assert not any(char in result.output for char in "│┃┏┗")  # no side borders to cut
