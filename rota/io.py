@@ -21,6 +21,8 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -50,7 +52,7 @@ from standby.rota.model import (
     TimeWindow,
 )
 
-#: The columns a CSV shift is read from, in the order :func:`_csv_shift` unpacks them.
+#: The columns a CSV shift is read from, in the order :func:`parse_csv` unpacks them.
 CSV_COLUMNS = CSV_REQUIRED + CSV_OPTIONAL
 READERS = (".csv", ".xlsx", ".yaml", ".yml", ".ics", ".json")
 
@@ -175,8 +177,8 @@ def parse_csv(text: str, *, path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rot
         if person_id:
             names.setdefault(person_id, person)
             person = person_id
-        start = read_time(start_text, partial(_where, path, number, "start"))
-        end = read_time(end_text, partial(_where, path, number, "end"))
+        start = read_time(start_text, partial(_cell_where, path, number, "start"))
+        end = read_time(end_text, partial(_cell_where, path, number, "end"))
         if end <= start:
             check_order(
                 start, end, where=f"{path}: row {number}", start_text=start_text, end_text=end_text
@@ -184,7 +186,7 @@ def parse_csv(text: str, *, path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rot
         level = (
             1
             if level_text in ("", "1")
-            else parse_level(level_text, where=_where(path, number, "level"))
+            else parse_level(level_text, where=_cell_where(path, number, "level"))
         )
         shifts.append(
             Shift(
@@ -230,14 +232,74 @@ def _check_header(header: list[str], path: Path) -> dict[str, int]:
     return seen
 
 
-def _where(path: Path, number: int, column: str) -> str:
+def _cell_where(path: Path, number: int, column: str) -> str:
     return f"{path}: row {number}, column '{column}'"
+
+
+# --------------------------------------------------------------------------- small tables
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A row of a small CSV table (a call-out log, an events file), cells by column name."""
+
+    number: int
+    cells: dict[str, str]
+    where: str
+
+
+def _table(path: Path, required: tuple[str, ...], what: str, needs: str) -> list[_Row]:
+    """The non-blank rows of a CSV table whose header names ``required``.
+
+    ``what`` names the file in messages ("a call-out log"); ``needs`` says what each row
+    must have ("a person, a start and an end").
+    """
+    path = Path(path)
+    columns = ",".join(required)
+    if path.suffix.lower() != ".csv":
+        raise RotaFileError(
+            f"{path}: {what} is read from CSV; use a .csv file with the columns {columns}"
+        )
+    rows = _csv_rows(read_text(path), path)
+    header = [cell.strip().lower() for cell in rows[0]] if rows else []
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise RotaFileError(
+            f"{path}: row 1 (the header) has no column {', '.join(repr(m) for m in missing)}; "
+            f"{what} names {columns} (found: {','.join(header)})"
+        )
+    found = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = {name: row[i].strip() if i < len(row) else "" for i, name in enumerate(header)}
+        where = f"{path}: row {number}"
+        for name in required:
+            if not cells.get(name):
+                raise RotaFileError(f"{where}, column '{name}' is empty; every row needs {needs}")
+        found.append(_Row(number, cells, where))
+    if not found:
+        raise RotaFileError(f"{path}: nothing below the header; add one a row")
+    return found
+
+
+def _span(row: _Row, read_time: TimeReader) -> tuple[datetime, datetime]:
+    """A row's ``start`` and ``end`` as UTC, the end after the start."""
+    start = read_time(row.cells["start"], partial(_where, row.where, "start"))
+    end = read_time(row.cells["end"], partial(_where, row.where, "end"))
+    check_order(
+        start, end, where=row.where, start_text=row.cells["start"], end_text=row.cells["end"]
+    )
+    return start, end
+
+
+def _where(where: str, column: str) -> str:
+    return f"{where}, column '{column}'"
 
 
 # --------------------------------------------------------------------------- call-out log
 
 CALLOUT_REQUIRED = ("person", "start", "end")
-CALLOUT_OPTIONAL = ("role", "notes")
 
 
 def read_callouts(path: Path, rota: Rota) -> list[Callout]:
@@ -246,22 +308,6 @@ def read_callouts(path: Path, rota: Rota) -> list[Callout]:
     Times are local to the rota's timezone. With a people list in the rota, each person
     must be on it (by id or name, in any case); the error names the row.
     """
-    path = Path(path)
-    if path.suffix.lower() != ".csv":
-        raise RotaFileError(
-            f"{path}: a call-out log is read from CSV; use a .csv file with the columns "
-            "person,start,end (and role, notes if you have them)"
-        )
-    rows = _csv_rows(read_text(path), path)
-    if not rows:
-        raise RotaFileError(f"{path}: the file is empty; write a header row 'person,start,end'")
-    header = [cell.strip().lower() for cell in rows[0]]
-    missing = [name for name in CALLOUT_REQUIRED if name not in header]
-    if missing:
-        raise RotaFileError(
-            f"{path}: row 1 (the header) has no column {', '.join(repr(m) for m in missing)}; "
-            f"a call-out log names person,start,end (found: {','.join(header)})"
-        )
     names = {
         key.casefold(): person.id
         for person in rota.people.values()
@@ -269,39 +315,24 @@ def read_callouts(path: Path, rota: Rota) -> list[Callout]:
     }
     read_time = TimeReader(rota.timezone, rota.warnings)
     found = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        cells = {
-            name: row[index].strip() if index < len(row) else ""
-            for index, name in enumerate(header)
-        }
-        where = f"{path}: row {number}"
-        for name in CALLOUT_REQUIRED:
-            if not cells.get(name):
-                raise RotaFileError(
-                    f"{where}, column '{name}' is empty; every call-out needs a person, a "
-                    "start and an end"
-                )
-        person = cells["person"]
+    for row in _table(path, CALLOUT_REQUIRED, "a call-out log", "a person, a start and an end"):
+        person = row.cells["person"]
         if rota.people:
             if person.casefold() not in names:
                 raise RotaFileError(
-                    f"{where}, column 'person': '{person}' is not in the rota's people; "
+                    f"{row.where}, column 'person': '{person}' is not in the rota's people; "
                     f"{did_you_mean(person, [p.name for p in rota.people.values()])}"
                 )
             person = names[person.casefold()]
-        start = read_time(cells["start"], partial(str.format, "{}, column 'start'", where))
-        end = read_time(cells["end"], partial(str.format, "{}, column 'end'", where))
-        check_order(start, end, where=where, start_text=cells["start"], end_text=cells["end"])
+        start, end = _span(row, read_time)
         found.append(
             Callout(
                 person,
                 start,
                 end,
-                role=cells.get("role") or None,
-                source=f"{path.name}:{number}",
-                notes=cells.get("notes") or None,
+                role=row.cells.get("role") or None,
+                source=f"{Path(path).name}:{row.number}",
+                notes=row.cells.get("notes") or None,
             )
         )
     return found
@@ -318,53 +349,26 @@ def read_events(path: Path, timezone: str = DEFAULT_TIMEZONE) -> list[Requiremen
     Each row is a requirement for its role over its dates, named after the event; times are
     local in ``timezone``. An event needing two roles is two rows with the same name.
     """
-    path = Path(path)
-    if path.suffix.lower() != ".csv":
-        raise RotaFileError(
-            f"{path}: planned events are read from CSV; use a .csv file with the columns "
-            f"{','.join(EVENT_REQUIRED)}"
-        )
-    rows = _csv_rows(read_text(path), path)
-    header = [cell.strip().lower() for cell in rows[0]] if rows else []
-    missing = [name for name in EVENT_REQUIRED if name not in header]
-    if missing:
-        raise RotaFileError(
-            f"{path}: row 1 (the header) has no column {', '.join(repr(m) for m in missing)}; "
-            f"an events file names {','.join(EVENT_REQUIRED)} (found: {','.join(header)})"
-        )
     read_time = TimeReader(timezone, [])
     events = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        cells = {name: row[i].strip() if i < len(row) else "" for i, name in enumerate(header)}
-        where = f"{path}: row {number}"
-        for name in EVENT_REQUIRED:
-            if not cells.get(name):
-                raise RotaFileError(
-                    f"{where}, column '{name}' is empty; every event needs a name, a start, "
-                    "an end, a role and the number of people (min)"
-                )
-        start = read_time(cells["start"], partial(str.format, "{}, column 'start'", where))
-        end = read_time(cells["end"], partial(str.format, "{}, column 'end'", where))
-        check_order(start, end, where=where, start_text=cells["start"], end_text=cells["end"])
-        if not cells["min"].isdigit():
+    needs = "a name, a start, an end, a role and the number of people (min)"
+    for row in _table(path, EVENT_REQUIRED, "a planned-events file", needs):
+        start, end = _span(row, read_time)
+        if not row.cells["min"].isdigit():
             raise RotaFileError(
-                f"{where}, column 'min': '{cells['min']}' is not a number of people; write 1, "
-                "2 and so on"
+                f"{row.where}, column 'min': '{row.cells['min']}' is not a number of people; "
+                "write 1, 2 and so on"
             )
         events.append(
             Requirement(
-                role=cells["role"],
-                minimum=int(cells["min"]),
-                qualification=cells.get("qualification") or None,
-                source=f"{path.name}:{number}",
-                name=cells["name"],
+                role=row.cells["role"],
+                minimum=int(row.cells["min"]),
+                qualification=row.cells.get("qualification") or None,
+                source=f"{Path(path).name}:{row.number}",
+                name=row.cells["name"],
                 dates=((start, end),),
             )
         )
-    if not events:
-        raise RotaFileError(f"{path}: no events below the header; add one event a row")
     return events
 
 
