@@ -305,8 +305,13 @@ def _role_coverage(
     cover: dict[str, list[Interval]] = defaultdict(list)
     for shift in shifts:
         if counts_as_cover(rota, shift, need.qualification):
-            low, high = max(shift.start, start), min(shift.end, end)
-            cover[shift.person] += subtract(low, high, leave.get(shift.person, []))
+            low = shift.start if shift.start > start else start
+            high = shift.end if shift.end < end else end
+            holes = leave.get(shift.person)
+            if holes is None:
+                cover[shift.person].append((low, high))
+            else:
+                cover[shift.person] += subtract(low, high, holes)
     changes: dict[datetime, int] = defaultdict(int)
     for pieces in cover.values():
         for piece_start, piece_end in merge(pieces):

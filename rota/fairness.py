@@ -89,7 +89,8 @@ def _by_person(
     start, end = window
     pieces: dict[str, list[Interval]] = defaultdict(list)
     for shift in shifts:
-        low, high = max(shift.start, start), min(shift.end, end)
+        low = shift.start if shift.start > start else start
+        high = shift.end if shift.end < end else end
         if low < high:
             holes = leave.get(shift.person)
             if holes is None:

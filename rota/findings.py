@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 
 from standby.hints import closest
 from standby.rota.model import Finding, Requirement, Rota, Shift
@@ -137,8 +138,10 @@ def no_primary_findings(
     for role, shifts in by_role.items():
         primary: list[Interval] = []
         backup: list[tuple[datetime, datetime, str]] = []
+        opens, closes = window
         for shift in shifts:
-            low, high = max(shift.start, window[0]), min(shift.end, window[1])
+            low = shift.start if shift.start > opens else opens
+            high = shift.end if shift.end < closes else closes
             holes = leave.get(shift.person)
             pieces = [(low, high)] if holes is None else subtract(low, high, holes)
             if shift.level == 1:
@@ -196,8 +199,11 @@ def shift_findings(
         if need.qualification:
             needed[need.role].add(need.qualification)
     for shift in in_window:
-        found += _leave_clashes(shift, leave.get(shift.person, []), start, end)
-        low, high = max(shift.start, start), min(shift.end, end)
+        holes = leave.get(shift.person)
+        if holes:
+            found += _leave_clashes(shift, holes, start, end)
+        low = shift.start if shift.start > start else start
+        high = shift.end if shift.end < end else end
         if rota.people and shift.person not in rota.people:
             found.append(
                 Finding(
@@ -225,11 +231,13 @@ def _double_bookings(shifts: list[Shift], start: datetime, end: datetime) -> lis
     for shift in shifts:
         by_person[shift.person].append(shift)
     found: list[Finding] = []
+    order = attrgetter("start", "end")
     for person, own in by_person.items():
-        own.sort(key=lambda s: (s.start, s.end))
+        own.sort(key=order)
         open_shifts: list[Shift] = []
         for shift in own:
-            open_shifts = [other for other in open_shifts if other.end > shift.start]
+            if open_shifts:
+                open_shifts = [other for other in open_shifts if other.end > shift.start]
             for other in open_shifts:
                 low = max(shift.start, other.start, start)
                 high = min(shift.end, other.end, end)

@@ -49,7 +49,8 @@ def subtract(start: datetime, end: datetime, holes: list[Interval]) -> list[Inte
             break
         if hole_start > cursor:
             pieces.append((cursor, hole_start))
-        cursor = max(cursor, hole_end)
+        if hole_end > cursor:
+            cursor = hole_end
         if cursor >= end:
             break
     if cursor < end:
@@ -62,7 +63,8 @@ def merge(intervals: list[Interval]) -> list[Interval]:
     merged: list[Interval] = []
     for start, end in sorted(intervals):
         if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
     return merged
