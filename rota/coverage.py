@@ -244,6 +244,8 @@ def check(
             parameters=("window_end", "window_start"),
         )
     wanted = default_requirements(rota) if requirements is None else list(requirements)
+    # Requirements someone wrote (not "every role at minimum 1"): a role outside them is news.
+    explicit = requirements is not None or bool(rota.requirements)
     leave = leave_by_person(rota.leave)
     by_role: dict[str, list[Shift]] = defaultdict(list)
     for shift in rota.shifts:
@@ -254,7 +256,7 @@ def check(
         for need in wanted
     )
     findings = [
-        *role_findings(rota, wanted, by_role, requirements is not None, (start, end)),
+        *role_findings(rota, wanted, by_role, explicit, (start, end)),
         *no_primary_findings(rota, by_role, leave, (start, end)),
         *shift_findings(rota, wanted, by_role, leave, (start, end)),
         *working_time_findings(rota, (start, end), role_rules, region=region),

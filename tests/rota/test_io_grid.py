@@ -165,3 +165,20 @@ def test_check_reports_the_misspelt_role_both_ways_and_the_blank_primary(tmp_pat
         datetime(2026, 1, 15, 9, tzinfo=UTC),
     )
     assert "while B. Khan covers as backup" in blank.detail
+
+
+def test_a_yaml_rotas_own_requirements_also_catch_a_misspelt_role(tmp_path: Path) -> None:
+    rota = tmp_path / "rota.yaml"
+    rota.write_text(
+        "timezone: Europe/London\n"
+        "shifts:\n"
+        "  - {person: C. Wu, role: Rest Centre Manger, start: 2026-01-05 09:00, "
+        "end: 2026-01-12 09:00}\n"
+        f"requirements:\n  - {{role: {RCM}, min: 1}}\n",
+        encoding="utf-8",
+    )
+    found = [f for f in check_files(rota).report.findings if f.kind != "working_time"]
+    assert [(f.kind, f.role) for f in found] == [
+        ("unmatched_role", "Rest Centre Manger"),
+        ("unmatched_role", RCM),
+    ]
