@@ -25,6 +25,7 @@ import csv
 import dataclasses
 import io
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -156,8 +157,12 @@ def essentials(rota: Rota) -> list[tuple[object, ...]]:
     return sorted((s.person, s.role, s.start, s.end, s.level) for s in rota.shifts)
 
 
-def end_to_end(rota_file: Path, requirements: Path, out: Path, repeats: int) -> tuple[float, str]:
-    """Best wall-clock seconds of ``standby rota check`` as a user runs it, and its JSON."""
+def end_to_end(
+    rota_file: Path, requirements: Path, out: Path, repeats: int
+) -> tuple[float, float, str]:
+    """Best wall-clock and CPU seconds of ``standby rota check`` as a user runs it, and its
+    JSON. CPU time (user + system of the child) is what the command itself costs; wall time
+    also counts waiting for a core on a shared machine."""
     command = [
         str(STANDBY),
         "rota",
@@ -171,14 +176,18 @@ def end_to_end(rota_file: Path, requirements: Path, out: Path, repeats: int) -> 
         str(out),
         "--force",
     ]
-    best = float("inf")
+    best = best_cpu = float("inf")
     for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         began = clock.perf_counter()
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         best = min(best, clock.perf_counter() - began)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        best_cpu = min(best_cpu, cpu)
         if result.returncode not in (0, 1):
             raise RuntimeError(result.stderr[-2000:])
-    return best, out.read_text(encoding="utf-8")
+    return best, best_cpu, out.read_text(encoding="utf-8")
 
 
 def same_results(first: str, second: str) -> bool:
@@ -308,11 +317,12 @@ def main() -> None:
         for output in ("json", "csv", "html"):
             figures[output] = min(timed(lambda output=output: render(report, output), 2))
         print("report: " + ", ".join(f"{key} {value:.3f} s" for key, value in figures.items()))
-        csv_s, csv_json = end_to_end(csv_path, requirements_path, folder / "csv.json", 3)
-        xlsx_s, xlsx_json = end_to_end(xlsx_path, requirements_path, folder / "xlsx.json", 2)
+        csv_s, csv_cpu, csv_json = end_to_end(csv_path, requirements_path, folder / "c.json", 3)
+        xlsx_s, xlsx_cpu, xlsx_json = end_to_end(xlsx_path, requirements_path, folder / "x.json", 2)
         print(
             f"end to end `standby rota check --format json`: CSV {csv_s:.2f} s "
-            f"(goal < {CSV_GOAL_S:g} s), XLSX {xlsx_s:.2f} s (goal < {XLSX_GOAL_S:g} s); "
+            f"({csv_cpu:.2f} s CPU; goal < {CSV_GOAL_S:g} s), XLSX {xlsx_s:.2f} s "
+            f"({xlsx_cpu:.2f} s CPU; goal < {XLSX_GOAL_S:g} s); "
             f"same results from both: {same_results(csv_json, xlsx_json)}"
         )
 
