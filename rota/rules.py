@@ -465,7 +465,13 @@ class _PersonChecks:
         candidates = range(first, latest + 1)
         if not candidates:
             return []
-        index = max(candidates, key=lambda start: (period(start)[0], -start))
+        # A for every start at once; B only where the period holds leave.
+        totals = [sums[min(start + days, size)] - sums[start] for start in candidates]
+        amounts = totals
+        if any(leave_days):
+            amounts = [period(start)[0] for start in candidates]
+        best = max(amounts)
+        index = first + amounts.index(best)  # the earliest of equals
         amount, excluded, taken = period(index)
         average = amount / 3600 / weeks
         begin = grid.starts[index]
@@ -500,7 +506,7 @@ class _PersonChecks:
                     f"the person has opted out){substituted}{short}{unseen}",
                 )
             )
-        found += self._night_average(weeks, sums, seconds, unseen)
+        found += self._night_average(weeks, first, totals, unseen)
         return found
 
     def _leave_days(self, leave: list[Interval]) -> list[int]:
@@ -529,18 +535,15 @@ class _PersonChecks:
         return len(weeks_with_nights) >= self.limits.night_worker_share * len(weeks_worked)
 
     def _night_average(
-        self, weeks: int, sums: list[float], seconds: list[float], unseen: str
+        self, weeks: int, first: int, totals: list[float], unseen: str
     ) -> list[Finding]:
+        """Reg 6(1) over the worst period; ``totals`` are the hours from each start ``first``
+        on (reg 4's A, without the leave days' replacement)."""
         grid = self.grid
         days = weeks * 7
-        first = grid.day_index(grid.span[0])
-        last_day = grid.day_index(grid.span[1] - timedelta(microseconds=1))
-        latest = max(last_day + 1 - days, first)
-        worst = max(
-            range(first, latest + 1),
-            key=lambda index: (sums[min(index + days, len(seconds))] - sums[index], -index),
-        )
-        hours = (sums[min(worst + days, len(seconds))] - sums[worst]) / 3600
+        most = max(totals)
+        worst = first + totals.index(most)
+        hours = most / 3600
         per_day = hours / (days - days / 7)
         if per_day <= self.limits.night_hours_per_day or not self.is_night_worker():
             return []
