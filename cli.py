@@ -7,6 +7,7 @@ that ``standby --help`` stays fast.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ OPTIONS = {
     "window_end": "--to",
     "requirements": "--requirements",
     "at": "--at",
+    "role": "--role",
+    "not_work": "--not-work",
     "start": "--start",
     "output": "--out",
     "force": "--force",
@@ -57,12 +60,34 @@ def _console(**settings: Any) -> Any:
     return Console(highlight=False, **settings)
 
 
+#: The width of text written to a file or a pipe, unless COLUMNS says otherwise.
+PIPE_WIDTH = 100
+
+
+def _plain_text(renderables: Any, width: int | None = None) -> str:
+    """Rich renderables as plain text without trailing spaces, for a file or a pipe.
+
+    In a terminal the tables are printed in colour at its width; written to a file or piped
+    they are laid out for ``width`` columns (COLUMNS, else :data:`PIPE_WIDTH`), so that no
+    border is cut and the lines carry no padding.
+    """
+    import io
+    import shutil
+
+    width = width or shutil.get_terminal_size((PIPE_WIDTH, 24)).columns
+    console = _console(file=io.StringIO(), width=width, color_system=None)
+    for item in renderables:
+        console.print(item)
+    text = console.file.getvalue()
+    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+
+
 # --- scenarios ------------------------------------------------------------------------------
 
 
 @cli.group()
 def scenario() -> None:
-    """List, show, validate and describe scenario files."""
+    """List, show and validate scenario files, and print their JSON Schema."""
 
 
 @scenario.command("list")
@@ -168,7 +193,8 @@ def rota_group() -> None:
     type=click.Choice(list(REGIONS)),
     default=DEFAULT_REGION,
     show_default=True,
-    help="Bank holidays used for the fairness figures.",
+    help="Bank-holiday region: the days a requirement's bank_holiday window opens on, and "
+    "the bank-holiday hours in the fairness figures.",
 )
 @click.option(
     "--format",
@@ -176,7 +202,14 @@ def rota_group() -> None:
     type=click.Choice(["text", "json", "csv", "html"]),
     default="text",
     show_default=True,
-    help="text tables, JSON (UTC times), CSV of gaps, or a self-contained HTML page.",
+    help="text tables, JSON (UTC times), CSV (every gap and finding), or a self-contained "
+    "HTML page that prints on A4.",
+)
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="Only the one-page summary for an email: cover by requirement, the next gaps and "
+    "who to ask (free, qualified, within the working-time rules).",
 )
 @click.option(
     "--not-work",
@@ -186,6 +219,20 @@ def rota_group() -> None:
     help="On-call time in ROLE is not working time (repeatable; 'all' for every role). "
     "Overrides the files' 'working_time:' settings; without either, on-call time counts "
     "for the Working Time Regulations checks.",
+)
+@click.option(
+    "--events",
+    "events_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Planned events CSV (name, start, end, role, min): extra cover for a few hours, "
+    "checked with the requirements and shown on rows of their own.",
+)
+@click.option(
+    "--callouts",
+    "callouts_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Call-out log CSV (person, start, end, role, notes): time actually worked on "
+    "call-outs, always working time.",
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
@@ -199,7 +246,10 @@ def rota_check(
     shift_length: str | None,
     region: str,
     output_format: str,
+    summary: bool,
     not_work: tuple[str, ...],
+    events_file: Path | None,
+    callouts_file: Path | None,
     out: Path | None,
     force: bool,
 ) -> None:
@@ -209,8 +259,9 @@ def rota_check(
     met, 1 when there are gaps, 2 for bad input.
     """
     from standby.files import check_writable, write_text_atomic
-    from standby.reports.coverage import render, text_renderables
+    from standby.reports.coverage import render, summary_text, text_renderables
     from standby.rota.api import check_files
+    from standby.rota.summary import gap_summary
 
     if out is not None:
         check_writable(out, force=force)
@@ -224,23 +275,29 @@ def rota_check(
         not_work=not_work,
         handover=handover,
         shift_length=shift_length,
+        callouts_file=callouts_file,
+        events_file=events_file,
     )
     for warning in checked.warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
     report = checked.report
-    if output_format == "text":
-        console = _console(record=out is not None, width=120 if out else None)
+    brief = gap_summary(checked.rota, report, checked.role_rules) if summary else None
+    if output_format == "text" and brief is not None:
+        text = summary_text(brief)
+    elif output_format == "text" and out is None and sys.stdout.isatty():
+        console = _console()
         for item in text_renderables(report):
             console.print(item)
-        if out is not None:
-            write_text_atomic(out, console.export_text(), force=force)
-    elif out is None:
-        click.echo(render(report, output_format), nl=False)
+        text = ""
+    elif output_format == "text":
+        text = _plain_text(text_renderables(report), 120 if out is not None else None)
     else:
-        write_text_atomic(out, render(report, output_format), force=force)
-    if out is not None:
-        gaps = sum(len(role.gaps) for role in report.roles)
-        click.echo(f"wrote {out}: {len(report.roles)} requirements, {gaps} gaps")
+        text = render(report, output_format, brief)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_text_atomic(out, text, force=force)
+        click.echo(f"wrote {out}: {len(report.roles)} requirements, {len(report.gaps)} gaps")
     if not checked.all_met:
         raise SystemExit(1)
 
@@ -249,21 +306,41 @@ def rota_check(
 @click.argument(
     "rota_file", metavar="ROTA", type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option("--role", required=True, help="The role, as named in the rota.")
-@click.option("--at", "at_text", required=True, metavar="WHEN", help=f"The instant: {_WHEN_HELP}.")
+@click.option(
+    "--role",
+    help="The role: its name in any case, the start of it, or its initials (DEPO).",
+)
+@click.option("--all", "all_roles", is_flag=True, help="Every role: the contact sheet.")
+@click.option(
+    "--at", "at_text", required=True, metavar="WHEN", help=f"The instant: 'now', {_WHEN_HELP}."
+)
 @_reading_options
 def rota_who(
     rota_file: Path,
-    role: str,
+    role: str | None,
+    all_roles: bool,
     at_text: str,
     timezone: str,
     handover: str | None,
     shift_length: str | None,
 ) -> None:
-    """Print who is on call for --role at --at, in escalation order (exit 1 if nobody)."""
-    from standby.reports.terminal import nobody_on_call, on_call_table
-    from standby.rota.api import who_is_on_call
+    """Print who is on call for --role (or --all roles) at --at, in escalation order.
 
+    Exit code 1 when nobody is on call (for any role, with --all).
+    """
+    from standby.reports.terminal import contact_sheet_table, nobody_on_call, on_call_table
+    from standby.rota.api import contact_sheet, who_is_on_call
+
+    if (role is None) == (not all_roles):
+        raise click.UsageError("give --role ROLE or --all (one of them)")
+    if role is None:
+        sheet = contact_sheet(
+            rota_file, at_text, timezone=timezone, handover=handover, shift_length=shift_length
+        )
+        _console().print(contact_sheet_table(sheet))
+        if sheet.uncovered:
+            raise SystemExit(1)
+        return
     found = who_is_on_call(
         rota_file, role, at_text, timezone=timezone, handover=handover, shift_length=shift_length
     )

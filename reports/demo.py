@@ -87,7 +87,7 @@ def step_rota(settings: DemoSettings) -> DemoStep:
     The requirements file's working-time settings (stand-by from home is not work) win over
     the rota's, as in ``standby rota check``.
     """
-    from standby.reports.coverage import render_html
+    from standby.reports.rota_html import render_html
     from standby.rota.api import check_files
 
     checked = check_files(

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from standby.clock import iso_z
-from standby.reports.render import local_text
+from standby.reports.render import local_text, short_local_text
 
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from standby.rota.api import OnCallAt
+    from standby.rota.api import ContactSheet, OnCallAt
     from standby.scenarios.model import Scenario
     from standby.simulator.experiment import Progress, Replications
 
@@ -56,14 +56,36 @@ def nobody_on_call(found: OnCallAt) -> str:
 def on_call_table(found: OnCallAt) -> Table:
     """Who is on call, in escalation order, with their phone and the end of their shift."""
     from rich.table import Table
+    from rich.text import Text
 
     timezone = found.rota.timezone
-    table = Table(title=f"{found.role} on call at {local_text(found.at, timezone)}")
+    title = f"{found.role} on call at {local_text(found.at, timezone)}"
+    table = Table(title=Text(title), min_width=len(title))
     for column in ("level", "name", "phone", "until"):
         table.add_column(column, no_wrap=column != "name")
     for entry in found.entries:
-        until = local_text(entry.shift_end, timezone)
-        table.add_row(str(entry.level), entry.name, entry.phone or "-", until)
+        until = short_local_text(entry.shift_end, timezone)
+        table.add_row(str(entry.level), Text(entry.name), Text(entry.phone or "-"), until)
+    return table
+
+
+def contact_sheet_table(sheet: ContactSheet) -> Table:
+    """Every role at one instant: who is on call in escalation order, or nobody (in red)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    timezone = sheet.rota.timezone
+    table = Table(title=f"On call at {local_text(sheet.at, timezone)}")
+    for column in ("role", "level", "name", "phone", "until"):
+        table.add_column(column, no_wrap=column in ("level", "phone", "until"))
+    for found in sheet.roles:
+        if not found.entries:
+            nobody = Text("nobody on call", style="bold red")
+            table.add_row(Text(found.role), "-", nobody, "-", "-")
+        for number, entry in enumerate(found.entries):
+            until = short_local_text(entry.shift_end, timezone)
+            role = Text(found.role if number == 0 else "")
+            table.add_row(role, str(entry.level), Text(entry.name), Text(entry.phone or "-"), until)
     return table
 
 

@@ -6,24 +6,26 @@ results; rendering them is ``standby.reports``' job, printing and exit codes ``c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from standby.clock import DEFAULT_REGION, DEFAULT_TIMEZONE, TimeError, parse_instant
+from standby.clock import DEFAULT_REGION, DEFAULT_TIMEZONE, TimeError, parse_user_instant
 from standby.errors import StandbyError
-from standby.hints import closest
-from standby.rota.coverage import CoverageReport, check, rota_span
+from standby.rota.coverage import CoverageReport, check, default_requirements, rota_span
 from standby.rota.io import (
+    read_callouts,
+    read_events,
     read_requirements_file,
     read_rota,
     rota_to_csv,
     rota_to_ics,
     rota_to_json,
 )
-from standby.rota.model import Rota
+from standby.rota.model import RoleRules, Rota
 from standby.rota.oncall import OnCall, OnCallEntry
+from standby.rota.roles import match_role
 from standby.rota.rules import merge_role_rules
 
 
@@ -38,6 +40,8 @@ class RotaCheck:
     rota: Rota
     report: CoverageReport
     warnings: tuple[str, ...] = ()
+    #: The working-time settings per role the check used (files and --not-work merged).
+    role_rules: Mapping[str, RoleRules] = field(default_factory=dict)
 
     @property
     def all_met(self) -> bool:
@@ -56,8 +60,14 @@ def check_files(
     not_work: Iterable[str] = (),
     handover: str | None = None,
     shift_length: str | None = None,
+    callouts_file: Path | None = None,
+    events_file: Path | None = None,
 ) -> RotaCheck:
     """Read ``rota_file`` (and requirements) and check it over the window given as text.
+
+    ``callouts_file`` is a call-out log (CSV: person, start, end, role, notes): time actually
+    worked on call-outs, which always counts as working time. ``events_file`` is a CSV of
+    planned events (name, start, end, role, min), checked beside the requirements.
 
     The window defaults to the span of the rota; ``handover`` and ``shift_length`` describe a
     spreadsheet grid (see ``read_rota``). Working-time settings per role are merged
@@ -66,10 +76,15 @@ def check_files(
     for every role; their ``max_consecutive_days`` is kept).
     """
     rota = read_rota(rota_file, timezone=timezone, handover=handover, shift_length=shift_length)
+    if callouts_file is not None:
+        rota.callouts.extend(read_callouts(callouts_file, rota))
     loaded = (
         read_requirements_file(requirements_file, timezone=timezone) if requirements_file else None
     )
     requirements = loaded.requirements if loaded else None
+    if events_file is not None:
+        base = requirements if requirements is not None else default_requirements(rota)
+        requirements = [*base, *read_events(events_file, rota.timezone)]
     if requirements is None and not rota.shifts and not rota.requirements:
         raise StandbyError(
             f"{rota_file}: no shifts and no requirements, so there is nothing to check; "
@@ -84,14 +99,19 @@ def check_files(
         start = span[0] if start is None else start
         end = span[1] if end is None else end
     file_rules = loaded.role_rules if loaded else {}
-    names = set(not_work)
-    if "all" in names:
-        required = [requirement.role for requirement in requirements or ()]
-        names = {*rota.roles, *required, *rota.role_rules, *file_rules}
+    required = [requirement.role for requirement in requirements or ()]
+    known = [*rota.roles, *required, *rota.role_rules, *file_rules]
+    names = {
+        match_role(name, known, where=f"{rota_file}: ", parameters=("not_work",))
+        for name in not_work
+        if name != "all"
+    }
+    if "all" in not_work:
+        names = set(known)
     role_rules = merge_role_rules(rota.role_rules, file_rules, not_work=sorted(names))
     report = check(rota, requirements, (start, end), region=region, role_rules=role_rules)
     warnings = (*rota.warnings, *(loaded.warnings if loaded else ()))
-    return RotaCheck(rota, report, warnings)
+    return RotaCheck(rota, report, warnings, role_rules)
 
 
 def _window_end(text: str | None, timezone: str, parameter: str) -> datetime | None:
@@ -99,7 +119,7 @@ def _window_end(text: str | None, timezone: str, parameter: str) -> datetime | N
     if not text:
         return None
     try:
-        return parse_instant(text, timezone)
+        return parse_user_instant(text, timezone)
     except TimeError as error:
         raise TimeError(error.message, parameters=(parameter,)) from None
 
@@ -117,6 +137,24 @@ class OnCallAt:
     entries: tuple[OnCallEntry, ...]
 
 
+@dataclass(frozen=True)
+class ContactSheet:
+    """What `standby rota who --all` found: every role of the rota at one instant.
+
+    ``roles`` holds one :class:`OnCallAt` per role (shifts' roles and the rota's own
+    requirements), in the rota's order; ``uncovered`` those with nobody on call.
+    """
+
+    rota: Rota
+    at: datetime
+    roles: tuple[OnCallAt, ...]
+
+    @property
+    def uncovered(self) -> tuple[OnCallAt, ...]:
+        """The roles nobody covers at the instant (the command's exit 1 when any)."""
+        return tuple(role for role in self.roles if not role.entries)
+
+
 def who_is_on_call(
     rota_file: Path,
     role: str,
@@ -125,24 +163,47 @@ def who_is_on_call(
     timezone: str = DEFAULT_TIMEZONE,
     handover: str | None = None,
     shift_length: str | None = None,
+    now: datetime | None = None,
 ) -> OnCallAt:
     """Who covers ``role`` at the instant ``at_text``, in escalation order.
 
-    ``handover`` and ``shift_length`` describe a spreadsheet grid (see ``read_rota``).
+    ``role`` may be the role's name in any case, a unique start of it, or its initials
+    (``DEPO``; see :func:`rota.roles.match_role`). ``at_text`` is a time as
+    :func:`standby.clock.parse_user_instant` reads it (``now`` among them; ``now`` is the
+    present unless given). ``handover`` and ``shift_length`` describe a spreadsheet grid.
     """
     rota = read_rota(rota_file, timezone=timezone, handover=handover, shift_length=shift_length)
     index = OnCall(rota)
     roles = list(dict.fromkeys([*index.roles(), *rota.roles]))
-    if role not in roles:
-        match = closest(role, roles)
-        hint = f"did you mean '{match}'? " if match else ""
-        listed = ", ".join(roles) if roles else "none"
-        raise StandbyError(f"{rota_file}: no role '{role}'; {hint}Roles in the rota: {listed}")
+    named = match_role(role, roles, where=f"{rota_file}: ", parameters=("role",))
+    at = _instant(at_text, rota.timezone, now)
+    return OnCallAt(rota, named, at, tuple(index.who(named, at)))
+
+
+def contact_sheet(
+    rota_file: Path,
+    at_text: str,
+    *,
+    timezone: str = DEFAULT_TIMEZONE,
+    handover: str | None = None,
+    shift_length: str | None = None,
+    now: datetime | None = None,
+) -> ContactSheet:
+    """Who is on call for every role at ``at_text`` (see :func:`who_is_on_call`)."""
+    rota = read_rota(rota_file, timezone=timezone, handover=handover, shift_length=shift_length)
+    index = OnCall(rota)
+    at = _instant(at_text, rota.timezone, now)
+    roles = list(dict.fromkeys([*index.roles(), *rota.roles]))
+    return ContactSheet(
+        rota, at, tuple(OnCallAt(rota, role, at, tuple(index.who(role, at))) for role in roles)
+    )
+
+
+def _instant(text: str, timezone: str, now: datetime | None) -> datetime:
     try:
-        at = parse_instant(at_text, rota.timezone)
+        return parse_user_instant(text, timezone, now=now)
     except TimeError as error:
         raise TimeError(error.message, parameters=("at",)) from None
-    return OnCallAt(rota, role, at, tuple(index.who(role, at)))
 
 
 #: `rota export` formats.

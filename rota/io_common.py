@@ -8,18 +8,27 @@ value and the fix.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from standby.clock import TimeError, parse_instant_with_warning, zone
 from standby.errors import StandbyError
-from standby.rota.model import Requirement, RoleRules
+from standby.rota.model import Person, Requirement, RoleRules, Rota
 
 CSV_REQUIRED = ("person", "role", "start", "end")
-CSV_OPTIONAL = ("level", "phone", "notes")
-_UK_TIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2}))?$")
+CSV_OPTIONAL = ("level", "phone", "notes", "person_id")
+
+
+def people_from_ids(rota: Rota, names: dict[str, str]) -> None:
+    """Fill ``rota.people`` from a ``person_id`` column: each id with the name written beside it.
+
+    Standby's CSV export writes the person's name (what the planner entered) in ``person``
+    and the id in ``person_id``, so that reading it back gives the same people and ids.
+    """
+    for person_id, name in names.items():
+        rota.people.setdefault(person_id, Person(id=person_id, name=name))
 
 
 class RotaFileError(StandbyError):
@@ -77,24 +86,44 @@ def parse_time(
     adds a warning naming ``where``.
     """
     try:
-        instant, warning = parse_instant_with_warning(
-            uk_to_iso(value) if isinstance(value, str) else value, timezone, ambiguous="first"
-        )
+        instant, warning = parse_instant_with_warning(value, timezone, ambiguous="first")
     except TimeError as error:
-        raise RotaFileError(f"{where}: '{value}': {error}") from None
+        quoted = error.message.startswith("'")
+        raise RotaFileError(
+            f"{where}: {error}" if quoted else f"{where}: '{value}': {error}"
+        ) from None
     if warning:
         warnings.append(f"{where}: {warning}")
     return instant
 
 
-def uk_to_iso(text: str) -> str:
-    """``27/03/2026 09:00`` (as Excel saves CSV in a UK locale) as ``2026-03-27 09:00``."""
-    match = _UK_TIME.match(text.strip())
-    if not match:
-        return text
-    day, month, year, hour, minute = match.groups()
-    clock = f" {int(hour):02d}:{minute}" if hour else ""
-    return f"{year}-{int(month):02d}-{int(day):02d}{clock}"
+class TimeReader:
+    """Reads the local times of one file, each distinct text once.
+
+    A year's rota repeats the same few thousand handover times across its roles and levels,
+    so caching the text's instant (and its warning) makes reading a 50,000-shift file
+    several times quicker; every row still gets its own warning.
+    """
+
+    def __init__(self, timezone: str, warnings: list[str]) -> None:
+        self.timezone = timezone
+        self.warnings = warnings
+        self._seen: dict[str | datetime | date, tuple[datetime, str | None]] = {}
+
+    def __call__(self, text: str | datetime | date, where: Callable[[], str]) -> datetime:
+        """The instant ``text`` (or a spreadsheet's naive local time) means; ``where()``
+        names the file and row for messages."""
+        known = self._seen.get(text)
+        if known is None:
+            try:
+                known = parse_instant_with_warning(text, self.timezone, ambiguous="first")
+            except TimeError:
+                parse_time(text, timezone=self.timezone, where=where(), warnings=[])
+                raise
+            self._seen[text] = known
+        if known[1]:
+            self.warnings.append(f"{where()}: {known[1]}")
+        return known[0]
 
 
 def check_order(

@@ -1,8 +1,9 @@
 """iCalendar rotas: each VEVENT a shift, recurring events expanded, and the ICS writer.
 
-An event names its role and person as ``SUMMARY: role: person`` or as ``CATEGORIES: role``
-with ``SUMMARY: person``; our own exports also carry ``X-STANDBY-ROLE``/``-PERSON``/``-LEVEL``
-so that a round trip is exact whatever the names contain. RRULE, RDATE and EXDATE are
+An event names its role and person as ``SUMMARY: role: person`` (``role (backup): person``
+for level 2) or as ``CATEGORIES: role`` with ``SUMMARY: person``; our own exports also carry
+``X-STANDBY-ROLE``/``-PERSON``/``-LEVEL``/``-PHONE`` so that a round trip is exact whatever
+the names contain. RRULE, RDATE and EXDATE are
 expanded with ``recurring_ical_events``; a rule with no end is expanded only up to a limit,
 and the rota says so in a warning. ``icalendar`` is imported inside the functions because
 it is slow to import and most commands never need it.
@@ -11,6 +12,7 @@ it is slow to import and most commands never need it.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -256,6 +258,26 @@ def _instant(value: date | datetime, timezone: str, where: str, warnings: list[s
     return instant
 
 
+_SUMMARY_LEVEL = re.compile(r"\s*\((?:level\s*(\d+)|(backup))\)\s*$", re.IGNORECASE)
+
+
+def _role_level(role: str, level_text: str) -> tuple[str, int]:
+    """The level from X-STANDBY-LEVEL, else from ``(backup)`` or ``(level N)`` after the role."""
+    if level_text:
+        return role, int(level_text) if level_text.isdigit() and int(level_text) > 0 else 1
+    match = _SUMMARY_LEVEL.search(role)
+    if not match:
+        return role, 1
+    return role[: match.start()].strip(), int(match.group(1)) if match.group(1) else 2
+
+
+def _event_notes(event: Any) -> str | None:
+    description = _text(event, "DESCRIPTION")
+    if _text(event, "X-STANDBY-ROLE"):
+        return _notes(description, _text(event, "X-STANDBY-PHONE-SHOWN") or None)
+    return description or None
+
+
 def _shift(event: Any, path: Path, timezone: str, warnings: list[str]) -> Shift:
     role, person = _who(event, path)
     uid = _text(event, "UID")
@@ -278,7 +300,7 @@ def _shift(event: Any, path: Path, timezone: str, warnings: list[str]) -> Shift:
         end_text=f"{end:%Y-%m-%d %H:%MZ}",
     )
     level_text = _text(event, "X-STANDBY-LEVEL")
-    level = int(level_text) if level_text.isdigit() and int(level_text) > 0 else 1
+    role, level = _role_level(role, level_text)
     return Shift(
         person=person,
         role=role,
@@ -287,7 +309,7 @@ def _shift(event: Any, path: Path, timezone: str, warnings: list[str]) -> Shift:
         level=level,
         source=f"{path.name}:{uid}" if uid else path.name,
         phone=_text(event, "X-STANDBY-PHONE") or None,
-        notes=_text(event, "DESCRIPTION") or None,
+        notes=_event_notes(event),
     )
 
 
@@ -310,8 +332,42 @@ def _local(instant: datetime, timezone: str) -> datetime:
     return local
 
 
+def level_suffix(level: int) -> str:
+    """`` (backup)`` for level 2, `` (level 3)`` and so on, nothing for the primary."""
+    if level == 1:
+        return ""
+    return " (backup)" if level == 2 else f" (level {level})"
+
+
+PHONE_LINE = "Phone: "
+
+
+def _description(notes: str | None, phone: str | None) -> str:
+    """The notes, then the phone to ring on a line of its own, as a calendar shows them."""
+    lines = [notes] if notes else []
+    if phone:
+        lines.append(f"{PHONE_LINE}{phone}")
+    return "\n\n".join(lines)
+
+
+def _notes(description: str, phone: str | None) -> str | None:
+    """The notes in a DESCRIPTION that :func:`_description` wrote (the phone line left out)."""
+    if phone:
+        line = f"{PHONE_LINE}{phone}"
+        if description == line:
+            return None
+        description = description.removesuffix(f"\n\n{line}")
+    return description or None
+
+
 def write_ics(rota: Rota) -> bytes:
-    """The rota's shifts as iCalendar bytes (VEVENT per shift, VTIMEZONE included)."""
+    """The rota's shifts as iCalendar bytes (VEVENT per shift, VTIMEZONE included).
+
+    SUMMARY is what a calendar shows: ``role (backup): name``, the person's name from the
+    people list; DESCRIPTION holds the notes and the phone to ring (the shift's, else the
+    person's; ``X-STANDBY-PHONE-SHOWN`` says which, so the reader takes the notes back
+    exactly). The ``X-STANDBY-`` properties keep the ids and values for an exact round trip.
+    """
     import icalendar
 
     calendar = icalendar.Calendar()
@@ -329,14 +385,20 @@ def write_ics(rota: Rota) -> bytes:
         event.add("DTSTAMP", shift.start.astimezone(UTC))
         event.add("DTSTART", _local(shift.start, rota.timezone))
         event.add("DTEND", _local(shift.end, rota.timezone))
-        event.add("SUMMARY", f"{shift.role}: {shift.person}")
+        person = rota.people.get(shift.person)
+        name = person.name if person else shift.person
+        phone = shift.phone or (person.phone if person else None)
+        event.add("SUMMARY", f"{shift.role}{level_suffix(shift.level)}: {name}")
         event.add("X-STANDBY-ROLE", shift.role)
         event.add("X-STANDBY-PERSON", shift.person)
         event.add("X-STANDBY-LEVEL", str(shift.level))
         if shift.phone:
             event.add("X-STANDBY-PHONE", shift.phone)
-        if shift.notes:
-            event.add("DESCRIPTION", shift.notes)
+        description = _description(shift.notes, phone)
+        if description:
+            event.add("DESCRIPTION", description)
+        if phone:
+            event.add("X-STANDBY-PHONE-SHOWN", phone)
         calendar.add_component(event)
     calendar.add_missing_timezones()
     data: bytes = calendar.to_ical()

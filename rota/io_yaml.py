@@ -31,6 +31,8 @@ from standby.rota.io_common import (
     read_text,
 )
 from standby.rota.io_yaml_models import (
+    CalloutModel,
+    JsonCallout,
     JsonLeave,
     JsonOverride,
     JsonRota,
@@ -45,7 +47,7 @@ from standby.rota.io_yaml_models import (
     ShiftModel,
     WorkingTimeModel,
 )
-from standby.rota.model import Leave, Override, Person, Requirement, RoleRules, Rota, Shift
+from standby.rota.model import Callout, Leave, Override, Person, Requirement, RoleRules, Rota, Shift
 from standby.rota.patterns import Pattern, apply_override, expand, parse_handover, parse_length
 
 # --------------------------------------------------------------------------- YAML loading
@@ -137,18 +139,47 @@ def validation_message(path: Path, error: ValidationError, text: str | None) -> 
     return "\n".join(lines)
 
 
-def to_requirements(models: Sequence[RequirementModel], path: Path) -> list[Requirement]:
-    """Model requirements, each with its source ``file:requirements.N``."""
-    return [
-        Requirement(
-            role=model.role,
-            minimum=model.min,
-            when=None if model.when is None else model.when.window(),
-            qualification=model.qualification,
-            source=f"{path.name}:requirements.{index}",
+def to_requirements(
+    models: Sequence[RequirementModel],
+    path: Path,
+    *,
+    timezone: str = DEFAULT_TIMEZONE,
+    text: str | None = None,
+    warnings: list[str] | None = None,
+) -> list[Requirement]:
+    """Model requirements, each with its source ``file:requirements.N``.
+
+    A planned event's ``dates`` are local times in ``timezone``.
+    """
+    found = []
+    for index, model in enumerate(models):
+        dates = None
+        if model.dates is not None:
+            periods = []
+            for number, period in enumerate(model.dates):
+                loc = ("requirements", index, "dates", number)
+                where = where_in(path, text, *loc)
+                start = parse_time(
+                    period.start, timezone=timezone, where=f"{where}.start", warnings=warnings or []
+                )
+                end = parse_time(
+                    period.end, timezone=timezone, where=f"{where}.end", warnings=warnings or []
+                )
+                check_order(start, end, where=where, start_text=period.start, end_text=period.end)
+                periods.append((start, end))
+            dates = tuple(sorted(periods))
+        found.append(
+            Requirement(
+                role=model.role,
+                minimum=model.min,
+                when=None if model.when is None else model.when.window(),
+                qualification=model.qualification,
+                source=f"{path.name}:requirements.{index}",
+                name=model.name,
+                dates=dates,
+            )
         )
-        for index, model in enumerate(models)
-    ]
+    return found
 
 
 def where_in(path: Path, text: str | None, *loc: int | str) -> str:
@@ -181,10 +212,7 @@ def to_role_rules(
                 f"{first[model.role]}); give each role one entry"
             )
         first[model.role] = index
-        rules[model.role] = RoleRules(
-            counts_as_work=model.on_call_is_work,
-            max_consecutive_days=model.max_consecutive_days,
-        )
+        rules[model.role] = model.rules()
         if roles is not None and model.role not in roles:
             match = closest(model.role, roles)
             hint = f" (did you mean '{match}'?)" if match else ""
@@ -221,8 +249,14 @@ def read_requirements_set(path: Path, timezone: str = DEFAULT_TIMEZONE) -> Requi
         raise RotaFileError(
             f"{path}: 'requirements' is empty; list at least one '- role: ..., min: 1'"
         )
-    requirements = to_requirements(parsed.requirements, path)
     warnings: list[str] = []
+    requirements = to_requirements(
+        parsed.requirements,
+        path,
+        timezone=parsed.timezone or timezone,
+        text=text,
+        warnings=warnings,
+    )
     role_rules = to_role_rules(
         parsed.working_time,
         path=path,
@@ -277,7 +311,10 @@ def rota_from_document(
         # so reading an export (and exporting it again) never applies one twice.
         builder.overrides(parsed.overrides, apply=False)
     builder.leave(parsed.leave)
-    builder.rota.requirements = to_requirements(parsed.requirements, path)
+    builder.callouts(parsed.callouts)
+    builder.rota.requirements = to_requirements(
+        parsed.requirements, path, timezone=timezone, text=text, warnings=builder.rota.warnings
+    )
     if isinstance(parsed, JsonRota):
         builder.rota.requirements = [
             replace_source(requirement, model.source)
@@ -358,6 +395,7 @@ class _Builder:
                 home_base=model.home_base,
                 home_location=None if location is None else (location.lat, location.lon),
                 phone=model.phone,
+                day_job=model.day_job_windows(),
             )
             for key in (person_id, model.name):
                 self.names.setdefault(key, person_id)
@@ -446,6 +484,21 @@ class _Builder:
             self.rota.overrides.append(override)
             if apply:
                 self.rota.shifts = apply_override(self.rota.shifts, override)
+
+    def callouts(self, models: list[CalloutModel] | list[JsonCallout]) -> None:
+        for index, model in enumerate(models):
+            start, end = self.span(model.start, model.end, "callouts", index)
+            source = getattr(model, "source", "") or f"{self.path.name}:callouts.{index}"
+            self.rota.callouts.append(
+                Callout(
+                    person=self.person(model.person, "callouts", index, "person"),
+                    start=start,
+                    end=end,
+                    role=model.role,
+                    source=source,
+                    notes=model.notes,
+                )
+            )
 
     def leave(self, models: list[LeaveModel] | list[JsonLeave]) -> None:
         for index, model in enumerate(models):

@@ -16,6 +16,8 @@ PARAMETERS = {
     "window_end": "the end of the window checked",
     "requirements": "the requirements file",
     "at": "the instant asked about",
+    "role": "the role asked about",
+    "not_work": "the roles whose on-call time is not work",
     "start": "the instant a simulated incident starts",
     "output": "the file written",
     "force": "permission to replace an existing output",
