@@ -22,6 +22,7 @@ OPTIONS = {
     "window_start": "--from",
     "window_end": "--to",
     "requirements": "--requirements",
+    "rota": "--rota",
     "at": "--at",
     "role": "--role",
     "not_work": "--not-work",

@@ -122,6 +122,8 @@ def reference_problems(scenario: ScenarioFields) -> list[Problem]:
             )
         if inject.objective is not None:
             problems += _ref(("injects", i, "objective"), "objective", inject.objective, objectives)
+        if inject.after is not None:
+            problems += _inject_order(s, i, inject.after)
         problems += _effect_problems(s, i, agencies, roles, receptors, link_pairs)
     for i, objective in enumerate(s.objectives):
         for j, task_id in enumerate(objective.tasks):
@@ -192,6 +194,25 @@ def _task_role_problems(s: ScenarioFields, i: int, role_agency: dict[str, str]) 
         elif delegation.to in task.roles:
             problems.append(((*loc, "to"), f"'{delegation.to}' already holds the task"))
     return problems
+
+
+def _inject_order(s: ScenarioFields, i: int, after: str) -> list[Problem]:
+    """An inject's dependency names another inject released no later than it."""
+    loc: Loc = ("injects", i, "after")
+    earlier = {inject.id: inject for inject in s.injects}
+    if after == s.injects[i].id:
+        return [(loc, f"inject '{after}' depends on itself; name another inject or remove it")]
+    if after not in earlier:
+        return _ref(loc, "inject", after, earlier)
+    if earlier[after].minute > s.injects[i].minute:
+        return [
+            (
+                loc,
+                f"depends on '{after}' at minute {earlier[after].minute:g}, which comes after "
+                f"this inject (minute {s.injects[i].minute:g}); move one of them",
+            )
+        ]
+    return []
 
 
 def _effect_problems(

@@ -16,6 +16,8 @@ from pydantic import model_validator
 
 from standby.scenarios.checks import reference_problems
 from standby.scenarios.sections import (
+    COMAH_AIMS,
+    JESIP_PRINCIPLES,
     Agency,
     Alert,
     Distribution,
@@ -67,6 +69,8 @@ class Scenario(ScenarioFields):
 
 
 __all__ = [
+    "COMAH_AIMS",
+    "JESIP_PRINCIPLES",
     "Agency",
     "Alert",
     "Distribution",

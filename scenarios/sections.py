@@ -518,15 +518,69 @@ class Inject(StrictModel):
     expected_action: str
     objective: str | None = None
     effect: Effect | None = None
+    phase: str | None = Field(
+        default=None, description="move or phase of the exercise, e.g. 'Move 1: alert'"
+    )
+    controller: str | None = Field(
+        default=None, description="the exercise controller who releases it"
+    )
+    status: Literal["planned", "draft"] = "planned"
+    contingency: bool = Field(
+        default=False,
+        description="held in reserve: released only if the players need it to stay on track",
+    )
+    after: str | None = Field(
+        default=None, description="id of the inject that must be released before this one"
+    )
+    notes: str | None = None
+
+
+#: The JESIP principles an objective may test.
+JESIP_PRINCIPLES = (
+    "co-locate",
+    "communicate",
+    "co-ordinate",
+    "jointly understand risk",
+    "shared situational awareness",
+)
+JesipPrinciple = Literal[
+    "co-locate",
+    "communicate",
+    "co-ordinate",
+    "jointly understand risk",
+    "shared situational awareness",
+]
+
+#: COMAH 2015 regulation 11: the objectives every emergency plan must have.
+COMAH_AIMS = {
+    "11(a)": "containing and controlling incidents so as to minimise the consequences, and "
+    "to limit damage to human health, the environment and property",
+    "11(b)": "implementing the necessary measures to protect human health and the "
+    "environment from the consequences of major accidents",
+    "11(c)": "communicating the necessary information to the public and to the services "
+    "or authorities concerned in the area",
+    "11(d)": "providing for the restoration and clean up of the environment following a "
+    "major accident",
+}
+ComahAim = Literal["11(a)", "11(b)", "11(c)", "11(d)"]
 
 
 class Objective(StrictModel):
-    """An exercise objective and how it is measured."""
+    """An exercise objective, how it is measured, and what it tests."""
 
     id: Identifier
     text: str
     measured_by: str
     tasks: list[str] = Field(default_factory=list)
+    jesip: list[JesipPrinciple] | None = Field(
+        default=None,
+        description="JESIP principles it tests; left out, they follow from its tasks' kinds",
+    )
+    comah: list[ComahAim] | None = Field(
+        default=None,
+        description="COMAH 2015 regulation 11 objectives it tests; left out, they follow "
+        "from its tasks' kinds (none when the site is not a COMAH site)",
+    )
 
 
 # --- the whole file ----------------------------------------------------------------------

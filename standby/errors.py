@@ -15,6 +15,7 @@ PARAMETERS = {
     "window_start": "the start of the window checked",
     "window_end": "the end of the window checked",
     "requirements": "the requirements file",
+    "rota": "the rota file",
     "at": "the instant asked about",
     "role": "the role asked about",
     "not_work": "the roles whose on-call time is not work",
