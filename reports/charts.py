@@ -44,6 +44,20 @@ def plume_map(
     site_label: str = "Site",
 ) -> Path:
     """AEGL-1/2/3 areas over the map, the site, receptors coloured by zone, wind, scale, limits."""
+    return _save(_plume_figure(grid, zones, receptors, site_label), path)
+
+
+def plume_map_png(maps: HazardMaps) -> bytes:
+    """The plume map of :func:`plume_map` as PNG bytes (for pages that inline it)."""
+    return _png_bytes(_plume_figure(maps.grid, maps.zones, maps.receptors, maps.site))
+
+
+def _plume_figure(
+    grid: ConcentrationGrid,
+    zones: ThreatZones,
+    receptors: Sequence[ReceptorExposure],
+    site_label: str,
+) -> Figure:
     fig = _new_figure()
     ax = fig.add_axes((0.09, 0.25, 0.86, 0.68))
     east_km, north_km = grid.east_m / 1000.0, grid.north_m / 1000.0
@@ -72,7 +86,7 @@ def plume_map(
         fontsize=11,
     )
     _draw_limits(fig, [*zones.limits, *zones.warnings])
-    return _save(fig, path)
+    return fig
 
 
 def chemet_map(

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,8 @@ class Fields:
 class Table:
     """A table with a header row; ``widths`` are relative column widths (Word and HTML).
 
-    ``highlight`` marks rows (by index) that are printed shaded, such as generated injects.
+    ``highlight`` marks rows (by index) that are printed shaded, such as generated injects;
+    cells of the ``nowrap`` columns (by index) are never broken across lines in HTML.
     """
 
     kind: ClassVar[str] = "table"
@@ -69,6 +70,7 @@ class Table:
     widths: tuple[float, ...] | None = None
     small: bool = False
     highlight: frozenset[int] = frozenset()
+    nowrap: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,14 +159,17 @@ class Rendered:
 
 # --- HTML and Markdown -------------------------------------------------------------------
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
 def markdown_text(value: Any) -> Markup:
-    """Plain text made safe in Markdown: HTML escaped, Markdown punctuation backslashed,
-    line breaks kept inside one table cell or list item."""
-    text = str(escape(str(value)))
+    """Plain text made safe in Markdown: ``& < >`` as HTML entities (so no tag is ever
+    live), Markdown punctuation backslashed, a leading ``#``, ``+`` or ``-`` kept literal, and line
+    breaks kept inside one table cell or list item."""
+    text = "".join(_HTML_SPECIAL.get(char, char) for char in str(value))
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = re.sub(r"(?m)^(\s*)([#+-])", r"\1\\\2", text)
     return Markup(text.replace("\r\n", "\n").replace("\n", "<br>"))
 
 

@@ -355,10 +355,8 @@ def clock_text(start: datetime, minute: float, timezone: str) -> str:
 
 
 def move_of(minute: float) -> str:
-    """The move a minute falls in when the scenario names none: one per hour."""
-    number = int(minute // MOVE_MINUTES) + 1
-    first = (number - 1) * MOVE_MINUTES
-    return f"Move {number} (+{first:g} to +{first + MOVE_MINUTES:g} min)"
+    """The move a minute falls in when the scenario names none: one per hour (``Move 2``)."""
+    return f"Move {int(minute // MOVE_MINUTES) + 1}"
 
 
 def effect_text(inject: Inject) -> str | None:
@@ -422,7 +420,7 @@ def msel_rows(
                     expected_response=item.expected_response,
                     objective=item.objective,
                     controller="",
-                    status="generated",
+                    status="proposed",
                     contingency=item.contingency,
                     after=None,
                     notes=item.notes,

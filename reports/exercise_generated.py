@@ -84,7 +84,7 @@ def _objective_of(
 
 
 def _median_basis(count: int, runs: int) -> str:
-    return f"model: median of the {count} runs (of {runs}) in which it happened"
+    return f"model median, {count} of {runs} runs"
 
 
 def plume_arrivals(scenario: Scenario, runs: Sequence[RunResult]) -> list[GeneratedInject]:
@@ -225,7 +225,7 @@ def worst_runs(runs: Sequence[RunResult]) -> list[RunResult]:
 
 
 def _worst_basis(count: int, worst: int, runs: int) -> str:
-    return f"model: in {count} of the {worst} worst runs (of {runs})"
+    return f"model, {count} of the {worst} worst of {runs} runs"
 
 
 def unfilled_roles(scenario: Scenario, runs: Sequence[RunResult]) -> list[GeneratedInject]:
