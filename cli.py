@@ -529,7 +529,7 @@ def demo(out_dir: Path, force: bool, runs: int) -> None:
 
 @cli.group()
 def exercise() -> None:
-    """Run a tabletop exercise: the live console and its log."""
+    """Plan and run a tabletop exercise: the pack, its MSEL, the live console and its log."""
 
 
 @exercise.command("serve")
@@ -635,6 +635,170 @@ def exercise_log_schema() -> None:
     from standby.reports.exercise_log import log_schema
 
     click.echo(json.dumps(log_schema(), indent=2))
+
+
+@exercise.command("pack")
+@click.argument("scenario_name", metavar="SCENARIO")
+@click.option(
+    "--rota",
+    "rota_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Rota file: the snapshot of who is on call, and the model's call-outs.",
+)
+@click.option("--start", "start_text", metavar="WHEN", help=f"Exercise start: {_WHEN_HELP}.")
+@click.option(
+    "--runs",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Simulated runs behind the model's expectations and the generated injects.",
+)
+@click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
+@click.option(
+    "--stress",
+    is_flag=True,
+    help="Start at the instant of thinnest cover in the rota for the scenario's roles.",
+)
+@click.option(
+    "--requirements",
+    "requirements_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="For --stress: how many people each role needs (default: the rota's own, else "
+    "as many as the scenario's roles).",
+)
+@click.option("--from", "window_start", metavar="WHEN", help="For --stress: search from.")
+@click.option("--to", "window_end", metavar="WHEN", help="For --stress: search until.")
+@click.option(
+    "--weeks",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 520),
+    help="For --stress without --to: weeks to search from the start.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("exercise-pack"),
+    show_default=True,
+    help="Folder for exercise-pack.html, .docx, .md and its figures.",
+)
+@click.option("--force", is_flag=True, help="Replace files that already exist.")
+def exercise_pack(
+    scenario_name: str,
+    rota_path: Path | None,
+    start_text: str | None,
+    runs: int,
+    seed: int,
+    stress: bool,
+    requirements_file: Path | None,
+    window_start: str | None,
+    window_end: str | None,
+    weeks: int,
+    out_dir: Path,
+    force: bool,
+) -> None:
+    """Write the tabletop exercise pack for SCENARIO as HTML, Word and Markdown.
+
+    MSEL (with injects generated from the model, marked as such), objectives with the
+    model's expectations, participant briefing, facilitator guide, evaluator sheets, inject
+    cards, rota snapshot, plume map and a Gantt chart of the simulated response.
+    """
+    from standby.reports.exercise import pack_files
+    from standby.reports.exercise_document import write_pack
+
+    pack = pack_files(
+        scenario_name,
+        rota_path,
+        start_text=start_text,
+        runs=runs,
+        seed=seed,
+        stress=stress,
+        requirements_file=requirements_file,
+        window_start_text=window_start,
+        window_end_text=window_end,
+        weeks=weeks,
+    )
+    if pack.stress is not None:
+        click.echo(f"Thinnest cover: {pack.stress.sentence()}")
+    files = write_pack(pack, out_dir, force=force)
+    generated = sum(1 for row in pack.msel if row.generated)
+    click.echo(
+        f"Wrote {out_dir}/: {', '.join(path.name for path in files.all)} "
+        f"({len(pack.msel)} injects, {generated} generated; {pack.runs} runs)"
+    )
+
+
+@exercise.group("msel")
+def exercise_msel() -> None:
+    """Export the MSEL to edit in Excel, and import it back into a scenario."""
+
+
+@exercise_msel.command("export")
+@click.argument("scenario_name", metavar="SCENARIO")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["xlsx", "csv"]),
+    required=True,
+    help="xlsx for Excel (keeps the start it was made for), csv for any spreadsheet.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--start",
+    "start_text",
+    metavar="WHEN",
+    help=f"Clock times from this start ({_WHEN_HELP}). Default: the scenario's.",
+)
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def exercise_msel_export(
+    scenario_name: str, output_format: str, out: Path, start_text: str | None, force: bool
+) -> None:
+    """Write the injects of SCENARIO as a spreadsheet, one inject a row, in time order."""
+    from standby.reports.msel import export_msel
+
+    scenario = export_msel(scenario_name, output_format, out, start_text=start_text, force=force)
+    click.echo(f"wrote {out}: {len(scenario.injects)} injects")
+
+
+@exercise_msel.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--into", "into", metavar="SCENARIO", required=True, help="The scenario to update.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The new scenario file (never the old one unless --force).",
+)
+@click.option(
+    "--start",
+    "start_text",
+    metavar="WHEN",
+    help="The start the sheet's clock times are read against. Default: the workbook's "
+    "own, else the scenario's.",
+)
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def exercise_msel_import(
+    file: Path, into: str, out: Path, start_text: str | None, force: bool
+) -> None:
+    """Read an edited MSEL sheet (CSV or XLSX) into a new scenario file, every row checked."""
+    from standby.reports.msel_import import import_msel
+
+    result = import_msel(file, into, out, start_text=start_text, force=force)
+    for warning in result.warnings:
+        click.secho(f"Warning: {warning}", fg="yellow", err=True)
+    changes = [
+        f"{len(items)} {what}"
+        for items, what in (
+            (result.added, "added"),
+            (result.changed, "changed"),
+            (result.removed, "removed"),
+        )
+        if items
+    ]
+    click.echo(
+        f"wrote {out}: {len(result.scenario.injects)} injects ({', '.join(changes) or 'no change'})"
+    )
 
 
 def main() -> None:
