@@ -50,7 +50,7 @@ MSEL_COLUMNS = (
     "Notes",
     "Source",
 )
-MSEL_WIDTHS = (1.7, 3.3, 2.6, 3.4, 5.2, 4, 5, 5, 13, 12, 5.6, 4.6, 4.4, 5, 3.6, 6.5, 6)
+MSEL_WIDTHS = (2.2, 3.9, 3.1, 3.6, 5.8, 4.2, 5, 5, 12, 11, 5.6, 4.8, 4.6, 5, 3.8, 6, 6)
 RATINGS = (
     "P: performed without challenges",
     "S: with some challenges",
