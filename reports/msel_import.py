@@ -381,7 +381,9 @@ def sheet_injects(
             seen[values["id"]] = number
     if problems:
         raise MselError(sheet.source, problems)
-    fresh = iter(_next_ids(set(seen), sum(1 for *_, v in entries if v["id"] is None)))
+    # a new row never takes the id of an inject the planner deleted: that would read as a change
+    taken = set(seen) | set(original)
+    fresh = iter(_next_ids(taken, sum(1 for *_, v in entries if v["id"] is None)))
     for _, _, values in entries:
         if values["id"] is None:
             values["id"] = next(fresh)
