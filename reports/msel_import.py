@@ -236,12 +236,18 @@ def _read_rows(
                     values[COLUMNS[header]] = text.lower() if lower else text
             except ValueError as error:
                 problems.append(f"{where}, column {header}: {error}")
+                if header in found:
+                    found[header] = math.nan  # there, but wrong: said once already
         if found["Time"] is None and found["Minute"] is None:
             problems.append(
                 f"{where}, column Time: empty; give the clock time (02:55) or the Minute (+45)"
             )
-        rows.append(_Row(number, values, found["Time"], found["Minute"]))
+        rows.append(_Row(number, values, *(_known(found[name]) for name in ("Time", "Minute"))))
     return rows
+
+
+def _known(minute: float | None) -> float | None:
+    return None if minute is None or math.isnan(minute) else minute
 
 
 def _sheet_offset(rows: list[_Row], original: Mapping[str, float]) -> float | None:
@@ -297,10 +303,17 @@ def _inject_problems(values: dict[str, Any], where: str) -> list[str]:
             if item["type"] == "missing":
                 message = "empty; fill it in"
             elif item["type"] == "literal_error":
-                message += f" (got '{item['input']}')"
+                allowed = str(item.get("ctx", {}).get("expected", "")).replace("'", "")
+                message = f"'{item['input']}' is not one of {allowed}"
             problems.append(f"{where}, column {column}: {message}")
         return problems
     return []
+
+
+def _row_number(problem: str) -> int:
+    """Problems in row order (those about the whole sheet first)."""
+    found = re.search(r": row (\d+)", problem)
+    return int(found[1]) if found else 0
 
 
 def _next_ids(taken: set[str], count: int) -> list[str]:
@@ -363,12 +376,11 @@ def sheet_injects(
             minute = _minute_of(row, original, where)
         except ValueError as error:
             problems.append(f"{where}, column Time: {error}")
-            continue
-        if minute is None:
-            continue
-        values = {"id": row.values.pop("id", None), "minute": minute, **row.values}
+            minute = None
+        values = {"id": row.values.pop("id", None), "minute": minute or 0.0, **row.values}
         problems += _inject_problems(values, where)
-        entries.append((minute, row.number, values))
+        if minute is not None:
+            entries.append((minute, row.number, values))
     seen: dict[str, int] = {}
     for _, number, values in entries:
         if values["id"] in seen:
@@ -380,7 +392,7 @@ def sheet_injects(
         elif values["id"] is not None:
             seen[values["id"]] = number
     if problems:
-        raise MselError(sheet.source, problems)
+        raise MselError(sheet.source, sorted(problems, key=_row_number))
     # a new row never takes the id of an inject the planner deleted: that would read as a change
     taken = set(seen) | set(original)
     fresh = iter(_next_ids(taken, sum(1 for *_, v in entries if v["id"] is None)))
