@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from standby.clock import TimeError, local_to_utc, parse_instant, to_local, zone
 from standby.files import unneutralise
+from standby.hints import did_you_mean
 from standby.reports.msel import (
     ALIASES,
     COLUMNS,
@@ -100,7 +101,7 @@ def read_time(value: object, clock: _Clock) -> float:
     if match := _MINUTES.match(text):
         return _in_range(float(match[1]), clock)
     if match := _CLOCK.match(text):
-        return _clock_minute(int(match[1]), int(match[2]), clock)
+        return _clock_minute(int(match[1]), int(match[2]), clock, text)
     if re.match(r"^\d{4}-\d{2}-\d{2}", text):
         return _instant_minute(text, clock)
     raise ValueError(
@@ -120,9 +121,9 @@ def _in_range(minute: float, clock: _Clock) -> float:
     return round(minute, 2)
 
 
-def _clock_minute(hour: int, minute: int, clock: _Clock) -> float:
+def _clock_minute(hour: int, minute: int, clock: _Clock, typed: str | None = None) -> float:
     """The first local ``hour:minute`` at or after the start, in elapsed minutes."""
-    shown = f"{hour:02d}:{minute:02d}"
+    shown = typed or f"{hour:02d}:{minute:02d}"
     if hour > 23 or minute > 59:
         raise ValueError(f"'{shown}' is not a clock time; write it as 02:55")
     local_start = to_local(clock.start, clock.timezone)
@@ -360,6 +361,7 @@ def sheet_injects(
     clock, origin = _clock_of(sheet, scenario, start_text)
     rows = _read_rows(sheet, columns, clock, problems)
     original = {inject.id: inject.minute for inject in scenario.injects}
+    objectives = {objective.id for objective in scenario.objectives}
     offset = _sheet_offset(rows, original)
     if offset is not None:
         made_for = to_local(clock.start + timedelta(minutes=offset), clock.timezone)
@@ -379,6 +381,10 @@ def sheet_injects(
             minute = None
         values = {"id": row.values.pop("id", None), "minute": minute or 0.0, **row.values}
         problems += _inject_problems(values, where)
+        objective = values.get("objective")
+        if objective is not None and objective not in objectives:
+            hint = did_you_mean(str(objective), sorted(objectives))
+            problems.append(f"{where}, column Objective: no objective '{objective}'; {hint}")
         if minute is not None:
             entries.append((minute, row.number, values))
     seen: dict[str, int] = {}

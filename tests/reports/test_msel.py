@@ -130,8 +130,14 @@ def test_every_bad_row_is_reported_with_its_row_and_column(tmp_path: Path) -> No
     rows[3]["Objective"] = "obj_alrt"
     with pytest.raises(MselError) as caught:
         import_msel(_write_csv(tmp_path / "bad2.csv", rows), SCENARIO, tmp_path / "new.yaml")
-    assert "inject i04, column Objective: unknown objective 'obj_alrt'" in caught.value.message
-    assert "did you mean 'obj_alert'" in caught.value.message
+    assert "row 5, column Objective: no objective 'obj_alrt'; did you mean 'obj_alert'?" in (
+        caught.value.message
+    )
+    rows = _csv_rows(sheet)
+    rows[3]["Depends on"] = "i99"
+    with pytest.raises(MselError) as caught:
+        import_msel(_write_csv(tmp_path / "bad3.csv", rows), SCENARIO, tmp_path / "new.yaml")
+    assert "inject i04, column Depends on: unknown inject 'i99'" in caught.value.message
 
 
 def test_an_exercise_moved_to_another_start_keeps_minutes_and_moves_clock_times(
