@@ -297,7 +297,7 @@ def pack_files(
 
     scenario = load_scenario(scenario_name)
     rota = None if rota_file is None else read_rota(rota_file, timezone=scenario.timezone)
-    start = _instant(start_text, scenario.timezone, "start")
+    start = instant_parameter(start_text, scenario.timezone, "start")
     window = None
     if stress:
         if rota is None:
@@ -312,8 +312,8 @@ def pack_files(
         )
         origin = start or scenario.start_utc
         window = StressWindow(
-            start=_instant(window_start_text, scenario.timezone, "window_start") or origin,
-            end=_instant(window_end_text, scenario.timezone, "window_end")
+            start=instant_parameter(window_start_text, scenario.timezone, "window_start") or origin,
+            end=instant_parameter(window_end_text, scenario.timezone, "window_end")
             or origin + timedelta(weeks=weeks),
             requirements=tuple(requirements) if requirements is not None else None,
         )
@@ -328,7 +328,8 @@ def pack_files(
     )
 
 
-def _instant(text: str | None, timezone: str, parameter: str) -> datetime | None:
+def instant_parameter(text: str | None, timezone: str, parameter: str) -> datetime | None:
+    """An instant given as text (local or ISO), or None; an error names the ``parameter``."""
     if not text:
         return None
     try:

@@ -23,9 +23,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from standby.clock import parse_instant, to_local
+from standby.clock import to_local
 from standby.errors import StandbyError
 from standby.files import csv_text, unneutralise
+from standby.reports.exercise import effect_text, instant_parameter
 
 if TYPE_CHECKING:
     from standby.scenarios.model import Inject, Scenario
@@ -106,13 +107,6 @@ def _clock_text(start: datetime, minute: float, timezone: str) -> str:
     return local.strftime("%H:%M" if local.date() == local_start.date() else "%Y-%m-%d %H:%M")
 
 
-def _effect_text(inject: Inject) -> str:
-    if inject.effect is None:
-        return ""
-    data = inject.effect.model_dump(by_alias=True, exclude_none=True)
-    return "{" + ", ".join(f"{key}: {value}" for key, value in data.items()) + "}"
-
-
 def ordered_injects(scenario: Scenario) -> list[Inject]:
     """The injects in time order (equal times keep the file's order): the MSEL's order."""
     return sorted(scenario.injects, key=lambda inject: inject.minute)
@@ -142,7 +136,7 @@ def sheet_rows(scenario: Scenario, start: datetime | None = None) -> list[list[s
                 "yes" if inject.contingency else "no",
                 inject.after or "",
                 inject.notes or "",
-                _effect_text(inject),
+                effect_text(inject) or "",
             ]
         )
     return rows
@@ -205,7 +199,7 @@ def export_msel(
 
     check_writable(out, force=force)
     scenario = load_scenario(scenario_name)
-    start = _start(start_text, scenario)
+    start = instant_parameter(start_text, scenario.timezone, "start")
     if output_format == "csv":
         write_text_atomic(out, msel_csv(scenario, start), force=force)
     elif output_format == "xlsx":
@@ -213,17 +207,6 @@ def export_msel(
     else:
         raise ValueError(f"no MSEL export as {output_format!r}; use csv or xlsx")
     return scenario
-
-
-def _start(text: str | None, scenario: Scenario) -> datetime | None:
-    from standby.clock import TimeError
-
-    if not text:
-        return None
-    try:
-        return parse_instant(text, scenario.timezone)
-    except TimeError as error:
-        raise TimeError(error.message, parameters=("start",)) from None
 
 
 # --- reading a sheet -------------------------------------------------------------------------
