@@ -18,11 +18,11 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from standby.clock import TimeError, local_to_utc, parse_instant, to_local, zone
+from standby.clock import TimeError, parse_instant, to_local
 from standby.files import unneutralise
 from standby.hints import did_you_mean
 from standby.reports.msel import (
@@ -41,8 +41,6 @@ if TYPE_CHECKING:
     from standby.scenarios.model import Scenario
 
 FIELD_COLUMNS = {key: header for header, key in COLUMNS.items() if key}
-_MINUTES = re.compile(r"^\+?\s*(\d+(?:\.\d+)?)\s*(?:m|min|mins|minutes)?$", re.IGNORECASE)
-_CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -86,76 +84,25 @@ def _text(value: object, csv_cell: bool) -> str:
 
 
 def read_time(value: object, clock: _Clock) -> float:
-    """Minutes from the start of a Time or Minute cell; ``ValueError`` says the fix."""
-    if isinstance(value, bool):
-        raise ValueError(f"'{value}' is not a time")
-    if isinstance(value, int | float):
-        return _in_range(float(value), clock)
-    if isinstance(value, datetime):
-        return _instant_minute(value, clock)
-    if isinstance(value, time):
-        return _clock_minute(value.hour, value.minute, clock)
-    if isinstance(value, date):
-        return _instant_minute(datetime.combine(value, time(0, 0)), clock)
-    text = str(value).strip()
-    if match := _MINUTES.match(text):
-        return _in_range(float(match[1]), clock)
-    if match := _CLOCK.match(text):
-        return _clock_minute(int(match[1]), int(match[2]), clock, text)
-    if re.match(r"^\d{4}-\d{2}-\d{2}", text):
-        return _instant_minute(text, clock)
-    raise ValueError(
-        f"'{text}' is not a time; write minutes from the start (+45), a clock time (02:55) "
-        "or a local date and time (2026-11-12 02:55)"
+    """Minutes from the start of a Time or Minute cell; ``ValueError`` says the fix.
+
+    Read as the exercise log reads its times (``exercise_log_sheets.scenario_minute_of``):
+    minutes (``45``, ``+45``), a clock time (the first at or after the start) or a local date
+    and time; then it must fall within the scenario.
+    """
+    from standby.reports.exercise_log import LogContext
+    from standby.reports.exercise_log_sheets import scenario_minute_of
+
+    context = LogContext(
+        start=clock.start, timezone=clock.timezone, duration_minutes=clock.duration
     )
-
-
-def _in_range(minute: float, clock: _Clock) -> float:
-    if not math.isfinite(minute) or minute < 0:
-        raise ValueError(f"{minute:g} is not a number of minutes from the start")
+    minute = scenario_minute_of(value, context)
     if minute > clock.duration:
         raise ValueError(
             f"+{minute:g} min is after the scenario ends (+{clock.duration:g} min); move the "
             "inject earlier or lengthen the scenario (duration_minutes)"
         )
-    return round(minute, 2)
-
-
-def _clock_minute(hour: int, minute: int, clock: _Clock, typed: str | None = None) -> float:
-    """The first local ``hour:minute`` at or after the start, in elapsed minutes."""
-    shown = typed or f"{hour:02d}:{minute:02d}"
-    if hour > 23 or minute > 59:
-        raise ValueError(f"'{shown}' is not a clock time; write it as 02:55")
-    local_start = to_local(clock.start, clock.timezone)
-    for days in (0, 1, 2):
-        day = local_start.date() + timedelta(days=days)
-        try:
-            instant, _ = local_to_utc(
-                datetime.combine(day, time(hour, minute)), zone(clock.timezone), ambiguous="first"
-            )
-        except TimeError as error:
-            raise ValueError(error.message) from None
-        after = (instant - clock.start).total_seconds() / 60.0
-        if after >= 0:
-            break
-    if after > clock.duration:
-        raise ValueError(
-            f"{shown} is not within the scenario: it starts at {local_start:%H:%M} and runs "
-            f"for {clock.duration:g} minutes"
-        )
-    return round(after, 2)
-
-
-def _instant_minute(value: str | datetime, clock: _Clock) -> float:
-    try:
-        instant = parse_instant(value, clock.timezone, ambiguous="first")
-    except TimeError as error:
-        raise ValueError(error.message) from None
-    minute = (instant - clock.start).total_seconds() / 60.0
-    if minute < 0:
-        start = to_local(clock.start, clock.timezone)
-        raise ValueError(f"{value} is before the scenario's start ({start:%Y-%m-%d %H:%M})")
-    return _in_range(minute, clock)
+    return minute
 
 
 def _flag(value: object) -> bool:
