@@ -485,8 +485,12 @@ def simulate(
 
         write_text_atomic(out_dir / "simulation.json", data, force=force)
         write_text_atomic(out_dir / "timeline.txt", timeline_text(experiment.first), force=force)
-        draw_hazard_maps(hazard_maps(experiment.scenario), out_dir)
-        console.print(f"Wrote {out_dir}/simulation.json, timeline.txt, {maps[0]} and {maps[1]}")
+        products = hazard_maps(experiment.scenario)
+        if products is None:  # no toxic release, so no plume or CHEMET map
+            console.print(f"Wrote {out_dir}/simulation.json and timeline.txt")
+        else:
+            draw_hazard_maps(products, out_dir)
+            console.print(f"Wrote {out_dir}/simulation.json, timeline.txt, {maps[0]} and {maps[1]}")
     if fail_on_miss and experiment.targets_missed:
         raise SystemExit(1)
 

@@ -144,13 +144,14 @@ def step_simulation(settings: DemoSettings) -> DemoStep:
     summary = experiment.summary()
     start_local = to_local(scenario.start_utc, scenario.timezone).strftime("%A %d %B %Y %H:%M %Z")
     notes = sorted({note for result in results for note in result.notes})
-    maps = draw_hazard_maps(hazard_maps(scenario), settings.out)
+    products = hazard_maps(scenario)
+    maps = [] if products is None else draw_hazard_maps(products, settings.out)
     page = render_report(
         scenario,
         summary,
         start_local=start_local,
         notes=notes,
-        plume_map=maps[0].read_bytes(),
+        plume_map=maps[0].read_bytes() if maps else None,
         first_run=results[0],
     )
     files = [

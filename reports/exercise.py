@@ -339,6 +339,7 @@ def instant_parameter(text: str | None, timezone: str, parameter: str) -> dateti
 
 
 def _hazard_maps(scenario: Scenario) -> HazardMaps | None:
+    """The plume map's data, or None when nothing toxic is released."""
     from standby.simulator.maps import hazard_maps
 
     return hazard_maps(scenario)
@@ -412,7 +413,7 @@ def msel_rows(
                     inject=item.id,
                     minute=item.minute,
                     clock=clock_text(start, item.minute, scenario.timezone),
-                    phase=move_of(item.minute),
+                    phase=_phase_at(scenario, item.minute),
                     type=item.type,
                     method=item.method,
                     sender=item.sender,
@@ -433,6 +434,13 @@ def msel_rows(
         )
     rows.sort(key=lambda row: (row[0], row[1], row[2].inject))
     return tuple(_numbered(row, number) for number, (_, _, row) in enumerate(rows, start=1))
+
+
+def _phase_at(scenario: Scenario, minute: float) -> str:
+    """A generated inject's move: that of the last scenario inject by then, when the scenario
+    names its moves; else one per hour."""
+    named = [i for i in scenario.injects if i.phase and i.minute <= minute]
+    return max(named, key=lambda i: i.minute).phase or "" if named else move_of(minute)
 
 
 def _numbered(row: MselRow, number: int) -> MselRow:

@@ -98,7 +98,7 @@ def pack_document(pack: ExercisePack) -> Document:
         *_evaluator_sheets(pack),
         _cards(pack),
         _rota(pack),
-        _hazard(pack),
+        *([_hazard(pack)] if pack.hazard is not None else []),
         _response(pack),
     ]
     return Document(
@@ -138,6 +138,13 @@ def _introduction(pack: ExercisePack) -> Section:
             f"from {pack.runs} simulated runs of the response from the exercise start."
         ),
     ]
+    if pack.hazard is None:
+        blocks.append(
+            Paragraph(
+                "Nothing toxic is released in this scenario, so the pack has no plume map and "
+                "no AEGL zones: everyone at the places listed counts as at risk."
+            )
+        )
     if pack.stress is not None:
         blocks += [
             Heading("Why this start"),
@@ -520,10 +527,9 @@ def _rota(pack: ExercisePack) -> Section:
 
 
 def _hazard(pack: ExercisePack) -> Section:
-    if pack.hazard is None or pack.first_run.hazard is None:
-        text = "This scenario has no toxic release, so there is no plume map or AEGL zone."
-        return Section("Plume map", (Paragraph(text),), "plume")
     from standby.reports.charts import plume_map_png
+
+    assert pack.hazard is not None and pack.first_run.hazard is not None
 
     hazard = pack.first_run.hazard
     zones = [

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from standby.scenarios.model import RoleUnavailable
+
 if TYPE_CHECKING:
     from standby.scenarios.model import Scenario
     from standby.simulator.results import RunResult
@@ -237,7 +239,13 @@ def unfilled_roles(scenario: Scenario, runs: Sequence[RunResult]) -> list[Genera
             minutes[unfilled.role].append(unfilled.minute)
     roles = {r.id: r for r in scenario.roles}
     tasks = scenario.plan.tasks
-    common = sorted(minutes.items(), key=lambda item: (-len(item[1]), item[0]))
+    planned = {  # the scenario already takes these roles away
+        i.effect.role for i in scenario.injects if isinstance(i.effect, RoleUnavailable)
+    }
+    common = sorted(
+        ((role, found) for role, found in minutes.items() if role not in planned),
+        key=lambda item: (-len(item[1]), item[0]),
+    )
     injects = []
     for role_id, found in common[:CONTINGENCY_LIMIT]:
         if len(found) < CONTINGENCY_SHARE * len(worst) or role_id not in roles:

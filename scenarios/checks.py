@@ -14,7 +14,13 @@ from graphlib import CycleError, TopologicalSorter
 
 from standby.clock import TimeError, parse_instant
 from standby.hints import did_you_mean
-from standby.scenarios.sections import ExtraDemand, LinkDown, RoleUnavailable, ScenarioFields
+from standby.scenarios.sections import (
+    ExtraDemand,
+    LinkDown,
+    RoleUnavailable,
+    ScenarioFields,
+    WindChange,
+)
 from standby.scenarios.substances import SUBSTANCES
 
 Loc = tuple[str | int, ...]
@@ -60,7 +66,8 @@ def reference_problems(scenario: ScenarioFields) -> list[Problem]:
     receptors = [r.id for r in s.receptors]
     report_points = ["remote"] + [p.id for p in s.places] + [c.id for c in s.rest_centres]
 
-    problems += _ref(("hazard", "substance"), "substance", s.hazard.substance, SUBSTANCES)
+    if s.hazard is not None:
+        problems += _ref(("hazard", "substance"), "substance", s.hazard.substance, SUBSTANCES)
     for i, role in enumerate(s.roles):
         problems += _ref(("roles", i, "agency"), "agency", role.agency, agencies)
         problems += _ref(("roles", i, "reports_to"), "place", role.reports_to, report_points)
@@ -231,6 +238,14 @@ def _effect_problems(
         problems += _ref((*loc, "to"), "agency", effect.to, agencies)
         if not problems and (effect.from_, effect.to) not in link_pairs:
             problems.append((loc, f"no link {effect.from_} -> {effect.to} in 'links' to take down"))
+    elif isinstance(effect, WindChange) and s.hazard is None:
+        problems.append(
+            (
+                (*loc, "kind"),
+                "a wind_change moves a toxic plume, and this scenario has no 'hazard:' "
+                "section; remove the effect or add the hazard",
+            )
+        )
     elif isinstance(effect, RoleUnavailable):
         problems += _ref((*loc, "role"), "role", effect.role, roles)
     elif isinstance(effect, ExtraDemand) and effect.receptor is not None:

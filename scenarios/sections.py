@@ -598,7 +598,11 @@ class ScenarioFields(StrictModel):
     duration_minutes: Annotated[float, Field(gt=0.0, le=7 * 24 * 60)] = 480.0
     legal_basis: str
     last_test: date | None = None
-    hazard: Hazard
+    hazard: Hazard | None = Field(
+        default=None,
+        description="a toxic release (substance, release, weather); leave it out for an "
+        "incident with none, such as a flood or a power cut",
+    )
     agencies: list[Agency] = Field(min_length=1)
     places: list[Place] = Field(default_factory=list)
     roles: list[Role] = Field(default_factory=list)

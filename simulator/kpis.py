@@ -11,7 +11,6 @@ definition lives here.
 from __future__ import annotations
 
 from standby.simulator.people import (
-    ALL_ZONES,
     covered,
     desk_staff,
     receptor_arrival,
@@ -34,7 +33,7 @@ def kpis(run: Run) -> Kpis:
             sum(r.population for r in setup.receptors if receptor_zone(run, r.index) == level),
             tuple(r.id for r in setup.receptors if receptor_zone(run, r.index) == level),
         )
-        for level in ALL_ZONES
+        for level in setup.zones
     )
     warnings = _warnings(run)
     reached = [w for w in warnings if w.plume_arrival_minute is not None]

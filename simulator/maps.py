@@ -121,8 +121,11 @@ class HazardMaps:
     site: str
 
 
-def hazard_maps(scenario: Scenario) -> HazardMaps:
-    """Compute the map products of ``scenario`` (the drawing is in :mod:`reports.charts`)."""
+def hazard_maps(scenario: Scenario) -> HazardMaps | None:
+    """Compute the map products of ``scenario`` (the drawing is in :mod:`reports.charts`);
+    None for a scenario with no toxic release."""
+    if scenario.hazard is None:
+        return None
     plume = plume_from_hazard(scenario.hazard)
     zones = threat_zones(plume)
     return HazardMaps(

@@ -82,7 +82,11 @@ def covered(run: Run, task: int, *, in_person: bool = False) -> tuple[int, ...]:
             for r in receptors
             if r.vulnerable and receptor_zone(run, r.index) in WARNING_ZONES
         )
-    zones = ALL_ZONES if spec.kind == "warning" else run.assumptions.protective_zones
+    setup = compiled.people
+    if setup.hazard is None:  # no plume: warnings and protective action cover the area at risk
+        zones = setup.zones
+    else:
+        zones = ALL_ZONES if spec.kind == "warning" else run.assumptions.protective_zones
     return tuple(r.index for r in receptors if receptor_zone(run, r.index) in zones)
 
 
@@ -93,7 +97,7 @@ def _people(run: Run, receptors: Sequence[int]) -> int:
 def _area_text(run: Run, task: int) -> str:
     area = run.compiled.tasks[task].area
     if area is None:
-        return "the default area"
+        return "the default area" if run.compiled.people.hazard is not None else "the area at risk"
     ids = [run.compiled.people.receptors[r].id for r in area.receptors]
     return ", ".join([*ids, *area.zones])
 

@@ -22,8 +22,12 @@ from standby.simulator.results import (
 if TYPE_CHECKING:
     from standby.scenarios.model import Scenario
 
-WARNING_ZONES = ("AEGL-3", "AEGL-2")
-"""Zones whose vulnerable premises are warned in person (the issue's "inside AEGL-2")."""
+AT_RISK = "area at risk"
+"""The one zone of every receptor in a scenario with no toxic release (a flood, a power cut)."""
+AEGL_ZONES = ("AEGL-3", "AEGL-2", "AEGL-1")
+WARNING_ZONES = ("AEGL-3", "AEGL-2", AT_RISK)
+"""Zones whose vulnerable premises are warned in person (the issue's "inside AEGL-2"; with no
+toxic release, every vulnerable premises in the area at risk)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +70,13 @@ class PeopleSetup:
 
     receptors: tuple[CompiledReceptor, ...]
     rest_centres: tuple[CompiledRestCentre, ...]
-    hazard: HazardSummary
+    hazard: HazardSummary | None
     wind_notes: dict[float, str]
+
+    @property
+    def zones(self) -> tuple[str, ...]:
+        """The zones people can be in: the AEGL zones, or the area at risk with no plume."""
+        return AEGL_ZONES if self.hazard is not None else (AT_RISK,)
 
     @property
     def warn_targets(self) -> tuple[int, ...]:
@@ -89,19 +98,6 @@ def compile_people(scenario: Scenario, openers: dict[int, tuple[str, ...]]) -> P
         zones_over_time,
     )
 
-    try:
-        periods = zones_over_time(scenario.hazard, wind_changes_from_injects(scenario.injects))
-    except ValueError as error:
-        changes = [i.id for i in scenario.injects if i.effect and i.effect.kind == "wind_change"]
-        raise StandbyError(
-            f"scenario {scenario.name}: injects {', '.join(changes)}: {error}; give the "
-            "wind_change a 'stability' (A-F) or the weather an insolation"
-        ) from error
-    exposures = scenario_exposures(scenario)
-    receptors = tuple(
-        CompiledReceptor(i, r.id, r.name, r.population, r.vulnerable, e.zone, e.arrival_minute)
-        for i, (r, e) in enumerate(zip(scenario.receptors, exposures, strict=True))
-    )
     role_index = {r.id: i for i, r in enumerate(scenario.roles)}
     centres = tuple(
         CompiledRestCentre(
@@ -116,6 +112,25 @@ def compile_people(scenario: Scenario, openers: dict[int, tuple[str, ...]]) -> P
             None if c.registration_role is None else role_index[c.registration_role],
         )
         for i, c in enumerate(scenario.rest_centres)
+    )
+    if scenario.hazard is None:  # nothing toxic: everyone listed is in the area at risk
+        at_risk = tuple(
+            CompiledReceptor(i, r.id, r.name, r.population, r.vulnerable, AT_RISK, None)
+            for i, r in enumerate(scenario.receptors)
+        )
+        return PeopleSetup(at_risk, centres, None, {})
+    try:
+        periods = zones_over_time(scenario.hazard, wind_changes_from_injects(scenario.injects))
+    except ValueError as error:
+        changes = [i.id for i in scenario.injects if i.effect and i.effect.kind == "wind_change"]
+        raise StandbyError(
+            f"scenario {scenario.name}: injects {', '.join(changes)}: {error}; give the "
+            "wind_change a 'stability' (A-F) or the weather an insolation"
+        ) from error
+    exposures = scenario_exposures(scenario)
+    receptors = tuple(
+        CompiledReceptor(i, r.id, r.name, r.population, r.vulnerable, e.zone, e.arrival_minute)
+        for i, (r, e) in enumerate(zip(scenario.receptors, exposures, strict=True))
     )
     warnings: list[str] = []
     limits: list[str] = []

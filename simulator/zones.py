@@ -418,6 +418,8 @@ def scenario_exposures(scenario: Scenario) -> list[ReceptorExposure]:
     The one call the incident simulator needs to turn receptors into warning demand: each
     exposure has the receptor id, zone (None if never in a zone) and first arrival minute.
     """
+    if scenario.hazard is None:
+        raise ValueError(f"scenario {scenario.name} has no toxic release to classify against")
     frame = LocalFrame(scenario.site.location.lat, scenario.site.location.lon)
     periods = zones_over_time(scenario.hazard, wind_changes_from_injects(scenario.injects))
     exposures = []

@@ -112,3 +112,12 @@ def test_a_bad_sheet_is_reported_row_by_row_with_exit_2(tmp_path: Path) -> None:
     assert "row 3, column Time: '99:00' is not a clock time" in err
     assert "row 3, column Message: empty; fill it in" in err
     assert "Traceback" not in err
+
+
+def test_simulating_the_flood_writes_no_plume_maps(tmp_path: Path) -> None:
+    code, out, _ = _run(
+        "simulate", "river-flood", "--rota", ROTA, "--runs", "2", "--out", str(tmp_path)
+    )
+    assert code == 0, out
+    assert f"Wrote {tmp_path}/simulation.json and timeline.txt" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["simulation.json", "timeline.txt"]
