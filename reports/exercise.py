@@ -180,8 +180,9 @@ class ExercisePack:
         return self.start + timedelta(minutes=self.scenario.duration_minutes)
 
     def contingencies(self) -> tuple[MselRow, ...]:
-        """The injects held in reserve (the scenario's and the model's)."""
-        return tuple(row for row in self.msel if row.contingency)
+        """The contingency injects: held in reserve (the scenario's and the model's), or of
+        type contingency (something going wrong, released at its time)."""
+        return tuple(row for row in self.msel if row.contingency or row.type == "contingency")
 
 
 # --- the model's expectation ---------------------------------------------------------------

@@ -179,6 +179,11 @@ def gantt_chart(rows: Sequence[GanttRow], start: datetime, timezone: str) -> byt
     percentile start to the 90th percentile end, the target as a red tick; clock times on top."""
     shown = [row for row in rows if row.start is not None]
     fig, ax = _row_chart(len(shown))
+    height = fig.get_size_inches()[1]
+    fig.set_size_inches(fig.get_size_inches()[0], height + 0.35)  # room for the clock times
+    box = ax.get_position()
+    scale = height / (height + 0.35)
+    ax.set_position((box.x0, box.y0 * scale, box.width, box.height * scale))
     for y, row in enumerate(shown):
         assert row.start is not None
         if row.end is not None:

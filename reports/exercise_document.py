@@ -416,19 +416,20 @@ def _facilitator(pack: ExercisePack) -> Section:
 def _contingency_table(pack: ExercisePack) -> Block:
     rows = pack.contingencies()
     if not rows:
-        return Paragraph("No injects are held in reserve.")
+        return Paragraph("The MSEL has no contingency injects.")
     return Table(
         ("No.", "Time", "Inject", "When to use it", "Source"),
-        plain_rows(
-            [
-                (r.number, r.clock, r.message, r.notes or r.expected_response, _source(r))
-                for r in rows
-            ]
-        ),
+        plain_rows([(r.number, r.clock, r.message, _when_to_use(r), _source(r)) for r in rows]),
         widths=(1.2, 2, 7, 7, 4),
         small=True,
         highlight=frozenset(i for i, r in enumerate(rows) if r.generated),
     )
+
+
+def _when_to_use(row: MselRow) -> str:
+    if row.contingency:
+        return row.notes or f"Held in reserve: release if needed. {row.expected_response}"
+    return f"Planned for {row.clock}; the players should: {row.expected_response}"
 
 
 def _evaluator_sheets(pack: ExercisePack) -> list[Section]:
