@@ -123,7 +123,7 @@ def _introduction(pack: ExercisePack) -> Section:
                 ("Off-site plan last tested", str(scenario.last_test or "not recorded")),
                 (
                     "Next test due by",
-                    f"{scenario.next_test_due} (COMAH 2015 regulation 14: at most three years)"
+                    f"{scenario.next_test_due} ({_test_rule(scenario.site.comah_tier)})"
                     if scenario.next_test_due
                     else "not known (no last test date in the scenario)",
                 ),
@@ -151,6 +151,12 @@ def _introduction(pack: ExercisePack) -> Section:
             Paragraph(_stress_text(pack), "warning"),
         ]
     return Section("About this exercise", tuple(blocks), "about")
+
+
+def _test_rule(comah_tier: str) -> str:
+    if comah_tier == "upper":
+        return "COMAH 2015 regulation 14: at most three years"
+    return "three years after the last test"
 
 
 def _stress_text(pack: ExercisePack) -> str:
