@@ -91,7 +91,8 @@ def test_council_roles_come_from_the_bundled_rota(scenario: Scenario) -> None:
 def test_the_roles_on_shift_are_on_duty_not_rung(scenario: Scenario) -> None:
     duty = {role.id: role.duty for role in scenario.roles}
     on_shift = {"fire_incident_commander", "met_forecaster", "hospital_site_manager"}
-    on_shift |= {"site_incident_controller"} & set(duty)
+    on_shift = (on_shift | {"site_incident_controller"}) & set(duty)
+    assert "fire_incident_commander" in on_shift
     assert {duty[role] for role in on_shift} == {"on_duty"}
     assert all(role.duty == "on_call" for role in scenario.roles if role.rota_role)
 
