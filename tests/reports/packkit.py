@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+from standby.reports.document import Document
 from standby.reports.exercise import ExercisePack, build_pack
+from standby.reports.exercise_document import pack_document
 from standby.rota.io import read_rota
 from standby.scenarios import load_scenario
 
@@ -22,3 +24,9 @@ def chlorine_pack() -> ExercisePack:
     scenario = load_scenario("chlorine-riverside")
     rota = read_rota(ROTA, timezone=scenario.timezone)
     return build_pack(scenario, rota, rota_name=ROTA.name, runs=RUNS, seed=1)
+
+
+@functools.cache
+def chlorine_document() -> Document:
+    """The chlorine pack laid out (its figures drawn once for every test)."""
+    return pack_document(chlorine_pack())

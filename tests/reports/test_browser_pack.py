@@ -10,15 +10,14 @@ from pathlib import Path
 
 import pytest
 from browser import FLAGS, chromium, distinct_colours, screenshot
-from packkit import chlorine_pack
+from packkit import chlorine_document, chlorine_pack
 
 from standby.reports.document import to_html
-from standby.reports.exercise_document import pack_document
 
 
 def _page(tmp_path: Path) -> Path:
     page = tmp_path / "exercise-pack.html"
-    page.write_text(to_html(pack_document(chlorine_pack())), encoding="utf-8")
+    page.write_text(to_html(chlorine_document()), encoding="utf-8")
     return page
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from packkit import RUNS, SCENARIO_FILE, chlorine_pack
+from packkit import RUNS, SCENARIO_FILE, chlorine_document, chlorine_pack
 
 from standby.errors import OutputExistsError
 from standby.reports.document import to_html, to_markdown
@@ -32,7 +32,7 @@ def _scenario_injects() -> list[dict[str, object]]:
 
 
 def test_pack_golden_markdown() -> None:
-    text = to_markdown(pack_document(chlorine_pack())).content
+    text = to_markdown(chlorine_document()).content
     assert isinstance(text, str)
     if os.environ.get("STANDBY_UPDATE_GOLDEN") == "1":
         GOLDEN.write_text(text, encoding="utf-8")
@@ -110,8 +110,7 @@ def _word_tables(data: bytes) -> list[list[list[str]]]:
 
 
 def test_word_file_opens_and_holds_the_msel_and_objective_tables() -> None:
-    pack = chlorine_pack()
-    tables = _word_tables(to_docx(pack_document(pack)))
+    tables = _word_tables(to_docx(chlorine_document()))
     msel = [t for t in tables if tuple(t[0]) == MSEL_COLUMNS]
     assert len(msel) == 1
     assert [row[8] for row in msel[0][1:] if row[-1] == "scenario"] == [
