@@ -9,7 +9,7 @@ demo call; Python users can call it the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -78,6 +78,7 @@ def replicate(
     runs: int = 1,
     progress: Progress | None = None,
     warn: Warn | None = None,
+    pinned: Mapping[str, float] | None = None,
 ) -> Replications:
     """Run ``scenario`` ``runs`` times from ``start`` (default: the scenario's own start).
 
@@ -86,10 +87,15 @@ def replicate(
     say when each rota role must be covered. Before the first run, ``warn`` is given each
     rota role the rota cannot fill at the start and why, and each inject naming a person the
     rota does not have (also in :attr:`Replications.warnings` and every run's notes).
+    ``pinned`` holds plan tasks (by id) at the minutes given, in every run (the debrief's
+    counterfactual); the same ``seed`` with and without pins gives runs that differ only by
+    what the pins changed.
     """
     if runs < 1:
         raise ValueError(f"runs must be at least 1, not {runs}")
-    prepared = prepare(scenario, rota, rota_name=rota_name, requirements=requirements)
+    prepared = prepare(
+        scenario, rota, rota_name=rota_name, requirements=requirements, pinned=pinned
+    )
     warnings = tuple(rota_warnings(prepared, start))
     if warn is not None:
         for warning in warnings:

@@ -3,6 +3,8 @@
 ``prepare(scenario, rota)`` does the set-up once (compiled scenario, agency graph, OnCall
 index); ``run_once(compiled, roster, start, seed)`` then runs one replication and returns a
 :class:`~standby.simulator.results.RunResult`. ``simulate`` is the convenience for a few runs.
+``pinned`` (task id to minute, given to ``prepare`` or ``run_once``) holds plan tasks at
+given end times, such as the players' in an exercise (:mod:`~standby.simulator.plan`).
 This module assembles the others: it makes the run's :class:`~standby.simulator.state.Run`,
 starts the alert cascade (:mod:`~standby.simulator.network`), the plan
 (:mod:`~standby.simulator.plan`) and the injects, and reads the result off the state.
@@ -12,7 +14,7 @@ random process, numbered by :class:`~standby.simulator.compiled.CompiledScenario
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -110,8 +112,13 @@ def run_once(
     *,
     replication: int | None = None,
     rota_name: str | None = None,
+    pinned: Mapping[str, float] | None = None,
 ) -> RunResult:
-    """Run one replication and return its result."""
+    """Run one replication and return its result.
+
+    ``pinned`` maps plan task ids to the minute each ends at, whatever its sampled duration
+    (:mod:`~standby.simulator.plan` says how a pinned task waits and holds its people).
+    """
     if start is None:
         start = compiled.default_start
     if start.tzinfo is None:
@@ -128,8 +135,14 @@ def run_once(
         "its tasks cannot start"
         for agency in compiled.unreachable
     )
+    pins = plan.pin_minutes(compiled, pinned)
+    run.notes.extend(
+        f"{task.id} pinned to end at minute {pin:g}"
+        for task, pin in zip(compiled.tasks, pins, strict=True)
+        if pin is not None
+    )
     network.start_cascade(run)
-    plan.start_tasks(run)
+    plan.start_tasks(run, pins)
     if compiled.injects:
         run.env.process(_inject_process(run))
     run.env.run(until=compiled.duration_minutes)
@@ -251,11 +264,12 @@ def _events(run: Run) -> Iterator[Event]:
 
 @dataclass(frozen=True)
 class Prepared:
-    """The once-per-process set-up: compiled scenario and the on-call index."""
+    """The once-per-process set-up: compiled scenario, the on-call index, pinned task times."""
 
     compiled: CompiledScenario
     roster: Roster | None
     rota_name: str | None = None
+    pinned: Mapping[str, float] | None = None
 
 
 def prepare(
@@ -263,14 +277,17 @@ def prepare(
     rota: Rota | None = None,
     rota_name: str | None = None,
     requirements: Sequence[Requirement] | None = None,
+    pinned: Mapping[str, float] | None = None,
 ) -> Prepared:
     """Compile ``scenario`` and index ``rota`` (None: every role on its agency's own call-out).
 
     ``requirements`` (None: the rota's own) say when each rota role must be covered, so that a
-    role the rota leaves empty out of its hours is told apart from a gap."""
+    role the rota leaves empty out of its hours is told apart from a gap. ``pinned`` (task id
+    to minute) is checked here and given to every run."""
     compiled = compile_scenario(scenario)
     roster = Roster.from_rota(rota, requirements) if rota is not None else None
-    return Prepared(compiled, roster, rota_name)
+    plan.pin_minutes(compiled, pinned)
+    return Prepared(compiled, roster, rota_name, None if not pinned else dict(pinned))
 
 
 def rota_warnings(prepared: Prepared, start: datetime | None = None) -> list[str]:
@@ -307,6 +324,7 @@ def simulate(
                 assumptions,
                 replication=None if runs == 1 else i,
                 rota_name=prepared.rota_name,
+                pinned=prepared.pinned,
             )
         )
         if progress is not None:

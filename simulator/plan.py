@@ -11,19 +11,32 @@ then called out if it was not already. While it waits, the task's
 :attr:`~standby.simulator.state.TaskState.phase` says for what; :func:`explain` reads it to
 say why a task was not done, or for a late one which step drove the miss, and which chain of
 causes set (or stopped) its time: the reason and the critical path come from that one place.
+
+**Pinned tasks** (the debrief's counterfactual: the players' logged times) end at their
+pinned minute whatever their sampled duration. A pinned task waits as any other does, but
+no later than its minute: if it has not started by then, it starts then, without the people
+it was waiting for (the players did it; the model's people may still be on their way). It
+holds the people it has from its start until its minute, the cautious reading of a slow
+task, which keeps them from other work, and it releases its successors at that minute. Its
+duration is still drawn, so every random stream gives the same numbers as in the unpinned
+run (:func:`pin_minutes` reads a mapping of task id to minute).
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+import functools
+import math
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any, assert_never, cast
 
 import simpy
 
+from standby.errors import StandbyError
+from standby.hints import did_you_mean
 from standby.simulator import network, people, responders
-from standby.simulator.compiled import CompiledTask, Delegation
+from standby.simulator.compiled import CompiledScenario, CompiledTask, Delegation
 from standby.simulator.distributions import draw
 from standby.simulator.pool import Needs
 from standby.simulator.results import Step, rounded
@@ -41,10 +54,47 @@ from standby.simulator.state import (
 )
 
 
-def start_tasks(run: Run) -> None:
-    """One process per plan task, in topological order."""
+class PinError(StandbyError):
+    """A pinned task time that the scenario cannot take: an unknown task or a bad minute."""
+
+
+def pin_minutes(
+    compiled: CompiledScenario, pinned: Mapping[str, float] | None
+) -> tuple[float | None, ...]:
+    """The pinned minute of each plan task (by index; None: not pinned) from task ids."""
+    pins: list[float | None] = [None] * len(compiled.tasks)
+    if not pinned:
+        return tuple(pins)
+    index = {task.id: task.index for task in compiled.tasks}
+    for task_id, minute in pinned.items():
+        if task_id not in index:
+            raise PinError(
+                f"cannot pin '{task_id}': it is not a plan task of scenario {compiled.name}; "
+                + did_you_mean(task_id, sorted(index))
+            )
+        if not math.isfinite(minute) or minute < 0.0:
+            raise PinError(
+                f"cannot pin '{task_id}' at minute {minute}: give the minutes since the "
+                "incident began, 0 or more"
+            )
+        pins[index[task_id]] = float(minute)
+    return tuple(pins)
+
+
+def start_tasks(run: Run, pins: tuple[float | None, ...] = ()) -> None:
+    """One process per plan task, in topological order; ``pins`` from :func:`pin_minutes`."""
     for task in run.compiled.tasks:
-        run.env.process(task_process(run, task.index))
+        pin = pins[task.index] if pins else None
+        process = run.env.process(task_process(run, task.index, pin))
+        if pin is not None:
+            deadline = run.env.timeout(pin)
+            deadline.callbacks.append(functools.partial(_start_pinned, run, task.index, process))
+
+
+def _start_pinned(run: Run, index: int, process: simpy.Process, _event: simpy.Event) -> None:
+    """At its pinned minute, a task still waiting is told to start (see the module's note)."""
+    if run.tasks[index].start is None and process.is_alive:
+        process.interrupt("pinned")
 
 
 def _latest(causes: list[Cause | None]) -> Cause | None:
@@ -67,30 +117,38 @@ def _wait_present(run: Run, task: CompiledTask) -> Generator[Any, Any, None]:
         yield arrival
 
 
-def task_process(run: Run, index: int) -> Generator[Any, Any, None]:
-    """Wait for predecessors, alert and people; work; release the people; mark done."""
+def task_process(run: Run, index: int, pin: float | None = None) -> Generator[Any, Any, None]:
+    """Wait for predecessors, alert and people; work; release the people; mark done.
+
+    A task pinned at minute ``pin`` ends then (see the module's note on pinned tasks).
+    """
     compiled = run.compiled
     task = compiled.tasks[index]
     state = run.tasks[index]
     env = run.env
-    for before in task.after:
-        state.phase = WaitingForTask(before)
-        yield run.tasks[before].done
     agency = run.agencies[task.agency]
-    state.phase = WaitingForAlert(task.agency)
-    yield agency.heard
-    ready = env.now
-    cause = _latest([*(run.tasks[b].finished for b in task.after), agency.cause])
     roles = task.roles
     taken: tuple[list[PersonState], ...] = ()
-    if task.present or roles:
-        state.phase = WaitingForPeople((*task.present, *roles))
-        yield from _wait_present(run, task)
-        handed: list[Cause] = []
-        if roles:
-            roles, taken, handed = yield from _take_people(run, task, ready, cause)
-        if env.now > ready:
-            cause = _latest([*(run.roles[r].cause for r in (*task.present, *roles)), *handed])
+    try:
+        for before in task.after:
+            state.phase = WaitingForTask(before)
+            yield run.tasks[before].done
+        state.phase = WaitingForAlert(task.agency)
+        yield agency.heard
+        ready = env.now
+        cause = _latest([*(run.tasks[b].finished for b in task.after), agency.cause])
+        if task.present or roles:
+            state.phase = WaitingForPeople((*task.present, *roles))
+            yield from _wait_present(run, task)
+            handed: list[Cause] = []
+            if roles:
+                roles, taken, handed = yield from _take_people(run, task, ready, cause)
+            if env.now > ready:
+                cause = _latest([*(run.roles[r].cause for r in (*task.present, *roles)), *handed])
+    except simpy.Interrupt:
+        # pinned, and not started by its minute: it starts now, without the people it awaited
+        roles, taken = (), ()
+        cause = run.cause(f"{task.id} pinned at minute {env.now:g}", agency.cause)
     needs: Needs = tuple((r, compiled.roles[r].count) for r in roles)
     start = env.now
     state.start = start
@@ -105,6 +163,8 @@ def task_process(run: Run, index: int) -> Generator[Any, Any, None]:
     run.log("task_started", agency=task.agency, task=index, detail=holders)
     state.started = run.cause(f"{task.id} started", cause, key=f"{task.id} started")
     duration = draw(task.duration, run.streams[compiled.task_stream(index)])
+    if pin is not None:  # drawn all the same, so the stream's numbers match the unpinned run
+        duration = max(pin - start, 0.0)
     people.task_started(run, index, duration)
     yield env.timeout(duration)
     state.end = env.now
@@ -128,6 +188,8 @@ def task_process(run: Run, index: int) -> Generator[Any, Any, None]:
     if task.target is not None:
         met = env.now <= task.target
         detail = f"target {task.target:g} min {'met' if met else 'missed'}"
+    if pin is not None:
+        detail = f"pinned at minute {pin:g}" + (f"; {detail}" if detail else "")
     run.log("task_done", agency=task.agency, task=index, detail=detail)
     if compiled.declaration_task == index:
         network.declare_now(run, done)
@@ -153,13 +215,18 @@ def _take_people(
     while True:
         request = run.pool.request(tuple((r, compiled.roles[r].count) for r in roles))
         live = [d for d in pending if d.source in roles]
-        if not live:
-            taken = yield request
-            return roles, taken, handed_causes
-        due = min(d.after for d in live)
-        waits: list[simpy.Event] = [request, env.timeout(max(0.0, ready + due - env.now))]
-        waits += [run.roles[d.source].gave_up for d in live]
-        yield env.any_of(waits)
+        try:
+            if not live:
+                taken = yield request
+                return roles, taken, handed_causes
+            due = min(d.after for d in live)
+            waits: list[simpy.Event] = [request, env.timeout(max(0.0, ready + due - env.now))]
+            waits += [run.roles[d.source].gave_up for d in live]
+            yield env.any_of(waits)
+        except simpy.Interrupt:  # a pinned task's minute has come (see the module's note)
+            if not request.triggered:
+                run.pool.cancel(request)
+                raise
         if request.triggered:
             return roles, cast("tuple[list[PersonState], ...]", request.value), handed_causes
         run.pool.cancel(request)
