@@ -161,3 +161,16 @@ def test_replicate_takes_pins_for_every_run() -> None:
         load_scenario("chlorine-riverside"), seed=2, runs=3, pinned={"convene_tcg": 95}
     ).runs
     assert [_ends(run)["convene_tcg"] for run in runs] == [95.0, 95.0, 95.0]
+
+
+def test_the_python_example_in_docs_model_md_runs_and_pins() -> None:
+    import re
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "model.md"
+    (code,) = re.findall(r"```python\n(.*?)```", doc.read_text(encoding="utf-8"), re.DOTALL)
+    namespace: dict[str, object] = {}
+    exec(code.replace("runs=200", "runs=4"), namespace)
+    runs = namespace["runs"].runs  # type: ignore[attr-defined]
+    assert {_ends(run)["convene_tcg"] for run in runs} == {67.0}
+    assert {_ends(run)["public_warning"] for run in runs} == {80.0}
