@@ -8,7 +8,6 @@ every row is. Scenario times may be minutes since the start (``45``, ``+45``), a
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -43,6 +42,15 @@ from standby.reports.exercise_log import (
     is_adhoc_inject,
     kind_problems,
     reference_problems,
+)
+from standby.reports.sheets import (
+    Rows,
+    SheetError,
+    column_key,
+    csv_table,
+    is_blank,
+    numbered,
+    xlsx_sheets,
 )
 
 if TYPE_CHECKING:
@@ -236,7 +244,7 @@ class ParsedRows:
 
 def column_name(header: object) -> str:
     """A header cell as a column name: ``Scenario minute`` -> ``scenario_minute``."""
-    name = re.sub(r"[\s\-]+", "_", str(header or "").strip().lower())
+    name = column_key(header)
     return _ALIASES.get(name, name)
 
 
@@ -281,7 +289,7 @@ def parse_rows(
         cell_map = {
             name: cells[i]
             for i, name in enumerate(columns)
-            if name in known and i < len(cells) and not _blank(cells[i])
+            if name in known and i < len(cells) and not is_blank(cells[i])
         }
         if not cell_map:
             continue
@@ -316,10 +324,6 @@ def parse_rows(
     if problems:
         raise LogError(problems, source)
     return ParsedRows(records, warnings, keys)
-
-
-def _blank(cell: object) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def _row_values(
@@ -465,36 +469,25 @@ def _about_context(about: Mapping[str, str], path: Path) -> LogContext:
         raise LogError([f"{path}: sheet 'about', start: {error.message}"]) from None
 
 
-def _csv_rows(path: Path) -> tuple[list[object], list[tuple[int, Sequence[object]]]]:
+def _csv_rows(path: Path) -> tuple[list[object], Rows]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise LogError([f"{path}: not UTF-8 text; save the sheet as 'CSV UTF-8'"]) from None
-    table = list(csv.reader(io.StringIO(text)))
-    if not table:
-        raise LogError(
-            [f"{path}: the file is empty; put a header row first: {', '.join(SHEET_COLUMNS)}"]
-        )
-    return list(table[0]), [(number, row) for number, row in enumerate(table[1:], start=2)]
+        return csv_table(path)
+    except SheetError as error:
+        message = error.message
+        if "empty" in message:
+            message += f": {', '.join(SHEET_COLUMNS)}"
+        raise LogError([message]) from None
 
 
-def _xlsx_rows(
-    path: Path,
-) -> tuple[list[object], list[tuple[int, Sequence[object]]], dict[str, str]]:
-    import openpyxl
-
+def _xlsx_rows(path: Path) -> tuple[list[object], Rows, dict[str, str]]:
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # zipfile, XML and openpyxl errors alike
-        raise LogError([f"{path}: not a readable .xlsx workbook ({error})"]) from None
-    sheet = workbook["log"] if "log" in workbook.sheetnames else workbook.worksheets[0]
-    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+        sheets = xlsx_sheets(path)
+        name = "log" if "log" in sheets else next(iter(sheets))
+        header, rows = numbered(sheets[name], path, name)
+    except SheetError as error:
+        raise LogError([error.message]) from None
     about: dict[str, str] = {}
-    if "about" in workbook.sheetnames:
-        for row in workbook["about"].iter_rows(values_only=True):
-            if len(row) >= 2 and row[0]:
-                about[str(row[0]).strip()] = "" if row[1] is None else str(row[1]).strip()
-    workbook.close()
-    if not table:
-        raise LogError([f"{path}: sheet '{sheet.title}' is empty; put a header row first"])
-    return table[0], [(number, row) for number, row in enumerate(table[1:], start=2)], about
+    for row in sheets.get("about", []):
+        if len(row) >= 2 and row[0]:
+            about[str(row[0]).strip()] = "" if row[1] is None else str(row[1]).strip()
+    return header, rows, about
