@@ -22,6 +22,7 @@ PARAMETERS = {
     "start": "the instant a simulated incident starts",
     "output": "the file written",
     "force": "permission to replace an existing output",
+    "exercise_date": "the date the exercise was held",
 }
 
 
