@@ -29,6 +29,7 @@ OPTIONS = {
     "start": "--start",
     "output": "--out",
     "force": "--force",
+    "exercise_date": "--date",
 }
 
 
@@ -803,6 +804,101 @@ def exercise_msel_import(
     click.echo(
         f"wrote {out}: {len(result.scenario.injects)} injects ({', '.join(changes) or 'no change'})"
     )
+
+
+# --- debrief --------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("scenario_name", metavar="SCENARIO")
+@click.option(
+    "--log",
+    "log_source",
+    required=True,
+    metavar="FILE|URL",
+    help="The exercise log: exported JSON, CSV or XLSX, the console's SQLite file, or a "
+    "postgresql:// URL.",
+)
+@click.option(
+    "--observations",
+    "observations_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The evaluators' observations (YAML, CSV or XLSX): strengths, areas for "
+    "improvement with their actions, rating overrides.",
+)
+@click.option(
+    "--rota",
+    "rota_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Rota file for the model's runs (as for simulate).",
+)
+@click.option(
+    "--runs",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Model runs, made twice: as the plan expects and with the players' times.",
+)
+@click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
+@click.option(
+    "--date",
+    "date_text",
+    metavar="DATE",
+    help="The day the exercise was held (2026-03-18). Default: from the observations file "
+    "or the log's wall-clock times.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("debrief"),
+    show_default=True,
+    help="Folder for debrief.html, .docx, .md, .json and lessons.csv.",
+)
+@click.option("--force", is_flag=True, help="Replace a debrief report already in --out.")
+def debrief(
+    scenario_name: str,
+    log_source: str,
+    observations_file: Path | None,
+    rota_path: Path | None,
+    runs: int,
+    seed: int,
+    date_text: str | None,
+    out_dir: Path,
+    force: bool,
+) -> None:
+    """Write the debrief report of an exercise of SCENARIO from its log and observations.
+
+    The model is re-run with the players' logged milestones (same seeds as its own runs) to
+    show what their times would have meant; each objective gets a suggested HSEEP rating.
+    """
+    from standby.reports.debrief import parse_date
+    from standby.reports.debrief_output import run_debrief
+    from standby.reports.terminal import progress_bar
+
+    when = None if date_text is None else parse_date(date_text)
+    with progress_bar(2 * runs, "Running the model") as progress:
+        done = run_debrief(
+            scenario_name,
+            log_source,
+            out_dir,
+            observations_file=observations_file,
+            rota_file=rota_path,
+            runs=runs,
+            seed=seed,
+            exercise_date=when,
+            force=force,
+            progress=progress,
+        )
+    report = done.debrief
+    click.echo(f"Debrief of {report.exercise.name or report.title}")
+    for line in report.summary:
+        click.echo(f"- {line}")
+    click.echo(
+        "Ratings: " + ", ".join(f"{o.objective} {o.rating or '-'}" for o in report.objectives)
+    )
+    names = ", ".join(path.name for path in done.files.all())
+    click.echo(f"Wrote {out_dir}/: {names}")
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ which a ``rating`` row of the observations file overrides, its reason shown.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,7 +56,16 @@ if TYPE_CHECKING:
     from standby.scenarios.model import Scenario
     from standby.simulator.results import RunResult
 
-__all__ = ["Debrief", "DebriefError", "build_debrief", "debrief_files"]
+__all__ = ["Debrief", "DebriefError", "build_debrief", "debrief_files", "example_files"]
+
+
+def example_files() -> tuple[Path, Path]:
+    """The bundled example log and observations of an exercise of chlorine-riverside
+    (fictional people throughout): what the demo debriefs."""
+    from importlib import resources
+
+    folder = Path(str(resources.files("standby.reports") / "examples"))
+    return folder / "chlorine-riverside-log.json", folder / "chlorine-riverside-observations.yaml"
 
 TEST_INTERVAL_YEARS = 3
 """COMAH 2015 regulation 14: the plan is tested at intervals of no more than three years."""
@@ -87,8 +96,13 @@ def build_debrief(
     seed: int = 1,
     exercise_date: date | None = None,
     log_source: str = "the exercise log",
+    progress: Callable[[int], None] | None = None,
 ) -> Debrief:
-    """The debrief of ``log`` (checked against ``scenario``) and ``observations``."""
+    """The debrief of ``log`` (checked against ``scenario``) and ``observations``.
+
+    The model runs ``runs`` times as it is and ``runs`` times with the players' times;
+    ``progress`` is told how many of those ``2 * runs`` are done.
+    """
     if runs < 1:
         raise DebriefError(f"the counterfactual needs at least 1 run, not {runs}")
     check_log(log, scenario, log_source)
@@ -103,6 +117,7 @@ def build_debrief(
         start=start,
         seed=seed,
         runs=runs,
+        progress=progress,
     )
     timeline = tuple(
         _timing(scenario, task.id, reached, paired.model, log) for task in scenario.plan.tasks
@@ -289,7 +304,7 @@ def _evaluate(
         Evidence(
             None,
             "",
-            o.owner or "",
+            "evaluators",
             "Observations file: " + _finding_word(o),
             o.observation,
             o.evidence or "",
@@ -487,9 +502,11 @@ def debrief_files(
     runs: int = DEFAULT_RUNS,
     seed: int = 1,
     exercise_date: date | None = None,
-) -> Debrief:
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Scenario, Debrief]:
     """:func:`build_debrief` from a scenario (bundled name or file), a log (file or
-    database), an observations file and a rota file; every input is checked first."""
+    database), an observations file and a rota file; every input is checked first.
+    Returns the scenario with the debrief (the report's plume map draws it)."""
     from standby.reports.exercise_log_io import read_log
     from standby.rota.io import read_rota
     from standby.scenarios import load_scenario
@@ -505,7 +522,7 @@ def debrief_files(
         rules = Rules(tuple(o.id for o in scenario.objectives), scenario.name, when)
         observations = read_observations(observations_file, rules)
     rota = None if rota_file is None else read_rota(rota_file, timezone=scenario.timezone)
-    return build_debrief(
+    debrief = build_debrief(
         scenario,
         log,
         observations,
@@ -514,8 +531,24 @@ def debrief_files(
         runs=runs,
         seed=seed,
         exercise_date=exercise_date,
-        log_source=str(log_source),
+        log_source=source_name(str(log_source)),
+        progress=progress,
     )
+    return scenario, debrief
+
+
+def source_name(source: str) -> str:
+    """How reports name a log: a file's name, or a database URL without its password."""
+    if "://" not in source:
+        return Path(source).name
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(source)
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host += f":{parts.port}"
+    user = f"{parts.username}@" if parts.username else ""
+    return urlunsplit((parts.scheme, user + host, parts.path, "", ""))
 
 
 def parse_date(text: str) -> date:

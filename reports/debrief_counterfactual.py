@@ -14,7 +14,7 @@ is worse. A new per-run hazard figure is added there and nowhere else.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
@@ -319,15 +319,21 @@ def paired_runs(
     start: datetime | None = None,
     seed: int = 1,
     runs: int = 200,
+    progress: Callable[[int], None] | None = None,
 ) -> PairedRuns:
-    """Run the scenario ``runs`` times without pins and ``runs`` times with ``pins``."""
+    """Run the scenario ``runs`` times without pins and ``runs`` times with ``pins``
+    (``progress`` is told how many of the ``2 * runs`` are done)."""
     from standby.simulator.model import prepare, simulate
+
+    def second_half(done: int) -> None:
+        if progress is not None:
+            progress(runs + done)
 
     own = prepare(scenario, rota, rota_name)
     pinned = prepare(scenario, rota, rota_name, pinned=pins)
     return PairedRuns(
-        tuple(simulate(own, start, seed, runs)),
-        tuple(simulate(pinned, start, seed, runs)),
+        tuple(simulate(own, start, seed, runs, progress=progress)),
+        tuple(simulate(pinned, start, seed, runs, progress=second_half)),
     )
 
 

@@ -51,7 +51,7 @@ CCA_TEXT = (
 
 
 def _day(value: date | None) -> str:
-    return "" if value is None else f"{value:%d %B %Y}"
+    return "" if value is None else f"{value.day} {value:%B %Y}"
 
 
 def _plus(minute: float | None) -> str:
@@ -255,7 +255,14 @@ def _timeline(debrief: Debrief, png: bytes) -> Section:
 def _comparison_row(comparison: Comparison) -> tuple[str, ...]:
     shown = measure(comparison.field)
     change = comparison.change
-    change_text = "" if change is None else (f"{change:+g}" if change else "no change")
+    if change is None:
+        change_text = ""
+    elif abs(change) < 0.05:
+        change_text = "no change"
+    elif shown.unit in ("minute", "minutes"):
+        change_text = f"{change:+.0f} min"
+    else:
+        change_text = f"{change:+g}"
     counts = (
         "(not a harm measure)"
         if comparison.worse_is == "neither"
@@ -316,20 +323,16 @@ def _evaluation(debrief: Debrief) -> Section:
     blocks: list[Block] = []
     for objective in debrief.objectives:
         blocks.append(Heading(f"{objective.objective}: {objective.text}"))
-        blocks.append(
-            Fields(
-                (
-                    ("Rating", objective.rating_label),
-                    ("Why", objective.rating_reason),
-                    ("Rated by", objective.rating_source),
-                    (
-                        "Suggested from the times",
-                        f"{objective.suggested.rating or 'none'}: {objective.suggested.reason}",
-                    ),
-                    ("Measured by", objective.measured_by),
-                )
-            )
-        )
+        fields = [
+            ("Rating", objective.rating_label),
+            ("Why", objective.rating_reason),
+            ("Rated by", objective.rating_source),
+        ]
+        if objective.rating_reason != objective.suggested.reason:
+            suggested = objective.suggested
+            fields.append(("Suggested from the times", f"{suggested.rating}: {suggested.reason}"))
+        fields.append(("Measured by", objective.measured_by))
+        blocks.append(Fields(tuple(fields)))
         if objective.tasks:
             blocks.append(
                 Table(
@@ -429,7 +432,6 @@ def _plan(debrief: Debrief) -> Section:
         Table(
             ("ID", "Action", "Capability element", "Owner", "Priority", "Start", "Due", "Status"),
             rows,
-            caption="Improvement plan",
             widths=(1.4, 9, 2.4, 5, 1.7, 2.5, 2.5, 1.8),
             nowrap=frozenset({0}),
         )

@@ -10,7 +10,9 @@ atomically.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -132,3 +134,41 @@ def write_debrief(
         for name, png in markdown.figures.items()
     )
     return DebriefFiles(html, docx, text, data, lessons, figures)
+
+
+@dataclass(frozen=True)
+class DebriefRun:
+    """What ``standby debrief`` did: the debrief and the files it wrote."""
+
+    debrief: Debrief
+    files: DebriefFiles
+
+
+def run_debrief(
+    scenario_name: str | Path,
+    log_source: str | Path,
+    out_dir: Path,
+    *,
+    observations_file: Path | None = None,
+    rota_file: Path | None = None,
+    runs: int = 200,
+    seed: int = 1,
+    exercise_date: date | None = None,
+    force: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> DebriefRun:
+    """Check the inputs and the folder, build the debrief and write every format."""
+    from standby.reports.debrief import debrief_files
+
+    check_folder(out_dir, force=force)
+    scenario, debrief = debrief_files(
+        scenario_name,
+        log_source,
+        observations_file,
+        rota_file=rota_file,
+        runs=runs,
+        seed=seed,
+        exercise_date=exercise_date,
+        progress=progress,
+    )
+    return DebriefRun(debrief, write_debrief(debrief, out_dir, scenario, force=force))

@@ -242,10 +242,10 @@ def parse_day(value: object) -> date:
     if isinstance(value, date):
         return value
     text = str(value).strip()
-    if match := _UK_DATE.match(text):
-        day, month, year = (int(part) for part in match.groups())
-        return date(year, month, day)
     try:
+        if match := _UK_DATE.match(text):
+            day, month, year = (int(part) for part in match.groups())
+            return date(year, month, day)
         return date.fromisoformat(text)
     except ValueError:
         pass
