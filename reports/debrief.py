@@ -77,8 +77,9 @@ COUNTERFACTUAL_NOTE = (
     "each draws the same random numbers, so a difference between them is what the players' "
     "times changed and nothing else. A task the players reached ends at their logged minute "
     "in the counterfactual (it keeps its people until then); a task with no milestone keeps "
-    "the model's own time. The hazard figures come from the screening plume model "
-    "(a Gaussian plume; chlorine is a dense gas, so they are a screening estimate only)."
+    "the model's own time; a pinned declaration moves what follows it in the plan, not the "
+    "alert cascade's own M/ETHANE message. The hazard figures come from the screening plume "
+    "model (Annex C and its limits)."
 )
 
 
@@ -484,10 +485,10 @@ def _injects_played(scenario: Scenario, log: ExerciseLog) -> tuple[InjectPlayed,
 
 
 def _assumptions(first: RunResult) -> tuple[str, ...]:
+    """The run's notes and people assumptions (the hazard's limits are in its own annex)."""
     notes = [n for n in first.notes if "pinned" not in n]
     kpis = () if first.kpis is None else first.kpis.assumptions
-    limits = () if first.hazard is None else first.hazard.limits
-    return (*notes, *kpis, *limits, COUNTERFACTUAL_NOTE)
+    return (*notes, *kpis, COUNTERFACTUAL_NOTE)
 
 
 # --- from files ------------------------------------------------------------------------------
