@@ -67,6 +67,7 @@ def example_files() -> tuple[Path, Path]:
     folder = Path(str(resources.files("standby.reports") / "examples"))
     return folder / "chlorine-riverside-log.json", folder / "chlorine-riverside-observations.yaml"
 
+
 TEST_INTERVAL_YEARS = 3
 """COMAH 2015 regulation 14: the plan is tested at intervals of no more than three years."""
 

@@ -154,43 +154,43 @@ def measure(field: str) -> Measure:
 
 
 def consequences(result: RunResult) -> Consequences:
-    """The consequences of one run, read from its KPIs and hazard summary."""
+    """The consequences of one run, read from its KPIs (each receptor's warnings against the
+    plume) and its hazard summary (which receptors are vulnerable)."""
     kpis, hazard = result.kpis, result.hazard
     if kpis is None or hazard is None:
         raise ValueError("a run without people KPIs has no consequences to compare")
-    in_person = {p.receptor: p.warned_minute for p in kpis.premises}
+    vulnerable = {r.receptor for r in hazard.receptors if r.vulnerable}
     outdoors = indoors = 0
     weighted = 0.0
-    for receptor in hazard.receptors:
-        if receptor.zone not in HARM_ZONES:
+    premises = before = 0
+    for warning in kpis.warnings:
+        if warning.zone not in HARM_ZONES:
             continue
-        warned = _earliest(in_person.get(receptor.receptor), kpis.public_warned_minute)
-        arrival = receptor.arrival_minute or 0.0
-        if warned is not None and warned <= arrival:
-            indoors += receptor.population
+        arrival = warning.plume_arrival_minute or 0.0
+        if warning.before_plume:
+            indoors += warning.people
         else:
-            outdoors += receptor.population
+            outdoors += warning.people
+            warned = warning.warned_minute
             until = result.duration_minutes if warned is None else warned
-            weighted += receptor.population * max(until - arrival, 0.0)
+            weighted += warning.people * max(until - arrival, 0.0)
+        if warning.receptor in vulnerable:
+            premises += 1
+            knocked = warning.in_person_minute
+            before += knocked is not None and knocked <= arrival
     people = outdoors + indoors
-    premises = kpis.premises
     return Consequences(
         above_aegl2_outdoors=outdoors,
         above_aegl2_indoors=indoors,
         plume_to_warning_minutes=round(weighted / people, 3) if people else 0.0,
-        vulnerable_premises=len(premises),
-        vulnerable_warned_before_plume=sum(1 for p in premises if p.before_plume),
+        vulnerable_premises=premises,
+        vulnerable_warned_before_plume=before,
         last_vulnerable_warned_minute=kpis.all_vulnerable_warned_minute,
         public_warned_minute=kpis.public_warned_minute,
         first_rest_centre_open_minute=kpis.first_rest_centre_open_minute,
         rest_centre_queue=kpis.waited_for_opening + kpis.waiting_at_end,
         registration_wait_max_minutes=kpis.registration_wait_max_minutes,
     )
-
-
-def _earliest(*minutes: float | None) -> float | None:
-    known = [m for m in minutes if m is not None]
-    return min(known) if known else None
 
 
 # --- model against players --------------------------------------------------------------

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from standby.scenarios.model import Scenario
 
 FAR_BEHIND_PCT = 90.0
-"""A milestone is 'behind the model' when the players were later than this share of runs."""
+FAR_BEHIND_MINUTES = 10.0
+"""A milestone is 'well behind the model' when the players were later than this share of its
+runs and at least this many minutes after its median."""
 
 
 def executive_summary(
@@ -81,8 +83,14 @@ def _milestones(timeline: Sequence[MilestoneTiming]) -> list[str]:
     met = sum(1 for t in reached if t.players_met)
     lines = [f"The players reached {len(reached)} targeted milestones, {met} of them in time."]
     behind = sorted(
-        (t for t in reached if t.earlier_pct is not None and t.earlier_pct >= FAR_BEHIND_PCT),
-        key=lambda t: -(t.earlier_pct or 0.0),
+        (
+            t
+            for t in reached
+            if t.earlier_pct is not None
+            and t.earlier_pct >= FAR_BEHIND_PCT
+            and _behind(t) >= FAR_BEHIND_MINUTES
+        ),
+        key=lambda t: -_behind(t),
     )
     if behind:
         items = "; ".join(
@@ -92,6 +100,13 @@ def _milestones(timeline: Sequence[MilestoneTiming]) -> list[str]:
         )
         lines.append(f"Well behind the model: {items}.")
     return lines
+
+
+def _behind(timing: MilestoneTiming) -> float:
+    """Minutes the players were after the model's median (0 without either)."""
+    if timing.players_minute is None or timing.model_median is None:
+        return 0.0
+    return timing.players_minute - timing.model_median
 
 
 def _counterfactual(result: Counterfactual) -> list[str]:

@@ -22,7 +22,7 @@ from standby.reports.exercise_log import ExerciseLog, LogRecord
 from standby.scenarios.load import library_dir
 from standby.scenarios.model import Scenario
 from standby.simulator.model import prepare, run_once, run_seeds, simulate
-from standby.simulator.results import PremisesWarning, ReceptorZone, RunResult
+from standby.simulator.results import ReceptorWarning, RunResult
 
 RUNS = 30
 
@@ -34,33 +34,39 @@ def _chlorine_run() -> RunResult:
     return run_once(prepare(load_scenario("chlorine-riverside")).compiled, None, None, 1)
 
 
-def _receptor(name: str, zone: str | None, people: int, arrival: float | None) -> ReceptorZone:
-    return ReceptorZone(name, name, "residential", people, False, zone, arrival, 0, 0, 0, ())
+def _warning(
+    name: str, zone: str | None, people: int, arrival: float | None, **minutes: float | None
+) -> ReceptorWarning:
+    in_person, broadcast = minutes.get("in_person"), minutes.get("broadcast")
+    known = [m for m in (in_person, broadcast) if m is not None]
+    warned = min(known) if known else None
+    before = warned is not None and (arrival is None or warned <= arrival)
+    return ReceptorWarning(
+        name, zone, people, arrival, in_person, None, broadcast, None, warned, before, None
+    )
 
 
-def _with(
-    receptors: tuple[ReceptorZone, ...],
-    premises: tuple[PremisesWarning, ...],
-    public_warned: float | None,
-) -> RunResult:
+def _with(*warnings: ReceptorWarning, vulnerable: tuple[str, ...] = ()) -> RunResult:
     run = _chlorine_run()
     assert run.hazard is not None and run.kpis is not None
+    receptors = tuple(
+        replace(run.hazard.receptors[0], receptor=name, vulnerable=True) for name in vulnerable
+    )
     hazard = replace(run.hazard, receptors=receptors)
-    kpis = replace(run.kpis, premises=premises, public_warned_minute=public_warned)
-    return replace(run, hazard=hazard, kpis=kpis)
+    return replace(run, hazard=hazard, kpis=replace(run.kpis, warnings=warnings))
 
 
 def test_consequences_by_hand() -> None:
     # a: AEGL-2, 100 people, plume at +10, door-knocked at +5 -> indoors, 0 min unwarned
     # b: AEGL-3, 300 people, plume at +20, broadcast at +50 -> outdoors, 30 min unwarned
     # c: AEGL-1, 1000 people -> not above AEGL-2
-    receptors = (
-        _receptor("a", "AEGL-2", 100, 10.0),
-        _receptor("b", "AEGL-3", 300, 20.0),
-        _receptor("c", "AEGL-1", 1000, 5.0),
+    run = _with(
+        _warning("a", "AEGL-2", 100, 10.0, in_person=5.0, broadcast=50.0),
+        _warning("b", "AEGL-3", 300, 20.0, broadcast=50.0),
+        _warning("c", "AEGL-1", 1000, 5.0, broadcast=50.0),
+        vulnerable=("a",),
     )
-    premises = (PremisesWarning("a", "AEGL-2", 10.0, 5.0, "warn", True),)
-    result = consequences(_with(receptors, premises, 50.0))
+    result = consequences(run)
     assert result.above_aegl2_outdoors == 300
     assert result.above_aegl2_indoors == 100
     assert result.plume_to_warning_minutes == pytest.approx((100 * 0 + 300 * 30) / 400)
@@ -69,16 +75,14 @@ def test_consequences_by_hand() -> None:
 
 
 def test_people_never_warned_count_to_the_end_of_the_scenario() -> None:
-    run = _with((_receptor("a", "AEGL-2", 10, 30.0),), (), None)
-    result = consequences(run)
+    result = consequences(_with(_warning("a", "AEGL-2", 10, 30.0)))
     assert result.above_aegl2_outdoors == 10
     assert result.plume_to_warning_minutes == pytest.approx(480.0 - 30.0)
 
 
 def test_the_broadcast_warns_a_vulnerable_premises_not_yet_knocked() -> None:
-    receptors = (_receptor("home", "AEGL-2", 60, 40.0),)
-    premises = (PremisesWarning("home", "AEGL-2", 40.0, 70.0, "warn", False),)
-    result = consequences(_with(receptors, premises, 35.0))
+    home = _warning("home", "AEGL-2", 60, 40.0, in_person=70.0, broadcast=35.0)
+    result = consequences(_with(home, vulnerable=("home",)))
     assert (result.above_aegl2_indoors, result.above_aegl2_outdoors) == (60, 0)
     assert result.vulnerable_warned_before_plume == 0  # the in-person knock came after it
 
