@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from standby.clock import to_local
 from standby.files import check_writable, write_text_atomic
+from standby.reports.debrief_output import OUTPUTS as DEBRIEF_OUTPUTS
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -37,9 +38,12 @@ OUTPUTS = (
     "exercise-pack-area-map.png",
     "exercise-pack-plume-map.png",
     "exercise-pack-gantt.png",
+    *DEBRIEF_OUTPUTS,
 )
 #: The exercise pack's expectations take this many runs at most (the demo's own if fewer).
 PACK_RUNS = 200
+#: The debrief's model runs (each made twice) at most (the demo's own if fewer).
+DEBRIEF_RUNS = 200
 ROTA_DIR = Path(str(resources.files("standby.rota") / "data"))
 
 
@@ -206,11 +210,44 @@ def step_exercise_pack(settings: DemoSettings) -> DemoStep:
     return DemoStep("Exercise pack", text, files=list(files.all))
 
 
+def step_debrief(settings: DemoSettings) -> DemoStep:
+    """Debrief the bundled example exercise of the chlorine scenario (fictional people)."""
+    from standby.reports.debrief import example_files
+    from standby.reports.debrief_output import run_debrief
+    from standby.reports.terminal import progress_bar
+
+    log, observations = example_files()
+    runs = min(settings.runs, DEBRIEF_RUNS)
+    with progress_bar(2 * runs, "Debriefing the example exercise") as progress:
+        done = run_debrief(
+            DEMO_SCENARIO,
+            log,
+            settings.out,
+            observations_file=observations,
+            rota_file=ROTA_DIR / "council-2026.yaml",
+            runs=runs,
+            seed=settings.seed,
+            force=settings.force,
+            progress=progress,
+        )
+    report = done.debrief
+    ratings = " ".join(f"{o.rating or '-'}" for o in report.objectives)
+    warned = report.counterfactual.comparison("public_warned_minute")
+    text = (
+        f"{report.exercise.name or report.title}: ratings {ratings}; with the players' times "
+        f"the public is warned at median +{warned.players_median or 0:.0f} min (model "
+        f"+{warned.model_median or 0:.0f}); {len(report.plan)} improvement actions; next test "
+        f"due {report.compliance.next_due:%d %B %Y}"
+    )
+    return DemoStep("Debrief", text, files=done.files.all())
+
+
 STEPS: list[Callable[[DemoSettings], DemoStep]] = [
     step_scenarios,
     step_rota,
     step_simulation,
     step_exercise_pack,
+    step_debrief,
 ]
 
 
