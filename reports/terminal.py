@@ -91,13 +91,17 @@ def contact_sheet_table(sheet: ContactSheet) -> Table:
 
 @contextmanager
 def progress_bar(total: int, label: str = "Simulating") -> Iterator[Progress | None]:
-    """A transient rich progress bar for ``total`` runs; no bar (None) for a single run."""
-    if total <= 1:
+    """A transient rich progress bar for ``total`` runs; no bar (None) for a single run, or
+    when the output is not a terminal (a file, a pipe, a test), which would get a blank line."""
+    from rich.console import Console
+
+    console = Console()
+    if total <= 1 or not console.is_terminal:
         yield None
         return
     from rich.progress import Progress as Bar
 
-    with Bar(transient=True) as bar:
+    with Bar(transient=True, console=console) as bar:
         task = bar.add_task(label, total=total)
         yield lambda done: bar.update(task, completed=done)
 
