@@ -130,7 +130,7 @@ def build_debrief(
         for t in timeline
         if t.players_minute is not None
     )
-    comparison = counterfactual(paired, pins, seed)
+    comparison = counterfactual(paired, pins, seed, scenario)
     when, when_source = _exercise_date(exercise_date, observations.exercise, log, scenario)
     objectives = tuple(_evaluate(o, timings, log, observations) for o in scenario.objectives)
     strengths = _findings(observations.finding("strength"), "S")

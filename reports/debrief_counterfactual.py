@@ -14,18 +14,33 @@ is worse. A new per-run hazard figure is added there and nowhere else.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
+
+from standby.simulator.people_setup import WARNING_ZONES
 
 if TYPE_CHECKING:
     from standby.rota.model import Rota
     from standby.scenarios.model import Scenario
     from standby.simulator.results import RunResult
 
-HARM_ZONES = ("AEGL-3", "AEGL-2")
-"""Receptors in these zones count as 'above AEGL-2'."""
+HARM_ZONES = WARNING_ZONES
+"""Receptors in these zones count as 'above AEGL-2' (with no toxic release: 'in the area at
+risk', every receptor's one zone)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """How the report names the people at risk and what reaches them."""
+
+    people: str
+    hazard: str
+
+
+TOXIC = Wording("above AEGL-2", "the plume")
+NO_RELEASE = Wording("in the area at risk", "the hazard")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,39 +91,45 @@ class Measure:
             return f"{value:.0f} min"
         return f"{value:g}"
 
-    def says(self, value: float | None) -> str:
+    def says(self, value: float | None, wording: Wording = TOXIC) -> str:
         """The summary's sentence with ``value`` in it."""
-        return self.sentence.format(value=self.value_text(value))
+        return self.sentence.format(
+            value=self.value_text(value), people=wording.people, hazard=wording.hazard
+        )
+
+    def named(self, wording: Wording = TOXIC) -> str:
+        """The measure's label in the scenario's words."""
+        return self.label.format(people=wording.people, hazard=wording.hazard)
 
 
 MEASURES = (
     Measure(
         "above_aegl2_outdoors",
-        "People above AEGL-2 outdoors (not warned before the plume reached them)",
+        "People {people} outdoors (not warned before {hazard} reached them)",
         "people",
         "higher",
-        "{value} people above AEGL-2 were not yet warned when the plume reached them",
+        "{value} people {people} were not yet warned when {hazard} reached them",
     ),
     Measure(
         "above_aegl2_indoors",
-        "People above AEGL-2 indoors (warned before the plume, sheltering)",
+        "People {people} indoors (warned before {hazard}, sheltering)",
         "people",
         "neither",
-        "{value} people above AEGL-2 were warned before it and sheltering",
+        "{value} people {people} were warned before it and sheltering",
     ),
     Measure(
         "plume_to_warning_minutes",
-        "Mean time from the plume's arrival to the warning, people above AEGL-2",
+        "Mean time from the arrival of {hazard} to the warning, people {people}",
         "minutes",
         "higher",
-        "people above AEGL-2 were warned on average {value} after the plume reached them",
+        "people {people} were warned on average {value} after {hazard} reached them",
     ),
     Measure(
         "vulnerable_warned_before_plume",
-        "Vulnerable premises in AEGL-2 warned in person before the plume",
+        "Vulnerable premises {people} warned in person before {hazard}",
         "premises",
         "lower",
-        "{value} vulnerable premises were warned in person before the plume",
+        "{value} vulnerable premises were warned in person before {hazard}",
     ),
     Measure(
         "last_vulnerable_warned_minute",
@@ -153,13 +174,12 @@ def measure(field: str) -> Measure:
     return next(m for m in MEASURES if m.field == field)
 
 
-def consequences(result: RunResult) -> Consequences:
+def consequences(result: RunResult, vulnerable: Collection[str] = ()) -> Consequences:
     """The consequences of one run, read from its KPIs (each receptor's warnings against the
-    plume) and its hazard summary (which receptors are vulnerable)."""
-    kpis, hazard = result.kpis, result.hazard
-    if kpis is None or hazard is None:
+    plume); ``vulnerable`` are the ids of the scenario's vulnerable receptors."""
+    kpis = result.kpis
+    if kpis is None:
         raise ValueError("a run without people KPIs has no consequences to compare")
-    vulnerable = {r.receptor for r in hazard.receptors if r.vulnerable}
     outdoors = indoors = 0
     weighted = 0.0
     premises = before = 0
@@ -247,6 +267,7 @@ class Counterfactual:
     comparisons: tuple[Comparison, ...]
     model: tuple[Consequences, ...]
     players: tuple[Consequences, ...]
+    wording: Wording = TOXIC
 
     def comparison(self, field: str) -> Comparison:
         """The comparison of one measure, by its field name."""
@@ -254,7 +275,10 @@ class Counterfactual:
 
 
 def compare(
-    model: Sequence[Consequences], players: Sequence[Consequences], duration: float
+    model: Sequence[Consequences],
+    players: Sequence[Consequences],
+    duration: float,
+    wording: Wording = TOXIC,
 ) -> tuple[Comparison, ...]:
     """Each measure over paired runs (``duration``: a minute that never came counts later)."""
     comparisons = []
@@ -282,7 +306,7 @@ def compare(
         comparisons.append(
             Comparison(
                 field=measure.field,
-                label=measure.label,
+                label=measure.named(wording),
                 unit=measure.unit,
                 worse_is=measure.worse,
                 runs=len(pairs),
@@ -337,16 +361,21 @@ def paired_runs(
     )
 
 
-def counterfactual(paired: PairedRuns, pins: Sequence[Pin], seed: int) -> Counterfactual:
-    """The comparison of paired runs, measure by measure."""
-    model = tuple(consequences(r) for r in paired.model)
-    players = tuple(consequences(r) for r in paired.players)
+def counterfactual(
+    paired: PairedRuns, pins: Sequence[Pin], seed: int, scenario: Scenario
+) -> Counterfactual:
+    """The comparison of paired runs of ``scenario``, measure by measure."""
+    vulnerable = {r.id for r in scenario.receptors if r.vulnerable}
+    model = tuple(consequences(r, vulnerable) for r in paired.model)
+    players = tuple(consequences(r, vulnerable) for r in paired.players)
     duration = paired.model[0].duration_minutes
+    wording = TOXIC if scenario.hazard is not None else NO_RELEASE
     return Counterfactual(
         runs=len(model),
         seed=seed,
         pins=tuple(pins),
-        comparisons=compare(model, players, duration),
+        comparisons=compare(model, players, duration, wording),
         model=model,
         players=players,
+        wording=wording,
     )

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from standby.reports.debrief_charts import chart_rows
-from standby.reports.debrief_counterfactual import Comparison, measure
+from standby.reports.debrief_counterfactual import TOXIC, Comparison, Wording, measure
 from standby.reports.debrief_model import Debrief, Finding, MilestoneTiming, ObjectiveEvaluation
 from standby.reports.document import (
     Block,
@@ -308,15 +308,23 @@ def _counterfactual(debrief: Debrief) -> Section:
             caption=f"What changed, over {result.runs} paired runs",
             widths=(8, 2.4, 2.4, 1.8, 3),
         ),
-        Paragraph(
-            "People above AEGL-2 'outdoors' are those in the AEGL-2 or AEGL-3 zone whom no "
-            "warning (in person or broadcast) had reached when the plume did; 'indoors' those "
-            "warned before it, and so sheltering. A minute that never came is counted as later "
-            "than any that did.",
-            "note",
-        ),
+        Paragraph(_outdoors_note(result.wording), "note"),
     ]
     return Section("What the players' times would have meant", tuple(blocks), "counterfactual")
+
+
+def _outdoors_note(wording: Wording) -> str:
+    where = (
+        "in the AEGL-2 or AEGL-3 zone"
+        if wording == TOXIC
+        else "in the area at risk (the scenario has no toxic release)"
+    )
+    return (
+        f"People {wording.people} 'outdoors' are those {where} whom no warning (in person or "
+        f"broadcast) had reached when {wording.hazard} did; 'indoors' those warned before "
+        "it, and so sheltering. A minute that never came is counted as later than any that "
+        "did."
+    )
 
 
 def _evaluation(debrief: Debrief) -> Section:
@@ -499,7 +507,8 @@ def _msel(debrief: Debrief) -> Section:
 def _hazard(debrief: Debrief, png: bytes | None) -> Section:
     hazard = debrief.hazard
     if hazard is None:
-        return Section("Annex C: hazard output", (Paragraph("No hazard output."),), "hazard")
+        text = "The scenario has no toxic release, so no plume model was run."
+        return Section("Annex C: hazard output", (Paragraph(text),), "hazard")
     blocks: list[Block] = [
         Paragraph(
             f"{hazard.substance}: AEGL values for {hazard.aegl_duration_min} minutes; "

@@ -85,19 +85,14 @@ def render_document(debrief: Debrief, scenario: Scenario | None = None) -> Docum
 
 
 def _plume_png(scenario: Scenario | None) -> bytes | None:
+    """The screening plume map (None without the scenario, or for one with no release)."""
     if scenario is None:
         return None
-    import tempfile
-
-    from standby.reports.charts import plume_map
+    from standby.reports.charts import plume_map_png
     from standby.simulator.maps import hazard_maps
 
     maps = hazard_maps(scenario)
-    with tempfile.TemporaryDirectory() as folder:
-        path = plume_map(
-            maps.grid, maps.zones, Path(folder) / PLUME_FILE, maps.receptors, scenario.site.name
-        )
-        return path.read_bytes()
+    return None if maps is None else plume_map_png(maps)
 
 
 def check_folder(out_dir: Path, *, force: bool) -> None:

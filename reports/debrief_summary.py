@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from standby.reports.debrief_counterfactual import Counterfactual, measure
+from standby.reports.debrief_counterfactual import TOXIC, Counterfactual, measure
 from standby.reports.debrief_model import (
     Action,
     Compliance,
@@ -119,7 +119,7 @@ def _counterfactual(result: Counterfactual) -> list[str]:
     )
     if worse:
         parts = [
-            f"{measure(c.field).says(c.players_median)} (model: "
+            f"{measure(c.field).says(c.players_median, result.wording)} (model: "
             f"{measure(c.field).value_text(c.model_median)}; worse in {c.worse} of "
             f"{c.runs} runs)"
             for c in worse[:3]
@@ -135,7 +135,8 @@ def _counterfactual(result: Counterfactual) -> list[str]:
         )
     runs = (*result.model, *result.players)
     people = max(m.above_aegl2_outdoors + m.above_aegl2_indoors for m in runs)
-    if people > 0 and all(m.above_aegl2_indoors == 0 for m in runs):
+    toxic = result.wording == TOXIC
+    if toxic and people > 0 and all(m.above_aegl2_indoors == 0 for m in runs):
         lines.append(
             f"In every run, the model's and the players' alike, the plume reached the "
             f"{people} people above AEGL-2 before any warning did: what protects them "

@@ -270,3 +270,22 @@ def test_a_database_url_is_named_without_its_password() -> None:
         "postgresql://planner@db.lrf.example:5433/ex"
     )
     assert source_name("/home/planner/exercise.db") == "exercise.db"
+
+
+def test_a_scenario_with_no_toxic_release_is_debriefed_in_its_own_words() -> None:
+    flood = load_scenario("river-flood")
+    warning = LogRecord(
+        id=1, kind="milestone", scenario_minute=90, text="Warned", task="public_warning"
+    )
+    log = ExerciseLog(scenario="river-flood", records=(warning,))
+    debrief = build_debrief(flood, log, runs=3, exercise_date=date(2026, 2, 2))
+    labels = [c.label for c in debrief.counterfactual.comparisons]
+    assert (
+        labels[0]
+        == "People in the area at risk outdoors (not warned before the hazard reached them)"
+    )
+    assert not any("AEGL" in label for label in labels)
+    assert debrief.counterfactual.comparison("public_warned_minute").players_median == 90.0
+    text = _markdown(debrief)
+    assert "The scenario has no toxic release, so no plume model was run." in text
+    assert "above AEGL-2" not in text

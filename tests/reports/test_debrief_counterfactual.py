@@ -46,14 +46,10 @@ def _warning(
     )
 
 
-def _with(*warnings: ReceptorWarning, vulnerable: tuple[str, ...] = ()) -> RunResult:
+def _with(*warnings: ReceptorWarning) -> RunResult:
     run = _chlorine_run()
-    assert run.hazard is not None and run.kpis is not None
-    receptors = tuple(
-        replace(run.hazard.receptors[0], receptor=name, vulnerable=True) for name in vulnerable
-    )
-    hazard = replace(run.hazard, receptors=receptors)
-    return replace(run, hazard=hazard, kpis=replace(run.kpis, warnings=warnings))
+    assert run.kpis is not None
+    return replace(run, kpis=replace(run.kpis, warnings=warnings))
 
 
 def test_consequences_by_hand() -> None:
@@ -64,9 +60,8 @@ def test_consequences_by_hand() -> None:
         _warning("a", "AEGL-2", 100, 10.0, in_person=5.0, broadcast=50.0),
         _warning("b", "AEGL-3", 300, 20.0, broadcast=50.0),
         _warning("c", "AEGL-1", 1000, 5.0, broadcast=50.0),
-        vulnerable=("a",),
     )
-    result = consequences(run)
+    result = consequences(run, vulnerable={"a"})
     assert result.above_aegl2_outdoors == 300
     assert result.above_aegl2_indoors == 100
     assert result.plume_to_warning_minutes == pytest.approx((100 * 0 + 300 * 30) / 400)
@@ -82,7 +77,7 @@ def test_people_never_warned_count_to_the_end_of_the_scenario() -> None:
 
 def test_the_broadcast_warns_a_vulnerable_premises_not_yet_knocked() -> None:
     home = _warning("home", "AEGL-2", 60, 40.0, in_person=70.0, broadcast=35.0)
-    result = consequences(_with(home, vulnerable=("home",)))
+    result = consequences(_with(home), vulnerable={"home"})
     assert (result.above_aegl2_indoors, result.above_aegl2_outdoors) == (60, 0)
     assert result.vulnerable_warned_before_plume == 0  # the in-person knock came after it
 
@@ -171,7 +166,8 @@ def test_players_30_minutes_slower_on_the_warning_show_at_least_as_many_exposed(
     log = _milestone_log("public_warning", slower)
     debrief = build_debrief(scenario, log, runs=RUNS, seed=1, exercise_date=date(2026, 3, 18))
     result = debrief.counterfactual
-    assert result.model == tuple(consequences(r) for r in model_runs)  # the same seeds
+    vulnerable = {r.id for r in scenario.receptors if r.vulnerable}
+    assert result.model == tuple(consequences(r, vulnerable) for r in model_runs)  # same seeds
     for model, players in zip(result.model, result.players, strict=True):
         assert players.above_aegl2_outdoors >= model.above_aegl2_outdoors
         assert players.plume_to_warning_minutes >= model.plume_to_warning_minutes
@@ -186,6 +182,7 @@ def test_each_run_30_minutes_slower_than_itself_never_shows_less_harm() -> None:
     scenario = _slow_wind_scenario()
     compiled = prepare(scenario).compiled
     harm = [m for m in MEASURES if m.worse != "neither"]
+    vulnerable = {r.id for r in scenario.receptors if r.vulnerable}
     for seed in run_seeds(2, RUNS):
         model = run_once(compiled, None, None, seed)
         ends = {m.task: m.end_minute for m in model.milestones}
@@ -194,7 +191,7 @@ def test_each_run_30_minutes_slower_than_itself_never_shows_less_harm() -> None:
             for task in ("public_warning", "warn_vulnerable", "convene_tcg")
         }
         players = run_once(compiled, None, None, seed, pinned=pins)
-        base, played = consequences(model), consequences(players)
+        base, played = consequences(model, vulnerable), consequences(players, vulnerable)
         for m in harm:
             before, after = getattr(base, m.field), getattr(played, m.field)
             if m.unit == "minute":  # a minute that never came is the latest of all
