@@ -404,7 +404,9 @@ def three_years_after(day: date) -> date:
 def _compliance(scenario: Scenario, when: date, exercise: ExerciseDetails) -> Compliance:
     previous = scenario.last_test
     previous_due = None if previous is None else three_years_after(previous)
+    rule = "COMAH 2015 regulation 14" if scenario.site.comah_tier == "upper" else ""
     return Compliance(
+        rule=rule,
         test_date=when,
         test_type=exercise.type or "exercise",
         previous_test=previous,

@@ -28,7 +28,7 @@ from standby.reports.document import (
     Section,
     Table,
 )
-from standby.reports.observations import RATINGS
+from standby.reports.observations import RATINGS, day_text
 
 MARKING = "EXERCISE DEBRIEF REPORT"
 TIMELINE_FILE = "debrief-timeline.png"
@@ -50,8 +50,16 @@ CCA_TEXT = (
 )
 
 
+def _tier(tier: str) -> str:
+    return {
+        "upper": "COMAH upper tier",
+        "lower": "COMAH lower tier",
+        "pipeline": "major accident hazard pipeline",
+    }.get(tier, "not a COMAH site")
+
+
 def _day(value: date | None) -> str:
-    return "" if value is None else f"{value.day} {value:%B %Y}"
+    return "" if value is None else day_text(value)
 
 
 def _plus(minute: float | None) -> str:
@@ -85,7 +93,7 @@ def debrief_document(
     title = exercise.name or f"Exercise of {debrief.title}"
     about = (
         ("Scenario", debrief.title),
-        ("Site", f"{debrief.site} ({debrief.operator}; COMAH {debrief.comah_tier} tier)"),
+        ("Site", f"{debrief.site} ({debrief.operator}; {_tier(debrief.comah_tier)})"),
         ("Exercise held", _day(debrief.compliance.test_date)),
         ("Next test due", _day(debrief.compliance.next_due)),
         ("Exercise lead", exercise.lead or "not given"),
@@ -109,7 +117,7 @@ def debrief_document(
     ]
     return Document(
         title=f"{title}: debrief report",
-        subtitle=f"Off-site emergency plan test, {debrief.site}",
+        subtitle=f"{debrief.compliance.plan.capitalize()} test, {debrief.site}",
         about=about,
         sections=tuple(sections),
         footer=(
@@ -151,12 +159,17 @@ def _compliance_box(debrief: Debrief) -> Table:
             f"{_day(c.previous_test)} (next test was due by {_day(c.previous_due)}: {timing})"
         )
     return Table(
-        ("COMAH 2015 regulation 14", ""),
+        (c.rule or "Testing of the plan", ""),
         (
             ("This test", f"{_day(c.test_date)}, {c.test_type}"),
             ("Previous test", previous),
-            ("Next test due by", f"{_day(c.next_due)} (three years at most)"),
-            ("Plan tested", f"Off-site emergency plan, {debrief.site}"),
+            (
+                "Next test due by",
+                f"{_day(c.next_due)} ("
+                + ("three years at most" if c.rule else "three years on")
+                + ")",
+            ),
+            ("Plan tested", f"{c.plan.capitalize()}, {debrief.site}"),
         ),
         caption="Compliance",
         widths=(4, 10),
@@ -165,7 +178,7 @@ def _compliance_box(debrief: Debrief) -> Table:
 
 def _introduction(debrief: Debrief) -> Section:
     blocks: list[Block] = [
-        Paragraph(COMAH_TEXT),
+        *([Paragraph(COMAH_TEXT)] if debrief.compliance.rule else []),
         Paragraph(CCA_TEXT),
         Paragraph(f"The scenario file's legal basis: {debrief.legal_basis}", "note"),
     ]
@@ -472,7 +485,8 @@ def _compliance(debrief: Debrief) -> Section:
             "note",
         )
     )
-    return Section("Compliance: COMAH regulation 14", tuple(blocks), "compliance")
+    title = "Compliance: COMAH regulation 14" if c.rule else "Testing of the plan"
+    return Section(title, tuple(blocks), "compliance")
 
 
 def _participants(debrief: Debrief) -> Section:

@@ -131,14 +131,25 @@ class Lesson:
 
 @dataclass(frozen=True, slots=True)
 class Compliance:
-    """COMAH reg 14: this test, the one before it, and when the next is due."""
+    """This test of the plan, the one before it, and when the next is due.
 
+    ``rule`` is the regulation that sets the three years (COMAH 2015 regulation 14 for an
+    upper-tier site's off-site plan); empty when none does, and the three years are then
+    the plan's own good practice.
+    """
+
+    rule: str
     test_date: date
     test_type: str
     previous_test: date | None
     previous_due: date | None
     in_time: bool | None
     next_due: date
+
+    @property
+    def plan(self) -> str:
+        """What the plan tested is called: an off-site emergency plan under COMAH."""
+        return "off-site emergency plan" if self.rule else "emergency plan"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from standby.reports.debrief_model import (
     MilestoneTiming,
     ObjectiveEvaluation,
 )
-from standby.reports.observations import RATINGS, ExerciseDetails
+from standby.reports.observations import RATINGS, ExerciseDetails, day_text
 
 if TYPE_CHECKING:
     from standby.scenarios.model import Scenario
@@ -41,7 +41,7 @@ def executive_summary(
     name = f" ({exercise.name})" if exercise.name else ""
     kind = exercise.type or "an exercise"
     lines = [
-        f"On {compliance.test_date:%d %B %Y} the off-site emergency plan for "
+        f"On {day_text(compliance.test_date)} the {compliance.plan} for "
         f"{scenario.site.name} was tested in {kind}{name}, playing the scenario "
         f"'{scenario.title}'."
     ]
@@ -49,14 +49,22 @@ def executive_summary(
     lines += _milestones(timeline)
     lines += _counterfactual(result)
     high = sum(1 for a in plan if a.priority == "High")
-    lines.append(
-        f"The evaluators found {len(plan)} areas for improvement; each is an action in the "
-        f"improvement plan with an owner and a due date ({high} of high priority)."
-    )
-    lines.append(
-        f"This test meets COMAH regulation 14 for the plan until "
-        f"{compliance.next_due:%d %B %Y}, by which date the next test is due."
-    )
+    if plan:
+        lines.append(
+            f"The evaluators found {len(plan)} areas for improvement; each is an action in "
+            f"the improvement plan with an owner and a due date ({high} of high priority)."
+        )
+    else:
+        lines.append("No areas for improvement were recorded, so the improvement plan is empty.")
+    if compliance.rule:
+        lines.append(
+            f"This test meets {compliance.rule} for the plan until "
+            f"{day_text(compliance.next_due)}, by which date the next test is due."
+        )
+    else:
+        lines.append(
+            f"The next test of the plan is due by {day_text(compliance.next_due)}, three years on."
+        )
     return tuple(lines)
 
 

@@ -214,6 +214,7 @@ def step_debrief(settings: DemoSettings) -> DemoStep:
     """Debrief the bundled example exercise of the chlorine scenario (fictional people)."""
     from standby.reports.debrief import example_files
     from standby.reports.debrief_output import run_debrief
+    from standby.reports.observations import day_text
     from standby.reports.terminal import progress_bar
 
     log, observations = example_files()
@@ -237,7 +238,7 @@ def step_debrief(settings: DemoSettings) -> DemoStep:
         f"{report.exercise.name or report.title}: ratings {ratings}; with the players' times "
         f"the public is warned at median +{warned.players_median or 0:.0f} min (model "
         f"+{warned.model_median or 0:.0f}); {len(report.plan)} improvement actions; next test "
-        f"due {report.compliance.next_due:%d %B %Y}"
+        f"due {day_text(report.compliance.next_due)}"
     )
     return DemoStep("Debrief", text, files=done.files.all())
 

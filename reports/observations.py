@@ -235,6 +235,11 @@ class Observations:
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
+def day_text(day: date) -> str:
+    """``1 April 2026``: a date as reports write it."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def parse_day(value: object) -> date:
     """A date from a cell: a date, ``2027-03-31`` or the UK's ``31/03/2027``."""
     if isinstance(value, datetime):

@@ -131,6 +131,7 @@ def test_every_format_is_written_and_the_json_holds_the_debrief(tmp_path: Path) 
     )
     data = json.loads(files.json.read_text(encoding="utf-8"))
     assert data["compliance"] == {
+        "rule": "COMAH 2015 regulation 14",
         "test_date": "2026-03-18",
         "test_type": "a multi-agency tabletop exercise",
         "previous_test": "2023-11-15",
@@ -289,3 +290,5 @@ def test_a_scenario_with_no_toxic_release_is_debriefed_in_its_own_words() -> Non
     text = _markdown(debrief)
     assert "The scenario has no toxic release, so no plume model was run." in text
     assert "above AEGL-2" not in text
+    assert "regulation 14" not in text  # not a COMAH site: no claim under COMAH
+    assert "The next test of the plan is due by 2 February 2029, three years on." in text
