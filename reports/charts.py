@@ -58,13 +58,15 @@ def _plume_figure(
     receptors: Sequence[ReceptorExposure],
     site_label: str,
 ) -> Figure:
+    import numpy as np
+
     fig = _new_figure()
     ax = fig.add_axes((0.09, 0.25, 0.86, 0.68))
     east_km, north_km = grid.east_m / 1000.0, grid.north_m / 1000.0
     thresholds = [
         (z.level, z.threshold_ppm) for z in reversed(zones.zones) if z.threshold_ppm is not None
     ]
-    peak = float(grid.ppm.max())
+    peak = float(np.nanmax(grid.ppm))
     for level, ppm in thresholds:  # AEGL-1 first, so the more severe zones are drawn on top
         if peak >= ppm:
             ax.contourf(
@@ -75,6 +77,7 @@ def _plume_figure(
                 colors=[ZONE_COLOURS[level]],
                 alpha=0.75,
             )
+    _draw_near_field(ax)
     _draw_site_and_receptors(ax, receptors, site_label, by_zone=True)
     handles = _zone_legend_handles(zones)
     ax.legend(handles=handles, loc="upper left", fontsize=8, framealpha=0.9)
@@ -225,6 +228,24 @@ def _draw_site_and_receptors(
             textcoords="offset points",
             fontsize=7,
         )
+
+
+def _draw_near_field(ax: Axes) -> None:
+    """The blank disc where the model reports nothing (within 100 m of the source)."""
+    from matplotlib.patches import Circle
+
+    ax.add_patch(
+        Circle((0.0, 0.0), 0.1, facecolor="white", edgecolor="#4d4d4d", linestyle=":", zorder=3)
+    )
+    ax.annotate(
+        "no results within 100 m",
+        (0.0, 0.1),
+        xytext=(0, 4),
+        textcoords="offset points",
+        fontsize=6,
+        ha="center",
+        color="#4d4d4d",
+    )
 
 
 def _draw_wind_arrow(

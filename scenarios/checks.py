@@ -68,6 +68,9 @@ def reference_problems(scenario: ScenarioFields) -> list[Problem]:
 
     if s.hazard is not None:
         problems += _ref(("hazard", "substance"), "substance", s.hazard.substance, SUBSTANCES)
+        isolated_by = s.hazard.release.isolated_by
+        if isolated_by is not None:
+            problems += _ref(("hazard", "release", "isolated_by"), "task", isolated_by, tasks)
     for i, role in enumerate(s.roles):
         problems += _ref(("roles", i, "agency"), "agency", role.agency, agencies)
         problems += _ref(("roles", i, "reports_to"), "place", role.reports_to, report_points)

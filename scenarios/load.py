@@ -6,6 +6,7 @@ open the file at the right line. Nothing here ever shows a traceback for bad inp
 
 from __future__ import annotations
 
+import csv
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from pydantic import ValidationError
 
 from standby.errors import StandbyError
 from standby.hints import did_you_mean
-from standby.scenarios.model import Scenario, ScenarioReferenceError, format_loc
+from standby.scenarios.model import Observation, Scenario, ScenarioReferenceError, format_loc
 
 Loc = tuple[str | int, ...]
 
@@ -85,11 +86,17 @@ def load_scenario(path_or_name: str | Path) -> Scenario:
         raise ScenarioError(str(path), [(str(path), "is not a UTF-8 text file")]) from None
     except OSError as error:
         raise ScenarioError(str(path), [(str(path), f"cannot be read: {error.strerror}")]) from None
-    return parse_scenario(text, str(path))
+    return parse_scenario(text, str(path), base_dir=path.parent)
 
 
-def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
-    """Validate scenario YAML ``text``; ``source`` names it in messages."""
+def parse_scenario(
+    text: str, source: str = "<scenario>", *, base_dir: Path | None = None
+) -> Scenario:
+    """Validate scenario YAML ``text``; ``source`` names it in messages.
+
+    ``base_dir`` is where files the scenario names (``weather_observations_csv``) are read
+    from; without it they are read from the current folder.
+    """
     if not text.strip():
         raise ScenarioError(
             source,
@@ -110,6 +117,7 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
             source,
             [(source, "the top level must be a mapping of keys such as 'name:', 'site:', 'plan:'")],
         )
+    _read_observation_file(data, base_dir or Path())
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
@@ -183,3 +191,64 @@ def _child(node: Any, key: str | int, line: int | None) -> tuple[Any, int | None
         child = node.value[key]
         return child, child.start_mark.line + 1
     return None, line
+
+
+OBSERVATION_COLUMNS = ("time", "wind_from_deg", "wind_speed_ms", "cloud_oktas")
+
+
+def _read_observation_file(data: dict[str, Any], base_dir: Path) -> None:
+    """Put the rows of ``hazard.weather_observations_csv`` into ``weather_observations``."""
+    hazard = data.get("hazard")
+    name = hazard.get("weather_observations_csv") if isinstance(hazard, dict) else None
+    if not isinstance(name, str) or not isinstance(hazard, dict):
+        return
+    hazard["weather_observations"] = read_observations(base_dir / name)
+
+
+def read_observations(path: Path) -> list[dict[str, Any]]:
+    """The observed hours of a CSV file (header ``time,wind_from_deg,wind_speed_ms,cloud_oktas``).
+
+    Every problem is reported at once as ``file:row: column: problem``; extra columns are
+    ignored.
+    """
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        reason = "no such file" if not path.exists() else error.strerror
+        raise ScenarioError(
+            source, [(source, f"the observations file cannot be read: {reason}")]
+        ) from None
+    reader = csv.DictReader(text.splitlines())
+    header = reader.fieldnames or []
+    missing = [c for c in OBSERVATION_COLUMNS if c not in header]
+    if missing:
+        hints = "; ".join(f"'{c}': {did_you_mean(c, header)}" for c in missing)
+        raise ScenarioError(
+            source,
+            [
+                (
+                    f"{source}:1",
+                    f"missing column(s) {', '.join(missing)} ({hints}); the header "
+                    f"must be {','.join(OBSERVATION_COLUMNS)}",
+                )
+            ],
+        )
+    rows: list[dict[str, Any]] = []
+    problems: list[tuple[str, str]] = []
+    for number, row in enumerate(reader, start=2):
+        values = {c: (row.get(c) or "").strip() for c in OBSERVATION_COLUMNS}
+        try:
+            Observation.model_validate(values)
+        except ValidationError as error:
+            for e in error.errors():
+                column = ".".join(str(p) for p in e["loc"])
+                got = values.get(column, "")
+                problems.append((f"{source}:{number}", f"{column}: {e['msg']} (got {got!r})"))
+            continue
+        rows.append(values)
+    if problems:
+        raise ScenarioError(source, problems)
+    if not rows:
+        raise ScenarioError(source, [(source, "the observations file has no rows")])
+    return rows

@@ -17,6 +17,7 @@ from standby.simulator.geo import to_plume_axes
 from standby.simulator.plume import FloatArray, Plume, plume_from_hazard
 from standby.simulator.zones import (
     FAR_FIELD_M,
+    NEAR_FIELD_M,
     ReceptorExposure,
     ThreatZones,
     scenario_exposures,
@@ -43,6 +44,7 @@ def concentration_grid(
 ) -> ConcentrationGrid:
     """A ``cells`` x ``cells`` grid from -extent to +extent metres in each direction.
 
+    Cells within 100 m of the source are NaN: the model reports nothing there.
     Without ``extent_m`` the grid spans 1.2 x the AEGL-1 reach (at least 1 km, at most 20 km).
     """
     if extent_m is None:
@@ -50,7 +52,11 @@ def concentration_grid(
         extent_m = float(min(max(1.2 * reach, 1000.0), 20_000.0))
     axis = np.linspace(-extent_m, extent_m, cells)
     east, north = np.meshgrid(axis, axis)
-    return ConcentrationGrid(axis, axis.copy(), plume.concentration_ppm(east, north))
+    ppm = plume.concentration_ppm(east, north)
+    # the model reports nothing within 100 m of the source (as ALOHA): left blank on the map
+    return ConcentrationGrid(
+        axis, axis.copy(), np.where(np.hypot(east, north) < NEAR_FIELD_M, np.nan, ppm)
+    )
 
 
 @dataclass(frozen=True, slots=True)
