@@ -264,9 +264,9 @@ class WeatherSpread(StrictModel):
 
 
 class Observation(StrictModel):
-    """One observed hour (Met Office style): local time, wind from, wind speed, cloud."""
+    """One observed hour (Met Office style): UTC time, wind from, wind speed, cloud oktas."""
 
-    time: str = Field(description="local time 'YYYY-MM-DD HH:MM' in the scenario's timezone")
+    time: str = Field(description="UTC 'YYYY-MM-DD HH:MM', as the Met Office records hours")
     wind_from_deg: Annotated[float, Field(ge=0.0, le=360.0)]
     wind_speed_ms: Annotated[float, Field(ge=0.0, le=60.0)]
     cloud_oktas: Annotated[int, Field(ge=0, le=9)]
@@ -285,7 +285,7 @@ class Observation(StrictModel):
             datetime.strptime(value, "%Y-%m-%d %H:%M")
         except ValueError:
             raise ValueError(
-                f"time '{value}' is not a local time 'YYYY-MM-DD HH:MM' (e.g. 2025-11-12 02:00)"
+                f"time '{value}' is not a UTC time 'YYYY-MM-DD HH:MM' (e.g. 2025-11-12 02:00)"
             ) from None
         return value
 

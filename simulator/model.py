@@ -36,6 +36,7 @@ from standby.simulator.compiled import (
     WindChangeEffect,
     compile_scenario,
 )
+from standby.simulator.kpis import hazard_outcome
 from standby.simulator.kpis import kpis as run_kpis
 from standby.simulator.results import (
     AgencyAlert,
@@ -85,6 +86,12 @@ def _apply_inject(run: Run, inject: CompiledInject) -> None:
         case WindChangeEffect() as wind:
             extra = "" if wind.stability is None else f", stability {wind.stability}"
             zones = f"; {wind.zones}" if wind.zones else ""
+            ended = _release_ended(run)
+            if ended is not None:
+                zones = (
+                    f"; release ended at minute {ended:g}: zones unchanged "
+                    "(the cloud already released is not re-steered)"
+                )
             run.log(
                 "wind_change",
                 detail=f"wind from {wind.wind_from_deg:g} deg at {wind.wind_speed_ms:g} m/s"
@@ -101,6 +108,16 @@ def _apply_inject(run: Run, inject: CompiledInject) -> None:
                 "extra_demand", detail=f"{count} more people{where} need a rest centre{coaches}"
             )
             people.extra_demand(run, count, demand.coach_load, demand.coach_every)
+
+
+def _release_ended(run: Run) -> float | None:
+    """The minute the release ended if it has by now (the isolation task's end, or the
+    planned duration when the scenario names no isolation task)."""
+    model = run.compiled.hazard
+    if model.isolation_task is None:
+        return model.planned_minutes if model.planned_minutes <= run.env.now else None
+    end = run.tasks[model.isolation_task].end
+    return None if end is None else round(end, 1)
 
 
 def run_once(
@@ -210,6 +227,7 @@ def _result(run: Run, seed: int | None, replication: int | None, rota: str | Non
         AgencyAlert(agency, rounded(state.alerted), state.via or "not alerted")
         for agency, state in zip(compiled.agencies, run.agencies, strict=True)
     )
+    exposure = hazard_outcome(run)
     return RunResult(
         scenario=compiled.name,
         start=_to_the_second(run.start),
@@ -224,6 +242,7 @@ def _result(run: Run, seed: int | None, replication: int | None, rota: str | Non
         unfilled_roles=unfilled,
         critical_paths=tuple(paths),
         hazard=compiled.people.hazard,
+        exposure=exposure,
         kpis=run_kpis(run),
         events=tuple(_events(run)),
     )

@@ -9,7 +9,7 @@ each wind-change inject logs. :mod:`standby.simulator.people` turns it into dema
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from standby import StandbyError
 from standby.simulator.results import (
@@ -32,7 +32,8 @@ toxic release, every vulnerable premises in the area at risk)."""
 
 @dataclass(frozen=True, slots=True)
 class CompiledReceptor:
-    """A receptor with its zone and plume arrival, fixed for the scenario."""
+    """A receptor with its zone and plume arrival in the scenario's own weather (each run has
+    its own: :func:`standby.simulator.people.plume_arrival`)."""
 
     index: int
     id: str
@@ -175,21 +176,45 @@ def compile_people(scenario: Scenario, openers: dict[int, tuple[str, ...]]) -> P
         warnings=tuple(warnings),
         limits=tuple(limits),
     )
-    release_minutes = scenario.hazard.release.duration_minutes
+    return PeopleSetup(receptors, centres, hazard, _wind_notes(scenario, hazard, periods[0]))
+
+
+def _wind_notes(scenario: Scenario, hazard: HazardSummary, first: Any) -> dict[float, str]:
+    """The zones each wind change brings, should the release still be going on then."""
+    from standby.scenarios.model import WindChange
+    from standby.simulator.hazard import stability_of, threat_zones
+
+    weather = scenario.hazard.weather
     notes = {}
     for inject in scenario.injects:
-        if inject.effect is None or inject.effect.kind != "wind_change":
+        change = inject.effect
+        if not isinstance(change, WindChange):
             continue
         minute = float(inject.minute)
-        if minute >= release_minutes:
-            notes[minute] = (
-                f"release ended at minute {release_minutes:g}: zones unchanged "
-                "(the cloud already released is not re-steered)"
+        if minute < scenario.hazard.release.duration_minutes:  # a period of the summary
+            current = next(p for p in reversed(hazard.periods) if p.start_minute <= minute)
+            notes[minute] = f"new zones from minute {current.start_minute:g}: " + _reach_text(
+                current
             )
             continue
-        current = next(p for p in reversed(hazard.periods) if p.start_minute <= minute)
-        notes[minute] = f"new zones from minute {current.start_minute:g}: " + _reach_text(current)
-    return PeopleSetup(receptors, centres, hazard, notes)
+        stability, basis = stability_of(
+            change.wind_speed_ms, change.stability, weather.insolation, weather.cloud_cover_oktas
+        )
+        plume = first.plume.with_wind(change.wind_speed_ms, change.wind_from_deg, stability, basis)
+        zones = threat_zones(plume)
+        period = HazardPeriod(
+            minute,
+            None,
+            zones.wind_speed_ms,
+            zones.wind_from_deg,
+            zones.stability,
+            tuple(
+                ZoneReach(z.level, z.threshold_ppm, z.downwind_m, z.max_half_width_m, z.area_m2)
+                for z in zones.zones
+            ),
+        )
+        notes[minute] = f"new zones from minute {minute:g}: " + _reach_text(period)
+    return notes
 
 
 def _reach_text(period: HazardPeriod) -> str:

@@ -95,6 +95,11 @@ def pasquill_stability(
     raise AssertionError("unreachable: the last row has no upper bound")
 
 
+def briggs_coefficients(stability: Stability, terrain: Terrain = "rural") -> tuple[_Fit, _Fit]:
+    """Briggs' ``(a, b, p)`` for sigma_y and sigma_z: sigma = a x (1 + b x)^p."""
+    return _BRIGGS[terrain][stability]
+
+
 def briggs_sigmas(
     x_m: npt.ArrayLike, stability: Stability, terrain: Terrain = "rural"
 ) -> tuple[FloatArray, FloatArray]:
@@ -122,6 +127,42 @@ def vertical_term(h_m: float, sigma_z: npt.ArrayLike, lid_m: float | None = None
         total = total + 2.0 * np.exp(-((h_m + 2.0 * j * lid_m) ** 2) / (2.0 * sz**2))
     mixed = math.sqrt(2.0 * math.pi) * sz / lid_m
     return np.where(sz > UNIFORM_MIXING_SIGMA_Z * lid_m, mixed, total)
+
+
+def _vertical_point(h_m: float, sz: float, lid_m: float | None) -> float:
+    if lid_m is None:
+        return 2.0 * math.exp(-(h_m**2) / (2.0 * sz**2))
+    if sz > UNIFORM_MIXING_SIGMA_Z * lid_m:
+        return math.sqrt(2.0 * math.pi) * sz / lid_m
+    return sum(
+        2.0 * math.exp(-((h_m + 2.0 * j * lid_m) ** 2) / (2.0 * sz**2))
+        for j in range(-REFLECTIONS, REFLECTIONS + 1)
+    )
+
+
+def point_ppm(
+    plume_q_gs: float,
+    wind_ms: float,
+    height_m: float,
+    coefficients: tuple[_Fit, _Fit],
+    x_m: float,
+    y_m: float,
+    lid_m: float | None,
+    ppm_per_g_m3: float,
+) -> float:
+    """Ground-level ppm at one point (plain math, for the per-run receptors); 0 upwind."""
+    if x_m <= 0.0:
+        return 0.0
+    (ay, by, py), (az, bz, pz) = coefficients
+    sy = ay * x_m * (1.0 + by * x_m) ** py
+    sz = az * x_m * (1.0 + bz * x_m) ** pz
+    c = (
+        plume_q_gs
+        / (2.0 * math.pi * wind_ms * sy * sz)
+        * math.exp(-(y_m**2) / (2.0 * sy**2))
+        * _vertical_point(height_m, sz, lid_m)
+    )
+    return float(min(c * ppm_per_g_m3, PURE_GAS_PPM))
 
 
 def gaussian_plume(

@@ -27,10 +27,13 @@ import simpy
 
 from standby.simulator.compiled import Assumptions, CompiledScenario
 from standby.simulator.distributions import Streams
+from standby.simulator.exposure import ReceptorForecast, forecast
+from standby.simulator.people_setup import WARNING_ZONES
 from standby.simulator.pool import Pool
 from standby.simulator.rest_centre import RestCentreDesk
 from standby.simulator.roster import Candidate, Roster
 from standby.simulator.travel import LatLon
+from standby.simulator.weather import DrawnWeather
 
 
 @dataclass(slots=True)
@@ -255,8 +258,10 @@ class Run:
         "compiled",
         "env",
         "events",
+        "forecast",
         "links",
         "notes",
+        "occupants",
         "people",
         "pool",
         "public",
@@ -267,6 +272,8 @@ class Run:
         "streams",
         "tasks",
         "unavailable",
+        "warn_targets",
+        "weather",
     )
 
     def __init__(
@@ -308,6 +315,22 @@ class Run:
             [CentreState() for _ in setup.rest_centres],
         )
         self._zone = ZoneInfo(compiled.timezone)
+        # the hazard of this run: its weather (drawn from its own stream when the scenario
+        # lets it vary), the zones and arrivals forecast from it, the people there at the start
+        hazard = compiled.hazard
+        weather = hazard.weather
+        self.weather: DrawnWeather = (
+            weather.draw(self.streams[compiled.weather_stream])
+            if weather.varies
+            else weather.nominal
+        )
+        self.forecast: tuple[ReceptorForecast, ...] = forecast(hazard, self.weather)
+        self.occupants: tuple[int, ...] = hazard.people_at(start)
+        self.warn_targets: tuple[int, ...] = tuple(
+            site.index
+            for site, seen in zip(hazard.receptors, self.forecast, strict=True)
+            if site.vulnerable and seen.zone in WARNING_ZONES
+        )
 
     def log(
         self,
