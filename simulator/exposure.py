@@ -42,11 +42,11 @@ from standby.simulator.plume import (
 )
 from standby.simulator.results import (
     FootprintEdge,
+    LevelReach,
     PeopleAbove,
     ReceptorOutcome,
     RunHazard,
     RunWeather,
-    ZoneReach,
 )
 from standby.simulator.shelter import Pulse, dose, minutes_above
 from standby.simulator.weather import DrawnWeather, WeatherModel, compile_weather
@@ -138,6 +138,10 @@ class HazardModel:
     receptors: tuple[ReceptorSite, ...]
     _people: dict[datetime, tuple[int, ...]] = field(default_factory=dict, repr=False)
     _nominal_forecast: tuple[ReceptorForecast, ...] | None = field(default=None, repr=False)
+    _reached: dict[tuple[float, float, str, float | None], tuple[tuple[int, float, float], ...]] = (
+        field(default_factory=dict, repr=False)
+    )
+    _plume_figures: dict[tuple[object, ...], PlumeFigures] = field(default_factory=dict, repr=False)
     _tables: dict[tuple[Stability, float | None], tuple[FloatArray, FloatArray]] = field(
         default_factory=dict, repr=False
     )
@@ -267,43 +271,55 @@ def periods(model: HazardModel, weather: DrawnWeather, release_minutes: float) -
 
 def _pulses(model: HazardModel, spans: list[Period]) -> list[tuple[Pulse, ...]]:
     """Each receptor's pulses: the outdoor ppm of each period from its arrival on."""
-    factor = model.ppm_per_g_m3
     per_receptor: list[list[Pulse]] = [[] for _ in model.receptors]
     for span in spans:
-        de, dn = wind_axes(span.wind_from_deg)
-        coefficients = briggs_coefficients(span.stability, model.terrain)
-        for site in model.receptors:
-            east, north = site.east_m, site.north_m
-            distance = math.hypot(east, north)
-            if distance < NEAR_FIELD_M:  # read 100 m out (the model reports nothing closer)
-                east, north = (
-                    (east * NEAR_FIELD_M / distance, north * NEAR_FIELD_M / distance)
-                    if distance > 0.0
-                    else (NEAR_FIELD_M * de, NEAR_FIELD_M * dn)
-                )
-            downwind = east * de + north * dn
-            if downwind <= 0.0:
-                continue
-            ppm = point_ppm(
-                model.rate_gs,
-                span.wind_speed_ms,
-                model.height_m,
-                coefficients,
-                downwind,
-                -east * dn + north * de,
-                span.mixing_height_m,
-                factor,
-            )
-            if ppm <= 0.0:
-                continue
-            travel = site_travel(site, de, dn) / span.wind_speed_ms / 60.0
-            per_receptor[site.index].append(Pulse(span.start + travel, span.end + travel, ppm))
+        for index, travel, ppm in _reached(model, span):
+            per_receptor[index].append(Pulse(span.start + travel, span.end + travel, ppm))
     return [tuple(p) for p in per_receptor]
 
 
-def site_travel(site: ReceptorSite, de: float, dn: float) -> float:
-    """Downwind metres from the source to the receptor (its travel distance)."""
-    return max(site.east_m * de + site.north_m * dn, 0.0)
+def _reached(model: HazardModel, span: Period) -> tuple[tuple[int, float, float], ...]:
+    """(receptor, travel minutes, ppm) of each receptor a period's plume reaches.
+
+    Depends only on the period's wind, so it is kept per wind (runs in the same weather
+    share it)."""
+    key = (span.wind_from_deg, span.wind_speed_ms, span.stability, span.mixing_height_m)
+    found = model._reached.get(key)
+    if found is not None:
+        return found
+    factor = model.ppm_per_g_m3
+    de, dn = wind_axes(span.wind_from_deg)
+    coefficients = briggs_coefficients(span.stability, model.terrain)
+    reached = []
+    for site in model.receptors:
+        east, north = site.east_m, site.north_m
+        travel_m = east * de + north * dn
+        distance = math.hypot(east, north)
+        if distance < NEAR_FIELD_M:  # read 100 m out (the model reports nothing closer)
+            east, north = (
+                (east * NEAR_FIELD_M / distance, north * NEAR_FIELD_M / distance)
+                if distance > 0.0
+                else (NEAR_FIELD_M * de, NEAR_FIELD_M * dn)
+            )
+        downwind = east * de + north * dn
+        if downwind <= 0.0:
+            continue
+        ppm = point_ppm(
+            model.rate_gs,
+            span.wind_speed_ms,
+            model.height_m,
+            coefficients,
+            downwind,
+            -east * dn + north * de,
+            span.mixing_height_m,
+            factor,
+        )
+        if ppm > 0.0:
+            reached.append((site.index, max(travel_m, 0.0) / span.wind_speed_ms / 60.0, ppm))
+    found = tuple(reached)
+    if len(model._reached) < 4096:  # bounded: drawn weathers rarely repeat
+        model._reached[key] = found
+    return found
 
 
 def _level(ppm: float, thresholds: tuple[tuple[str, float | None], ...]) -> str | None:
@@ -410,6 +426,7 @@ def outcome(
                 else _level(evacuated.peak_ppm, thresholds),
             )
         )
+    figures = plume_figures(model, spans, thresholds, release_minutes)
     return RunHazard(
         weather=RunWeather(
             weather.wind_from_deg,
@@ -422,16 +439,14 @@ def outcome(
         release_minutes=release_minutes,
         release_reason=release_reason,
         aegl_duration_min=aegl_duration_for(release_minutes),
-        zone_reach_m=_reaches(model, spans[0], thresholds),
-        slot_distance_m=_load_distance(model, spans[0], model.substance.slot_dtl, release_minutes),
-        slod_distance_m=_load_distance(model, spans[0], model.substance.slod_dtl, release_minutes),
+        zone_reach_m=figures.reaches,
+        slot_distance_m=figures.slot_m,
+        slod_distance_m=figures.slod_m,
         receptors_reached=sum(1 for r in receptors if r.zone is not None),
         receptors=tuple(receptors),
         people_above=_people_above(receptors, thresholds, evacuate_at is not None),
         evacuation_minute=evacuate_at,
-        aegl2_footprints=tuple(
-            edge for span in spans if (edge := _edge(model, span, thresholds[1][1])) is not None
-        ),
+        aegl2_footprints=figures.footprints,
         warnings=_warnings(model, weather, release_minutes),
     )
 
@@ -466,6 +481,59 @@ def _people_above(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class PlumeFigures:
+    """What a run reports of its plume itself: reaches, toxic-load distances, footprints."""
+
+    reaches: tuple[LevelReach, ...]
+    slot_m: float | None
+    slod_m: float | None
+    footprints: tuple[FootprintEdge, ...]
+
+
+def plume_figures(
+    model: HazardModel,
+    spans: list[Period],
+    thresholds: tuple[tuple[str, float | None], ...],
+    release_minutes: float,
+) -> PlumeFigures:
+    """The reaches of the first period, SLOT/SLOD distances and each period's AEGL-2 edge.
+
+    Kept per (periods, thresholds, toxic-load exposure) so runs in the same weather share it.
+    """
+    n = model.substance.toxic_load_n
+    loads = (model.substance.slot_dtl, model.substance.slod_dtl)
+    load_minutes = release_minutes if n is not None and any(loads) else 0.0
+    key = (
+        tuple(
+            (s.start, s.wind_from_deg, s.wind_speed_ms, s.stability, s.mixing_height_m)
+            for s in spans
+        ),
+        thresholds,
+        load_minutes,
+    )
+    found = model._plume_figures.get(key)
+    if found is not None:
+        return found
+    _, ppm = _centreline(model, spans[0])
+    reaches = tuple(
+        LevelReach(level, t, 0.0 if t is None else _reach(ppm, t)) for level, t in thresholds
+    )
+    distances = [
+        None if n is None or dtl is None else _reach(ppm, (dtl / release_minutes) ** (1.0 / n))
+        for dtl in loads
+    ]
+    footprints = []
+    for span in spans:
+        edge = _edge(model, span, thresholds[1][1])
+        if edge is not None:
+            footprints.append(edge)
+    found = PlumeFigures(reaches, distances[0], distances[1], tuple(footprints))
+    if len(model._plume_figures) < 4096:
+        model._plume_figures[key] = found
+    return found
+
+
 def _centreline(model: HazardModel, span: Period) -> tuple[FloatArray, FloatArray]:
     sigma_y, factor = model.table(span.stability, span.mixing_height_m)
     ppm = np.minimum(factor * (model.rate_gs / span.wind_speed_ms * model.ppm_per_g_m3), 1.0e6)
@@ -483,31 +551,6 @@ def _reach(ppm: FloatArray, threshold: float) -> float:
     inside, outside = math.log(ppm[last]), math.log(max(ppm[last + 1], 1e-300))
     share = (inside - math.log(threshold)) / (inside - outside)
     return math.exp(_LOG_GRID[last] + share * (_LOG_GRID[last + 1] - _LOG_GRID[last]))
-
-
-def _reaches(
-    model: HazardModel, span: Period, thresholds: tuple[tuple[str, float | None], ...]
-) -> tuple[ZoneReach, ...]:
-    sigma_y, ppm = _centreline(model, span)
-    reaches = []
-    for level, threshold in thresholds:
-        reach = 0.0 if threshold is None else _reach(ppm, threshold)
-        width = 0.0
-        if threshold is not None and reach > 0.0:
-            ratio = np.where(ppm > threshold, ppm / threshold, 1.0)
-            width = float((sigma_y * np.sqrt(2.0 * np.log(ratio))).max())
-        reaches.append(ZoneReach(level, threshold, reach, width, 0.0))
-    return tuple(reaches)
-
-
-def _load_distance(
-    model: HazardModel, span: Period, dtl: float | None, release_minutes: float
-) -> float | None:
-    n = model.substance.toxic_load_n
-    if n is None or dtl is None:
-        return None
-    _, ppm = _centreline(model, span)
-    return _reach(ppm, (dtl / release_minutes) ** (1.0 / n))
 
 
 def _edge(model: HazardModel, span: Period, threshold: float | None) -> FootprintEdge | None:

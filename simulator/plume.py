@@ -130,14 +130,20 @@ def vertical_term(h_m: float, sigma_z: npt.ArrayLike, lid_m: float | None = None
 
 
 def _vertical_point(h_m: float, sz: float, lid_m: float | None) -> float:
+    """:func:`vertical_term` at one point, stopping once the images add nothing."""
+    two_var = 2.0 * sz * sz
+    total = 2.0 * math.exp(-(h_m * h_m) / two_var)
     if lid_m is None:
-        return 2.0 * math.exp(-(h_m**2) / (2.0 * sz**2))
+        return total
     if sz > UNIFORM_MIXING_SIGMA_Z * lid_m:
         return math.sqrt(2.0 * math.pi) * sz / lid_m
-    return sum(
-        2.0 * math.exp(-((h_m + 2.0 * j * lid_m) ** 2) / (2.0 * sz**2))
-        for j in range(-REFLECTIONS, REFLECTIONS + 1)
-    )
+    for j in range(1, REFLECTIONS + 1):
+        up, down = h_m + 2.0 * j * lid_m, h_m - 2.0 * j * lid_m
+        images = 2.0 * (math.exp(-(up * up) / two_var) + math.exp(-(down * down) / two_var))
+        total += images
+        if images <= 1e-16 * total:
+            break
+    return total
 
 
 def point_ppm(

@@ -240,6 +240,15 @@ class FootprintEdge(_Json):
 
 
 @dataclass(frozen=True, slots=True)
+class LevelReach(_Json):
+    """How far downwind one level reaches on the plume's axis (first wind period)."""
+
+    level: str
+    threshold_ppm: float | None
+    downwind_m: float
+
+
+@dataclass(frozen=True, slots=True)
 class RunHazard(_Json):
     """The hazard of one replication: its weather, release, zones, receptors and people."""
 
@@ -247,7 +256,7 @@ class RunHazard(_Json):
     release_minutes: float
     release_reason: str
     aegl_duration_min: int
-    zone_reach_m: tuple[ZoneReach, ...]
+    zone_reach_m: tuple[LevelReach, ...]
     slot_distance_m: float | None
     slod_distance_m: float | None
     receptors_reached: int

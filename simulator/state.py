@@ -326,10 +326,13 @@ class Run:
         )
         self.forecast: tuple[ReceptorForecast, ...] = forecast(hazard, self.weather)
         self.occupants: tuple[int, ...] = hazard.people_at(start)
+        # vulnerable premises with people in them at the start, forecast inside AEGL-2
         self.warn_targets: tuple[int, ...] = tuple(
             site.index
-            for site, seen in zip(hazard.receptors, self.forecast, strict=True)
-            if site.vulnerable and seen.zone in WARNING_ZONES
+            for site, seen, people in zip(
+                hazard.receptors, self.forecast, self.occupants, strict=True
+            )
+            if site.vulnerable and people > 0 and seen.zone in WARNING_ZONES
         )
 
     def log(
