@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from standby.simulator.hazard import (
         ChemetArea,
         ConcentrationGrid,
+        ConfidenceSector,
         ReceptorExposure,
         ThreatZones,
     )
@@ -122,6 +123,53 @@ def chemet_map(
     issued = "" if area.issued_minute is None else f", issued at minute {area.issued_minute:g}"
     ax.set_title(f"CHEMET-style area at risk (exercise){issued}", fontsize=11)
     _draw_limits(fig, area.notes)
+    return _save(fig, path)
+
+
+def sector_map(
+    sector: ConfidenceSector,
+    maps: HazardMaps,
+    path: str | Path,
+    notes: Sequence[str] = (),
+) -> Path:
+    """The confidence sector: the share of runs whose AEGL-2 footprint reaches each cell,
+    with the single deterministic AEGL-2 zone outlined for comparison."""
+    import numpy as np
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    fig = _new_figure()
+    ax = fig.add_axes((0.09, 0.25, 0.78, 0.68))
+    east_km, north_km = sector.east_m / 1000.0, sector.north_m / 1000.0
+    levels = [0.005, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0001]
+    shares = np.where(sector.share > 0.0, sector.share, np.nan)
+    filled = ax.contourf(east_km, north_km, shares, levels=levels, cmap="Oranges", alpha=0.85)
+    colour_bar = fig.colorbar(filled, ax=ax, fraction=0.04, pad=0.02)
+    colour_bar.set_label("share of runs with AEGL-2 or worse", fontsize=8)
+    aegl2 = maps.zones.zone("AEGL-2").threshold_ppm
+    handles: list[Any] = [Patch(facecolor="#fd8d3c", label="AEGL-2 in some runs (share)")]
+    grid = maps.grid
+    if aegl2 is not None and float(np.nanmax(grid.ppm)) >= aegl2:
+        ax.contour(
+            grid.east_m / 1000.0,
+            grid.north_m / 1000.0,
+            np.nan_to_num(grid.ppm),
+            levels=[aegl2],
+            colors=["black"],
+            linewidths=1.2,
+        )
+        handles.append(Line2D([0], [0], color="black", label="AEGL-2, scenario's own weather"))
+    _draw_near_field(ax)
+    _draw_site_and_receptors(ax, maps.receptors, maps.site, by_zone=False)
+    ax.legend(handles=handles, loc="upper left", fontsize=8, framealpha=0.9)
+    _draw_scale_bar(ax, float(east_km[-1] - east_km[0]))
+    _finish_map(ax, east_km, north_km)
+    ax.set_title(
+        f"{maps.zones.substance_name}: confidence sector over {sector.runs} runs "
+        f"({maps.zones.aegl_duration_min} min AEGL-2 at the planned duration)",
+        fontsize=10,
+    )
+    _draw_limits(fig, [*notes, *maps.zones.limits])
     return _save(fig, path)
 
 

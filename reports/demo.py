@@ -38,6 +38,7 @@ OUTPUTS = (
     "exercise-pack-area-map.png",
     "exercise-pack-plume-map.png",
     "exercise-pack-gantt.png",
+    "sector-map.png",
     *DEBRIEF_OUTPUTS,
 )
 #: The exercise pack's expectations take this many runs at most (the demo's own if fewer).
@@ -130,10 +131,11 @@ def step_rota(settings: DemoSettings) -> DemoStep:
 def step_simulation(settings: DemoSettings) -> DemoStep:
     """Simulate the chlorine scenario many times against the bundled rota at night."""
     from standby.reports.charts import hazard_maps as draw_hazard_maps
+    from standby.reports.charts import sector_map
     from standby.reports.runs import render_report
     from standby.reports.terminal import progress_bar
     from standby.simulator.experiment import replicate_files
-    from standby.simulator.maps import hazard_maps
+    from standby.simulator.maps import confidence_sector, hazard_maps
 
     with progress_bar(settings.runs, f"Simulating {DEMO_SCENARIO}") as progress:
         experiment = replicate_files(
@@ -150,12 +152,23 @@ def step_simulation(settings: DemoSettings) -> DemoStep:
     notes = sorted({note for result in results for note in result.notes})
     products = hazard_maps(scenario)
     maps = [] if products is None else draw_hazard_maps(products, settings.out)
+    exposures = [r.exposure for r in results if r.exposure is not None]
+    sector = None
+    if products is not None and exposures:
+        sector = sector_map(
+            confidence_sector(exposures),
+            products,
+            settings.out / "sector-map.png",
+            ["The orange areas: where the runs' AEGL-2 zones fell, shaded by how many runs."],
+        )
+        maps.append(sector)
     page = render_report(
         scenario,
         summary,
         start_local=start_local,
         notes=notes,
         plume_map=maps[0].read_bytes() if maps else None,
+        sector_map=None if sector is None else sector.read_bytes(),
         first_run=results[0],
     )
     files = [
@@ -181,10 +194,20 @@ def step_simulation(settings: DemoSettings) -> DemoStep:
         if centre.median is not None
         else "; no rest centre opened"
     )
+    above = summary.hazard.people_above_aegl2[0] if summary.hazard is not None else None
+    hazard_text = (
+        f"; people above AEGL-2 median {above.median:g} (10th-90th percentile "
+        f"{above.p10:g}-{above.p90:g})"
+        if above is not None
+        and above.median is not None
+        and above.p10 is not None
+        and above.p90 is not None
+        else ""
+    )
     text = (
         f"{summary.runs} runs from {start_local}: all {len(targets)} targets met in "
         f"{summary.all_targets_met} runs{tcg_text}{centre_text}; "
-        f"{len(summary.roles)} roles short in some runs"
+        f"{len(summary.roles)} roles short in some runs{hazard_text}"
     )
     return DemoStep("Simulation", text, files=files)
 

@@ -22,12 +22,13 @@ def render_report(
     start_local: str,
     notes: Sequence[str] = (),
     plume_map: bytes | None = None,
+    sector_map: bytes | None = None,
     first_run: RunResult | None = None,
 ) -> str:
     """The simulated-response report as one self-contained HTML page.
 
-    ``first_run`` supplies the hazard zones and the people in them, which are the same in
-    every run of a scenario.
+    ``first_run`` supplies the hazard zones of the scenario's own weather (the deterministic
+    plume); ``summary.hazard`` their spread over the runs, ``sector_map`` its map.
     """
     from standby.reports.charts import end_times_chart, targets_chart
     from standby.reports.render import render_template
@@ -36,6 +37,7 @@ def render_report(
         "targets": targets_chart(summary),
         "end_times": end_times_chart(summary),
         "plume_map": plume_map,
+        "sector_map": sector_map,
     }
     return render_template(
         "simulation_report.html.j2",

@@ -17,10 +17,12 @@ from standby.simulator.maps import (
     CHEMET_LEAD_MINUTES,
     ChemetArea,
     ConcentrationGrid,
+    ConfidenceSector,
     HazardMaps,
     chemet_area,
     chemet_issue_minute,
     concentration_grid,
+    confidence_sector,
     hazard_maps,
 )
 from standby.simulator.plume import (
@@ -87,6 +89,7 @@ __all__ = [
     "ZONE_LEVELS",
     "ChemetArea",
     "ConcentrationGrid",
+    "ConfidenceSector",
     "FloatArray",
     "Footprint",
     "HazardMaps",
@@ -107,6 +110,7 @@ __all__ = [
     "classify_over_time",
     "classify_receptor",
     "concentration_grid",
+    "confidence_sector",
     "dense_gas_warning",
     "footprint",
     "gaussian_plume",

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from standby.simulator.results import RunResult, UnfilledRole
+from standby.simulator.results import RunHazard, RunResult, UnfilledRole
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +83,43 @@ KPI_MINUTES = (
 
 
 @dataclass(frozen=True, slots=True)
+class Spread:
+    """One figure over the runs: its median and 10th and 90th percentiles (None: no runs)."""
+
+    label: str
+    runs: int
+    median: float | None
+    p10: float | None
+    p90: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReceptorReach:
+    """How often the plume reached one receptor over the runs, and how soon."""
+
+    receptor: str
+    runs: int
+    in_any_zone: int
+    aegl2_or_worse: int
+    median_arrival: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class HazardSpread:
+    """The hazard over the runs: people above AEGL-2 outdoors, sheltering and evacuating,
+    the release, the receptors reached and the weather."""
+
+    weather_varies: bool
+    runs_floored: int
+    people_above_aegl2: tuple[Spread, ...]
+    release_minutes: Spread
+    aegl2_reach_m: Spread
+    slot_distance_m: Spread
+    slod_distance_m: Spread
+    receptors: tuple[ReceptorReach, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class RunsSummary:
     """Many runs of one scenario from one start instant."""
 
@@ -95,6 +132,7 @@ class RunsSummary:
     tasks: tuple[TaskSummary, ...]
     roles: tuple[RoleSummary, ...]
     kpis: tuple[KpiSummary, ...] = ()
+    hazard: HazardSpread | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
         """Plain data for JSON (per-run end minutes left out)."""
@@ -177,6 +215,7 @@ def summarise(results: Sequence[RunResult], seed: int) -> RunsSummary:
                 p90=_quantile(minutes, 0.9),
             )
         )
+    exposures = [r.exposure for r in results if r.exposure is not None]
     return RunsSummary(
         scenario=first.scenario,
         start=first.start,
@@ -187,4 +226,56 @@ def summarise(results: Sequence[RunResult], seed: int) -> RunsSummary:
         tasks=tuple(tasks),
         roles=roles,
         kpis=tuple(kpis),
+        hazard=hazard_spread(exposures) if exposures else None,
+    )
+
+
+def spread(label: str, values: Sequence[float]) -> Spread:
+    """Median, 10th and 90th percentiles of ``values``."""
+    return Spread(
+        label, len(values), _quantile(values, 0.5), _quantile(values, 0.1), _quantile(values, 0.9)
+    )
+
+
+def hazard_spread(exposures: Sequence[RunHazard]) -> HazardSpread:
+    """The hazard figures over the runs (each run's :class:`RunHazard`)."""
+    above = [e.above("AEGL-2") for e in exposures]
+    evacuated = [float(a.evacuated) for a in above if a.evacuated is not None]
+    reach = [next(z.downwind_m for z in e.zone_reach_m if z.level == "AEGL-2") for e in exposures]
+    receptors = []
+    for index, first in enumerate(exposures[0].receptors):
+        rows = [e.receptors[index] for e in exposures]
+        arrivals = [r.arrival_minute for r in rows if r.arrival_minute is not None]
+        receptors.append(
+            ReceptorReach(
+                receptor=first.receptor,
+                runs=len(rows),
+                in_any_zone=sum(1 for r in rows if r.zone is not None),
+                aegl2_or_worse=sum(1 for r in rows if r.zone in ("AEGL-2", "AEGL-3")),
+                median_arrival=_quantile(arrivals, 0.5),
+            )
+        )
+    return HazardSpread(
+        weather_varies=len({(e.weather.wind_from_deg, e.weather.wind_speed_ms) for e in exposures})
+        > 1,
+        runs_floored=sum(1 for e in exposures if e.weather.floored),
+        people_above_aegl2=(
+            spread(
+                "people above AEGL-2 outdoors (nobody protected)",
+                [float(a.outdoors) for a in above],
+            ),
+            spread("people above AEGL-2 sheltering indoors", [float(a.sheltered) for a in above]),
+            spread("people above AEGL-2 evacuating when the action was decided", evacuated),
+        ),
+        release_minutes=spread("release duration (min)", [e.release_minutes for e in exposures]),
+        aegl2_reach_m=spread("AEGL-2 reach downwind (m)", reach),
+        slot_distance_m=spread(
+            "SLOT distance (m)",
+            [e.slot_distance_m for e in exposures if e.slot_distance_m is not None],
+        ),
+        slod_distance_m=spread(
+            "SLOD distance (m)",
+            [e.slod_distance_m for e in exposures if e.slod_distance_m is not None],
+        ),
+        receptors=tuple(receptors),
     )
