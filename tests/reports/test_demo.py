@@ -29,8 +29,9 @@ def test_demo_report_shows_the_spread_of_people_above_aegl2_and_the_sector(
 ) -> None:
     run_demo(DemoSettings(tmp_path, runs=20))
     summary = json.loads((tmp_path / "simulation-summary.json").read_text("utf-8"))
-    outdoors, sheltered, evacuated = summary["hazard"]["people_above_aegl2"]
-    assert outdoors["runs"] == 20
+    outdoors, sheltered, _evacuated = summary["hazard"]["people_above_aegl2"]
+    assert outdoors["runs"] == sheltered["runs"] == 20
+    assert sheltered["median"] <= outdoors["median"]  # walls never make it worse
     assert outdoors["p10"] <= outdoors["median"] <= outdoors["p90"]
     assert summary["hazard"]["weather_varies"] is True  # the chlorine wind has a spread
     page = (tmp_path / "simulation-report.html").read_text("utf-8")
