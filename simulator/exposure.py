@@ -48,7 +48,7 @@ from standby.simulator.results import (
     RunHazard,
     RunWeather,
 )
-from standby.simulator.shelter import Pulse, dose, minutes_above
+from standby.simulator.shelter import Pulse, minutes_above, three_ways
 from standby.simulator.weather import DrawnWeather, WeatherModel, compile_weather
 from standby.simulator.zones import (
     NEAR_FIELD_M,
@@ -389,19 +389,11 @@ def outcome(
     spans = periods(model, weather, release_minutes)
     receptors = []
     for site, pulses, count in zip(model.receptors, _pulses(model, spans), people, strict=True):
-        outdoor = dose(pulses, None, n, model.scenario_minutes)
-        sheltered = dose(pulses, site.air_changes_per_hour, n, model.scenario_minutes)
-        evacuated = (
-            None
-            if evacuate_at is None
-            else dose(
-                pulses,
-                site.air_changes_per_hour,
-                n,
-                model.scenario_minutes,
-                leave_at=evacuate_at,
-                route_minutes=route_minutes,
-            )
+        if not pulses:  # upwind or out of reach: nothing to breathe
+            receptors.append(_untouched(site, count, n, evacuate_at is not None))
+            continue
+        outdoor, sheltered, evacuated = three_ways(
+            pulses, site.air_changes_per_hour, n, model.scenario_minutes, evacuate_at, route_minutes
         )
         arrivals = [p.start for p in pulses if lowest is not None and p.ppm >= lowest]
         receptors.append(
@@ -410,7 +402,7 @@ def outcome(
                 people=count,
                 zone=_level(outdoor.peak_ppm, thresholds),
                 arrival_minute=min(arrivals) if arrivals else None,
-                plume_passed_minute=max((p.end for p in pulses), default=None),
+                plume_passed_minute=max(p.end for p in pulses),
                 outdoor_ppm=outdoor.peak_ppm,
                 outdoor_toxic_load=outdoor.toxic_load,
                 air_changes_per_hour=site.air_changes_per_hour,
@@ -452,6 +444,29 @@ def outcome(
 
 
 _SEVERITY = {"AEGL-3": 3, "AEGL-2": 2, "AEGL-1": 1}
+
+
+def _untouched(
+    site: ReceptorSite, people: int, n: float | None, evacuated: bool
+) -> ReceptorOutcome:
+    """A receptor the plume never reaches."""
+    load = None if n is None else 0.0
+    return ReceptorOutcome(
+        site.id,
+        people,
+        None,
+        None,
+        None,
+        0.0,
+        load,
+        site.air_changes_per_hour,
+        0.0,
+        load,
+        None,
+        0.0,
+        0.0 if evacuated else None,
+        None,
+    )
 
 
 def _people_above(
@@ -524,8 +539,8 @@ def plume_figures(
         for dtl in loads
     ]
     footprints = []
-    for span in spans:
-        edge = _edge(model, span, thresholds[1][1])
+    for index, span in enumerate(spans):
+        edge = _edge(model, span, thresholds[1][1], ppm if index == 0 else None)
         if edge is not None:
             footprints.append(edge)
     found = PlumeFigures(reaches, distances[0], distances[1], tuple(footprints))
@@ -553,11 +568,14 @@ def _reach(ppm: FloatArray, threshold: float) -> float:
     return math.exp(_LOG_GRID[last] + share * (_LOG_GRID[last + 1] - _LOG_GRID[last]))
 
 
-def _edge(model: HazardModel, span: Period, threshold: float | None) -> FootprintEdge | None:
+def _edge(
+    model: HazardModel, span: Period, threshold: float | None, ppm: FloatArray | None = None
+) -> FootprintEdge | None:
     """The AEGL-2 footprint of one period: half-widths at EDGE_POINTS distances to its reach."""
     if threshold is None:
         return None
-    _, ppm = _centreline(model, span)
+    if ppm is None:
+        _, ppm = _centreline(model, span)
     reach = _reach(ppm, threshold)
     if reach <= 0.0:
         return FootprintEdge(span.start, span.wind_from_deg, 0.0, (), ())
@@ -567,11 +585,7 @@ def _edge(model: HazardModel, span: Period, threshold: float | None) -> Footprin
     ratio = np.maximum(log_ppm - math.log(threshold), 0.0)
     half_width = sigma_y * np.sqrt(2.0 * ratio)
     return FootprintEdge(
-        span.start,
-        span.wind_from_deg,
-        reach,
-        tuple(float(a) for a in along),
-        tuple(float(w) for w in half_width),
+        span.start, span.wind_from_deg, reach, tuple(along.tolist()), tuple(half_width.tolist())
     )
 
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from standby.simulator.shelter import Pulse, dose, indoor_ppm, minutes_above
+from standby.simulator.shelter import Pulse, dose, indoor_ppm, minutes_above, three_ways
 
 
 def _euler(
@@ -101,3 +101,18 @@ def test_indoor_air_stays_above_aegl1_for_ln_ratio_over_lambda() -> None:
     # 2 ppm decaying at 1 /h falls below 0.5 ppm after ln(4) hours
     assert minutes_above(2.0, 0.5, 1.0) == pytest.approx(60.0 * math.log(4.0))
     assert minutes_above(0.4, 0.5, 1.0) == 0.0
+
+
+def test_all_three_ways_at_once_match_the_brute_force_ode() -> None:
+    pulses = (Pulse(4.0, 29.0, 7.0),)
+    outdoor, sheltered, evacuated = three_ways(pulses, 1.2, 2.0, 240.0, 60.0, 15.0)
+    assert outdoor.peak_ppm == 7.0 and outdoor.toxic_load == pytest.approx(49.0 * 25.0)
+    peak, load = _euler(pulses, 1.2, 2.0, 240.0)
+    assert sheltered.peak_ppm == pytest.approx(peak, rel=1e-3)
+    assert sheltered.toxic_load == pytest.approx(load, rel=2e-3)
+    assert evacuated is not None
+    _, left = _euler(pulses, 1.2, 2.0, 240.0, leave_at=60.0, route=15.0)
+    assert evacuated.toxic_load == pytest.approx(left, rel=2e-3)
+    # leaving while the plume is still there goes through the general path
+    _, through = three_ways(pulses, 1.2, 2.0, 240.0, 10.0, 15.0)[1:]
+    assert through is not None and through.peak_ppm == 7.0
