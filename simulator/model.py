@@ -241,7 +241,7 @@ def _result(run: Run, seed: int | None, replication: int | None, rota: str | Non
         milestones=tuple(milestones),
         unfilled_roles=unfilled,
         critical_paths=tuple(paths),
-        hazard=compiled.people.hazard,
+        hazard=compiled.people.hazard_with(run.occupants),
         exposure=exposure,
         kpis=run_kpis(run),
         events=tuple(_events(run)),

@@ -8,7 +8,7 @@ each wind-change inject logs. :mod:`standby.simulator.people` turns it into dema
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from standby import StandbyError
@@ -73,6 +73,20 @@ class PeopleSetup:
     rest_centres: tuple[CompiledRestCentre, ...]
     hazard: HazardSummary | None
     wind_notes: dict[float, str]
+    _by_occupancy: dict[tuple[int, ...], HazardSummary] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def hazard_with(self, people: tuple[int, ...]) -> HazardSummary:
+        """The deterministic summary with each receptor's people at a run's start (kept)."""
+        summary = self._by_occupancy.get(people)
+        if summary is None:
+            receptors = tuple(
+                replace(r, population=n) for r, n in zip(self.hazard.receptors, people, strict=True)
+            )
+            summary = replace(self.hazard, receptors=receptors)
+            self._by_occupancy[people] = summary
+        return summary
 
     @property
     def zones(self) -> tuple[str, ...]:

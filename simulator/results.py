@@ -149,7 +149,8 @@ class HazardPeriod(_Json):
 
 @dataclass(frozen=True, slots=True)
 class ReceptorZone(_Json):
-    """A receptor: its worst zone over the wind periods and when the plume first reaches it."""
+    """A receptor: its worst zone over the wind periods and when the plume first reaches it,
+    in the scenario's own weather; ``population`` is the people there at the run's start."""
 
     receptor: str
     name: str
@@ -473,6 +474,23 @@ def _verdict(result: RunResult, task: str | None) -> str:
     return f" ({milestone.task}: target {milestone.target_minute:g} min {verdict})"
 
 
+def _hazard_lines(result: RunResult) -> list[str]:
+    """This run's weather and release, and the people above AEGL-2 three ways."""
+    e = result.exposure
+    if e is None:
+        return []
+    w = e.weather
+    lid = "" if w.mixing_height_m is None else f", lid {w.mixing_height_m:g} m"
+    above = e.above("AEGL-2")
+    evacuating = "" if above.evacuated is None else f", evacuating {above.evacuated}"
+    return [
+        f"This run's weather ({w.source}): wind from {w.wind_from_deg:.0f} deg at "
+        f"{w.wind_speed_ms:.1f} m/s, class {w.stability}{lid}; release {e.release_minutes:.0f} "
+        f"min ({e.release_reason})",
+        f"People above AEGL-2: outdoors {above.outdoors}, sheltering {above.sheltered}{evacuating}",
+    ]
+
+
 def kpi_lines(result: RunResult) -> list[str]:
     """The people KPIs as short lines for the timeline and the terminal.
 
@@ -491,6 +509,7 @@ def kpi_lines(result: RunResult) -> list[str]:
     )
     lines = [
         f"People in zones: {zones}",
+        *_hazard_lines(result),
         f"Warned before the plume reached them: {k.people_warned_before_plume} of {reached} "
         f"people; warned after exposure began: {k.people_warned_after_plume}; not warned: "
         f"{k.people_not_warned}",
