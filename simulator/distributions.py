@@ -114,7 +114,7 @@ class Streams:
     against numpy's own SeedSequence).
     """
 
-    __slots__ = ("_entropy", "_generators", "_hash", "_key", "_pool", "_pool_size")
+    __slots__ = ("_entropy", "_generators", "_key", "_pool", "_pool_size", "_steps")
 
     def __init__(self, seed: int | np.random.SeedSequence) -> None:
         root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
@@ -123,7 +123,7 @@ class Streams:
         self._pool_size = root.pool_size
         self._generators: dict[int, np.random.Generator] = {}
         self._pool: list[int] | None = None
-        self._hash = _INIT_A
+        self._steps: tuple[tuple[int, int, int], ...] = ()
 
     def __getitem__(self, index: int) -> np.random.Generator:
         """Stream ``index``: the generator of the root's ``index``-th spawned child."""
@@ -139,24 +139,20 @@ class Streams:
             return np.random.SeedSequence(
                 self._entropy, spawn_key=(*self._key, index), pool_size=self._pool_size
             )
-        assert self._pool is not None
-        pool = list(self._pool)
-        hash_const = self._hash
-        for i in range(len(pool)):  # the index word, mixed into every pool word
-            value = index ^ hash_const
-            hash_const = (hash_const * _MULT_A) & _MASK32
-            value = (value * hash_const) & _MASK32
+        pool = []
+        for left, before, after in self._steps:  # the index word, mixed into every pool word
+            value = ((index ^ before) * after) & _MASK32
             value ^= value >> 16
-            pool[i] = _mix(pool[i], value)
+            word = (left - _MIX_R * value) & _MASK32
+            pool.append(word ^ (word >> 16))
+        size = len(pool)
         words = []
-        hash_b = _INIT_B
-        for i in range(8):  # generate_state(4, uint64): eight 32-bit words, cycling the pool
-            value = pool[i % len(pool)] ^ hash_b
-            hash_b = (hash_b * _MULT_B) & _MASK32
-            value = (value * hash_b) & _MASK32
+        for i, (before, after) in enumerate(_OUTPUT_HASHES):  # generate_state(4, uint64)
+            value = ((pool[i % size] ^ before) * after) & _MASK32
             words.append(value ^ (value >> 16))
-        state = [words[2 * j] | (words[2 * j + 1] << 32) for j in range(4)]
-        return _Seeded(np.array(state, dtype=np.uint64))
+        return _Seeded(
+            np.array([words[2 * j] | (words[2 * j + 1] << 32) for j in range(4)], dtype=np.uint64)
+        )
 
     def _prefix(self) -> bool:
         """Mix the words every stream shares, once; False if the entropy is of a kind this
@@ -194,8 +190,26 @@ class Streams:
         for word in shared[size:]:
             for target in range(size):
                 pool[target] = _mix(pool[target], hashmix(word))
-        self._pool, self._hash = pool, hash_const
+        steps = []
+        for word in pool:  # what mixing in the index needs: _MIX_L x pool word, the hashes
+            after = (hash_const * _MULT_A) & _MASK32
+            steps.append((_MIX_L * word, hash_const, after))
+            hash_const = after
+        self._pool, self._steps = pool, tuple(steps)
         return True
+
+
+def _output_hashes() -> tuple[tuple[int, int], ...]:
+    """The hash constants generate_state uses for its eight 32-bit words (before, after)."""
+    pairs, hash_b = [], _INIT_B
+    for _ in range(8):
+        after = (hash_b * _MULT_B) & _MASK32
+        pairs.append((hash_b, after))
+        hash_b = after
+    return tuple(pairs)
+
+
+_OUTPUT_HASHES = _output_hashes()
 
 
 def _mix(x: int, y: int) -> int:
