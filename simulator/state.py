@@ -28,7 +28,6 @@ import simpy
 from standby.simulator.compiled import Assumptions, CompiledScenario
 from standby.simulator.distributions import Streams
 from standby.simulator.exposure import ReceptorForecast, forecast
-from standby.simulator.people_setup import WARNING_ZONES
 from standby.simulator.pool import Pool
 from standby.simulator.rest_centre import RestCentreDesk
 from standby.simulator.roster import Candidate, Roster
@@ -272,7 +271,6 @@ class Run:
         "streams",
         "tasks",
         "unavailable",
-        "warn_targets",
         "weather",
     )
 
@@ -326,14 +324,6 @@ class Run:
         )
         self.forecast: tuple[ReceptorForecast, ...] = forecast(hazard, self.weather)
         self.occupants: tuple[int, ...] = hazard.people_at(start)
-        # vulnerable premises with people in them at the start, forecast inside AEGL-2
-        self.warn_targets: tuple[int, ...] = tuple(
-            site.index
-            for site, seen, people in zip(
-                hazard.receptors, self.forecast, self.occupants, strict=True
-            )
-            if site.vulnerable and people > 0 and seen.zone in WARNING_ZONES
-        )
 
     def log(
         self,
