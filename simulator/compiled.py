@@ -17,7 +17,13 @@ from typing import Any
 from standby.scenarios import model as scenario_model
 from standby.scenarios.model import Scenario
 from standby.simulator.distributions import Spec, compile_distribution, fixed, mean_minutes
-from standby.simulator.exposure import HazardModel, compile_hazard, wind_shifts
+from standby.simulator.exposure import (
+    HazardModel,
+    Occupancy,
+    compile_hazard,
+    compile_occupancy,
+    wind_shifts,
+)
 from standby.simulator.people_setup import PeopleSetup, compile_people
 from standby.simulator.travel import LatLon
 
@@ -195,7 +201,8 @@ class CompiledScenario:
     injects: tuple[CompiledInject, ...]
     graph: Any = field(compare=False, repr=False)
     people: PeopleSetup = field(compare=False, repr=False)
-    hazard: HazardModel = field(compare=False, repr=False)
+    hazard: HazardModel | None = field(compare=False, repr=False)
+    occupancy: Occupancy = field(compare=False, repr=False)
     door_knock_tasks: tuple[int, ...] = ()
     broadcast_tasks: tuple[int, ...] = ()
     unreachable: tuple[str, ...] = ()
@@ -452,6 +459,7 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         graph=graph,
         people=people,
         hazard=compile_hazard(scenario, {t.id: t.index for t in tasks}, wind_shifts(scenario)),
+        occupancy=compile_occupancy(scenario),
         door_knock_tasks=door_knock,
         broadcast_tasks=broadcast,
         unreachable=_unreachable(

@@ -136,7 +136,6 @@ class HazardModel:
     weather: WeatherModel
     shifts: tuple[WindShift, ...]
     receptors: tuple[ReceptorSite, ...]
-    _people: dict[datetime, tuple[int, ...]] = field(default_factory=dict, repr=False)
     _nominal_forecast: tuple[ReceptorForecast, ...] | None = field(default=None, repr=False)
     _reached: dict[tuple[float, float, str, float | None], tuple[tuple[int, float, float], ...]] = (
         field(default_factory=dict, repr=False)
@@ -150,15 +149,6 @@ class HazardModel:
     def ppm_per_g_m3(self) -> float:
         """ppm of the substance per g/m3."""
         return 1000.0 * MOLAR_VOLUME_L / self.substance.molar_mass
-
-    def people_at(self, start_utc: datetime) -> tuple[int, ...]:
-        """People at each receptor at the start instant (occupancy by period), cached."""
-        people = self._people.get(start_utc)
-        if people is None:
-            local = start_utc.astimezone(ZoneInfo(self.timezone)).replace(tzinfo=None)
-            people = tuple(site.receptor.people_at(local) for site in self.receptors)
-            self._people[start_utc] = people
-        return people
 
     def thresholds(self, release_minutes: float) -> tuple[tuple[str, float | None], ...]:
         """(level, ppm) of AEGL-3, -2, -1 for an exposure of ``release_minutes``."""
@@ -180,11 +170,37 @@ class HazardModel:
         return found
 
 
+@dataclass
+class Occupancy:
+    """The people at each receptor at a start instant (occupancy by period), kept per start."""
+
+    receptors: tuple[Receptor, ...]
+    timezone: str
+    _people: dict[datetime, tuple[int, ...]] = field(default_factory=dict, repr=False)
+
+    def people_at(self, start_utc: datetime) -> tuple[int, ...]:
+        """People at each receptor at the start instant, in file order."""
+        people = self._people.get(start_utc)
+        if people is None:
+            local = start_utc.astimezone(ZoneInfo(self.timezone)).replace(tzinfo=None)
+            people = tuple(receptor.people_at(local) for receptor in self.receptors)
+            self._people[start_utc] = people
+        return people
+
+
+def compile_occupancy(scenario: Scenario) -> Occupancy:
+    """The occupancy of every receptor of ``scenario``."""
+    return Occupancy(tuple(scenario.receptors), scenario.timezone)
+
+
 def compile_hazard(
     scenario: Scenario, task_index: dict[str, int], wind_changes: tuple[WindShift, ...]
-) -> HazardModel:
-    """The hazard model of ``scenario``; ``task_index`` maps plan task ids to indices."""
+) -> HazardModel | None:
+    """The hazard model of ``scenario`` (None: no toxic release); ``task_index`` maps plan
+    task ids to indices."""
     hazard = scenario.hazard
+    if hazard is None:
+        return None
     frame = LocalFrame(scenario.site.location.lat, scenario.site.location.lon)
     sites = []
     for i, receptor in enumerate(scenario.receptors):
@@ -214,6 +230,8 @@ def wind_shifts(scenario: Scenario) -> tuple[WindShift, ...]:
     """The wind-change injects in time order, each with its stability class resolved."""
     from standby.scenarios.model import WindChange
 
+    if scenario.hazard is None:
+        return ()
     weather = scenario.hazard.weather
     shifts = []
     for inject in sorted(scenario.injects, key=lambda i: i.minute):

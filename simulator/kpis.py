@@ -30,10 +30,13 @@ from standby.simulator.results import (
 from standby.simulator.state import Run
 
 
-def hazard_outcome(run: Run) -> RunHazard:
+def hazard_outcome(run: Run) -> RunHazard | None:
     """The run's hazard once it is over: its release lasted until the isolation task ended
-    (or the planned duration), and evacuees would have left when it decided its action."""
+    (or the planned duration), and evacuees would have left when it decided its action.
+    None with no toxic release."""
     model = run.compiled.hazard
+    if model is None or run.weather is None:
+        return None
     isolation = model.isolation_task
     isolated = None if isolation is None else run.tasks[isolation].end
     minutes, reason = release_end(model, isolated)

@@ -114,6 +114,8 @@ def _release_ended(run: Run) -> float | None:
     """The minute the release ended if it has by now (the isolation task's end, or the
     planned duration when the scenario names no isolation task)."""
     model = run.compiled.hazard
+    if model is None:
+        return None
     if model.isolation_task is None:
         return model.planned_minutes if model.planned_minutes <= run.env.now else None
     end = run.tasks[model.isolation_task].end

@@ -77,8 +77,11 @@ class PeopleSetup:
         default_factory=dict, repr=False, compare=False
     )
 
-    def hazard_with(self, people: tuple[int, ...]) -> HazardSummary:
-        """The deterministic summary with each receptor's people at a run's start (kept)."""
+    def hazard_with(self, people: tuple[int, ...]) -> HazardSummary | None:
+        """The deterministic summary with each receptor's people at a run's start (kept);
+        None with no toxic release."""
+        if self.hazard is None:
+            return None
         summary = self._by_occupancy.get(people)
         if summary is None:
             receptors = tuple(
@@ -198,6 +201,7 @@ def _wind_notes(scenario: Scenario, hazard: HazardSummary, first: Any) -> dict[f
     from standby.scenarios.model import WindChange
     from standby.simulator.hazard import stability_of, threat_zones
 
+    assert scenario.hazard is not None, "called only with a toxic release"
     weather = scenario.hazard.weather
     notes = {}
     for inject in scenario.injects:

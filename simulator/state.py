@@ -316,14 +316,20 @@ class Run:
         # the hazard of this run: its weather (drawn from its own stream when the scenario
         # lets it vary), the zones and arrivals forecast from it, the people there at the start
         hazard = compiled.hazard
+        self.occupants: tuple[int, ...] = compiled.occupancy.people_at(start)
+        self.weather: DrawnWeather | None = None
+        if hazard is None:  # no toxic release: the area at risk, the same in every run
+            self.forecast: tuple[ReceptorForecast, ...] = tuple(
+                ReceptorForecast(r.zone, r.arrival_minute) for r in compiled.people.receptors
+            )
+            return
         weather = hazard.weather
-        self.weather: DrawnWeather = (
+        self.weather = (
             weather.draw(self.streams[compiled.weather_stream])
             if weather.varies
             else weather.nominal
         )
-        self.forecast: tuple[ReceptorForecast, ...] = forecast(hazard, self.weather)
-        self.occupants: tuple[int, ...] = hazard.people_at(start)
+        self.forecast = forecast(hazard, self.weather)
 
     def log(
         self,
