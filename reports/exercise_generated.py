@@ -89,17 +89,34 @@ def _median_basis(count: int, runs: int) -> str:
     return f"model median, {count} of {runs} runs"
 
 
+_SEVERITY = {"AEGL-1": 1, "AEGL-2": 2, "AEGL-3": 3}
+
+
 def plume_arrivals(scenario: Scenario, runs: Sequence[RunResult]) -> list[GeneratedInject]:
-    """The plume reaching each place at risk inside a threat zone, at its median minute."""
+    """The plume reaching each place at risk inside a threat zone, at its median minute.
+
+    Each run's own plume (its drawn weather and release) when it has one; places with nobody
+    there at the start are left out."""
     arrivals: dict[str, list[float]] = defaultdict(list)
     zones: dict[str, str] = {}
+    people: dict[str, int] = {}
     for run in runs:
-        if run.hazard is None:
+        if run.exposure is not None:
+            reached_list = [
+                (r.receptor, r.zone, r.arrival_minute, r.people) for r in run.exposure.receptors
+            ]
+        elif run.hazard is not None:
+            reached_list = [
+                (r.receptor, r.zone, r.arrival_minute, r.population) for r in run.hazard.receptors
+            ]
+        else:
             continue
-        for reached in run.hazard.receptors:
-            if reached.zone is not None and reached.arrival_minute is not None:
-                arrivals[reached.receptor].append(reached.arrival_minute)
-                zones[reached.receptor] = reached.zone
+        for receptor_id, zone, arrival, count in reached_list:
+            if zone is not None and arrival is not None and count > 0:
+                arrivals[receptor_id].append(arrival)
+                if _SEVERITY.get(zone, 0) >= _SEVERITY.get(zones.get(receptor_id, ""), 0):
+                    zones[receptor_id] = zone  # the worst zone of any run
+                people[receptor_id] = count
     injects = []
     objective = _objective_of(scenario, kinds=("warning",))
     for receptor in scenario.receptors:
@@ -124,7 +141,7 @@ def plume_arrivals(scenario: Scenario, runs: Sequence[RunResult]) -> list[Genera
                 sender=EXERCISE_CONTROL,
                 recipient="All players",
                 message=f"The plume reaches {receptor.name} ({zones[receptor.id]} zone): "
-                f"{receptor.population} {who} there.",
+                f"{people[receptor.id]} {who} there.",
                 expected_response=expected,
                 objective=objective,
                 contingency=False,
