@@ -96,7 +96,7 @@ SUBSTANCES: dict[str, Substance] = {
                 480: (0.5, 0.71, 7.1),
             },
             dense_gas=True,
-            dense_gas_reason="heavier than air (molar mass 70.9 against air 29)",
+            dense_gas_reason="molar mass 70.9 against air's 29",
             toxic_load_n=2.0,
             sources=(AEGL_SOURCE, CHLORINE_AEGL_CHECK, CHLORINE_N_SOURCE),
         ),
@@ -132,9 +132,7 @@ SUBSTANCES: dict[str, Substance] = {
                 480: (1.8, 11.0, 26.0),
             },
             dense_gas=True,
-            dense_gas_reason=(
-                "heavier than air (molar mass 36.5), and with humid air it forms a dense acid mist"
-            ),
+            dense_gas_reason=("molar mass 36.5, and with humid air it forms a dense acid mist"),
             sources=(AEGL_SOURCE, HCL_AEGL1_CHECK),
         ),
         Substance(
@@ -150,7 +148,7 @@ SUBSTANCES: dict[str, Substance] = {
                 480: (0.20, 0.75, 16.0),
             },
             dense_gas=True,
-            dense_gas_reason="heavier than air (molar mass 64.1)",
+            dense_gas_reason="molar mass 64.1",
             toxic_load_n=2.0,
             slot_dtl=4.6e6,
             sources=(AEGL_SOURCE, AEGL_UNCHECKED, HSE_DTL_SOURCE, SO2_DTL_CHECK),
@@ -182,7 +180,7 @@ SUBSTANCES: dict[str, Substance] = {
                 480: (0.33, 17.0, 31.0),
             },
             dense_gas=True,
-            dense_gas_reason="heavier than air (molar mass 34.1); it collects in low ground",
+            dense_gas_reason="molar mass 34.1; it collects in low ground",
             sources=(AEGL_SOURCE, H2S_AEGL_CHECK),
         ),
         Substance(
@@ -212,7 +210,7 @@ SUBSTANCES: dict[str, Substance] = {
                 480: (0.50, 6.7, 11.0),
             },
             dense_gas=True,
-            dense_gas_reason="heavier than air (molar mass 46.0)",
+            dense_gas_reason="molar mass 46.0",
             sources=(AEGL_SOURCE, AEGL_UNCHECKED),
         ),
     )
