@@ -1,0 +1,687 @@
+"""Gap filling: a proposal that covers a rota's gaps under its own rules, and the reasons for
+what it cannot cover.
+
+:func:`fill` checks the rota (``rota.coverage.check``), cuts every gap into pieces at the
+role's own handovers and finds who may take each (``rota.fill_candidates``: held role,
+qualification, leave, other cover, the working-time rules the check applies), and lets the
+CP-SAT model (``rota.fill_model``) choose: every required minute first, then the fairest
+spread of hours, nights, weekends and bank holidays within each role against the year so
+far, then the fewest changes and people contacted (weights: :class:`rota.model.FillWeights`).
+
+The proposal is a list of overrides: each proposed shift at the lowest level free then
+(``replace`` where it takes over from someone on leave, ``add`` otherwise). The rota with
+them applied is checked again; the proposal covers no gap it does not claim and adds no
+finding (:attr:`FillProposal.new_findings` says so, and is empty by construction). What is
+left has its reason in words, and every piece the binding constraints (``pieces``).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from dataclasses import replace as dataclass_replace
+from datetime import date, datetime
+
+from standby.clock import iso_z
+from standby.rota.clock import DEFAULT_REGION, local_day_start, to_local
+from standby.rota.coverage import CoverageReport, check
+from standby.rota.fairness import fairness_rows
+from standby.rota.fill_candidates import (
+    Eligibility,
+    Exclusion,
+    Measures,
+    PersonRules,
+    Piece,
+    Pieces,
+    gap_pieces,
+    local_span,
+    person_name,
+)
+from standby.rota.fill_model import SolveResult, solve
+from standby.rota.fill_reasons import Ruled, reason_text, why_text
+from standby.rota.model import (
+    FillWeights,
+    Finding,
+    Override,
+    OverrideMode,
+    Requirement,
+    RoleRules,
+    Rota,
+    Shift,
+)
+from standby.rota.oncall import Interval, leave_by_person
+from standby.rota.patterns import apply_override
+
+#: ``--time-limit``'s default, in seconds of solver time.
+DEFAULT_TIME_LIMIT = 30.0
+MEASURES = ("hours", "nights", "weekend_hours", "bank_holiday_hours")
+PROPOSED_NOTE = "proposed by standby rota fill"
+
+
+@dataclass(frozen=True, slots=True)
+class ProposedShift:
+    """One proposed shift: who, what, when, at which level, and why them."""
+
+    person: str
+    name: str
+    role: str
+    start: datetime
+    end: datetime
+    level: int
+    mode: OverrideMode
+    why: str
+    #: Whose shifts (on leave then) a ``replace`` takes over.
+    replaces: tuple[str, ...] = ()
+
+    @property
+    def hours(self) -> float:
+        """Elapsed hours."""
+        return (self.end - self.start).total_seconds() / 3600
+
+    def override(self) -> Override:
+        """The shift as an override to add to the rota."""
+        return Override(
+            self.role,
+            self.start,
+            self.end,
+            self.person,
+            self.mode,
+            self.level,
+            source="rota fill",
+            notes=PROPOSED_NOTE,
+        )
+
+    def to_json_dict(self) -> dict[str, object]:
+        """As JSON-ready data (times UTC with ``Z``)."""
+        return {
+            "person": self.person,
+            "name": self.name,
+            "role": self.role,
+            "start": iso_z(self.start),
+            "end": iso_z(self.end),
+            "hours": self.hours,
+            "level": self.level,
+            "mode": self.mode,
+            "replaces": list(self.replaces),
+            "why": self.why,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Unfilled:
+    """A stretch of a gap the proposal leaves open, ``shortfall`` short, and why."""
+
+    requirement: int
+    role: str
+    start: datetime
+    end: datetime
+    shortfall: int
+    reason: str
+
+    def to_json_dict(self) -> dict[str, object]:
+        """As JSON-ready data."""
+        return {
+            "role": self.role,
+            "start": iso_z(self.start),
+            "end": iso_z(self.end),
+            "shortfall": self.shortfall,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PieceChoice:
+    """One piece of a gap as the model saw it: who could take it, who did, who could not
+    and the first rule that stopped each (``--explain``)."""
+
+    piece: Piece
+    taken: tuple[str, ...]
+
+    def to_json_dict(self, rota: Rota) -> dict[str, object]:
+        """As JSON-ready data."""
+        piece = self.piece
+        return {
+            "role": piece.role,
+            "start": iso_z(piece.start),
+            "end": iso_z(piece.end),
+            "needed": piece.most,
+            "split_from_whole_gap": piece.parent is not None,
+            "taken": list(self.taken),
+            "could": [p for p in piece.candidates if p not in self.taken],
+            "ruled_out": [
+                {
+                    "person": e.person,
+                    "name": person_name(rota, e.person),
+                    "kind": e.kind,
+                    "rule": e.rule,
+                    "detail": e.detail,
+                }
+                for e in piece.excluded
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Spread:
+    """One fairness measure over one role's holders in the year so far, before and after."""
+
+    role: str
+    measure: str
+    people: int
+    before_mean: float
+    before_stdev: float
+    before_max: float
+    after_mean: float
+    after_stdev: float
+    after_max: float
+
+    def to_json_dict(self) -> dict[str, object]:
+        """As JSON-ready data."""
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+@dataclass(frozen=True, slots=True)
+class PersonLoad:
+    """One person given cover: their load in the role this year, before and after."""
+
+    role: str
+    person: str
+    name: str
+    before: Measures
+    after: Measures
+
+    def to_json_dict(self) -> dict[str, object]:
+        """As JSON-ready data."""
+        return {
+            "role": self.role,
+            "person": self.person,
+            "name": self.name,
+            "before": {m: getattr(self.before, m) for m in MEASURES},
+            "after": {m: getattr(self.after, m) for m in MEASURES},
+        }
+
+
+@dataclass(frozen=True)
+class FillProposal:
+    """What :func:`fill` proposes, what it leaves, and the checks before and after."""
+
+    before: CoverageReport
+    after: CoverageReport
+    rota: Rota
+    proposed: tuple[ProposedShift, ...]
+    unfilled: tuple[Unfilled, ...]
+    pieces: tuple[PieceChoice, ...]
+    spreads: tuple[Spread, ...]
+    loads: tuple[PersonLoad, ...]
+    weights: FillWeights
+    solve: SolveResult
+    time_limit: float
+    year_start: datetime
+    #: Findings in the check of the proposed rota that the rota's own check did not have.
+    new_findings: tuple[Finding, ...] = ()
+    #: ``(requirement index, start, end)``: stretches the proposal claims to fill entirely.
+    filled: tuple[tuple[int, datetime, datetime], ...] = field(default=())
+
+    @property
+    def status(self) -> str:
+        """``optimal``, ``feasible`` (the best found in the time), ``none`` or ``no gaps``."""
+        return "no gaps" if not self.before.gaps else self.solve.status
+
+    @property
+    def all_filled(self) -> bool:
+        """True when the proposed rota has no gap left."""
+        return self.after.all_met
+
+    @property
+    def overrides(self) -> list[Override]:
+        """The proposal as overrides to add to the rota."""
+        return [shift.override() for shift in self.proposed]
+
+    def to_json_dict(self) -> dict[str, object]:
+        """As JSON-ready data."""
+        return {
+            "window": {"start": iso_z(self.before.start), "end": iso_z(self.before.end)},
+            "year_start": iso_z(self.year_start),
+            "status": self.status,
+            "solver": {
+                "seconds": self.solve.wall_seconds,
+                "deterministic_seconds": self.solve.deterministic_seconds,
+                "time_limit": self.time_limit,
+                "stopped_by_clock": self.solve.stopped_by_clock,
+                "components": self.solve.components,
+            },
+            "weights": {name: getattr(self.weights, name) for name in FillWeights.__slots__},
+            "gaps_before": len(self.before.gaps),
+            "gaps_after": len(self.after.gaps),
+            "proposed": [shift.to_json_dict() for shift in self.proposed],
+            "unfilled": [item.to_json_dict() for item in self.unfilled],
+            "new_findings": [finding.to_json_dict() for finding in self.new_findings],
+            "fairness": [spread.to_json_dict() for spread in self.spreads],
+            "people": [load.to_json_dict() for load in self.loads],
+            "pieces": [choice.to_json_dict(self.rota) for choice in self.pieces],
+        }
+
+
+def fill(
+    rota: Rota,
+    requirements: Sequence[Requirement] | None = None,
+    window: tuple[datetime, datetime] | None = None,
+    *,
+    region: str = DEFAULT_REGION,
+    role_rules: Mapping[str, RoleRules] | None = None,
+    weights: FillWeights | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> FillProposal:
+    """Propose cover for the gaps of ``rota`` in ``window`` (see the module docstring).
+
+    ``requirements``, ``window``, ``region`` and ``role_rules`` mean what they mean for
+    ``rota.coverage.check``; ``weights`` default to :class:`FillWeights`'s; ``time_limit``
+    is the solver's time in seconds.
+    """
+    rules_by_role = dict(role_rules or {})
+    weights = weights or FillWeights()
+    before = check(rota, requirements, window, region=region, role_rules=rules_by_role)
+    span = (before.start, before.end)
+    rules = PersonRules(rota, rules_by_role, span, region=region)
+    eligibility = Eligibility(rota, rules, before)
+    pieces = gap_pieces(rota, before, eligibility, region=region)
+    year_start = local_day_start(date(to_local(span[0], rota.timezone).year, 1, 1), rota.timezone)
+    year = (min(year_start, span[0]), span[1])
+    roles = list(pieces.pools)
+    loads_before = _loads(rota, roles, pieces.pools, year, region)
+
+    def conflicts(person: str, numbers: Sequence[int]) -> list[tuple[int, ...]]:
+        return _smallest_conflict(rules, pieces, person, numbers)
+
+    result = solve(
+        pieces,
+        loads_before,
+        weights,
+        time_limit=time_limit,
+        conflicts=conflicts,
+        qualifies=eligibility.qualifies,
+    )
+    proposed = _proposed(rota, pieces, result.chosen, loads_before)
+    after_rota = _applied(rota, proposed)
+    after = check(after_rota, requirements, window, region=region, role_rules=rules_by_role)
+    if _new_findings(before, after) and any(shift.mode == "replace" for shift in proposed):
+        # Taking over part of a shift splits it, and a finding about the rest (a leave
+        # clash beyond the gap) would then read as new: add the cover instead.
+        proposed = [dataclass_replace(s, mode="add", replaces=()) for s in proposed]
+        after_rota = _applied(rota, proposed)
+        after = check(after_rota, requirements, window, region=region, role_rules=rules_by_role)
+    loads_after = _loads(after_rota, roles, pieces.pools, year, region)
+    return FillProposal(
+        before=before,
+        after=after,
+        rota=after_rota,
+        proposed=tuple(proposed),
+        unfilled=tuple(_unfilled(rota, before, after, pieces, result.chosen, rules, eligibility)),
+        pieces=tuple(
+            PieceChoice(piece, result.chosen.get(piece.number, ())) for piece in pieces.pieces
+        ),
+        spreads=tuple(_spreads(roles, pieces.pools, loads_before, loads_after)),
+        loads=tuple(_person_loads(rota, proposed, loads_before, loads_after)),
+        weights=weights,
+        solve=result,
+        time_limit=time_limit,
+        year_start=year_start,
+        new_findings=tuple(_new_findings(before, after)),
+        filled=tuple(_claimed(pieces, result.chosen, eligibility)),
+    )
+
+
+def _applied(rota: Rota, proposed: Sequence[ProposedShift]) -> Rota:
+    """``rota`` with the proposed shifts' overrides applied and recorded."""
+    shifts = list(rota.shifts)
+    overrides = [shift.override() for shift in proposed]
+    for override in overrides:
+        shifts = apply_override(shifts, override)
+    return dataclass_replace(rota, shifts=shifts, overrides=[*rota.overrides, *overrides])
+
+
+# ------------------------------------------------------------------------------ solving
+
+
+def _smallest_conflict(
+    rules: PersonRules, pieces: Pieces, person: str, numbers: Sequence[int]
+) -> list[tuple[int, ...]]:
+    """A smallest subset of ``numbers`` that, given to ``person``, breaks a rule (a
+    deletion filter: drop each piece in turn while what is left still breaks one)."""
+
+    def breaks(subset: Sequence[int]) -> bool:
+        return bool(rules.broken(person, [pieces.pieces[n].shift(person) for n in subset]))
+
+    if not breaks(numbers):
+        return []
+    kept = list(numbers)
+    for number in list(numbers):
+        trial = [n for n in kept if n != number]
+        if trial and breaks(trial):
+            kept = trial
+    return [tuple(kept)]
+
+
+def _loads(
+    rota: Rota,
+    roles: Sequence[str],
+    pools: Mapping[str, tuple[str, ...]],
+    year: Interval,
+    region: str,
+) -> dict[tuple[str, str], Measures]:
+    """Each role holder's hours, nights, weekend and bank-holiday hours in the role."""
+    loads: dict[tuple[str, str], Measures] = {}
+    for role in roles:
+        own = Rota(
+            timezone=rota.timezone,
+            people=rota.people,
+            shifts=[s for s in rota.shifts if s.role == role],
+            leave=rota.leave,
+        )
+        rows = {row.person: row for row in fairness_rows(own, year, region=region)}
+        for person in pools[role]:
+            row = rows.get(person)
+            loads[(role, person)] = (
+                Measures()
+                if row is None
+                else Measures(row.hours, row.nights, row.weekend_hours, row.bank_holiday_hours)
+            )
+    return loads
+
+
+# ------------------------------------------------------------------------------ proposal
+
+
+def _proposed(
+    rota: Rota,
+    pieces: Pieces,
+    chosen: Mapping[int, tuple[str, ...]],
+    loads: Mapping[tuple[str, str], Measures],
+) -> list[ProposedShift]:
+    """The chosen pieces as shifts at the lowest free level, touching ones joined."""
+    levels = _Levels(rota)
+    drafts: list[ProposedShift] = []
+    order = sorted(chosen, key=lambda n: (pieces.pieces[n].start, pieces.pieces[n].role, n))
+    for number in order:
+        piece = pieces.pieces[number]
+        for person in sorted(chosen[number]):
+            level, mode, replaces = levels.take(piece.role, piece.start, piece.end)
+            others = [loads[(piece.role, p)].hours for p in piece.candidates if p != person]
+            mine = loads[(piece.role, person)]
+            split_at = (
+                to_local(piece.start, rota.timezone).strftime("%H:%M")
+                if piece.parent is not None
+                else None
+            )
+            why = why_text(
+                person_name(rota, person),
+                mine.hours,
+                others,
+                nights=mine.nights,
+                split_at=split_at,
+            )
+            drafts.append(
+                ProposedShift(
+                    person,
+                    person_name(rota, person),
+                    piece.role,
+                    piece.start,
+                    piece.end,
+                    level,
+                    mode,
+                    why,
+                    replaces,
+                )
+            )
+    return _joined(drafts)
+
+
+def _joined(drafts: list[ProposedShift]) -> list[ProposedShift]:
+    """Touching shifts of one person, role, level and mode as one."""
+    drafts.sort(key=lambda s: (s.person, s.role, s.level, s.start))
+    joined: list[ProposedShift] = []
+    for shift in drafts:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and (last.person, last.role, last.level, last.mode)
+            == (shift.person, shift.role, shift.level, shift.mode)
+            and last.end == shift.start
+        ):
+            joined[-1] = dataclass_replace(
+                last,
+                end=shift.end,
+                replaces=tuple(dict.fromkeys((*last.replaces, *shift.replaces))),
+            )
+        else:
+            joined.append(shift)
+    joined.sort(key=lambda s: (s.start, s.role, s.level, s.person))
+    return joined
+
+
+class _Levels:
+    """The escalation levels in use for a role at a time, and the lowest free one."""
+
+    def __init__(self, rota: Rota) -> None:
+        self.rota = rota
+        self.leave = leave_by_person(rota.leave)
+        self.by_role: dict[str, list[Shift]] = defaultdict(list)
+        for shift in rota.shifts:
+            self.by_role[shift.role].append(shift)
+        self.proposed: list[tuple[str, datetime, datetime, int]] = []
+
+    def _counts(self, shift: Shift, start: datetime, end: datetime) -> bool:
+        """True when ``shift``'s person is on call (not on leave) for part of the overlap."""
+        if self.rota.people and shift.person not in self.rota.people:
+            return False
+        low, high = max(shift.start, start), min(shift.end, end)
+        away = sum(
+            (
+                (min(b, high) - max(a, low)).total_seconds()
+                for a, b in self.leave.get(shift.person, [])
+                if a < high and low < b
+            ),
+            0.0,
+        )
+        return away < (high - low).total_seconds()
+
+    def take(
+        self, role: str, start: datetime, end: datetime
+    ) -> tuple[int, OverrideMode, tuple[str, ...]]:
+        """The lowest free level for ``[start, end)``, the override's mode, whom it replaces."""
+        overlapping = [s for s in self.by_role[role] if s.start < end and start < s.end]
+        used = {s.level for s in overlapping if self._counts(s, start, end)}
+        used |= {lvl for r, a, b, lvl in self.proposed if r == role and a < end and start < b}
+        level = next(n for n in range(1, len(used) + 2) if n not in used)
+        self.proposed.append((role, start, end, level))
+        away = [s for s in overlapping if s.level == level]
+        if away:
+            return level, "replace", tuple(dict.fromkeys(s.person for s in away))
+        return level, "add", ()
+
+
+# ------------------------------------------------------------------------------ reasons
+
+
+def _unfilled(
+    rota: Rota,
+    before: CoverageReport,
+    after: CoverageReport,
+    pieces: Pieces,
+    chosen: Mapping[int, tuple[str, ...]],
+    rules: PersonRules,
+    eligibility: Eligibility,
+) -> list[Unfilled]:
+    """What the proposal leaves open, piece by piece, each with its reason in words."""
+    taken: dict[str, list[Piece]] = defaultdict(list)
+    for number, people in chosen.items():
+        for person in people:
+            taken[person].append(pieces.pieces[number])
+    found = []
+    for index, coverage in enumerate(after.roles):
+        qualification = before.roles[index].qualification
+        for gap in coverage.gaps:
+            for piece in _finest(pieces, coverage.role, gap.start, gap.end):
+                low, high = max(gap.start, piece.start), min(gap.end, piece.end)
+                ruled = _ruled(
+                    rota,
+                    piece,
+                    chosen.get(piece.number, ()),
+                    taken,
+                    rules,
+                    eligibility,
+                    qualification,
+                )
+                reason = reason_text(
+                    ruled,
+                    still_needed=gap.shortfall,
+                    holders=len(pieces.pools.get(coverage.role, ())),
+                    people_list=bool(rota.people),
+                )
+                label = f"{coverage.role}, {local_span(low, high, rota.timezone)}"
+                found.append(
+                    Unfilled(index, coverage.role, low, high, gap.shortfall, f"{label}: {reason}")
+                )
+    found.sort(key=lambda item: (item.start, item.role, item.requirement))
+    return found
+
+
+def _finest(pieces: Pieces, role: str, start: datetime, end: datetime) -> list[Piece]:
+    """The pieces of ``role`` over ``[start, end)``: the parts of a piece that was cut, else
+    the whole pieces (so each stretch has one reason)."""
+    cut = {p.parent for p in pieces.pieces if p.parent is not None}
+    found = [
+        p
+        for p in pieces.pieces
+        if p.role == role and p.start < end and start < p.end and p.number not in cut
+    ]
+    found.sort(key=lambda p: (p.start, p.end))
+    covered: list[Piece] = []
+    for piece in found:
+        if not any(o.start <= piece.start and piece.end <= o.end for o in covered):
+            covered.append(piece)
+    return covered
+
+
+def _ruled(
+    rota: Rota,
+    piece: Piece,
+    here: tuple[str, ...],
+    taken: Mapping[str, list[Piece]],
+    rules: PersonRules,
+    eligibility: Eligibility,
+    qualification: str | None,
+) -> list[Ruled]:
+    """Each holder's reason for not taking ``piece`` (those taking it left out)."""
+    ruled = [
+        Ruled(e.kind, person_name(rota, e.person), e.rule, _missing(e)) for e in piece.excluded
+    ]
+    for person in piece.candidates:
+        if person in here:
+            continue
+        name = person_name(rota, person)
+        if not eligibility.qualifies(person, qualification):
+            ruled.append(Ruled("unqualified", name, qualification=qualification))
+            continue
+        mine = taken.get(person, [])
+        if any(p.start < piece.end and piece.start < p.end for p in mine):
+            ruled.append(Ruled("taken_elsewhere", name))
+            continue
+        broken = rules.broken(person, [p.shift(person) for p in [*mine, piece]])
+        if broken:
+            ruled.append(Ruled("combined", name, broken[0].rule))
+        else:
+            ruled.append(Ruled("unused", name))
+    return ruled
+
+
+def _missing(exclusion: Exclusion) -> str | None:
+    prefix = "does not hold "
+    if exclusion.kind == "unqualified" and exclusion.detail.startswith(prefix):
+        return exclusion.detail[len(prefix) :]
+    return None
+
+
+def _claimed(
+    pieces: Pieces,
+    chosen: Mapping[int, tuple[str, ...]],
+    eligibility: Eligibility,
+) -> list[tuple[int, datetime, datetime]]:
+    """Segments whose needs the chosen people meet: what the proposal claims to fill."""
+    people: dict[int, list[str]] = defaultdict(list)
+    for number, chosen_here in chosen.items():
+        for inside in pieces.pieces[number].segments:
+            people[inside] += chosen_here
+    claims = []
+    for number, taken in sorted(people.items()):
+        segment = pieces.segments[number]
+        for need in segment.needs:
+            qualified = [p for p in taken if eligibility.qualifies(p, need.qualification)]
+            if len(qualified) >= need.shortfall:
+                claims.append((need.requirement, segment.start, segment.end))
+    return claims
+
+
+# ------------------------------------------------------------------------------ fairness
+
+
+def _spreads(
+    roles: Sequence[str],
+    pools: Mapping[str, tuple[str, ...]],
+    before: Mapping[tuple[str, str], Measures],
+    after: Mapping[tuple[str, str], Measures],
+) -> list[Spread]:
+    spreads = []
+    for role in roles:
+        people = pools[role]
+        if not people:
+            continue
+        for measure in MEASURES:
+            old = [float(getattr(before[(role, p)], measure)) for p in people]
+            new = [float(getattr(after[(role, p)], measure)) for p in people]
+            spreads.append(
+                Spread(
+                    role,
+                    measure,
+                    len(people),
+                    statistics.fmean(old),
+                    statistics.pstdev(old),
+                    max(old),
+                    statistics.fmean(new),
+                    statistics.pstdev(new),
+                    max(new),
+                )
+            )
+    return spreads
+
+
+def _person_loads(
+    rota: Rota,
+    proposed: Sequence[ProposedShift],
+    before: Mapping[tuple[str, str], Measures],
+    after: Mapping[tuple[str, str], Measures],
+) -> list[PersonLoad]:
+    owners = sorted({(shift.role, shift.person) for shift in proposed})
+    return [
+        PersonLoad(
+            role, person, person_name(rota, person), before[(role, person)], after[(role, person)]
+        )
+        for role, person in owners
+    ]
+
+
+def _new_findings(before: CoverageReport, after: CoverageReport) -> list[Finding]:
+    def key(finding: Finding) -> tuple[object, ...]:
+        return (
+            finding.kind,
+            finding.person,
+            finding.rule,
+            finding.role,
+            finding.start,
+            finding.end,
+        )
+
+    known = {key(finding) for finding in before.findings}
+    return [finding for finding in after.findings if key(finding) not in known]
