@@ -18,11 +18,12 @@ left has its reason in words, and every piece the binding constraints (``pieces`
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as dataclass_replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from standby.clock import iso_z
 from standby.rota.clock import DEFAULT_REGION, local_day_start, to_local
@@ -58,6 +59,8 @@ from standby.rota.patterns import apply_override
 DEFAULT_TIME_LIMIT = 30.0
 MEASURES = ("hours", "nights", "weekend_hours", "bank_holiday_hours")
 PROPOSED_NOTE = "proposed by standby rota fill"
+#: How far from a finding a proposed piece may be and still be one of its causes.
+NEAR = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,12 +276,16 @@ def fill(
     role_rules: Mapping[str, RoleRules] | None = None,
     weights: FillWeights | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
+    explain: bool = False,
 ) -> FillProposal:
     """Propose cover for the gaps of ``rota`` in ``window`` (see the module docstring).
 
     ``requirements``, ``window``, ``region`` and ``role_rules`` mean what they mean for
     ``rota.coverage.check``; ``weights`` default to :class:`FillWeights`'s; ``time_limit``
-    is the solver's time in seconds.
+    is the solver's time in seconds. With ``explain``, every holder of the role is checked
+    against every piece up front, so :attr:`FillProposal.pieces` says of each one who could
+    take it and why each other could not (slower: without it, only the solver's choices are
+    checked in full, which is enough to say why what stays open does).
     """
     rules_by_role = dict(role_rules or {})
     weights = weights or FillWeights()
@@ -286,23 +293,35 @@ def fill(
     span = (before.start, before.end)
     rules = PersonRules(rota, rules_by_role, span, region=region)
     eligibility = Eligibility(rota, rules, before)
-    pieces = gap_pieces(rota, before, eligibility, region=region)
+    pieces = gap_pieces(rota, before, eligibility, region=region, verify=explain)
     year_start = local_day_start(date(to_local(span[0], rota.timezone).year, 1, 1), rota.timezone)
     year = (min(year_start, span[0]), span[1])
     roles = list(pieces.pools)
     loads_before = _loads(rota, roles, pieces.pools, year, region)
+    verdicts = _Verdicts(rules)
 
-    def conflicts(person: str, numbers: Sequence[int]) -> list[tuple[int, ...]]:
-        return _smallest_conflict(rules, pieces, person, numbers)
+    def run(pieces: Pieces) -> SolveResult:
+        return solve(
+            pieces,
+            loads_before,
+            weights,
+            time_limit=time_limit,
+            conflicts=lambda person, numbers: verdicts.conflicts(pieces, person, numbers),
+            qualifies=eligibility.qualifies,
+        )
 
-    result = solve(
-        pieces,
-        loads_before,
-        weights,
-        time_limit=time_limit,
-        conflicts=conflicts,
-        qualifies=eligibility.qualifies,
-    )
+    result = run(pieces)
+    # A piece whose every candidate broke a rule alone may still be taken day by day.
+    short = [
+        piece.number
+        for piece in pieces.pieces
+        if len(result.chosen.get(piece.number, ())) < piece.most
+        and sum(1 for p in piece.candidates if not verdicts.alone(p, piece.number)) < piece.most
+    ]
+    split = pieces.maker.split(pieces, short)
+    if len(split.pieces) > len(pieces.pieces):
+        pieces = split
+        result = run(pieces)
     proposed = _proposed(rota, pieces, result.chosen, loads_before)
     after_rota = _applied(rota, proposed)
     after = check(after_rota, requirements, window, region=region, role_rules=rules_by_role)
@@ -312,13 +331,16 @@ def fill(
         proposed = [dataclass_replace(s, mode="add", replaces=()) for s in proposed]
         after_rota = _applied(rota, proposed)
         after = check(after_rota, requirements, window, region=region, role_rules=rules_by_role)
-    loads_after = _loads(after_rota, roles, pieces.pools, year, region)
+    given = {(shift.role, shift.person) for shift in proposed}
+    loads_after = {**loads_before, **_loads(after_rota, roles, pieces.pools, year, region, given)}
     return FillProposal(
         before=before,
         after=after,
         rota=after_rota,
         proposed=tuple(proposed),
-        unfilled=tuple(_unfilled(rota, before, after, pieces, result.chosen, rules, eligibility)),
+        unfilled=tuple(
+            _unfilled(rota, before, after, pieces, result.chosen, verdicts, eligibility)
+        ),
         pieces=tuple(
             PieceChoice(piece, result.chosen.get(piece.number, ())) for piece in pieces.pieces
         ),
@@ -334,34 +356,93 @@ def fill(
 
 
 def _applied(rota: Rota, proposed: Sequence[ProposedShift]) -> Rota:
-    """``rota`` with the proposed shifts' overrides applied and recorded."""
-    shifts = list(rota.shifts)
+    """``rota`` with the proposed shifts' overrides applied and recorded.
+
+    An override changes only its own role's shifts, so each is applied to those alone.
+    """
     overrides = [shift.override() for shift in proposed]
+    by_role: dict[str, list[Shift]] = defaultdict(list)
+    for shift in rota.shifts:
+        by_role[shift.role].append(shift)
     for override in overrides:
-        shifts = apply_override(shifts, override)
+        by_role[override.role] = apply_override(by_role[override.role], override)
+    shifts = [shift for own in by_role.values() for shift in own]
+    shifts.sort(key=lambda shift: (shift.start, shift.role, shift.level))
     return dataclass_replace(rota, shifts=shifts, overrides=[*rota.overrides, *overrides])
 
 
 # ------------------------------------------------------------------------------ solving
 
 
-def _smallest_conflict(
-    rules: PersonRules, pieces: Pieces, person: str, numbers: Sequence[int]
-) -> list[tuple[int, ...]]:
-    """A smallest subset of ``numbers`` that, given to ``person``, breaks a rule (a
-    deletion filter: drop each piece in turn while what is left still breaks one)."""
+class _Verdicts:
+    """The working-time checks of the solver's choices, each set of pieces checked once.
 
-    def breaks(subset: Sequence[int]) -> bool:
-        return bool(rules.broken(person, [pieces.pieces[n].shift(person) for n in subset]))
+    ``found`` keeps, for each person and piece, the first rule a forbidden set holding it
+    broke, and whether the piece broke it alone: the reasons for what is left.
+    """
 
-    if not breaks(numbers):
-        return []
-    kept = list(numbers)
-    for number in list(numbers):
-        trial = [n for n in kept if n != number]
-        if trial and breaks(trial):
-            kept = trial
-    return [tuple(kept)]
+    def __init__(self, rules: PersonRules) -> None:
+        self.rules = rules
+        self._seen: dict[tuple[str, tuple[int, ...]], list[Finding]] = {}
+        self.found: dict[tuple[str, int], tuple[bool, Finding]] = {}
+
+    def alone(self, person: str, number: int) -> bool:
+        """True when ``number`` alone broke a rule for ``person``."""
+        known = self.found.get((person, number))
+        return known is not None and known[0]
+
+    def _broken(self, pieces: Pieces, person: str, numbers: tuple[int, ...]) -> list[Finding]:
+        key = (person, numbers)
+        if key not in self._seen:
+            shifts = [pieces.pieces[n].shift(person) for n in numbers]
+            self._seen[key] = self.rules.broken(person, shifts)
+        return self._seen[key]
+
+    def conflicts(
+        self, pieces: Pieces, person: str, numbers: Sequence[int]
+    ) -> list[tuple[int, ...]]:
+        """Smallest subsets of ``numbers`` that, given to ``person``, break a rule: for each
+        finding, the pieces near it, then a deletion filter (drop each piece in turn while
+        what is left still breaks the rule)."""
+        everything = tuple(numbers)
+        found = self._broken(pieces, person, everything)
+        cuts: list[tuple[int, ...]] = []
+        for finding in found:
+            if any(
+                set(cut) <= set(everything) and self._still(pieces, person, cut, finding)
+                for cut in cuts
+            ):
+                continue
+            near = tuple(
+                n
+                for n in everything
+                if pieces.pieces[n].start < finding.end + NEAR
+                and finding.start - NEAR < pieces.pieces[n].end
+            )
+            start = near if near and self._still(pieces, person, near, finding) else everything
+            cut = self._smallest(pieces, person, start, finding)
+            if cut not in cuts:
+                cuts.append(cut)
+        return cuts
+
+    def _still(
+        self, pieces: Pieces, person: str, numbers: tuple[int, ...], finding: Finding
+    ) -> bool:
+        """True when ``numbers`` alone break ``finding``'s rule."""
+        return any(f.rule == finding.rule for f in self._broken(pieces, person, numbers))
+
+    def _smallest(
+        self, pieces: Pieces, person: str, numbers: tuple[int, ...], finding: Finding
+    ) -> tuple[int, ...]:
+        kept = numbers
+        for number in numbers:
+            trial = tuple(n for n in kept if n != number)
+            if trial and self._still(pieces, person, trial, finding):
+                kept = trial
+        first = next(f for f in self._broken(pieces, person, kept) if f.rule == finding.rule)
+        for number in kept:
+            self.found.setdefault((person, number), (len(kept) == 1, first))
+        return kept
 
 
 def _loads(
@@ -370,24 +451,43 @@ def _loads(
     pools: Mapping[str, tuple[str, ...]],
     year: Interval,
     region: str,
+    people: set[tuple[str, str]] | None = None,
 ) -> dict[tuple[str, str], Measures]:
-    """Each role holder's hours, nights, weekend and bank-holiday hours in the role."""
-    loads: dict[tuple[str, str], Measures] = {}
-    for role in roles:
-        own = Rota(
-            timezone=rota.timezone,
-            people=rota.people,
-            shifts=[s for s in rota.shifts if s.role == role],
-            leave=rota.leave,
+    """Each role holder's hours, nights, weekend and bank-holiday hours in the role (only
+    the ``(role, person)`` pairs in ``people``, when given).
+
+    One fairness count for every role at once: each shift and leave period is given to
+    the pair ``role / person``, so the count keeps the roles apart.
+    """
+    wanted = {(role, person) for role in roles for person in pools[role]}
+    if people is not None:
+        wanted &= people
+    keys = {pair: f"{pair[0]}\x00{pair[1]}" for pair in wanted}
+    roles_of: dict[str, list[str]] = defaultdict(list)
+    for role, person in wanted:
+        roles_of[person].append(role)
+    scratch = Rota(
+        timezone=rota.timezone,
+        shifts=[
+            dataclass_replace(s, person=keys[(s.role, s.person)])
+            for s in rota.shifts
+            if (s.role, s.person) in keys and s.end > year[0] and s.start < year[1]
+        ],
+        leave=[
+            dataclass_replace(item, person=keys[(role, item.person)])
+            for item in rota.leave
+            for role in roles_of.get(item.person, ())
+        ],
+    )
+    rows = {row.person: row for row in fairness_rows(scratch, year, region=region)}
+    loads = {}
+    for pair, key in keys.items():
+        row = rows.get(key)
+        loads[pair] = (
+            Measures()
+            if row is None
+            else Measures(row.hours, row.nights, row.weekend_hours, row.bank_holiday_hours)
         )
-        rows = {row.person: row for row in fairness_rows(own, year, region=region)}
-        for person in pools[role]:
-            row = rows.get(person)
-            loads[(role, person)] = (
-                Measures()
-                if row is None
-                else Measures(row.hours, row.nights, row.weekend_hours, row.bank_holiday_hours)
-            )
     return loads
 
 
@@ -511,7 +611,7 @@ def _unfilled(
     after: CoverageReport,
     pieces: Pieces,
     chosen: Mapping[int, tuple[str, ...]],
-    rules: PersonRules,
+    verdicts: _Verdicts,
     eligibility: Eligibility,
 ) -> list[Unfilled]:
     """What the proposal leaves open, piece by piece, each with its reason in words."""
@@ -520,17 +620,18 @@ def _unfilled(
         for person in people:
             taken[person].append(pieces.pieces[number])
     found = []
+    finest = _Finest(pieces)
     for index, coverage in enumerate(after.roles):
         qualification = before.roles[index].qualification
         for gap in coverage.gaps:
-            for piece in _finest(pieces, coverage.role, gap.start, gap.end):
+            for piece in finest.over(coverage.role, gap.start, gap.end):
                 low, high = max(gap.start, piece.start), min(gap.end, piece.end)
                 ruled = _ruled(
                     rota,
                     piece,
                     chosen.get(piece.number, ()),
                     taken,
-                    rules,
+                    verdicts,
                     eligibility,
                     qualification,
                 )
@@ -548,21 +649,35 @@ def _unfilled(
     return found
 
 
-def _finest(pieces: Pieces, role: str, start: datetime, end: datetime) -> list[Piece]:
-    """The pieces of ``role`` over ``[start, end)``: the parts of a piece that was cut, else
-    the whole pieces (so each stretch has one reason)."""
-    cut = {p.parent for p in pieces.pieces if p.parent is not None}
-    found = [
-        p
-        for p in pieces.pieces
-        if p.role == role and p.start < end and start < p.end and p.number not in cut
-    ]
-    found.sort(key=lambda p: (p.start, p.end))
-    covered: list[Piece] = []
-    for piece in found:
-        if not any(o.start <= piece.start and piece.end <= o.end for o in covered):
-            covered.append(piece)
-    return covered
+class _Finest:
+    """The pieces that carry each stretch's reason: the parts of a piece that was cut, else
+    the whole pieces, per role in time order (so each stretch has one reason)."""
+
+    def __init__(self, pieces: Pieces) -> None:
+        cut = {p.parent for p in pieces.pieces if p.parent is not None}
+        self.by_role: dict[str, list[Piece]] = defaultdict(list)
+        for piece in pieces.pieces:
+            if piece.number not in cut:
+                self.by_role[piece.role].append(piece)
+        self.starts: dict[str, list[datetime]] = {}
+        self.longest: dict[str, timedelta] = {}
+        for role, own in self.by_role.items():
+            own.sort(key=lambda p: (p.start, p.end))
+            self.starts[role] = [p.start for p in own]
+            self.longest[role] = max(p.end - p.start for p in own)
+
+    def over(self, role: str, start: datetime, end: datetime) -> list[Piece]:
+        """The pieces of ``role`` over ``[start, end)``, none inside another."""
+        own = self.by_role.get(role, [])
+        if not own:
+            return []
+        first = bisect_left(self.starts[role], start - self.longest[role])
+        found = [p for p in own[first : bisect_left(self.starts[role], end)] if start < p.end]
+        covered: list[Piece] = []
+        for piece in found:
+            if not any(o.start <= piece.start and piece.end <= o.end for o in covered):
+                covered.append(piece)
+        return covered
 
 
 def _ruled(
@@ -570,7 +685,7 @@ def _ruled(
     piece: Piece,
     here: tuple[str, ...],
     taken: Mapping[str, list[Piece]],
-    rules: PersonRules,
+    verdicts: _Verdicts,
     eligibility: Eligibility,
     qualification: str | None,
 ) -> list[Ruled]:
@@ -582,16 +697,14 @@ def _ruled(
         if person in here:
             continue
         name = person_name(rota, person)
+        verdict = verdicts.found.get((person, piece.number))
         if not eligibility.qualifies(person, qualification):
             ruled.append(Ruled("unqualified", name, qualification=qualification))
-            continue
-        mine = taken.get(person, [])
-        if any(p.start < piece.end and piece.start < p.end for p in mine):
+        elif verdict is not None:
+            alone, finding = verdict
+            ruled.append(Ruled("working_time" if alone else "combined", name, finding.rule))
+        elif any(p.start < piece.end and piece.start < p.end for p in taken.get(person, [])):
             ruled.append(Ruled("taken_elsewhere", name))
-            continue
-        broken = rules.broken(person, [p.shift(person) for p in [*mine, piece]])
-        if broken:
-            ruled.append(Ruled("combined", name, broken[0].rule))
         else:
             ruled.append(Ruled("unused", name))
     return ruled
@@ -673,15 +786,20 @@ def _person_loads(
 
 
 def _new_findings(before: CoverageReport, after: CoverageReport) -> list[Finding]:
-    def key(finding: Finding) -> tuple[object, ...]:
-        return (
-            finding.kind,
-            finding.person,
-            finding.rule,
-            finding.role,
-            finding.start,
-            finding.end,
+    """Findings of the proposed rota that lie within no finding of the same kind, person,
+    rule and role in the rota's own check (one the proposal shortened is not new)."""
+    known: dict[tuple[object, ...], list[tuple[datetime, datetime]]] = defaultdict(list)
+    for finding in before.findings:
+        known[(finding.kind, finding.person, finding.rule, finding.role)].append(
+            (finding.start, finding.end)
         )
-
-    known = {key(finding) for finding in before.findings}
-    return [finding for finding in after.findings if key(finding) not in known]
+    return [
+        finding
+        for finding in after.findings
+        if not any(
+            low <= finding.start and finding.end <= high
+            for low, high in known.get(
+                (finding.kind, finding.person, finding.rule, finding.role), ()
+            )
+        )
+    ]

@@ -21,18 +21,19 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
 from standby.rota.clock import resolve_local, to_local, zone
 from standby.rota.coverage import CoverageReport, Gap
 from standby.rota.fairness import fairness_rows
-from standby.rota.model import Finding, Person, RoleRules, Rota, Shift
-from standby.rota.oncall import Interval, leave_by_person
-from standby.rota.rules import WorkingTime
-from standby.rota.work import work_span
+from standby.rota.model import Callout, Finding, Leave, Person, RoleRules, Rota, Shift
+from standby.rota.oncall import Interval, leave_by_person, merge
+from standby.rota.rules import Limits, WorkingTime
+from standby.rota.work import DEFAULT_RULES, work_pieces, work_span
 
 #: Why a person cannot take a piece, in the order they are tried.
 EXCLUSION_KINDS = ("unqualified", "leave", "on_call", "working_time")
@@ -113,11 +114,12 @@ class Piece:
 
 @dataclass(frozen=True)
 class Pieces:
-    """Every piece and segment of the gaps, and who holds each role."""
+    """Every piece and segment of the gaps, who holds each role, and what made them."""
 
     pieces: tuple[Piece, ...]
     segments: tuple[Segment, ...]
     pools: Mapping[str, tuple[str, ...]]
+    maker: PieceMaker
 
 
 def person_name(rota: Rota, person: str) -> str:
@@ -152,6 +154,12 @@ class PersonRules:
     :class:`~rota.rules.WorkingTime` over the same span as the whole rota's check, so what it
     finds for them is what the check finds; a new or worse finding (a new rule, period or
     span, or a larger excess) is what adding shifts would break.
+
+    Two short cuts, both exact: a shift in a role whose stand-by is rest, with no
+    consecutive-day limit, adds no working time and breaks nothing; and a shift whose own
+    stretch of work (joined across breaks under 11 h, as reg 10 joins them) would last over
+    13 h, a stretch the rota does not already have, is a new reg 10 finding without
+    running every rule.
     """
 
     def __init__(
@@ -165,6 +173,7 @@ class PersonRules:
         self.rota = rota
         self.role_rules = dict(role_rules)
         self.region = region
+        self.limits = Limits()
         span = work_span(rota, window)
         assert span is not None  # a window is always given
         self.span = span
@@ -172,33 +181,48 @@ class PersonRules:
         for shift in rota.shifts:
             self.shifts[shift.person].append(shift)
         self.leave = leave_by_person(rota.leave)
-        self._callouts = defaultdict(list)
+        self._own_leave: dict[str, list[Leave]] = defaultdict(list)
+        for item in rota.leave:
+            self._own_leave[item.person].append(item)
+        self._callouts: dict[str, list[Callout]] = defaultdict(list)
         for callout in rota.callouts:
             self._callouts[callout.person].append(callout)
         self._checkers: dict[str, WorkingTime] = {}
         self._before: dict[str, dict[tuple[object, ...], float]] = {}
+        self._work: dict[str, tuple[list[Interval], set[Interval]]] = {}
         self.checks = 0
+
+    def _own(self, person: str) -> Rota:
+        known = self.rota.people.get(person)
+        return Rota(
+            timezone=self.rota.timezone,
+            people={person: known} if known is not None else {},
+            shifts=list(self.shifts.get(person, [])),
+            leave=list(self._own_leave.get(person, [])),
+            callouts=list(self._callouts.get(person, [])),
+        )
 
     def _checker(self, person: str) -> WorkingTime:
         checker = self._checkers.get(person)
         if checker is None:
-            known = self.rota.people.get(person)
-            own = Rota(
-                timezone=self.rota.timezone,
-                people={person: known} if known is not None else {},
-                shifts=list(self.shifts.get(person, [])),
-                leave=[item for item in self.rota.leave if item.person == person],
-                callouts=list(self._callouts.get(person, [])),
+            checker = WorkingTime(
+                self._own(person), self.role_rules, region=self.region, window=self.span
             )
-            checker = WorkingTime(own, self.role_rules, region=self.region, window=self.span)
             self._checkers[person] = checker
             self._before[person] = {
                 _key(finding): finding.excess or 0.0 for finding in checker.person_findings(person)
             }
         return checker
 
+    def matters(self, shift: Shift) -> bool:
+        """False when ``shift``'s role adds no working time and has no consecutive-day limit."""
+        rules = self.role_rules.get(shift.role, DEFAULT_RULES)
+        return rules.counts_as_work or rules.max_consecutive_days is not None
+
     def broken(self, person: str, extra: Sequence[Shift]) -> list[Finding]:
         """The findings that adding ``extra`` to ``person``'s shifts makes new or worse."""
+        if not any(self.matters(shift) for shift in extra):
+            return []
         checker = self._checker(person)
         before = self._before[person]
         self.checks += 1
@@ -207,6 +231,69 @@ class PersonRules:
             for finding in checker.person_findings(person, list(extra))
             if _key(finding) not in before or (finding.excess or 0.0) > before[_key(finding)] + 1e-9
         ]
+
+    def first_broken(self, person: str, shift: Shift) -> Finding | None:
+        """The first finding adding ``shift`` alone would make new or worse, or None."""
+        quick = self.quick(person, shift)
+        if quick is not None:
+            return quick
+        broken = self.broken(person, [shift])
+        return broken[0] if broken else None
+
+    def quick(self, person: str, shift: Shift) -> Finding | None:
+        """A finding ``shift`` alone would surely add, found without running every rule:
+        a new daily-rest stretch (reg 10). None says only that no quick test found one."""
+        return self._daily_rest(person, shift)
+
+    def _daily_rest(self, person: str, shift: Shift) -> Finding | None:
+        """The new reg 10 stretch ``shift`` would make, when that is plain without the rest."""
+        if not self.role_rules.get(shift.role, DEFAULT_RULES).counts_as_work:
+            return None
+        work, long_stretches = self._stretches(person)
+        index = bisect_left(work, (shift.start, shift.start))
+        if (index > 0 and work[index - 1][1] > shift.start) or (
+            index < len(work) and work[index][0] < shift.end
+        ):
+            return None  # it overlaps other work: leave it to the full check
+        rest = timedelta(hours=self.limits.daily_rest_hours)
+        start, end, low, high = shift.start, shift.end, index, index
+        while low > 0 and start - work[low - 1][1] < rest:
+            low -= 1
+            start = work[low][0]
+        while high < len(work) and work[high][0] - end < rest:
+            end = work[high][1]
+            high += 1
+        if end - start <= timedelta(hours=24) - rest or (start, end) in long_stretches:
+            return None  # within the rule, or a stretch already reported: the full check
+        hours = (end - start).total_seconds() / 3600
+        when = local_span(start, end, self.rota.timezone)
+        return Finding(
+            "working_time",
+            person,
+            start,
+            end,
+            f"reg 10 daily rest: {hours:.1f} h of work with no "
+            f"{self.limits.daily_rest_hours:g} h break ({when})",
+            rule="reg 10",
+        )
+
+    def _stretches(self, person: str) -> tuple[list[Interval], set[Interval]]:
+        """The person's merged working time, and its stretches over 13 h (as reg 10 reads
+        them: work joined across breaks under 11 h)."""
+        known = self._work.get(person)
+        if known is None:
+            own = work_pieces(self._own(person), self.role_rules, self.span, region=self.region)
+            work = merge([(p.start, p.end) for p in own.get(person, [])])
+            rest = timedelta(hours=self.limits.daily_rest_hours)
+            stretches: list[list[datetime]] = []
+            for low, high in work:
+                if stretches and low - stretches[-1][1] < rest:
+                    stretches[-1][1] = high
+                else:
+                    stretches.append([low, high])
+            long = {(a, b) for a, b in stretches if b - a > timedelta(hours=24) - rest}
+            known = self._work[person] = (work, long)
+        return known
 
 
 # ------------------------------------------------------------------------------ handovers
@@ -292,8 +379,13 @@ class Eligibility:
         known: Person | None = self.rota.people.get(person)
         return known is not None and qualification in known.qualifications
 
-    def exclusion(self, person: str, role: str, start: datetime, end: datetime) -> Exclusion | None:
-        """The first rule that rules ``person`` out of ``[start, end)`` in ``role``, or None."""
+    def exclusion(
+        self, person: str, role: str, start: datetime, end: datetime, *, full: bool = True
+    ) -> Exclusion | None:
+        """The first rule that rules ``person`` out of ``[start, end)`` in ``role``, or None.
+
+        Without ``full``, of the working-time rules only the plain daily-rest case is tried.
+        """
         missing = sorted(q for q in self.required.get(role, ()) if not self.qualifies(person, q))
         if missing:
             return Exclusion(person, "unqualified", f"does not hold {' and '.join(missing)}")
@@ -309,9 +401,9 @@ class Eligibility:
                 "on_call",
                 f"on call as {busy.role}{level}, {local_span(busy.start, busy.end, tz)}",
             )
-        broken = self.rules.broken(person, [Shift(person, role, start, end)])
-        if broken:
-            first = broken[0]
+        shift = Shift(person, role, start, end)
+        first = self.rules.first_broken(person, shift) if full else self.rules.quick(person, shift)
+        if first is not None:
             return Exclusion(person, "working_time", first.detail, first.rule)
         return None
 
@@ -331,20 +423,31 @@ class Eligibility:
 
 
 def gap_pieces(
-    rota: Rota, report: CoverageReport, eligibility: Eligibility, *, region: str
+    rota: Rota,
+    report: CoverageReport,
+    eligibility: Eligibility,
+    *,
+    region: str,
+    verify: bool = False,
 ) -> Pieces:
-    """The pieces of every gap in ``report``, with their candidates and exclusions."""
+    """The pieces of every gap in ``report``, with their candidates and exclusions.
+
+    With ``verify`` every candidate has passed the working-time rules; without it only the
+    quick checks (qualification, leave, other cover, the plain daily-rest case), and the
+    solver's choices are checked as they are made (``rota.fill``).
+    """
     by_role: dict[str, list[tuple[int, Gap]]] = defaultdict(list)
     for index, coverage in enumerate(report.roles):
         for gap in coverage.gaps:
             by_role[coverage.role].append((index, gap))
     qualifications = {index: coverage.qualification for index, coverage in enumerate(report.roles)}
     segments: list[Segment] = []
-    drafts: list[tuple[str, Interval, tuple[int, ...], int | None]] = []
+    drafts: list[_Draft] = []
     pools: dict[str, tuple[str, ...]] = {}
+    cutters: dict[str, Handovers] = {}
     for role, gaps in by_role.items():
         pools[role] = eligibility.pool(role)
-        handovers = Handovers(rota, role)
+        handovers = cutters[role] = Handovers(rota, role)
         first = len(segments)
         segments += _segments(role, gaps, handovers, qualifications)
         role_segments = list(range(first, len(segments)))
@@ -353,7 +456,11 @@ def gap_pieces(
         )
         for interval in intervals:
             drafts.append((role, interval, _inside(segments, role_segments, interval), None))
-    return _evaluate(rota, drafts, segments, pools, eligibility, region)
+    maker = PieceMaker(rota, tuple(segments), pools, eligibility, cutters, region, verify)
+    return maker.pieces(maker.evaluate(drafts, []))
+
+
+_Draft = tuple[str, Interval, tuple[int, ...], int | None]
 
 
 def _segments(
@@ -385,94 +492,108 @@ def _inside(segments: Sequence[Segment], indices: list[int], interval: Interval)
     return tuple(i for i in indices if low <= segments[i].start and segments[i].end <= high)
 
 
-def _evaluate(
-    rota: Rota,
-    drafts: list[tuple[str, Interval, tuple[int, ...], int | None]],
-    segments: list[Segment],
-    pools: Mapping[str, tuple[str, ...]],
-    eligibility: Eligibility,
-    region: str,
-) -> Pieces:
-    """Candidates and exclusions for each draft piece; cut at daily handovers where short."""
-    pieces: list[Piece] = []
-    handovers: dict[str, Handovers] = {}
-    queue = list(drafts)
-    while queue:
-        role, (start, end), inside, parent = queue.pop(0)
-        needs = [need for index in inside for need in segments[index].needs]
-        most = max((need.shortfall for need in needs), default=0)
-        if not inside or most == 0:
-            continue
-        candidates: list[str] = []
-        excluded: list[Exclusion] = []
-        for person in pools[role]:
-            reason = eligibility.exclusion(person, role, start, end)
-            if reason is None:
-                candidates.append(person)
-            else:
-                excluded.append(reason)
-        number = len(pieces)
-        pieces.append(
-            Piece(
-                number,
-                role,
-                start,
-                end,
-                inside,
-                most,
-                Measures(),
-                tuple(candidates),
-                tuple(excluded),
-                parent,
+@dataclass(frozen=True)
+class PieceMaker:
+    """Makes pieces: candidates and exclusions for each, and the parts of a piece cut at
+    the role's daily handovers when fewer can take it whole than it needs."""
+
+    rota: Rota
+    segments: tuple[Segment, ...]
+    pools: Mapping[str, tuple[str, ...]]
+    eligibility: Eligibility
+    cutters: Mapping[str, Handovers]
+    region: str
+    verify: bool
+
+    def evaluate(self, drafts: list[_Draft], pieces: list[Piece]) -> list[Piece]:
+        """``pieces`` with the drafts added (and their daily parts, where short)."""
+        pieces = list(pieces)
+        queue = list(drafts)
+        while queue:
+            role, (start, end), inside, parent = queue.pop(0)
+            needs = [need for index in inside for need in self.segments[index].needs]
+            most = max((need.shortfall for need in needs), default=0)
+            if not inside or most == 0:
+                continue
+            candidates: list[str] = []
+            excluded: list[Exclusion] = []
+            for person in self.pools[role]:
+                reason = self.eligibility.exclusion(person, role, start, end, full=self.verify)
+                if reason is None:
+                    candidates.append(person)
+                else:
+                    excluded.append(reason)
+            number = len(pieces)
+            pieces.append(
+                Piece(
+                    number,
+                    role,
+                    start,
+                    end,
+                    inside,
+                    most,
+                    Measures(),
+                    tuple(candidates),
+                    tuple(excluded),
+                    parent,
+                )
             )
+            if parent is None and len(candidates) < most:
+                queue += self.parts(pieces[-1])
+        return pieces
+
+    def parts(self, piece: Piece) -> list[_Draft]:
+        """``piece`` cut at its role's daily handovers (nothing when it is one day's)."""
+        parts = self.cutters[piece.role].cut(piece.start, piece.end, daily=True)
+        if len(parts) < 2:
+            return []
+        inside = list(piece.segments)
+        return [
+            (piece.role, part, _inside(self.segments, inside, part), piece.number) for part in parts
+        ]
+
+    def split(self, pieces: Pieces, numbers: Iterable[int]) -> Pieces:
+        """``pieces`` with the daily parts of the pieces ``numbers`` added."""
+        cut = {p.parent for p in pieces.pieces if p.parent is not None}
+        drafts = [
+            draft
+            for number in numbers
+            if number not in cut and pieces.pieces[number].parent is None
+            for draft in self.parts(pieces.pieces[number])
+        ]
+        return self.pieces(self.evaluate(drafts, list(pieces.pieces)))
+
+    def pieces(self, pieces: list[Piece]) -> Pieces:
+        """The pieces with their fairness measures, as :class:`Pieces`."""
+        measured = _measures(self.rota, pieces, self.region)
+        return Pieces(
+            tuple(dataclass_replace(p, measures=measured[p.number]) for p in pieces),
+            self.segments,
+            dict(self.pools),
+            self,
         )
-        if parent is None and len(candidates) < most:
-            cutter = handovers.setdefault(role, Handovers(rota, role))
-            parts = cutter.cut(start, end, daily=True)
-            if len(parts) > 1:
-                role_segments = list(inside)
-                queue += [
-                    (role, part, _inside(segments, role_segments, part), number) for part in parts
-                ]
-    measured = _measures(rota, pieces, region)
-    return Pieces(
-        tuple(
-            Piece(
-                p.number,
-                p.role,
-                p.start,
-                p.end,
-                p.segments,
-                p.most,
-                measured[p.number],
-                p.candidates,
-                p.excluded,
-                p.parent,
-            )
-            for p in pieces
-        ),
-        tuple(segments),
-        dict(pools),
-    )
 
 
 def _measures(rota: Rota, pieces: Sequence[Piece], region: str) -> dict[int, Measures]:
     """Each piece's hours, nights, weekend and bank-holiday hours, as the fairness table
-    counts them."""
-    if not pieces:
-        return {}
-    scratch = Rota(
-        timezone=rota.timezone,
-        shifts=[Shift(f"piece {p.number}", p.role, p.start, p.end) for p in pieces],
-    )
-    window = (min(p.start for p in pieces), max(p.end for p in pieces))
-    rows = {row.person: row for row in fairness_rows(scratch, window, region=region)}
-    found = {}
+    counts them (month by month, so each sum runs over a month's days)."""
+    months: dict[tuple[int, int], list[Piece]] = defaultdict(list)
     for piece in pieces:
-        row = rows.get(f"piece {piece.number}")
-        found[piece.number] = (
-            Measures()
-            if row is None
-            else Measures(row.hours, row.nights, row.weekend_hours, row.bank_holiday_hours)
+        local = to_local(piece.start, rota.timezone)
+        months[(local.year, local.month)].append(piece)
+    found = {}
+    for group in months.values():
+        scratch = Rota(
+            timezone=rota.timezone,
+            shifts=[Shift(f"piece {p.number}", p.role, p.start, p.end) for p in group],
         )
+        window = (min(p.start for p in group), max(p.end for p in group))
+        rows = {row.person: row for row in fairness_rows(scratch, window, region=region)}
+        for piece in group:
+            row = rows.get(f"piece {piece.number}")
+            found[piece.number] = (
+                Measures()
+                if row is None
+                else Measures(row.hours, row.nights, row.weekend_hours, row.bank_holiday_hours)
+            )
     return found

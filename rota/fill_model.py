@@ -1,10 +1,10 @@
 """The constraint model of a gap fill (OR-Tools CP-SAT): who takes which piece of which gap.
 
 One yes/no choice per piece and candidate (``rota.fill_candidates`` has ruled out everyone
-unqualified, on leave, on call then, or whom the piece alone would put over a working-time
-rule). Constraints: nobody takes two pieces that overlap (in any roles); a piece takes at
-most as many people as it is short of; a need counts only people holding its
-qualification. The objective is lexicographic, solved in three stages, each keeping the
+unqualified, on leave or on call then, and those a quick test shows the piece would put
+over a working-time rule). Constraints: nobody takes two pieces that overlap (in any
+roles); a piece takes at most as many people as it is short of; a need counts only people
+holding its qualification. The objective is lexicographic, solved in three stages, each keeping the
 best of the one before:
 
 1. **fill**: the most required person-minutes covered (milliseconds, so a 40-second gap
@@ -16,10 +16,10 @@ best of the one before:
 3. **fewest changes and people**: ``changes`` x pieces proposed + ``people`` x people
    contacted.
 
-Working-time rules over several proposed shifts together (two nights in a row breaking the
-daily rest, a week too many for the consecutive-day limit) are added lazily: each solution
-is checked person by person with the check's own rules, and each smallest set of a
-person's proposed pieces that breaks one is forbidden, until a solution passes. Pieces
+The working-time rules are added lazily: each solution is checked person by person with
+the check's own rules, and each smallest set of a person's proposed pieces that breaks one
+(one piece alone, or several together: two nights in a row breaking the daily rest, a week
+too many for the consecutive-day limit) is forbidden, until a solution passes. Pieces
 linked by no person or segment are solved apart (components), in a fixed order.
 
 Deterministic: one search worker and a fixed seed; the time limit is spent as
@@ -41,10 +41,12 @@ from standby.rota.model import FillWeights
 SOLVER_SEED = 2026
 #: Fairness loads are counted in quarter-hour equivalents.
 UNITS_PER_HOUR = 4
-#: A component gives up forbidding rule-breaking combinations after this many rounds and
-#: drops pieces instead (none has needed it in testing; the bound keeps a run finite).
-MAX_ROUNDS = 40
+#: A stage gives up forbidding rule-breaking choices after this many rounds, or when its
+#: time is spent, and drops pieces instead (the bound keeps a run finite).
+MAX_ROUNDS = 60
 STAGES = ("fill", "fairness", "changes")
+#: How many straight chords stand for a person's squared load (see ``_square_growth``).
+SQUARE_CHORDS = 24
 #: Shares of a component's time for each stage; what a stage leaves passes on.
 STAGE_SHARES = (0.5, 0.7, 1.0)
 
@@ -85,9 +87,16 @@ class _Clock:
         self.stopped_by_clock = False
 
     def budget(self, share: float) -> tuple[float, float]:
-        """Deterministic and wall seconds for the next solve, at least a little of each."""
+        """Deterministic and wall seconds for the next solve (``share`` of what is left of
+        each), at least a little of each."""
         left = max(self.limit - self.spent, 0.0)
-        return max(left * share, 0.01), max(self.deadline - wall.perf_counter(), 0.01)
+        wall_left = max(self.deadline - wall.perf_counter(), 0.0)
+        return max(left * share, 0.01), max(wall_left * share, 0.01)
+
+    @property
+    def out(self) -> bool:
+        """True when either the deterministic or the wall-clock time is spent."""
+        return self.spent >= self.limit or wall.perf_counter() >= self.deadline
 
 
 def solve(
@@ -256,16 +265,20 @@ class _Component:
         return self.pieces.pieces[number].measures
 
     def _square_growth(self, person: str, base: int, given: Mapping[int, int]) -> Any:
-        """``(base + added)^2 - base^2`` for what ``person`` is given (added = sum of ``given``
-        over the pieces they take)."""
+        """``(base + added)^2 - base^2`` for what ``person`` is given (added = the sum of
+        ``given`` over the pieces they take); the square by straight chords between
+        breakpoints (exact at them, a little above between), which the solver handles far
+        better than a product."""
+        added = sum(amount * self.x[(n, person)] for n, amount in given.items())
         if len(given) == 1:
             ((number, amount),) = given.items()
             return (2 * base * amount + amount * amount) * self.x[(number, person)]
         total = sum(given.values())
-        added = self.model.new_int_var(0, total, "")
-        self.model.add(added == sum(amount * self.x[(n, person)] for n, amount in given.items()))
-        square = self.model.new_int_var(0, total * total, "")
-        self.model.add_multiplication_equality(square, [added, added])
+        step = max(min(given.values()), -(-total // SQUARE_CHORDS))
+        square = self.model.new_int_var(0, total * total + step * step, "")
+        for k in range(-(-total // step)):
+            # The chord from (k step)^2 to ((k + 1) step)^2.
+            self.model.add(square >= (2 * k + 1) * step * added - k * (k + 1) * step * step)
         return 2 * base * added + square
 
     def _changes(self, weights: FillWeights) -> Any:
@@ -360,7 +373,7 @@ class _Component:
             if not cuts:
                 status = "optimal" if code == cp_model.OPTIMAL else "feasible"
                 return values, status, round(solver.objective_value), rounds
-            if rounds >= MAX_ROUNDS:
+            if rounds >= MAX_ROUNDS or clock.out:
                 return self._repaired(values, conflicts), "repaired", 0, rounds
             for cut in cuts:
                 self.model.add_bool_or([~self.x[key] for key in cut])
@@ -376,8 +389,6 @@ class _Component:
                 taken[person].append(number)
         cuts = []
         for person, numbers in sorted(taken.items()):
-            if len(numbers) < 2:
-                continue  # each piece alone was checked
             for subset in conflicts(person, sorted(numbers)):
                 cuts.append([(number, person) for number in subset])
         return cuts
