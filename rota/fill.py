@@ -59,6 +59,9 @@ from standby.rota.patterns import apply_override
 DEFAULT_TIME_LIMIT = 30.0
 MEASURES = ("hours", "nights", "weekend_hours", "bank_holiday_hours")
 PROPOSED_NOTE = "proposed by standby rota fill"
+#: The share of the time limit for the first pass; the second (pieces split day by day
+#: where nobody could take them whole) has what is left.
+FIRST_PASS_SHARE = 0.75
 #: How far from a finding a proposed piece may be and still be one of its causes.
 NEAR = timedelta(days=1)
 
@@ -300,17 +303,24 @@ def fill(
     loads_before = _loads(rota, roles, pieces.pools, year, region)
     verdicts = _Verdicts(rules)
 
-    def run(pieces: Pieces) -> SolveResult:
+    def run(
+        pieces: Pieces,
+        seconds: float,
+        previous: SolveResult | None = None,
+        fresh: frozenset[int] = frozenset(),
+    ) -> SolveResult:
         return solve(
             pieces,
             loads_before,
             weights,
-            time_limit=time_limit,
+            time_limit=seconds,
             conflicts=lambda person, numbers: verdicts.conflicts(pieces, person, numbers),
             qualifies=eligibility.qualifies,
+            previous=previous,
+            fresh=fresh,
         )
 
-    result = run(pieces)
+    result = run(pieces, time_limit * FIRST_PASS_SHARE)
     # A piece whose every candidate broke a rule alone may still be taken day by day.
     short = [
         piece.number
@@ -320,8 +330,10 @@ def fill(
     ]
     split = pieces.maker.split(pieces, short)
     if len(split.pieces) > len(pieces.pieces):
+        fresh = frozenset(range(len(pieces.pieces), len(split.pieces)))
         pieces = split
-        result = run(pieces)
+        left = max(time_limit - result.wall_seconds, time_limit * (1 - FIRST_PASS_SHARE))
+        result = run(pieces, left, result, fresh)
     proposed = _proposed(rota, pieces, result.chosen, loads_before)
     after_rota = _applied(rota, proposed)
     after = check(after_rota, requirements, window, region=region, role_rules=rules_by_role)

@@ -47,7 +47,8 @@ MAX_ROUNDS = 60
 STAGES = ("fill", "fairness", "changes")
 #: How many straight chords stand for a person's squared load (see ``_square_growth``).
 SQUARE_CHORDS = 24
-#: Shares of a component's time for each stage; what a stage leaves passes on.
+#: Shares of what is left of a component's time for each stage in turn (what a stage
+#: leaves passes on).
 STAGE_SHARES = (0.5, 0.7, 1.0)
 
 #: ``person, piece numbers -> each smallest subset that breaks a working-time rule``.
@@ -76,27 +77,43 @@ class SolveResult:
     rounds: int
 
 
-class _Clock:
-    """The time limit, spent as deterministic time with the wall clock as a backstop."""
+class _Spent:
+    """Deterministic seconds spent so far by every solve, and whether the wall clock ever
+    stopped one first."""
 
-    def __init__(self, limit: float) -> None:
-        self.limit = limit
-        self.deadline = wall.perf_counter() + limit
-        self.spent = 0.0
-        self.began = wall.perf_counter()
+    def __init__(self) -> None:
+        self.total = 0.0
         self.stopped_by_clock = False
 
-    def budget(self, share: float) -> tuple[float, float]:
-        """Deterministic and wall seconds for the next solve (``share`` of what is left of
-        each), at least a little of each."""
-        left = max(self.limit - self.spent, 0.0)
+
+@dataclass(frozen=True)
+class _Budget:
+    """Time to spend, as deterministic seconds (up to ``det_end`` of ``spent.total``) and
+    the wall clock (up to ``deadline``) as a backstop; :meth:`part` hands on a share."""
+
+    spent: _Spent
+    det_end: float
+    deadline: float
+
+    def part(self, share: float) -> _Budget:
+        """``share`` of what is left of this budget."""
+        det_left = max(self.det_end - self.spent.total, 0.0)
         wall_left = max(self.deadline - wall.perf_counter(), 0.0)
-        return max(left * share, 0.01), max(wall_left * share, 0.01)
+        return _Budget(
+            self.spent, self.spent.total + det_left * share, wall.perf_counter() + wall_left * share
+        )
+
+    def limits(self) -> tuple[float, float]:
+        """Deterministic and wall seconds left, at least a little of each."""
+        return (
+            max(self.det_end - self.spent.total, 0.01),
+            max(self.deadline - wall.perf_counter(), 0.01),
+        )
 
     @property
     def out(self) -> bool:
-        """True when either the deterministic or the wall-clock time is spent."""
-        return self.spent >= self.limit or wall.perf_counter() >= self.deadline
+        """True when either kind of time is spent."""
+        return self.spent.total >= self.det_end or wall.perf_counter() >= self.deadline
 
 
 def solve(
@@ -107,20 +124,37 @@ def solve(
     time_limit: float,
     conflicts: Conflicts,
     qualifies: Qualifies,
+    previous: SolveResult | None = None,
+    fresh: frozenset[int] = frozenset(),
 ) -> SolveResult:
-    """Choose who takes each piece (see the module docstring for the model)."""
+    """Choose who takes each piece (see the module docstring for the model).
+
+    With ``previous``, only the components holding a piece in ``fresh`` (pieces added
+    since) are solved again; the others keep ``previous``'s choices.
+    """
     groups = _components(pieces)
-    clock = _Clock(time_limit)
+    began = wall.perf_counter()
+    spent = _Spent()
+    clock = _Budget(spent, time_limit, began + time_limit)
     chosen: dict[int, tuple[str, ...]] = {}
     statuses: list[str] = []
     rounds = 0
-    for left, group in zip(range(len(groups), 0, -1), groups, strict=True):
+    if previous is not None:
+        kept = [group for group in groups if not fresh.intersection(group)]
+        for group in kept:
+            chosen.update({n: previous.chosen[n] for n in group if n in previous.chosen})
+        statuses += [previous.status] * bool(kept)
+        groups = [group for group in groups if fresh.intersection(group)]
+    sizes = [sum(len(pieces.pieces[n].candidates) for n in group) for group in groups]
+    for index, group in enumerate(groups):
+        # Each component its share of what is left, by its number of choices.
+        share = sizes[index] / max(sum(sizes[index:]), 1)
         component = _Component(pieces, group, loads, weights, qualifies)
-        result, status, used = component.run(clock, 1.0 / left, conflicts)
+        result, status, used = component.run(clock.part(share), conflicts)
         chosen.update(result)
         statuses.append(status)
         rounds += used
-    if not groups or all(status == "none" for status in statuses):
+    if not statuses or all(status == "none" for status in statuses):
         overall = "none"
     elif all(status == "optimal" for status in statuses):
         overall = "optimal"
@@ -129,11 +163,11 @@ def solve(
     return SolveResult(
         chosen={number: people for number, people in sorted(chosen.items()) if people},
         status=overall,
-        wall_seconds=wall.perf_counter() - clock.began,
-        deterministic_seconds=clock.spent,
-        stopped_by_clock=clock.stopped_by_clock,
-        components=len(groups),
-        rounds=rounds,
+        wall_seconds=wall.perf_counter() - began + (previous.wall_seconds if previous else 0.0),
+        deterministic_seconds=spent.total + (previous.deterministic_seconds if previous else 0.0),
+        stopped_by_clock=spent.stopped_by_clock or bool(previous and previous.stopped_by_clock),
+        components=len(groups) + (previous.components if previous else 0),
+        rounds=rounds + (previous.rounds if previous else 0),
     )
 
 
@@ -294,36 +328,29 @@ class _Component:
     # -------------------------------------------------------------------------- solving
 
     def run(
-        self, clock: _Clock, share: float, conflicts: Conflicts
+        self, budget: _Budget, conflicts: Conflicts
     ) -> tuple[dict[int, tuple[str, ...]], str, int]:
         """The three stages; the chosen people per piece, the status, the rounds used."""
-        objectives = (
-            (self.fill, True),
-            (self.fairness, False),
-            (self.changes, False),
-        )
+        objectives = ((self.fill, True), (self.fairness, False), (self.changes, False))
         best: dict[tuple[int, str], bool] | None = None
         statuses = []
         rounds = 0
-        for stage, ((objective, maximise), part) in enumerate(
-            zip(objectives, STAGE_SHARES, strict=True)
-        ):
+        for (objective, maximise), part in zip(objectives, STAGE_SHARES, strict=True):
             if isinstance(objective, int):
                 continue  # nothing to weigh at this stage (its weights are 0)
             found, status, value, used = self._stage(
-                objective, maximise, clock, share * part, conflicts, best
+                objective, maximise, budget.part(part), conflicts, best
             )
             rounds += used
             if found is None:
-                if stage == 0:
-                    return {}, "none", rounds
                 break
             best = found
-            statuses.append("feasible" if status == "repaired" else status)
-            if status == "repaired":
-                break
+            statuses.append(status)
+            if status != "optimal" and status != "feasible":
+                break  # out of time: what was checked stands
             self.model.add(objective >= value if maximise else objective <= value)
-        assert best is not None
+        if best is None:
+            return {}, "none", rounds
         chosen: dict[int, list[str]] = defaultdict(list)
         for (number, person), taken in best.items():
             if taken:
@@ -335,49 +362,53 @@ class _Component:
         self,
         objective: Any,
         maximise: bool,
-        clock: _Clock,
-        share: float,
+        budget: _Budget,
         conflicts: Conflicts,
-        hint: dict[tuple[int, str], bool] | None,
+        checked: dict[tuple[int, str], bool] | None,
     ) -> tuple[dict[tuple[int, str], bool] | None, str, int, int]:
         """Solve one stage until its solution breaks no rule; (values, status, objective,
-        rounds)."""
+        rounds). ``checked`` is the last stage's solution (it breaks no rule): the stage
+        starts from it, and falls back on it when its time or rounds run out. The status
+        is ``optimal``, ``feasible``, or ``kept`` (the fallback) or ``repaired`` (the first
+        stage's last solution with the pieces that broke a rule dropped)."""
         cp_model = self.cp_model
         if maximise:
             self.model.maximize(objective)
         else:
             self.model.minimize(objective)
         rounds = 0
+        hint = checked
         while True:
             self.model.clear_hints()  # type: ignore[no-untyped-call]
             if hint is not None:
                 for key, value in hint.items():
                     self.model.add_hint(self.x[key], value)
             solver = cp_model.CpSolver()
-            deterministic, wall_left = clock.budget(share)
+            deterministic, wall_left = budget.limits()
             solver.parameters.num_workers = 1
             solver.parameters.random_seed = SOLVER_SEED
             solver.parameters.max_deterministic_time = deterministic
             solver.parameters.max_time_in_seconds = wall_left
             code = solver.solve(self.model)
-            clock.spent += solver.response_proto.deterministic_time
+            budget.spent.total += solver.response_proto.deterministic_time
             rounds += 1
+            by_clock = solver.wall_time >= wall_left * 0.99
             if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                if solver.wall_time >= wall_left * 0.99:
-                    clock.stopped_by_clock = True
-                return None, "none", 0, rounds
-            if code == cp_model.FEASIBLE and solver.wall_time >= wall_left * 0.99:
-                clock.stopped_by_clock = True
+                budget.spent.stopped_by_clock |= by_clock
+                return checked, "kept", 0, rounds
+            budget.spent.stopped_by_clock |= code == cp_model.FEASIBLE and by_clock
             values = {key: bool(solver.boolean_value(var)) for key, var in self.x.items()}
             cuts = self._broken(values, conflicts)
             if not cuts:
                 status = "optimal" if code == cp_model.OPTIMAL else "feasible"
                 return values, status, round(solver.objective_value), rounds
-            if rounds >= MAX_ROUNDS or clock.out:
+            if rounds >= MAX_ROUNDS or budget.out:
+                if checked is not None:
+                    return checked, "kept", 0, rounds
                 return self._repaired(values, conflicts), "repaired", 0, rounds
             for cut in cuts:
                 self.model.add_bool_or([~self.x[key] for key in cut])
-            hint = None
+            hint = checked
 
     def _broken(
         self, values: Mapping[tuple[int, str], bool], conflicts: Conflicts
