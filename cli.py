@@ -509,6 +509,7 @@ def rota_fill(
         shift_length=shift_length,
         callouts_file=callouts_file,
         time_limit=time_limit,
+        explain=explain,
     )
     for warning in filled.warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)

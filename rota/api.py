@@ -334,12 +334,15 @@ def fill_files(
     shift_length: str | None = None,
     callouts_file: Path | None = None,
     time_limit: float | None = None,
+    explain: bool = False,
 ) -> RotaFill:
     """Read the files as :func:`check_files` does and propose cover for the gaps.
 
     The fill weights come from the requirements file's ``fill:`` section (else the YAML
     rota's, else the defaults); ``time_limit`` is the solver's seconds (default
-    ``rota.fill.DEFAULT_TIME_LIMIT``).
+    ``rota.fill.DEFAULT_TIME_LIMIT``). With ``explain`` every holder of a role is checked
+    against every piece of its gaps, so the proposal says of each why they could not take
+    it (slower).
     """
     from standby.rota.fill import DEFAULT_TIME_LIMIT, fill
 
@@ -370,5 +373,6 @@ def fill_files(
         role_rules=read.role_rules,
         weights=read.fill_weights,
         time_limit=limit,
+        explain=explain,
     )
     return RotaFill(Path(rota_file), proposal, read.warnings, read.role_rules)
