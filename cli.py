@@ -522,12 +522,16 @@ def rota_fill(
             console.print(item)
     else:
         click.echo(_plain_text(text_renderables(filled.proposal, explain=explain)), nl=False)
+    # With JSON on standard output, what was written is said on standard error.
+    aside = output_format == "json"
     if out is not None and data is not None:
         write_bytes_atomic(out, data, force=force)
-        click.echo(f"wrote {out}: the rota with {len(filled.proposal.proposed)} proposed shift(s)")
+        count = len(filled.proposal.proposed)
+        click.echo(f"wrote {out}: the rota with {count} proposed shift(s)", err=aside)
     if overrides_out is not None:
         write_text_atomic(overrides_out, filled.overrides_file(), force=force)
-        click.echo(f"wrote {overrides_out}: {len(filled.proposal.proposed)} override(s)")
+        count = len(filled.proposal.proposed)
+        click.echo(f"wrote {overrides_out}: {count} override(s)", err=aside)
     if not filled.all_filled:
         raise SystemExit(1)
 
