@@ -135,14 +135,14 @@ def why_text(
         could = number_words(len(others) + 1)
         if hours <= low + 1e-9:
             text = (
-                f"fewest hours in the role this year of the {could} who could take it "
+                f"fewest hours in the role this year of the {could} free and qualified "
                 f"({name}: {hours:.0f} h, {nights} nights; the others {spread})"
             )
         else:
             text = (
-                f"{could} could take it; {name} keeps the role's nights, weekends and bank "
-                f"holidays most even ({hours:.0f} h, {nights} nights this year; the others "
-                f"{spread})"
+                f"{could} free and qualified; {name} keeps the role's nights, weekends and "
+                f"bank holidays most even ({hours:.0f} h, {nights} nights this year; the "
+                f"others {spread})"
             )
     if split_at:
         text += f"; nobody could take the whole gap, so it is split at the {split_at} handover"

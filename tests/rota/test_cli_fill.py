@@ -206,3 +206,17 @@ def test_an_existing_output_is_kept_without_force(data: Path) -> None:
     result = sample(data, "--out", str(out))
     assert result.exit_code == 2 and out.read_text(encoding="utf-8") == "keep me"
     assert sample(data, "--out", str(out), "--force").exit_code == 0
+
+
+def test_the_guides_fill_section_states_the_default_weights(tmp_path: Path) -> None:
+    import re
+
+    from standby.rota.io import read_requirements_file
+    from standby.rota.model import FillWeights
+
+    guide = (SAMPLE.parents[1] / "docs" / "rota.md").read_text(encoding="utf-8")
+    section = guide[guide.index("## Filling gaps") :]
+    (block,) = [b for b in re.findall(r"```yaml\n(.*?)```", section, re.DOTALL) if "fill:" in b]
+    path = tmp_path / "requirements.yaml"
+    path.write_text("requirements:\n  - {role: Duty Officer, min: 1}\n" + block, encoding="utf-8")
+    assert read_requirements_file(path).fill_weights == FillWeights()
