@@ -174,6 +174,39 @@ def _reading_options(command: Any) -> Any:
     return command
 
 
+def _rules_options(command: Any) -> Any:
+    """--region, --not-work and --callouts: what the check's rules and figures read."""
+    options = [
+        click.option(
+            "--region",
+            type=click.Choice(list(REGIONS)),
+            default=DEFAULT_REGION,
+            show_default=True,
+            help="Bank-holiday region: the days a requirement's bank_holiday window opens on, and "
+            "the bank-holiday hours in the fairness figures.",
+        ),
+        click.option(
+            "--not-work",
+            "not_work",
+            multiple=True,
+            metavar="ROLE",
+            help="On-call time in ROLE is not working time (repeatable; 'all' for every role). "
+            "Overrides the files' 'working_time:' settings; without either, on-call time counts "
+            "for the Working Time Regulations checks.",
+        ),
+        click.option(
+            "--callouts",
+            "callouts_file",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Call-out log CSV (person, start, end, role, notes): time actually worked on "
+            "call-outs, always working time.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.group("rota")
 def rota_group() -> None:
     """Check on-call rotas for coverage gaps, fill them, see who is on call, export rotas."""
@@ -192,14 +225,7 @@ def rota_group() -> None:
 @click.option("--from", "start_text", metavar="WHEN", help=f"Window start: {_WHEN_HELP}.")
 @click.option("--to", "end_text", metavar="WHEN", help=f"Window end: {_WHEN_HELP}.")
 @_reading_options
-@click.option(
-    "--region",
-    type=click.Choice(list(REGIONS)),
-    default=DEFAULT_REGION,
-    show_default=True,
-    help="Bank-holiday region: the days a requirement's bank_holiday window opens on, and "
-    "the bank-holiday hours in the fairness figures.",
-)
+@_rules_options
 @click.option(
     "--format",
     "output_format",
@@ -216,27 +242,11 @@ def rota_group() -> None:
     "who to ask (free, qualified, within the working-time rules).",
 )
 @click.option(
-    "--not-work",
-    "not_work",
-    multiple=True,
-    metavar="ROLE",
-    help="On-call time in ROLE is not working time (repeatable; 'all' for every role). "
-    "Overrides the files' 'working_time:' settings; without either, on-call time counts "
-    "for the Working Time Regulations checks.",
-)
-@click.option(
     "--events",
     "events_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Planned events CSV (name, start, end, role, min): extra cover for a few hours, "
     "checked with the requirements and shown on rows of their own.",
-)
-@click.option(
-    "--callouts",
-    "callouts_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Call-out log CSV (person, start, end, role, notes): time actually worked on "
-    "call-outs, always working time.",
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
@@ -407,26 +417,7 @@ def rota_export(
 @click.option("--from", "start_text", metavar="WHEN", help=f"Window start: {_WHEN_HELP}.")
 @click.option("--to", "end_text", metavar="WHEN", help=f"Window end: {_WHEN_HELP}.")
 @_reading_options
-@click.option(
-    "--region",
-    type=click.Choice(list(REGIONS)),
-    default=DEFAULT_REGION,
-    show_default=True,
-    help="Bank-holiday region, for the requirements and the fairness figures.",
-)
-@click.option(
-    "--not-work",
-    "not_work",
-    multiple=True,
-    metavar="ROLE",
-    help="On-call time in ROLE is not working time (repeatable; 'all'), as for rota check.",
-)
-@click.option(
-    "--callouts",
-    "callouts_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Call-out log CSV (person, start, end, role, notes), as for rota check.",
-)
+@_rules_options
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
