@@ -30,6 +30,8 @@ OPTIONS = {
     "output": "--out",
     "force": "--force",
     "exercise_date": "--date",
+    "time_limit": "--time-limit",
+    "overrides_output": "--overrides",
 }
 
 
@@ -172,9 +174,42 @@ def _reading_options(command: Any) -> Any:
     return command
 
 
+def _rules_options(command: Any) -> Any:
+    """--region, --not-work and --callouts: what the check's rules and figures read."""
+    options = [
+        click.option(
+            "--region",
+            type=click.Choice(list(REGIONS)),
+            default=DEFAULT_REGION,
+            show_default=True,
+            help="Bank-holiday region: the days a requirement's bank_holiday window opens on, and "
+            "the bank-holiday hours in the fairness figures.",
+        ),
+        click.option(
+            "--not-work",
+            "not_work",
+            multiple=True,
+            metavar="ROLE",
+            help="On-call time in ROLE is not working time (repeatable; 'all' for every role). "
+            "Overrides the files' 'working_time:' settings; without either, on-call time counts "
+            "for the Working Time Regulations checks.",
+        ),
+        click.option(
+            "--callouts",
+            "callouts_file",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Call-out log CSV (person, start, end, role, notes): time actually worked on "
+            "call-outs, always working time.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.group("rota")
 def rota_group() -> None:
-    """Check on-call rotas for coverage gaps, see who is on call, export rotas."""
+    """Check on-call rotas for coverage gaps, fill them, see who is on call, export rotas."""
 
 
 @rota_group.command("check")
@@ -190,14 +225,7 @@ def rota_group() -> None:
 @click.option("--from", "start_text", metavar="WHEN", help=f"Window start: {_WHEN_HELP}.")
 @click.option("--to", "end_text", metavar="WHEN", help=f"Window end: {_WHEN_HELP}.")
 @_reading_options
-@click.option(
-    "--region",
-    type=click.Choice(list(REGIONS)),
-    default=DEFAULT_REGION,
-    show_default=True,
-    help="Bank-holiday region: the days a requirement's bank_holiday window opens on, and "
-    "the bank-holiday hours in the fairness figures.",
-)
+@_rules_options
 @click.option(
     "--format",
     "output_format",
@@ -214,27 +242,11 @@ def rota_group() -> None:
     "who to ask (free, qualified, within the working-time rules).",
 )
 @click.option(
-    "--not-work",
-    "not_work",
-    multiple=True,
-    metavar="ROLE",
-    help="On-call time in ROLE is not working time (repeatable; 'all' for every role). "
-    "Overrides the files' 'working_time:' settings; without either, on-call time counts "
-    "for the Working Time Regulations checks.",
-)
-@click.option(
     "--events",
     "events_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Planned events CSV (name, start, end, role, min): extra cover for a few hours, "
     "checked with the requirements and shown on rows of their own.",
-)
-@click.option(
-    "--callouts",
-    "callouts_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Call-out log CSV (person, start, end, role, notes): time actually worked on "
-    "call-outs, always working time.",
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
@@ -389,6 +401,130 @@ def rota_export(
     else:
         write_bytes_atomic(out, exported.data, force=force)
         click.echo(f"wrote {out}: {len(exported.rota.shifts)} shifts")
+
+
+@rota_group.command("fill")
+@click.argument(
+    "rota_file", metavar="ROTA", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--requirements",
+    "requirements_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Requirements YAML; its 'fill: weights:' section weighs fairness (see docs/rota.md).",
+)
+@click.option("--from", "start_text", metavar="WHEN", help=f"Window start: {_WHEN_HELP}.")
+@click.option("--to", "end_text", metavar="WHEN", help=f"Window end: {_WHEN_HELP}.")
+@_reading_options
+@_rules_options
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the proposed rota to FILE, in the format its suffix names (.csv, .xlsx, "
+    ".yaml, .ics, .json); a YAML rota is written back with the proposal in its overrides.",
+)
+@click.option(
+    "--overrides",
+    "overrides_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the proposal as an 'overrides:' YAML section, to paste into a YAML rota.",
+)
+@click.option("--force", is_flag=True, help="Replace --out or --overrides if it exists.")
+@click.option(
+    "--explain", is_flag=True, help="Also show every piece of every gap: the binding constraints."
+)
+@click.option(
+    "--time-limit",
+    "time_limit",
+    type=float,
+    default=30.0,
+    show_default=True,
+    metavar="S",
+    help="Seconds the solver may take; the best proposal found by then is given, with its "
+    "status (optimal or feasible).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="The report: text tables, or JSON (UTC times).",
+)
+def rota_fill(
+    rota_file: Path,
+    requirements_file: Path,
+    start_text: str | None,
+    end_text: str | None,
+    timezone: str,
+    handover: str | None,
+    shift_length: str | None,
+    region: str,
+    not_work: tuple[str, ...],
+    callouts_file: Path | None,
+    out: Path | None,
+    overrides_out: Path | None,
+    force: bool,
+    explain: bool,
+    time_limit: float,
+    output_format: str,
+) -> None:
+    """Propose cover for the gaps in ROTA, within the rules the check applies.
+
+    Candidates hold the role and its qualifications, are not on leave or on call then, and
+    would break no working-time rule. The solver fills every required minute it can, then
+    spreads hours, nights, weekends and bank holidays most evenly within each role over
+    the year so far, then makes the fewest changes and calls. What it cannot fill is
+    listed with the reason. Exit code 0 when every gap is filled, 1 when some are left, 2
+    for bad input.
+    """
+    from standby.files import check_writable, write_bytes_atomic, write_text_atomic
+    from standby.reports.fill import fill_json, text_renderables
+    from standby.rota.api import fill_files
+
+    for path in (out, overrides_out):
+        if path is not None:
+            check_writable(path, force=force)
+    if overrides_out is not None and overrides_out.suffix.lower() not in (".yaml", ".yml"):
+        raise click.UsageError(f"--overrides {overrides_out}: give a .yaml or .yml file")
+    filled = fill_files(
+        rota_file,
+        requirements_file,
+        start_text,
+        end_text,
+        timezone=timezone,
+        region=region,
+        not_work=not_work,
+        handover=handover,
+        shift_length=shift_length,
+        callouts_file=callouts_file,
+        time_limit=time_limit,
+        explain=explain,
+    )
+    for warning in filled.warnings:
+        click.secho(f"Warning: {warning}", fg="yellow", err=True)
+    data = filled.proposal_file(out) if out is not None else None
+    if output_format == "json":
+        click.echo(fill_json(filled.proposal), nl=False)
+    elif sys.stdout.isatty():
+        console = _console()
+        for item in text_renderables(filled.proposal, explain=explain):
+            console.print(item)
+    else:
+        click.echo(_plain_text(text_renderables(filled.proposal, explain=explain)), nl=False)
+    # With JSON on standard output, what was written is said on standard error.
+    aside = output_format == "json"
+    if out is not None and data is not None:
+        write_bytes_atomic(out, data, force=force)
+        count = len(filled.proposal.proposed)
+        click.echo(f"wrote {out}: the rota with {count} proposed shift(s)", err=aside)
+    if overrides_out is not None:
+        write_text_atomic(overrides_out, filled.overrides_file(), force=force)
+        count = len(filled.proposal.proposed)
+        click.echo(f"wrote {overrides_out}: {count} override(s)", err=aside)
+    if not filled.all_filled:
+        raise SystemExit(1)
 
 
 # --- simulate -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from standby.clock import TimeError, parse_instant_with_warning, zone
 from standby.errors import StandbyError
-from standby.rota.model import Person, Requirement, RoleRules, Rota
+from standby.rota.model import FillWeights, Person, Requirement, RoleRules, Rota
 
 CSV_REQUIRED = ("person", "role", "start", "end")
 CSV_OPTIONAL = ("level", "phone", "notes", "person_id")
@@ -46,6 +46,8 @@ class RequirementsSet:
     requirements: list[Requirement]
     role_rules: dict[str, RoleRules] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: The ``fill:`` section's weights (``rota fill``), None when the file has none.
+    fill_weights: FillWeights | None = None
 
 
 def check_timezone(path: Path, timezone: str) -> None:

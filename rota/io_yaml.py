@@ -236,9 +236,11 @@ def read_requirements_set(path: Path, timezone: str = DEFAULT_TIMEZONE) -> Requi
             f"{path}: the top level must be a mapping with a 'requirements:' list, "
             f"not a {type(document).__name__}"
         )
-    if set(document) - {"timezone", "requirements", "working_time"}:
+    if set(document) - {"timezone", "requirements", "working_time", "fill"}:
         rota = read_yaml(path, timezone)
-        return RequirementsSet(rota.requirements, rota.role_rules, rota.warnings)
+        return RequirementsSet(
+            rota.requirements, rota.role_rules, rota.warnings, fill_weights=rota.fill_weights
+        )
     try:
         parsed = RequirementsFile.model_validate(document)
     except ValidationError as error:
@@ -264,7 +266,8 @@ def read_requirements_set(path: Path, timezone: str = DEFAULT_TIMEZONE) -> Requi
         roles={requirement.role for requirement in requirements},
         warnings=warnings,
     )
-    return RequirementsSet(requirements, role_rules, warnings)
+    weights = parsed.fill.weights.weights() if parsed.fill is not None else None
+    return RequirementsSet(requirements, role_rules, warnings, fill_weights=weights)
 
 
 # --------------------------------------------------------------------------- conversion
@@ -331,6 +334,8 @@ def rota_from_document(
         roles=None if isinstance(parsed, JsonRota) else builder.rota.roles,
         warnings=builder.rota.warnings,
     )
+    if isinstance(parsed, RotaFile) and parsed.fill is not None:
+        builder.rota.fill_weights = parsed.fill.weights.weights()
     return builder.rota
 
 

@@ -23,6 +23,8 @@ PARAMETERS = {
     "output": "the file written",
     "force": "permission to replace an existing output",
     "exercise_date": "the date the exercise was held",
+    "time_limit": "the seconds the gap-filling solver may take",
+    "overrides_output": "the file the proposed overrides are written to",
 }
 
 
