@@ -134,7 +134,6 @@ def _gaps_table(report: CoverageReport) -> Any:
 
 
 def _cover_table(report: CoverageReport, now: datetime) -> Any:
-    from rich.text import Text
 
     table = _table(
         "Cover by requirement", "requirement", "min", "cover %", "gaps", "gap time",
@@ -173,7 +172,6 @@ def _events_table(report: CoverageReport, events: list[RoleCoverage]) -> Any:
 
 
 def _findings_renderables(report: CoverageReport) -> list[Any]:
-    from rich.text import Text
 
     if not report.findings:
         return ["No findings."]
@@ -218,7 +216,9 @@ def _finding_lines(report: CoverageReport, finding: Finding) -> Any:
     who = report.name(finding.person) if finding.person else finding.role
     head.append(f"{cell_text(who)}, ")
     head.append(local_range(finding.start, finding.end, report.timezone))
-    return Group(Padding(head, (0, 0, 0, 2)), Padding(Text(printable(finding.detail)), (0, 0, 0, 6)))
+    return Group(
+        Padding(head, (0, 0, 0, 2)), Padding(Text(printable(finding.detail)), (0, 0, 0, 6))
+    )
 
 
 # ------------------------------------------------------------------------------ CSV
