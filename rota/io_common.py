@@ -77,23 +77,25 @@ def parse_time(
     value: str | datetime | date,
     *,
     timezone: str,
-    where: str,
+    where: str | Callable[[], str],
     warnings: list[str],
 ) -> datetime:
     """A local or offset time as aware UTC; ``where`` names file and row for messages.
 
-    A nonexistent local time is an error; an ambiguous one takes the first occurrence and
-    adds a warning naming ``where``.
+    ``where`` may be a function that makes the text, so a reader of a million shifts
+    makes it only for the few that need a message. A nonexistent local time is an error;
+    an ambiguous one takes the first occurrence and adds a warning naming ``where``.
     """
     try:
         instant, warning = parse_instant_with_warning(value, timezone, ambiguous="first")
     except TimeError as error:
+        place = where if isinstance(where, str) else where()
         quoted = error.message.startswith("'")
         raise RotaFileError(
-            f"{where}: {error}" if quoted else f"{where}: '{value}': {error}"
+            f"{place}: {error}" if quoted else f"{place}: '{value}': {error}"
         ) from None
     if warning:
-        warnings.append(f"{where}: {warning}")
+        warnings.append(f"{where if isinstance(where, str) else where()}: {warning}")
     return instant
 
 
