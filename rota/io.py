@@ -537,6 +537,11 @@ def read_json(path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rota:
             f"{path}: line {error.lineno}, column {error.colno}: not valid JSON "
             f"({error.msg}); export the rota again as JSON"
         ) from None
+    except RecursionError:
+        raise RotaFileError(
+            f"{path}: lists or objects are nested too deeply to read (a rota export nests "
+            "four levels); export the rota again as JSON"
+        ) from None
     from standby.rota.io_yaml import rota_from_document
 
     return rota_from_document(document, path=path, timezone=timezone, kind="json")
