@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from standby import limits
 from standby.clock import TimeError, parse_instant_with_warning, zone
 from standby.errors import StandbyError
 from standby.rota.model import Person, Requirement, RoleRules, Rota
@@ -46,6 +47,26 @@ class RequirementsSet:
     requirements: list[Requirement]
     role_rules: dict[str, RoleRules] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+
+
+def shift_limit(max_shifts: int | None) -> int:
+    """The most shifts one rota may hold: ``max_shifts``, or :data:`limits.MAX_SHIFTS`."""
+    return limits.MAX_SHIFTS if max_shifts is None else max_shifts
+
+
+def too_many_shifts(where: str, limit: int, what: str = "holds") -> RotaFileError:
+    """The error for a rota over the shift limit; the command line adds ``--max-shifts``."""
+    return RotaFileError(
+        f"{where}: {what} more than {limit:,} shifts, the most Standby reads from one rota; "
+        "check the dates and lengths, split the rota, or allow more shifts",
+        parameters=("max_shifts",),
+    )
+
+
+def check_shift_count(path: Path, count: int, limit: int) -> None:
+    """Raise :func:`too_many_shifts` when ``count`` is over ``limit``."""
+    if count > limit:
+        raise too_many_shifts(str(path), limit)
 
 
 def check_timezone(path: Path, timezone: str) -> None:

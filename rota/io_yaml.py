@@ -27,6 +27,8 @@ from standby.rota.io_common import (
     check_timezone,
     parse_time,
     read_text,
+    shift_limit,
+    too_many_shifts,
 )
 from standby.rota.io_yaml_models import (
     CalloutModel,
@@ -46,7 +48,14 @@ from standby.rota.io_yaml_models import (
     WorkingTimeModel,
 )
 from standby.rota.model import Callout, Leave, Override, Person, Requirement, RoleRules, Rota, Shift
-from standby.rota.patterns import Pattern, apply_override, expand, parse_handover, parse_length
+from standby.rota.patterns import (
+    Pattern,
+    TooManyShiftsError,
+    apply_override,
+    expand,
+    parse_handover,
+    parse_length,
+)
 from standby.yamlfile import Document, safe_resolvers
 
 # --------------------------------------------------------------------------- YAML loading
@@ -96,7 +105,7 @@ def to_requirements(
     path: Path,
     *,
     timezone: str = DEFAULT_TIMEZONE,
-    text: str | None = None,
+    source: Document | None = None,
     warnings: list[str] | None = None,
 ) -> list[Requirement]:
     """Model requirements, each with its source ``file:requirements.N``.
@@ -110,7 +119,7 @@ def to_requirements(
             periods = []
             for number, period in enumerate(model.dates):
                 loc = ("requirements", index, "dates", number)
-                where = where_in(path, text, *loc)
+                where = where_in(path, source, *loc)
                 start = parse_time(
                     period.start, timezone=timezone, where=f"{where}.start", warnings=warnings or []
                 )
@@ -206,7 +215,7 @@ def read_requirements_set(path: Path, timezone: str = DEFAULT_TIMEZONE) -> Requi
         parsed.requirements,
         path,
         timezone=parsed.timezone or timezone,
-        text=text,
+        source=source,
         warnings=warnings,
     )
     role_rules = to_role_rules(
@@ -222,18 +231,37 @@ def read_requirements_set(path: Path, timezone: str = DEFAULT_TIMEZONE) -> Requi
 # --------------------------------------------------------------------------- conversion
 
 
-def read_yaml(path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rota:
-    """Read a YAML rota: people, shifts, patterns, overrides, leave, requirements."""
+def read_yaml(
+    path: Path, timezone: str = DEFAULT_TIMEZONE, *, max_shifts: int | None = None
+) -> Rota:
+    """Read a YAML rota: people, shifts, patterns, overrides, leave, requirements.
+
+    Patterns stop as soon as the rota would hold more than ``max_shifts`` shifts (default
+    ``standby.limits.MAX_SHIFTS``), before the rest are made.
+    """
     document, source = load_yaml(path)
     if document is None:
         raise RotaFileError(
             f"{path}: the file is empty; write at least 'shifts:' or 'patterns:' (see docs/rota.md)"
         )
-    return rota_from_document(document, path=path, timezone=timezone, kind="yaml", source=source)
+    return rota_from_document(
+        document,
+        path=path,
+        timezone=timezone,
+        kind="yaml",
+        source=source,
+        max_shifts=max_shifts,
+    )
 
 
 def rota_from_document(
-    document: Any, *, path: Path, timezone: str, kind: str, source: Document | None = None
+    document: Any,
+    *,
+    path: Path,
+    timezone: str,
+    kind: str,
+    source: Document | None = None,
+    max_shifts: int | None = None,
 ) -> Rota:
     """A rota from a parsed YAML rota or a ``rota_to_json`` document."""
     if not isinstance(document, dict):
@@ -249,7 +277,7 @@ def rota_from_document(
     if parsed.timezone:
         check_timezone(path, parsed.timezone)
         timezone = parsed.timezone
-    builder = _Builder(path, timezone, source)
+    builder = _Builder(path, timezone, source, shift_limit(max_shifts))
     builder.people(parsed.people)
     if isinstance(parsed, JsonRota):
         builder.rota.warnings.extend(parsed.warnings)
@@ -265,7 +293,7 @@ def rota_from_document(
     builder.leave(parsed.leave)
     builder.callouts(parsed.callouts)
     builder.rota.requirements = to_requirements(
-        parsed.requirements, path, timezone=timezone, text=text, warnings=builder.rota.warnings
+        parsed.requirements, path, timezone=timezone, source=source, warnings=builder.rota.warnings
     )
     if isinstance(parsed, JsonRota):
         builder.rota.requirements = [
@@ -294,8 +322,9 @@ def replace_source(requirement: Requirement, source: str) -> Requirement:
 class _Builder:
     """Turns validated models into model objects, with messages that point into the file."""
 
-    def __init__(self, path: Path, timezone: str, source: Document | None) -> None:
+    def __init__(self, path: Path, timezone: str, source: Document | None, max_shifts: int) -> None:
         self.path = path
+        self.max_shifts = max_shifts
         self.timezone = timezone
         self.tz = zone(timezone)
         self.source = source
@@ -405,9 +434,13 @@ class _Builder:
                     f"start '{model.start}'; the pattern runs from start up to end"
                 )
             try:
-                generated = expand(pattern, self.tz)
-            except ValueError as error:
-                raise RotaFileError(f"{self.where('patterns', index)}: {error}") from None
+                room = self.max_shifts - len(self.rota.shifts)
+                generated = expand(pattern, self.tz, limit=max(room, 0))
+            except TooManyShiftsError:
+                what = "makes, with the shifts before it," if self.rota.shifts else "makes"
+                raise too_many_shifts(
+                    self.where("patterns", index), self.max_shifts, what
+                ) from None
             if not generated:
                 self.rota.warnings.append(
                     f"{self.where('patterns', index)}: makes no shifts; check its handover "

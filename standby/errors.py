@@ -23,6 +23,7 @@ PARAMETERS = {
     "output": "the file written",
     "force": "permission to replace an existing output",
     "exercise_date": "the date the exercise was held",
+    "max_shifts": "the most shifts one rota may hold (standby.limits.MAX_SHIFTS by default)",
 }
 
 

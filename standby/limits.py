@@ -19,3 +19,16 @@ MAX_NESTING = 64
 #: Values that YAML aliases (``*name``) may repeat in one file, all told; an alias that
 #: repeats a list of a thousand repeats a thousand values ("billion laughs" files).
 MAX_ALIAS_VALUES = 1_000_000
+
+#: Days one rota check may cover (ten years). A window (or a rota's span, when no window is
+#: given) of a thousand years would make a page of gigabytes; a typo such as 3026 for 2026
+#: is the usual cause.
+MAX_WINDOW_DAYS = 3653
+
+#: Columns of a spreadsheet sheet that may hold something (column ALL); a rota grid has a
+#: column per role, a long-format sheet eight.
+MAX_SHEET_COLUMNS = 1000
+
+#: Bytes a workbook may unpack to (256 MB, or 256 bytes per shift of a higher shift limit);
+#: a few kilobytes can unpack to gigabytes.
+MAX_WORKBOOK_BYTES = 256 * 2**20
