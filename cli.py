@@ -20,7 +20,7 @@ from typing import IO, Any, TypeVar
 
 import click
 
-from standby import StandbyError, __version__
+from standby import StandbyError, __version__, limits
 from standby.clock import DEFAULT_REGION, DEFAULT_TIMEZONE, REGIONS
 
 #: The options that set each value a library error can name (``StandbyError.parameters``);
@@ -37,6 +37,7 @@ OPTIONS = {
     "output": "--out",
     "force": "--force",
     "exercise_date": "--date",
+    "max_shifts": "--max-shifts",
 }
 
 Command = TypeVar("Command", bound=Callable[..., Any])
@@ -239,9 +240,20 @@ def scenario_schema() -> None:
 _WHEN_HELP = "a date (local midnight), '2026-03-27 09:00' (local) or ISO 8601 with an offset"
 
 
+def _max_shifts_option() -> Callable[[Command], Command]:
+    return click.option(
+        "--max-shifts",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="The most shifts the rota may hold, after patterns and repeats are expanded "
+        f"(default {limits.MAX_SHIFTS:,}); a file that would make more is refused.",
+    )
+
+
 def _reading_options(command: Any) -> Any:
-    """--timezone, and --handover / --shift-length for a spreadsheet grid rota."""
+    """--timezone, --max-shifts, and --handover / --shift-length for a spreadsheet grid."""
     options = [
+        _max_shifts_option(),
         click.option(
             "--timezone", default=DEFAULT_TIMEZONE, show_default=True, help="Zone of local times."
         ),
@@ -337,6 +349,7 @@ def rota_check(
     timezone: str,
     handover: str | None,
     shift_length: str | None,
+    max_shifts: int | None,
     region: str,
     output_format: str,
     summary: bool,
@@ -370,6 +383,7 @@ def rota_check(
         not_work=not_work,
         handover=handover,
         shift_length=shift_length,
+        max_shifts=max_shifts,
         callouts_file=callouts_file,
         events_file=events_file,
     )
@@ -424,6 +438,7 @@ def rota_who(
     timezone: str,
     handover: str | None,
     shift_length: str | None,
+    max_shifts: int | None,
 ) -> None:
     """Print who is on call for --role (or --all roles) at --at, in escalation order.
 
@@ -436,7 +451,12 @@ def rota_who(
         raise click.UsageError("give --role ROLE or --all (one of them)")
     if role is None:
         sheet = contact_sheet(
-            rota_file, at_text, timezone=timezone, handover=handover, shift_length=shift_length
+            rota_file,
+            at_text,
+            timezone=timezone,
+            handover=handover,
+            shift_length=shift_length,
+            max_shifts=max_shifts,
         )
         table = contact_sheet_table(sheet)
         with terminal():
@@ -445,7 +465,13 @@ def rota_who(
             raise SystemExit(1)
         return
     found = who_is_on_call(
-        rota_file, role, at_text, timezone=timezone, handover=handover, shift_length=shift_length
+        rota_file,
+        role,
+        at_text,
+        timezone=timezone,
+        handover=handover,
+        shift_length=shift_length,
+        max_shifts=max_shifts,
     )
     with terminal():
         if found.entries:
@@ -478,6 +504,7 @@ def rota_export(
     timezone: str,
     handover: str | None,
     shift_length: str | None,
+    max_shifts: int | None,
 ) -> None:
     """Write ROTA as ICS, CSV or JSON (to stdout, or atomically to --out)."""
     from standby.files import check_writable, output_path, write_bytes_atomic
@@ -487,7 +514,12 @@ def rota_export(
     if target is not None:
         check_writable(target, force=force)
     exported = export_file(
-        rota_file, output_format, timezone=timezone, handover=handover, shift_length=shift_length
+        rota_file,
+        output_format,
+        timezone=timezone,
+        handover=handover,
+        shift_length=shift_length,
+        max_shifts=max_shifts,
     )
     if target is not None:
         write_bytes_atomic(target, exported.data, force=force)
@@ -548,6 +580,7 @@ def rota_export(
 )
 @click.option("--fail-on-miss", is_flag=True, help="Exit with code 1 when a target is missed.")
 @click.option("--force", is_flag=True, help="Replace output files that already exist.")
+@_max_shifts_option()
 def simulate(
     scenario_name: str,
     rota_path: Path | None,
@@ -559,6 +592,7 @@ def simulate(
     out_dir: Path | None,
     fail_on_miss: bool,
     force: bool,
+    max_shifts: int | None,
 ) -> None:
     """Simulate the response to SCENARIO: who is called, who arrives, which targets are met.
 
@@ -598,6 +632,7 @@ def simulate(
             warn=_warn,
             json_sinks=sinks,
             keep_runs=False,
+            max_shifts=max_shifts,
         )
     written = [f"Wrote {json_files[0]}"] if json_path is not None else []
     if out_dir is not None:

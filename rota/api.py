@@ -60,6 +60,7 @@ def check_files(
     not_work: Iterable[str] = (),
     handover: str | None = None,
     shift_length: str | None = None,
+    max_shifts: int | None = None,
     callouts_file: Path | None = None,
     events_file: Path | None = None,
 ) -> RotaCheck:
@@ -73,9 +74,16 @@ def check_files(
     spreadsheet grid (see ``read_rota``). Working-time settings per role are merged
     role by role: the rota's own ``working_time:``, then the requirements file's (which wins),
     then ``not_work``, roles whose on-call time is not work whatever the files say (``"all"``
-    for every role; their ``max_consecutive_days`` is kept).
+    for every role; their ``max_consecutive_days`` is kept). ``max_shifts`` bounds the rota
+    (see ``read_rota``).
     """
-    rota = read_rota(rota_file, timezone=timezone, handover=handover, shift_length=shift_length)
+    rota = read_rota(
+        rota_file,
+        timezone=timezone,
+        handover=handover,
+        shift_length=shift_length,
+        max_shifts=max_shifts,
+    )
     if callouts_file is not None:
         rota.callouts.extend(read_callouts(callouts_file, rota))
     loaded = (
@@ -163,6 +171,7 @@ def who_is_on_call(
     timezone: str = DEFAULT_TIMEZONE,
     handover: str | None = None,
     shift_length: str | None = None,
+    max_shifts: int | None = None,
     now: datetime | None = None,
 ) -> OnCallAt:
     """Who covers ``role`` at the instant ``at_text``, in escalation order.
@@ -172,7 +181,13 @@ def who_is_on_call(
     :func:`standby.clock.parse_user_instant` reads it (``now`` among them; ``now`` is the
     present unless given). ``handover`` and ``shift_length`` describe a spreadsheet grid.
     """
-    rota = read_rota(rota_file, timezone=timezone, handover=handover, shift_length=shift_length)
+    rota = read_rota(
+        rota_file,
+        timezone=timezone,
+        handover=handover,
+        shift_length=shift_length,
+        max_shifts=max_shifts,
+    )
     index = OnCall(rota)
     roles = list(dict.fromkeys([*index.roles(), *rota.roles]))
     named = match_role(role, roles, where=f"{rota_file}: ", parameters=("role",))
@@ -187,10 +202,17 @@ def contact_sheet(
     timezone: str = DEFAULT_TIMEZONE,
     handover: str | None = None,
     shift_length: str | None = None,
+    max_shifts: int | None = None,
     now: datetime | None = None,
 ) -> ContactSheet:
     """Who is on call for every role at ``at_text`` (see :func:`who_is_on_call`)."""
-    rota = read_rota(rota_file, timezone=timezone, handover=handover, shift_length=shift_length)
+    rota = read_rota(
+        rota_file,
+        timezone=timezone,
+        handover=handover,
+        shift_length=shift_length,
+        max_shifts=max_shifts,
+    )
     index = OnCall(rota)
     at = _instant(at_text, rota.timezone, now)
     roles = list(dict.fromkeys([*index.roles(), *rota.roles]))
@@ -225,9 +247,16 @@ def export_file(
     timezone: str = DEFAULT_TIMEZONE,
     handover: str | None = None,
     shift_length: str | None = None,
+    max_shifts: int | None = None,
 ) -> RotaExport:
     """Read ``rota_file`` and write it as ICS, CSV or JSON (one of :data:`EXPORT_FORMATS`)."""
-    rota = read_rota(rota_file, timezone=timezone, handover=handover, shift_length=shift_length)
+    rota = read_rota(
+        rota_file,
+        timezone=timezone,
+        handover=handover,
+        shift_length=shift_length,
+        max_shifts=max_shifts,
+    )
     if output_format == "ics":
         return RotaExport(rota, rota_to_ics(rota))
     if output_format == "csv":

@@ -218,14 +218,20 @@ def replicate_files(
     warn: Warn | None = None,
     json_sinks: Sequence[BinaryIO] = (),
     keep_runs: bool = True,
+    max_shifts: int | None = None,
 ) -> Replications:
     """:func:`replicate` from a scenario (bundled name or file), a rota file, a requirements
     file and a start text.
 
-    The rota's local times and ``start_text`` are read in the scenario's timezone.
+    The rota's local times and ``start_text`` are read in the scenario's timezone;
+    ``max_shifts`` bounds the rota (see ``rota.io.read_rota``).
     """
     scenario = load_scenario(scenario_name)
-    rota = None if rota_file is None else read_rota(rota_file, timezone=scenario.timezone)
+    rota = (
+        None
+        if rota_file is None
+        else read_rota(rota_file, timezone=scenario.timezone, max_shifts=max_shifts)
+    )
     requirements = None
     if requirements_file is not None:
         requirements = read_requirements(requirements_file, timezone=scenario.timezone)

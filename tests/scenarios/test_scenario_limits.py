@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,7 @@ def test_a_key_written_twice_is_an_error_naming_both_lines(tmp_path: Path) -> No
     )
 
 
-def test_deep_nesting_is_an_error_with_a_line(tmp_path: Path, bounded) -> None:  # type: ignore[no-untyped-def]
+def test_deep_nesting_is_an_error_with_a_line(tmp_path: Path, bounded: Any) -> None:
     path = tmp_path / "deep.yaml"
     path.write_text("name: x\ntitle: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
     done = bounded(
