@@ -134,7 +134,6 @@ def _gaps_table(report: CoverageReport) -> Any:
 
 
 def _cover_table(report: CoverageReport, now: datetime) -> Any:
-
     table = _table(
         "Cover by requirement", "requirement", "min", "cover %", "gaps", "gap time",
         "next gap (local)",

@@ -47,7 +47,10 @@ def test_a_newline_in_any_value_stays_inside_its_own_property(field: str) -> Non
     if field in ("person", "role"):
         assert HOSTILE.replace("\r\n", "\n") in str(event["SUMMARY"])
     if field == "notes":
-        assert str(event["DESCRIPTION"]) == HOSTILE.replace("\r\n", "\n")
+        # the notes, then the phone to ring on a line of its own
+        assert str(event["DESCRIPTION"]) == HOSTILE.replace("\r\n", "\n") + (
+            "\n\nPhone: 07700 900001"
+        )
 
 
 @pytest.mark.parametrize("field", ["person", "role", "phone", "notes"])
@@ -221,8 +224,8 @@ def test_a_rule_that_would_repeat_too_often_is_refused_before_expanding(
     path = _calendar(tmp_path, rule=rule)
     done = bounded(
         "from pathlib import Path\nfrom standby.rota.io import read_rota, RotaFileError\n"
-        f"try:\n    read_rota(Path({str(path)!r}))\n"
-        "except RotaFileError as error:\n    print(error)\n",
+        f"try:\n    read_rota(Path({str(path)!r}))\nexcept RotaFileError as error:\n"
+        "    print(error)\n",
         seconds=60,
     )
     assert done.returncode == 0, done.stderr[-2000:]
