@@ -133,6 +133,7 @@ def each_run(
             child,
             replication=None if runs == 1 else index,
             rota_name=prepared.rota_name,
+            pinned=prepared.pinned,
         )
 
 

@@ -72,3 +72,17 @@ def test_the_writer_refuses_more_or_fewer_runs_than_announced() -> None:
     writer.add(experiment.runs[1])
     with pytest.raises(ValueError, match="more than the 2 runs"):
         writer.add(experiment.runs[1])
+
+
+def test_pinned_tasks_end_at_their_minute_in_every_streamed_run() -> None:
+    experiment = replicate(
+        load_scenario("chlorine-riverside"),
+        seed=4,
+        runs=3,
+        pinned={"declare_major_incident": 7.5},
+    )
+    ends = [
+        next(m.end_minute for m in run.milestones if m.task == "declare_major_incident")
+        for run in experiment.runs
+    ]
+    assert ends == [7.5, 7.5, 7.5]
