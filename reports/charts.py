@@ -43,9 +43,14 @@ def plume_map(
     path: str | Path,
     receptors: Sequence[ReceptorExposure] = (),
     site_label: str = "Site",
+    *,
+    force: bool = False,
 ) -> Path:
-    """AEGL-1/2/3 areas over the map, the site, receptors coloured by zone, wind, scale, limits."""
-    return _save(_plume_figure(grid, zones, receptors, site_label), path)
+    """AEGL-1/2/3 areas over the map, the site, receptors coloured by zone, wind, scale, limits.
+
+    An existing ``path`` is replaced only when ``force`` is true.
+    """
+    return _save(_plume_figure(grid, zones, receptors, site_label), path, force=force)
 
 
 def plume_map_png(maps: HazardMaps) -> bytes:
@@ -98,8 +103,13 @@ def chemet_map(
     path: str | Path,
     receptors: Sequence[ReceptorExposure] = (),
     site_label: str = "Site",
+    *,
+    force: bool = False,
 ) -> Path:
-    """A CHEMET-style exercise map: the area the plume may cover, no concentrations."""
+    """A CHEMET-style exercise map: the area the plume may cover, no concentrations.
+
+    An existing ``path`` is replaced only when ``force`` is true.
+    """
     from matplotlib.patches import Circle, Wedge
 
     fig = _new_figure()
@@ -123,7 +133,7 @@ def chemet_map(
     issued = "" if area.issued_minute is None else f", issued at minute {area.issued_minute:g}"
     ax.set_title(f"CHEMET-style area at risk (exercise){issued}", fontsize=11)
     _draw_limits(fig, area.notes)
-    return _save(fig, path)
+    return _save(fig, path, force=force)
 
 
 def sector_map(
@@ -131,6 +141,8 @@ def sector_map(
     maps: HazardMaps,
     path: str | Path,
     notes: Sequence[str] = (),
+    *,
+    force: bool = False,
 ) -> Path:
     """The confidence sector: the share of runs whose AEGL-2 footprint reaches each cell,
     with the single deterministic AEGL-2 zone outlined for comparison."""
@@ -170,14 +182,26 @@ def sector_map(
         fontsize=10,
     )
     _draw_limits(fig, [*notes, *maps.zones.limits])
-    return _save(fig, path)
+    return _save(fig, path, force=force)
 
 
-def hazard_maps(maps: HazardMaps, directory: Path) -> list[Path]:
-    """Write ``plume-map.png`` and ``chemet-map.png`` into ``directory``."""
+def hazard_maps(maps: HazardMaps, directory: Path, *, force: bool = False) -> list[Path]:
+    """Write ``plume-map.png`` and ``chemet-map.png`` into ``directory``.
+
+    Existing maps are replaced only when ``force`` is true.
+    """
     return [
-        plume_map(maps.grid, maps.zones, directory / "plume-map.png", maps.receptors, maps.site),
-        chemet_map(maps.chemet, directory / "chemet-map.png", maps.receptors, maps.site),
+        plume_map(
+            maps.grid,
+            maps.zones,
+            directory / "plume-map.png",
+            maps.receptors,
+            maps.site,
+            force=force,
+        ),
+        chemet_map(
+            maps.chemet, directory / "chemet-map.png", maps.receptors, maps.site, force=force
+        ),
     ]
 
 
@@ -357,11 +381,11 @@ def _draw_limits(fig: Figure, lines: Sequence[str]) -> None:
     fig.text(0.04, 0.02, text, fontsize=7, va="bottom", ha="left", wrap=True)
 
 
-def _save(fig: Figure, path: str | Path) -> Path:
-    """Write the PNG atomically (temporary file in the same folder, then rename)."""
+def _save(fig: Figure, path: str | Path, *, force: bool) -> Path:
+    """Write the PNG atomically through ``standby.files`` (replacing only when forced)."""
     from standby.files import write_bytes_atomic
 
-    return write_bytes_atomic(Path(path), _png_bytes(fig), force=True)
+    return write_bytes_atomic(Path(path), _png_bytes(fig), force=force)
 
 
 def _png_bytes(fig: Figure) -> bytes:

@@ -145,14 +145,16 @@ def step_simulation(settings: DemoSettings) -> DemoStep:
             seed=settings.seed,
             runs=settings.runs,
             progress=progress,
+            keep_runs=False,
         )
-    scenario, results = experiment.scenario, experiment.runs
+    scenario, first = experiment.scenario, experiment.first
     summary = experiment.summary()
     start_local = to_local(scenario.start_utc, scenario.timezone).strftime("%A %d %B %Y %H:%M %Z")
-    notes = sorted({note for result in results for note in result.notes})
     products = hazard_maps(scenario)
-    maps = [] if products is None else draw_hazard_maps(products, settings.out)
-    exposures = [r.exposure for r in results if r.exposure is not None]
+    maps = (
+        [] if products is None else draw_hazard_maps(products, settings.out, force=settings.force)
+    )
+    exposures = list(experiment.exposures)
     sector = None
     if products is not None and exposures:
         sector = sector_map(
@@ -160,16 +162,17 @@ def step_simulation(settings: DemoSettings) -> DemoStep:
             products,
             settings.out / "sector-map.png",
             ["The orange areas: where the runs' AEGL-2 zones fell, shaded by how many runs."],
+            force=settings.force,
         )
         maps.append(sector)
     page = render_report(
         scenario,
         summary,
         start_local=start_local,
-        notes=notes,
+        notes=list(experiment.notes),
         plume_map=maps[0].read_bytes() if maps else None,
         sector_map=None if sector is None else sector.read_bytes(),
-        first_run=results[0],
+        first_run=first,
     )
     files = [
         *maps,
@@ -180,7 +183,7 @@ def step_simulation(settings: DemoSettings) -> DemoStep:
             force=settings.force,
         ),
         write_text_atomic(
-            settings.out / "simulation-run-1.json", results[0].to_json(), force=settings.force
+            settings.out / "simulation-run-1.json", first.to_json(), force=settings.force
         ),
     ]
     targets = [t for t in summary.tasks if t.met_pct is not None]
@@ -278,13 +281,17 @@ STEPS: list[Callable[[DemoSettings], DemoStep]] = [
 def summary_table(steps: Sequence[DemoStep], out_dir: Path) -> Table:
     """One rich table row per step: what it found and the files it wrote."""
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=f"Standby demo: files in {out_dir}/")
+    from standby.reports.plain import cell_text, markup, printable
+
+    table = Table(title=f"Standby demo: files in {markup(out_dir)}/")
     table.add_column("step", no_wrap=True)
     table.add_column("result")
     table.add_column("files")
     for step in steps:
-        table.add_row(step.title, step.summary, "\n".join(p.name for p in step.files))
+        files = "\n".join(cell_text(path.name) for path in step.files)
+        table.add_row(step.title, Text(printable(step.summary)), Text(files))
     return table
 
 

@@ -64,6 +64,7 @@ def check_files(
     not_work: Iterable[str] = (),
     handover: str | None = None,
     shift_length: str | None = None,
+    max_shifts: int | None = None,
     callouts_file: Path | None = None,
     events_file: Path | None = None,
 ) -> RotaCheck:
@@ -77,7 +78,8 @@ def check_files(
     spreadsheet grid (see ``read_rota``). Working-time settings per role are merged
     role by role: the rota's own ``working_time:``, then the requirements file's (which wins),
     then ``not_work``, roles whose on-call time is not work whatever the files say (``"all"``
-    for every role; their ``max_consecutive_days`` is kept).
+    for every role; their ``max_consecutive_days`` is kept). ``max_shifts`` bounds the rota
+    (see ``read_rota``).
     """
     read = _read_inputs(
         rota_file,
@@ -88,6 +90,7 @@ def check_files(
         not_work=not_work,
         handover=handover,
         shift_length=shift_length,
+        max_shifts=max_shifts,
         callouts_file=callouts_file,
         events_file=events_file,
     )
@@ -119,11 +122,18 @@ def _read_inputs(
     not_work: Iterable[str],
     handover: str | None,
     shift_length: str | None,
+    max_shifts: int | None,
     callouts_file: Path | None,
     events_file: Path | None,
 ) -> _Inputs:
     """Read the rota, the requirements, call-outs and events; resolve window and settings."""
-    rota = read_rota(rota_file, timezone=timezone, handover=handover, shift_length=shift_length)
+    rota = read_rota(
+        rota_file,
+        timezone=timezone,
+        handover=handover,
+        shift_length=shift_length,
+        max_shifts=max_shifts,
+    )
     if callouts_file is not None:
         rota.callouts.extend(read_callouts(callouts_file, rota))
     loaded = (
@@ -213,6 +223,7 @@ def who_is_on_call(
     timezone: str = DEFAULT_TIMEZONE,
     handover: str | None = None,
     shift_length: str | None = None,
+    max_shifts: int | None = None,
     now: datetime | None = None,
 ) -> OnCallAt:
     """Who covers ``role`` at the instant ``at_text``, in escalation order.
@@ -222,7 +233,13 @@ def who_is_on_call(
     :func:`standby.clock.parse_user_instant` reads it (``now`` among them; ``now`` is the
     present unless given). ``handover`` and ``shift_length`` describe a spreadsheet grid.
     """
-    rota = read_rota(rota_file, timezone=timezone, handover=handover, shift_length=shift_length)
+    rota = read_rota(
+        rota_file,
+        timezone=timezone,
+        handover=handover,
+        shift_length=shift_length,
+        max_shifts=max_shifts,
+    )
     index = OnCall(rota)
     roles = list(dict.fromkeys([*index.roles(), *rota.roles]))
     named = match_role(role, roles, where=f"{rota_file}: ", parameters=("role",))
@@ -237,10 +254,17 @@ def contact_sheet(
     timezone: str = DEFAULT_TIMEZONE,
     handover: str | None = None,
     shift_length: str | None = None,
+    max_shifts: int | None = None,
     now: datetime | None = None,
 ) -> ContactSheet:
     """Who is on call for every role at ``at_text`` (see :func:`who_is_on_call`)."""
-    rota = read_rota(rota_file, timezone=timezone, handover=handover, shift_length=shift_length)
+    rota = read_rota(
+        rota_file,
+        timezone=timezone,
+        handover=handover,
+        shift_length=shift_length,
+        max_shifts=max_shifts,
+    )
     index = OnCall(rota)
     at = _instant(at_text, rota.timezone, now)
     roles = list(dict.fromkeys([*index.roles(), *rota.roles]))
@@ -275,9 +299,16 @@ def export_file(
     timezone: str = DEFAULT_TIMEZONE,
     handover: str | None = None,
     shift_length: str | None = None,
+    max_shifts: int | None = None,
 ) -> RotaExport:
     """Read ``rota_file`` and write it as ICS, CSV or JSON (one of :data:`EXPORT_FORMATS`)."""
-    rota = read_rota(rota_file, timezone=timezone, handover=handover, shift_length=shift_length)
+    rota = read_rota(
+        rota_file,
+        timezone=timezone,
+        handover=handover,
+        shift_length=shift_length,
+        max_shifts=max_shifts,
+    )
     if output_format == "ics":
         return RotaExport(rota, rota_to_ics(rota))
     if output_format == "csv":
@@ -332,6 +363,7 @@ def fill_files(
     not_work: Iterable[str] = (),
     handover: str | None = None,
     shift_length: str | None = None,
+    max_shifts: int | None = None,
     callouts_file: Path | None = None,
     time_limit: float | None = None,
     explain: bool = False,
@@ -362,6 +394,7 @@ def fill_files(
         not_work=not_work,
         handover=handover,
         shift_length=shift_length,
+        max_shifts=max_shifts,
         callouts_file=callouts_file,
         events_file=None,
     )

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from standby import limits
 from standby.errors import StandbyError
 from standby.rota.clock import DEFAULT_REGION, iso_z, window_intervals
 from standby.rota.fairness import FairnessRow, RoleSpread, fairness_rows, role_spread
@@ -213,6 +214,37 @@ def rota_span(rota: Rota) -> tuple[datetime, datetime]:
     return min(s.start for s in rota.shifts), max(s.end for s in rota.shifts)
 
 
+def check_window_length(rota: Rota, start: datetime, end: datetime) -> None:
+    """Raise when ``[start, end)`` is longer than :data:`limits.MAX_WINDOW_DAYS`.
+
+    When a shift sets an end of the window (the window is the rota's span), the message
+    names it: a shift ending in 3026 is the usual cause.
+    """
+    days = (end - start) / timedelta(days=1)
+    if days <= limits.MAX_WINDOW_DAYS:
+        return
+    first = next((shift for shift in rota.shifts if shift.start == start), None)
+    last = next((shift for shift in rota.shifts if shift.end == end), None)
+    if first is not None and first is last:
+        hint = (
+            f"; the shift at {first.source or first.person} runs from {iso_z(start)[:10]} to "
+            f"{iso_z(end)[:10]}: check its dates"
+        )
+    elif last is not None:
+        hint = (
+            f"; the last shift, at {last.source or last.person}, ends on {iso_z(end)[:10]}: "
+            "check its dates"
+        )
+    else:
+        hint = ""
+    raise StandbyError(
+        f"the check window runs from {iso_z(start)[:10]} to {iso_z(end)[:10]}, {days:,.0f} "
+        f"days, longer than the {limits.MAX_WINDOW_DAYS:,} days (ten years) Standby checks "
+        f"at once (standby.limits.MAX_WINDOW_DAYS){hint}; or check a shorter window",
+        parameters=("window_start", "window_end"),
+    )
+
+
 def default_requirements(rota: Rota) -> list[Requirement]:
     """The rota's own requirements, or every role in it at minimum 1."""
     if rota.requirements:
@@ -243,6 +275,7 @@ def check(
             "the window's end must be later than its start",
             parameters=("window_end", "window_start"),
         )
+    check_window_length(rota, start, end)
     wanted = default_requirements(rota) if requirements is None else list(requirements)
     # Requirements someone wrote (not "every role at minimum 1"): a role outside them is news.
     explicit = requirements is not None or bool(rota.requirements)

@@ -9,17 +9,15 @@ planner can find it in an editor.
 from __future__ import annotations
 
 import contextlib
-import functools
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import replace as dataclass_replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from standby import yamlfile
 from standby.clock import DEFAULT_TIMEZONE, zone
 from standby.hints import closest
 from standby.rota.io_common import (
@@ -29,6 +27,8 @@ from standby.rota.io_common import (
     check_timezone,
     parse_time,
     read_text,
+    shift_limit,
+    too_many_shifts,
 )
 from standby.rota.io_yaml_models import (
     CalloutModel,
@@ -48,87 +48,48 @@ from standby.rota.io_yaml_models import (
     WorkingTimeModel,
 )
 from standby.rota.model import Callout, Leave, Override, Person, Requirement, RoleRules, Rota, Shift
-from standby.rota.patterns import Pattern, apply_override, expand, parse_handover, parse_length
+from standby.rota.patterns import (
+    Pattern,
+    TooManyShiftsError,
+    apply_override,
+    expand,
+    parse_handover,
+    parse_length,
+)
+from standby.yamlfile import Document, safe_resolvers
 
 # --------------------------------------------------------------------------- YAML loading
 
+#: YAML 1.1 reads ``17:00`` as the base-60 number 1020 and ``2026-03-27 09:00:00`` as a
+#: naive datetime; both must reach our parsers as the text the planner wrote.
+_RESOLVERS = safe_resolvers(timestamps=False, sexagesimal=False)
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves times and dates as text.
 
-    YAML 1.1 reads ``17:00`` as the base-60 number 1020 and ``2026-03-27 09:00:00`` as a
-    naive datetime; both must reach our parsers as the text the planner wrote.
+def load_yaml(path: Path) -> tuple[Any, Document]:
+    """The parsed document and where its keys are, or a RotaFileError naming the line.
+
+    Duplicate keys, deep nesting and alias bombs are errors (``standby.yamlfile``).
     """
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag != "tag:yaml.org,2002:timestamp"
-        and not (tag == "tag:yaml.org,2002:int" and ":" in regexp.pattern)
-    ]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
-    list("-+0123456789"),
-)
-
-
-def load_yaml(path: Path) -> tuple[Any, str]:
-    """The parsed document and its text, or a RotaFileError naming the line."""
     text = read_text(path)
     try:
-        document = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
-        problem = getattr(error, "problem", None) or str(error)
-        raise RotaFileError(
-            f"{path}: {where}: not valid YAML ({problem}); check the indentation and that "
-            "text containing ': ' is quoted"
-        ) from None
-    return document, text
+        source = yamlfile.load(text, _RESOLVERS)
+    except yamlfile.YamlError as error:
+        raise RotaFileError(f"{path}: {error.message}") from None
+    return source.data, source
 
 
-@functools.lru_cache(maxsize=4)
-def _compose(text: str) -> yaml.Node | None:
-    """The document's node tree (with line marks), built once per text."""
-    try:
-        return yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError:
-        return None
+def _line_of(source: Document, loc: tuple[int | str, ...]) -> int | None:
+    """The line (1-based) of the YAML value at ``loc``, if it can be found."""
+    return source.line_of(loc)
 
 
-def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
-    """The line (1-based) of the YAML node at ``loc``, if it can be found."""
-    node = _compose(text)
-    line = None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = [value for key, value in node.value if key.value == str(part)]
-            if not match:
-                break
-            node = match[0]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(node.value):
-                break
-            node = node.value[part]
-        else:
-            break
-        line = node.start_mark.line + 1
-    return line
-
-
-def validation_message(path: Path, error: ValidationError, text: str | None) -> str:
+def validation_message(path: Path, error: ValidationError, source: Document | None) -> str:
     """One line ``file: key.path (line N): problem`` per pydantic error."""
     lines = []
     for item in error.errors():
         loc = tuple(item["loc"])
         key = ".".join(str(part) for part in loc) or "(top level)"
-        line = _line_of(text, loc) if text is not None else None
+        line = _line_of(source, loc) if source is not None else None
         at = f" (line {line})" if line else ""
         problem = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
@@ -144,7 +105,7 @@ def to_requirements(
     path: Path,
     *,
     timezone: str = DEFAULT_TIMEZONE,
-    text: str | None = None,
+    source: Document | None = None,
     warnings: list[str] | None = None,
 ) -> list[Requirement]:
     """Model requirements, each with its source ``file:requirements.N``.
@@ -158,7 +119,7 @@ def to_requirements(
             periods = []
             for number, period in enumerate(model.dates):
                 loc = ("requirements", index, "dates", number)
-                where = where_in(path, text, *loc)
+                where = where_in(path, source, *loc)
                 start = parse_time(
                     period.start, timezone=timezone, where=f"{where}.start", warnings=warnings or []
                 )
@@ -182,10 +143,10 @@ def to_requirements(
     return found
 
 
-def where_in(path: Path, text: str | None, *loc: int | str) -> str:
+def where_in(path: Path, source: Document | None, *loc: int | str) -> str:
     """``file: key.path (line N)`` for messages that point into the file."""
     key = ".".join(str(part) for part in loc)
-    line = _line_of(text, loc) if text is not None else None
+    line = _line_of(source, loc) if source is not None else None
     return f"{path}: {key}" + (f" (line {line})" if line else "")
 
 
@@ -193,7 +154,7 @@ def to_role_rules(
     models: Sequence[WorkingTimeModel],
     *,
     path: Path,
-    text: str | None,
+    source: Document | None,
     roles: Collection[str] | None,
     warnings: list[str],
 ) -> dict[str, RoleRules]:
@@ -205,7 +166,7 @@ def to_role_rules(
     rules: dict[str, RoleRules] = {}
     first: dict[str, int] = {}
     for index, model in enumerate(models):
-        where = where_in(path, text, "working_time", index, "role")
+        where = where_in(path, source, "working_time", index, "role")
         if model.role in rules:
             raise RotaFileError(
                 f"{where}: '{model.role}' is listed twice (first at working_time."
@@ -225,7 +186,7 @@ def to_role_rules(
 
 def read_requirements_set(path: Path, timezone: str = DEFAULT_TIMEZONE) -> RequirementsSet:
     """Requirements and working-time settings from a requirements YAML, or a YAML rota."""
-    document, text = load_yaml(path)
+    document, source = load_yaml(path)
     if document is None:
         raise RotaFileError(
             f"{path}: the file is empty; write 'requirements:' and a list of "
@@ -244,7 +205,7 @@ def read_requirements_set(path: Path, timezone: str = DEFAULT_TIMEZONE) -> Requi
     try:
         parsed = RequirementsFile.model_validate(document)
     except ValidationError as error:
-        raise RotaFileError(validation_message(path, error, text)) from None
+        raise RotaFileError(validation_message(path, error, source)) from None
     if parsed.timezone:
         check_timezone(path, parsed.timezone)
     if not parsed.requirements:
@@ -256,13 +217,13 @@ def read_requirements_set(path: Path, timezone: str = DEFAULT_TIMEZONE) -> Requi
         parsed.requirements,
         path,
         timezone=parsed.timezone or timezone,
-        text=text,
+        source=source,
         warnings=warnings,
     )
     role_rules = to_role_rules(
         parsed.working_time,
         path=path,
-        text=text,
+        source=source,
         roles={requirement.role for requirement in requirements},
         warnings=warnings,
     )
@@ -273,18 +234,37 @@ def read_requirements_set(path: Path, timezone: str = DEFAULT_TIMEZONE) -> Requi
 # --------------------------------------------------------------------------- conversion
 
 
-def read_yaml(path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rota:
-    """Read a YAML rota: people, shifts, patterns, overrides, leave, requirements."""
-    document, text = load_yaml(path)
+def read_yaml(
+    path: Path, timezone: str = DEFAULT_TIMEZONE, *, max_shifts: int | None = None
+) -> Rota:
+    """Read a YAML rota: people, shifts, patterns, overrides, leave, requirements.
+
+    Patterns stop as soon as the rota would hold more than ``max_shifts`` shifts (default
+    ``standby.limits.MAX_SHIFTS``), before the rest are made.
+    """
+    document, source = load_yaml(path)
     if document is None:
         raise RotaFileError(
             f"{path}: the file is empty; write at least 'shifts:' or 'patterns:' (see docs/rota.md)"
         )
-    return rota_from_document(document, path=path, timezone=timezone, kind="yaml", text=text)
+    return rota_from_document(
+        document,
+        path=path,
+        timezone=timezone,
+        kind="yaml",
+        source=source,
+        max_shifts=max_shifts,
+    )
 
 
 def rota_from_document(
-    document: Any, *, path: Path, timezone: str, kind: str, text: str | None = None
+    document: Any,
+    *,
+    path: Path,
+    timezone: str,
+    kind: str,
+    source: Document | None = None,
+    max_shifts: int | None = None,
 ) -> Rota:
     """A rota from a parsed YAML rota or a ``rota_to_json`` document."""
     if not isinstance(document, dict):
@@ -296,11 +276,11 @@ def rota_from_document(
     try:
         parsed = model.model_validate(document)
     except ValidationError as error:
-        raise RotaFileError(validation_message(path, error, text)) from None
+        raise RotaFileError(validation_message(path, error, source)) from None
     if parsed.timezone:
         check_timezone(path, parsed.timezone)
         timezone = parsed.timezone
-    builder = _Builder(path, timezone, text)
+    builder = _Builder(path, timezone, source, shift_limit(max_shifts))
     builder.people(parsed.people)
     if isinstance(parsed, JsonRota):
         builder.rota.warnings.extend(parsed.warnings)
@@ -316,7 +296,7 @@ def rota_from_document(
     builder.leave(parsed.leave)
     builder.callouts(parsed.callouts)
     builder.rota.requirements = to_requirements(
-        parsed.requirements, path, timezone=timezone, text=text, warnings=builder.rota.warnings
+        parsed.requirements, path, timezone=timezone, source=source, warnings=builder.rota.warnings
     )
     if isinstance(parsed, JsonRota):
         builder.rota.requirements = [
@@ -330,7 +310,7 @@ def rota_from_document(
     builder.rota.role_rules = to_role_rules(
         parsed.working_time,
         path=path,
-        text=text,
+        source=source,
         roles=None if isinstance(parsed, JsonRota) else builder.rota.roles,
         warnings=builder.rota.warnings,
     )
@@ -347,26 +327,31 @@ def replace_source(requirement: Requirement, source: str) -> Requirement:
 class _Builder:
     """Turns validated models into model objects, with messages that point into the file."""
 
-    def __init__(self, path: Path, timezone: str, text: str | None) -> None:
+    def __init__(self, path: Path, timezone: str, source: Document | None, max_shifts: int) -> None:
         self.path = path
+        self.max_shifts = max_shifts
         self.timezone = timezone
         self.tz = zone(timezone)
-        self.text = text
+        self.source = source
         self.rota = Rota(timezone=timezone, sources=[str(path)])
         self.names: dict[str, str] = {}
 
     def where(self, *loc: int | str) -> str:
-        return where_in(self.path, self.text, *loc)
+        return where_in(self.path, self.source, *loc)
 
     def time(self, value: str, *loc: int | str) -> datetime:
         return parse_time(
-            value, timezone=self.timezone, where=self.where(*loc), warnings=self.rota.warnings
+            value,
+            timezone=self.timezone,
+            where=lambda: self.where(*loc),  # made only for a message
+            warnings=self.rota.warnings,
         )
 
     def span(self, start: str, end: str, *loc: int | str) -> tuple[datetime, datetime]:
         first = self.time(start, *loc, "start")
         last = self.time(end, *loc, "end")
-        check_order(first, last, where=self.where(*loc), start_text=start, end_text=end)
+        if last <= first:
+            check_order(first, last, where=self.where(*loc), start_text=start, end_text=end)
         return first, last
 
     def person(self, name: str, *loc: int | str) -> str:
@@ -409,7 +394,9 @@ class _Builder:
     def shifts(self, models: list[ShiftModel] | list[JsonShift]) -> None:
         for index, model in enumerate(models):
             start, end = self.span(model.start, model.end, "shifts", index)
-            source = getattr(model, "source", "") or f"{self.path.name}:shifts.{index}"
+            source = (isinstance(model, JsonShift) and model.source) or (
+                f"{self.path.name}:shifts.{index}"
+            )
             self.rota.shifts.append(
                 Shift(
                     person=self.person(model.person, "shifts", index, "person"),
@@ -452,9 +439,13 @@ class _Builder:
                     f"start '{model.start}'; the pattern runs from start up to end"
                 )
             try:
-                generated = expand(pattern, self.tz)
-            except ValueError as error:
-                raise RotaFileError(f"{self.where('patterns', index)}: {error}") from None
+                room = self.max_shifts - len(self.rota.shifts)
+                generated = expand(pattern, self.tz, limit=max(room, 0))
+            except TooManyShiftsError:
+                what = "makes, with the shifts before it," if self.rota.shifts else "makes"
+                raise too_many_shifts(
+                    self.where("patterns", index), self.max_shifts, what
+                ) from None
             if not generated:
                 self.rota.warnings.append(
                     f"{self.where('patterns', index)}: makes no shifts; check its handover "

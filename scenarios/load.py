@@ -11,9 +11,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from standby import yamlfile
 from standby.errors import StandbyError
 from standby.hints import did_you_mean
 from standby.scenarios.model import Observation, Scenario, ScenarioReferenceError, format_loc
@@ -103,15 +103,16 @@ def parse_scenario(
             [(source, "the file is empty; start from 'standby scenario show chlorine-riverside'")],
         )
     try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
-        problem = getattr(error, "problem", None) or str(error)
-        raise ScenarioError(
-            source, [(where, f"YAML syntax error: {problem}; check indentation and quotes")]
-        ) from None
+        root = yamlfile.load(text)
+    except yamlfile.YamlError as error:
+        where = source if error.line is None else f"{source}:{error.line}"
+        if error.line is not None and error.column is not None:
+            where += f":{error.column}"
+        problem = error.problem
+        if problem.startswith("not valid YAML ("):
+            problem = f"YAML syntax error: {problem[16:-1]}; check indentation and quotes"
+        raise ScenarioError(source, [(where, problem)]) from None
+    data = root.data
     if not isinstance(data, dict):
         raise ScenarioError(
             source,
@@ -127,7 +128,7 @@ def parse_scenario(
     raise ScenarioError(source, problems)
 
 
-def _pydantic_problem(source: str, data: Any, root: Any, err: Any) -> tuple[str, str]:
+def _pydantic_problem(source: str, data: Any, root: yamlfile.Document, err: Any) -> tuple[str, str]:
     loc: Loc = tuple(err["loc"])
     message = str(err["msg"])
     if message.startswith(("Value error, ", "Assertion failed, ")):
@@ -153,20 +154,23 @@ def _pydantic_problem(source: str, data: Any, root: Any, err: Any) -> tuple[str,
     return _located(source, data, root, loc, message)
 
 
-def _located(source: str, data: Any, root: Any, loc: Loc, message: str) -> tuple[str, str]:
+def _located(
+    source: str, data: Any, root: yamlfile.Document, loc: Loc, message: str
+) -> tuple[str, str]:
     """Drop loc parts that are union tags, then find the YAML line of what remains."""
     kept: list[str | int] = []
-    value, node = data, root
-    line = None
+    found: list[str | int] = []  # the part of the path that is in the file
+    value = data
     for part in loc:
         key = "from" if part == "from_" else part
         if _has(value, key):
             value = value[key]
-            node, line = _child(node, key, line)
+            found.append(key)
             kept.append(key)
         elif isinstance(key, str) and key not in _UNION_TAGS:
             # a missing field: name it; a union tag (the 'dist' or 'kind' value) is skipped
             kept.append(key)
+    line = root.line_of(found)
     where = f"{source}:{line}" if line else source
     return where, f"{format_loc(tuple(kept))}: {message}"
 
@@ -180,17 +184,6 @@ def _has(value: Any, key: str | int) -> bool:
 _DISTS = ("fixed", "uniform", "triangular", "exponential", "lognormal")
 _EFFECTS = ("link_down", "person_unavailable", "role_unavailable", "wind_change", "extra_demand")
 _UNION_TAGS = {*_DISTS, *_EFFECTS}
-
-
-def _child(node: Any, key: str | int, line: int | None) -> tuple[Any, int | None]:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if key_node.value == key:
-                return value_node, key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-        child = node.value[key]
-        return child, child.start_mark.line + 1
-    return None, line
 
 
 OBSERVATION_COLUMNS = ("time", "wind_from_deg", "wind_speed_ms", "cloud_oktas")

@@ -176,13 +176,12 @@ def _milestones(run: Run) -> tuple[list[Milestone], list[CriticalPath]]:
     compiled = run.compiled
     milestones = []
     paths = []
+    explainer = plan.Explainer(run)
     for task in compiled.tasks:
         state = run.tasks[task.index]
         end = state.end
         met = None if task.target is None else (end is not None and end <= task.target)
-        explanation = None
-        if end is None or met is False:
-            explanation = plan.explain(run, task.index)
+        explained = end is None or met is False
         match state.phase:
             case Finished():
                 status = "done"
@@ -200,12 +199,13 @@ def _milestones(run: Run) -> tuple[list[Milestone], list[CriticalPath]]:
                 task.target,
                 met,
                 status,
-                "" if explanation is None else explanation.reason,
-                "" if explanation is None else explanation.driver,
+                explainer.reason(task.index) if explained else "",
+                explainer.driver(task.index) if explained else "",
             )
         )
-        if met is False and task.target is not None and explanation is not None:
-            paths.append(CriticalPath(task.id, task.target, rounded(end), explanation.path))
+        if met is False and task.target is not None:
+            path = explainer.path(task.index).steps()
+            paths.append(CriticalPath(task.id, task.target, rounded(end), path))
     return milestones, paths
 
 
@@ -318,11 +318,21 @@ def rota_warnings(prepared: Prepared, start: datetime | None = None) -> list[str
     return responders.rota_problems(compiled, prepared.roster, start or compiled.default_start)
 
 
-def run_seeds(seed: int, runs: int) -> list[np.random.SeedSequence | int]:
-    """Seeds of ``runs`` replications: the seed itself for one run, else its spawned children."""
+def run_seeds(seed: int, runs: int) -> Iterator[np.random.SeedSequence | int]:
+    """Seeds of ``runs`` replications: the seed itself for one run, else its children.
+
+    Child ``i`` is made when it is asked for, the same as ``SeedSequence(seed).spawn(runs)[i]``
+    (``spawn`` keys its children ``(i,)``), so a billion runs start at once and hold one
+    seed at a time.
+    """
     if runs == 1:
-        return [seed]
-    return list(np.random.SeedSequence(seed).spawn(runs))
+        yield seed
+        return
+    root = np.random.SeedSequence(seed)
+    for index in range(runs):
+        yield np.random.SeedSequence(
+            root.entropy, spawn_key=(*root.spawn_key, index), pool_size=root.pool_size
+        )
 
 
 def simulate(

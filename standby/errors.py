@@ -25,6 +25,7 @@ PARAMETERS = {
     "exercise_date": "the date the exercise was held",
     "time_limit": "the seconds the gap-filling solver may take",
     "overrides_output": "the file the proposed overrides are written to",
+    "max_shifts": "the most shifts one rota may hold (standby.limits.MAX_SHIFTS by default)",
 }
 
 
