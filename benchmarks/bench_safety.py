@@ -77,7 +77,10 @@ def measure(code: str, *args: str, cwd: Path) -> Measured:
     )
     timer = threading.Timer(SECONDS_CAP, process.kill)
     timer.start()
-    output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+    output = ""
+    if process.stdout is not None:
+        with process.stdout:
+            output = process.stdout.read().decode(errors="replace")
     _, status, usage = os.wait4(process.pid, 0)
     timer.cancel()
     process.returncode = os.waitstatus_to_exitcode(status)
