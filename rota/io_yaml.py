@@ -23,6 +23,7 @@ from standby.hints import closest
 from standby.rota.io_common import (
     RequirementsSet,
     RotaFileError,
+    TimeReader,
     check_order,
     check_timezone,
     parse_time,
@@ -334,18 +335,15 @@ class _Builder:
         self.tz = zone(timezone)
         self.source = source
         self.rota = Rota(timezone=timezone, sources=[str(path)])
+        self.times = TimeReader(timezone, self.rota.warnings)
         self.names: dict[str, str] = {}
 
     def where(self, *loc: int | str) -> str:
         return where_in(self.path, self.source, *loc)
 
     def time(self, value: str, *loc: int | str) -> datetime:
-        return parse_time(
-            value,
-            timezone=self.timezone,
-            where=lambda: self.where(*loc),  # made only for a message
-            warnings=self.rota.warnings,
-        )
+        # Each distinct clock time is resolved once; the place is made only for a message.
+        return self.times(value, lambda: self.where(*loc))
 
     def span(self, start: str, end: str, *loc: int | str) -> tuple[datetime, datetime]:
         first = self.time(start, *loc, "start")
