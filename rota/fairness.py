@@ -21,8 +21,9 @@ from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
 from standby.rota.clock import DEFAULT_REGION, is_bank_holiday, resolve_local, zone
+from standby.rota.epoch import MicroInterval, Micros, instant, micros, seconds
 from standby.rota.model import Rota, Shift
-from standby.rota.oncall import Interval, leave_by_person, merge, seconds_in_slots, subtract
+from standby.rota.oncall import Interval, leave_by_person, merge, micros_in_slots, subtract
 
 NIGHT_START = time(23, 0)
 NIGHT_END = time(6, 0)
@@ -80,17 +81,36 @@ def on_call_by_person(
 ) -> dict[str, list[Interval]]:
     """Each person's on-call time in ``window`` (optionally one role), leave removed."""
     shifts = [s for s in rota.shifts if role is None or s.role == role]
-    return _by_person(shifts, window, leave_by_person(rota.leave))
+    to_micros = Micros()
+    on_call = _by_person(shifts, window, _leave(rota, to_micros), to_micros)
+    return {
+        person: [(instant(low), instant(high)) for low, high in own]
+        for person, own in on_call.items()
+    }
+
+
+def _leave(rota: Rota, to_micros: Micros) -> dict[str, list[MicroInterval]]:
+    return {
+        person: [(to_micros(a), to_micros(b)) for a, b in periods]
+        for person, periods in leave_by_person(rota.leave).items()
+    }
 
 
 def _by_person(
-    shifts: list[Shift], window: tuple[datetime, datetime], leave: dict[str, list[Interval]]
-) -> dict[str, list[Interval]]:
-    start, end = window
-    pieces: dict[str, list[Interval]] = defaultdict(list)
+    shifts: list[Shift],
+    window: tuple[datetime, datetime],
+    leave: dict[str, list[MicroInterval]],
+    to_micros: Micros,
+) -> dict[str, list[MicroInterval]]:
+    """Each person's on-call time in ``window``, leave removed, merged (``rota.epoch``)."""
+    start, end = to_micros(window[0]), to_micros(window[1])
+    pieces: dict[str, list[MicroInterval]] = defaultdict(list)
     for shift in shifts:
-        low = shift.start if shift.start > start else start
-        high = shift.end if shift.end < end else end
+        low, high = to_micros(shift.start), to_micros(shift.end)
+        if low < start:
+            low = start
+        if high > end:
+            high = end
         if low < high:
             holes = leave.get(shift.person)
             if holes is None:
@@ -100,50 +120,48 @@ def _by_person(
     return {person: merge(own) for person, own in pieces.items()}
 
 
-def _hours(intervals: list[Interval]) -> float:
-    return sum((b - a).total_seconds() for a, b in intervals) / 3600.0
+def _hours(intervals: list[MicroInterval]) -> float:
+    return seconds(sum(b - a for a, b in intervals)) / 3600.0
 
 
 class _LocalDays:
-    """Local day and night boundaries (UTC) across a window, for quick overlap sums."""
+    """Local day and night boundaries across a window, for quick overlap sums (``rota.epoch``)."""
 
     def __init__(self, window: tuple[datetime, datetime], timezone: str, region: str) -> None:
         tz = zone(timezone)
         first = window[0].astimezone(tz).date() - timedelta(days=1)
         last = window[1].astimezone(tz).date() + timedelta(days=1)
         self.days: list[date] = []
-        self.starts: list[datetime] = []
+        starts: list[int] = []
         day = first
         while day <= last + timedelta(days=1):
             self.days.append(day)
-            self.starts.append(resolve_local(datetime.combine(day, time(0, 0)), tz))
+            starts.append(micros(resolve_local(datetime.combine(day, time(0, 0)), tz)))
             day += timedelta(days=1)
         self.weekend = [d.weekday() >= 5 for d in self.days]
         self.holiday = [is_bank_holiday(d, region) for d in self.days]
-        self.nights = [
+        # The last start only closes the day before it.
+        self.day_slots = list(pairwise(starts))
+        self.night_slots = [
             (
-                resolve_local(datetime.combine(d, NIGHT_START), tz),
-                resolve_local(datetime.combine(d + timedelta(days=1), NIGHT_END), tz),
+                micros(resolve_local(datetime.combine(d, NIGHT_START), tz)),
+                micros(resolve_local(datetime.combine(d + timedelta(days=1), NIGHT_END), tz)),
             )
             for d in self.days
         ]
 
-        stamps = [start.timestamp() for start in self.starts]
-        # The last start only closes the day before it.
-        self.day_slots = list(pairwise(stamps))
-        self.night_slots = [(a.timestamp(), b.timestamp()) for a, b in self.nights]
-
-    def special_hours(self, intervals: list[Interval]) -> tuple[float, float]:
+    def special_hours(self, intervals: list[MicroInterval]) -> tuple[float, float]:
         """Hours of ``intervals`` on weekend days and on bank holidays."""
-        seconds = seconds_in_slots(intervals, self.day_slots)
-        weekend = sum(value for value, flag in zip(seconds, self.weekend, strict=False) if flag)
-        holiday = sum(value for value, flag in zip(seconds, self.holiday, strict=False) if flag)
-        return weekend / 3600.0, holiday / 3600.0
+        on_call = micros_in_slots(intervals, self.day_slots)
+        weekend = sum(value for value, flag in zip(on_call, self.weekend, strict=False) if flag)
+        holiday = sum(value for value, flag in zip(on_call, self.holiday, strict=False) if flag)
+        return seconds(weekend) / 3600.0, seconds(holiday) / 3600.0
 
-    def night_count(self, intervals: list[Interval]) -> int:
+    def night_count(self, intervals: list[MicroInterval]) -> int:
         """Nights with at least :data:`NIGHT_MIN_HOURS` on call."""
-        seconds = seconds_in_slots(intervals, self.night_slots)
-        return sum(1 for value in seconds if value >= NIGHT_MIN_HOURS * 3600)
+        least = NIGHT_MIN_HOURS * 3600
+        on_call = micros_in_slots(intervals, self.night_slots)
+        return sum(1 for value in on_call if seconds(value) >= least)
 
 
 def fairness_rows(
@@ -152,7 +170,9 @@ def fairness_rows(
     """One row per person on call in ``window``, most hours first."""
     days = _LocalDays(window, rota.timezone, region)
     rows = []
-    for person, intervals in on_call_by_person(rota, window).items():
+    to_micros = Micros()
+    on_call = _by_person(rota.shifts, window, _leave(rota, to_micros), to_micros)
+    for person, intervals in on_call.items():
         weekend, holiday = days.special_hours(intervals)
         known = rota.people.get(person)
         rows.append(
@@ -171,13 +191,14 @@ def fairness_rows(
 
 def role_spread(rota: Rota, window: tuple[datetime, datetime]) -> list[RoleSpread]:
     """Per role, the spread of on-call hours over the people who hold its shifts."""
-    leave = leave_by_person(rota.leave)
     by_role: dict[str, list[Shift]] = defaultdict(list)
     for shift in rota.shifts:
         by_role[shift.role].append(shift)
+    to_micros = Micros()
+    leave = _leave(rota, to_micros)
     spreads = []
     for role, shifts in by_role.items():
-        hours = [_hours(own) for own in _by_person(shifts, window, leave).values()]
+        hours = [_hours(own) for own in _by_person(shifts, window, leave, to_micros).values()]
         if not hours:
             continue
         spreads.append(

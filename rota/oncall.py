@@ -16,6 +16,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from standby.rota.model import Leave, Rota, Shift
 
@@ -34,13 +35,17 @@ class OnCallEntry:
 
 
 Interval = tuple[datetime, datetime]
+#: An end of an interval: an aware datetime, or microseconds since the epoch (``rota.epoch``).
+Point = TypeVar("Point", datetime, int)
 OrderKey = tuple[int, datetime, str, datetime]
 Piece = tuple[datetime, datetime, OrderKey, OnCallEntry]
 
 
-def subtract(start: datetime, end: datetime, holes: list[Interval]) -> list[Interval]:
+def subtract(
+    start: Point, end: Point, holes: list[tuple[Point, Point]]
+) -> list[tuple[Point, Point]]:
     """``[start, end)`` minus the union of ``holes`` (sorted by start), as sorted pieces."""
-    pieces: list[Interval] = []
+    pieces: list[tuple[Point, Point]] = []
     cursor = start
     for hole_start, hole_end in holes:
         if hole_end <= cursor:
@@ -58,9 +63,9 @@ def subtract(start: datetime, end: datetime, holes: list[Interval]) -> list[Inte
     return pieces
 
 
-def merge(intervals: list[Interval]) -> list[Interval]:
+def merge(intervals: list[tuple[Point, Point]]) -> list[tuple[Point, Point]]:
     """The union of ``intervals`` as sorted, disjoint, non-touching pieces."""
-    merged: list[Interval] = []
+    merged: list[tuple[Point, Point]] = []
     for start, end in sorted(intervals):
         if merged and start <= merged[-1][1]:
             if end > merged[-1][1]:
@@ -70,17 +75,15 @@ def merge(intervals: list[Interval]) -> list[Interval]:
     return merged
 
 
-def seconds_in_slots(intervals: list[Interval], slots: list[tuple[float, float]]) -> list[float]:
-    """Seconds of ``intervals`` (sorted) inside each of ``slots`` (sorted, disjoint, epoch
-    seconds): the work or on-call time on each local day or night.
-
-    Epoch floats rather than datetimes: this runs over every day of every person's year.
+def micros_in_slots(intervals: list[tuple[int, int]], slots: list[tuple[int, int]]) -> list[int]:
+    """Microseconds of ``intervals`` (sorted) inside each of ``slots`` (sorted, disjoint),
+    both in microseconds since the epoch (``rota.epoch``): the work or on-call time on each
+    local day or night. This runs over every day of every person's year.
     """
-    seconds = [0.0] * len(slots)
+    found = [0] * len(slots)
     count = len(slots)
     index = 0
-    for start, end in intervals:
-        low_edge, high_edge = start.timestamp(), end.timestamp()
+    for low_edge, high_edge in intervals:
         # Both lists are sorted, so the first slot that can overlap only moves forward.
         while index < count and slots[index][1] <= low_edge:
             index += 1
@@ -92,9 +95,9 @@ def seconds_in_slots(intervals: list[Interval], slots: list[tuple[float, float]]
             low = low_edge if low_edge > slot_start else slot_start
             high = high_edge if high_edge < slot_end else slot_end
             if high > low:
-                seconds[scan] += high - low
+                found[scan] += high - low
             scan += 1
-    return seconds
+    return found
 
 
 def leave_by_person(leave: list[Leave]) -> dict[str, list[Interval]]:

@@ -21,9 +21,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from operator import attrgetter
+from operator import itemgetter
 
 from standby.rota.clock import DEFAULT_REGION, bank_holidays, resolve_local, window_intervals, zone
+from standby.rota.epoch import MicroInterval, Micros, instant
 from standby.rota.model import BANK_HOLIDAY, RoleRules, Rota, Shift
 from standby.rota.oncall import Interval, leave_by_person, merge, subtract
 
@@ -69,39 +70,75 @@ def work_pieces(
     ``extra`` adds candidate shifts (a proposal being tried); ``only`` limits the work to
     one person, for a quick check of a candidate.
     """
-    leave = leave_by_person(rota.leave)
-    pieces: dict[str, list[Piece]] = defaultdict(list)
+    spans = work_spans(rota, role_rules, span, region=region, extra=extra, only=only)
+    return {
+        person: [Piece(instant(low), instant(high), kind, role) for low, high, kind, role in own]
+        for person, own in spans.items()
+    }
+
+
+#: A piece of work in microseconds since the epoch: ``(start, end, kind, role)``.
+MicroPiece = tuple[int, int, str, str | None]
+
+
+def work_spans(
+    rota: Rota,
+    role_rules: Mapping[str, RoleRules],
+    span: Interval,
+    *,
+    region: str = DEFAULT_REGION,
+    extra: Iterable[Shift] = (),
+    only: str | None = None,
+) -> dict[str, list[MicroPiece]]:
+    """:func:`work_pieces` in microseconds (``rota.epoch``), for the working-time rules."""
+    to_micros = Micros()
+    leave: dict[str, list[MicroInterval]] = {
+        person: [(to_micros(a), to_micros(b)) for a, b in periods]
+        for person, periods in leave_by_person(rota.leave).items()
+    }
+    pieces: dict[str, list[MicroPiece]] = defaultdict(list)
     counts: dict[str, bool] = {}  # a role's setting, looked up once
-    for shift in [*rota.shifts, *extra]:
-        if only is not None and shift.person != only:
+    for shift in [*rota.shifts, *extra] if extra else rota.shifts:
+        person = shift.person
+        if only is not None and person != only:
             continue
         role = shift.role
         work = counts.get(role)
         if work is None:
             work = counts[role] = role_rules.get(role, DEFAULT_RULES).counts_as_work
-        if not work or shift.end <= shift.start:
+        if not work:
             continue
-        holes = leave.get(shift.person)
+        start, end = to_micros(shift.start), to_micros(shift.end)
+        if end <= start:
+            continue
+        holes = leave.get(person)
         if holes is None:
-            pieces[shift.person].append(Piece(shift.start, shift.end, ON_CALL, role))
+            pieces[person].append((start, end, ON_CALL, role))
             continue
-        for low, high in subtract(shift.start, shift.end, holes):
-            pieces[shift.person].append(Piece(low, high, ON_CALL, role))
+        for low, high in subtract(start, end, holes):
+            pieces[person].append((low, high, ON_CALL, role))
     for callout in rota.callouts:
         if (only is None or callout.person == only) and callout.end > callout.start:
-            pieces[callout.person].append(Piece(callout.start, callout.end, CALL_OUT, callout.role))
-    # A day job is a known weekly pattern: expand it a day beyond the span too, so that the
-    # day's work before the first shift (or after the last) is seen by the rest rules.
-    span = (span[0] - timedelta(days=1), span[1] + timedelta(days=1))
-    holidays = _holiday_intervals(span, rota.timezone, region)
-    for person in rota.people.values():
-        if not person.day_job or (only is not None and person.id != only):
-            continue
-        for low, high in day_job_intervals(
-            person.day_job, span, rota.timezone, region, holidays, leave.get(person.id, [])
-        ):
-            pieces[person.id].append(Piece(low, high, DAY_JOB))
-    order = attrgetter("start", "end")
+            pieces[callout.person].append(
+                (to_micros(callout.start), to_micros(callout.end), CALL_OUT, callout.role)
+            )
+    workers = [
+        worker
+        for worker in rota.people.values()
+        if worker.day_job and (only is None or worker.id == only)
+    ]
+    if workers:
+        # A day job is a known weekly pattern: expand it a day beyond the span too, so that
+        # the day's work before the first shift (or after the last) is seen by the rest rules.
+        span = (span[0] - timedelta(days=1), span[1] + timedelta(days=1))
+        holidays = _holiday_intervals(span, rota.timezone, region)
+        by_person = leave_by_person(rota.leave)
+        for worker in workers:
+            for job_start, job_end in day_job_intervals(
+                worker.day_job, span, rota.timezone, region, holidays, by_person.get(worker.id, [])
+            ):
+                pieces[worker.id].append((to_micros(job_start), to_micros(job_end), DAY_JOB, None))
+    order = itemgetter(0, 1)
     for own in pieces.values():
         own.sort(key=order)
     return dict(pieces)

@@ -1,0 +1,76 @@
+"""Instants as whole microseconds since 1970-01-01 UTC, for the sweeps over a year's rota.
+
+A year's check compares, sorts and sums the ends of tens of thousands of shifts many times
+over; on plain integers that is several times quicker than on aware datetimes, and exact
+(a datetime holds whole microseconds, so nothing is rounded either way). The sweeps convert
+on the way in and back (:func:`instant`) for what they report. Hours and minutes are worked
+out from the integers as the datetimes gave them: ``timedelta.total_seconds()`` is the
+microseconds divided by a million, and so is :func:`seconds`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ONE = timedelta(microseconds=1)
+SECOND = 1_000_000
+HOUR = 3600 * SECOND
+DAY = 24 * HOUR
+
+MicroInterval = tuple[int, int]
+
+
+def micros(moment: datetime) -> int:
+    """``moment`` (aware) as microseconds since the epoch."""
+    return (moment - EPOCH) // _ONE
+
+
+def length(span: timedelta) -> int:
+    """``span`` in microseconds (a limit such as ``timedelta(hours=11)``)."""
+    return span // _ONE
+
+
+def instant(count: int) -> datetime:
+    """Microseconds since the epoch as an aware UTC datetime."""
+    return EPOCH + timedelta(microseconds=count)
+
+
+def seconds(count: int) -> float:
+    """Microseconds as seconds, as ``timedelta.total_seconds()`` gives them."""
+    return count / SECOND
+
+
+class Micros:
+    """:func:`micros` that converts each distinct datetime once.
+
+    The shifts of a year share a few thousand handover times, and a reader hands the same
+    datetime object to every shift that starts at the same time, so most calls are one
+    dictionary look-up.
+    """
+
+    __slots__ = ("_known",)
+
+    def __init__(self) -> None:
+        self._known: dict[datetime, int] = {}
+
+    def __call__(self, moment: datetime) -> int:
+        known = self._known.get(moment)
+        if known is None:
+            known = self._known[moment] = (moment - EPOCH) // _ONE
+        return known
+
+
+class Instants:
+    """:func:`instant` that makes each distinct datetime once (findings share their ends)."""
+
+    __slots__ = ("_made",)
+
+    def __init__(self) -> None:
+        self._made: dict[int, datetime] = {}
+
+    def __call__(self, count: int) -> datetime:
+        made = self._made.get(count)
+        if made is None:
+            made = self._made[count] = EPOCH + timedelta(microseconds=count)
+        return made
