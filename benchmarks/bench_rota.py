@@ -255,14 +255,14 @@ def _coverage_sweep(
     """Only the gap sweep (no findings, rules or fairness), to time it on its own."""
     from standby.rota.clock import DEFAULT_REGION
     from standby.rota.coverage import _role_coverage
-    from standby.rota.oncall import leave_by_person
+    from standby.rota.epoch import Micros
+    from standby.rota.oncall import cover, leave_micros
 
-    leave = leave_by_person(rota.leave)
-    by_role: dict[str, list[Shift]] = {}
-    for shift in rota.shifts:
-        by_role.setdefault(shift.role, []).append(shift)
+    to_micros = Micros()
+    opens, closes = to_micros(window[0]), to_micros(window[1])
+    on_call = cover(rota.shifts, (opens, closes), leave_micros(rota.leave, to_micros), to_micros)
     for need in requirements:
-        _role_coverage(rota, need, by_role.get(need.role, []), leave, window, DEFAULT_REGION)
+        _role_coverage(rota, need, on_call.pieces.get(need.role, []), window, DEFAULT_REGION)
 
 
 # ------------------------------------------------------------------------------ main

@@ -127,11 +127,13 @@ def is_bank_holiday(day: date, region: str = DEFAULT_REGION) -> bool:
     return day in _holiday_dates(region, day.year)
 
 
+@lru_cache(maxsize=16384)
 def resolve_local(naive: datetime, tz: ZoneInfo) -> datetime:
     """A generated local wall-clock time as UTC, never raising.
 
     A nonexistent time moves to the next valid instant (the moment the clocks went
-    forward); an ambiguous one takes its first occurrence.
+    forward); an ambiguous one takes its first occurrence. Remembered: a year's check asks
+    for the same local midnights and handovers for every requirement and every person.
     """
     if is_nonexistent(naive, tz):
         # Read with the offset before the change (fold=0) the time lands after the change;

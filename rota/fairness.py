@@ -15,7 +15,6 @@ Definitions (also in docs/rota.md):
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
@@ -23,7 +22,7 @@ from itertools import pairwise
 from standby.rota.clock import DEFAULT_REGION, is_bank_holiday, resolve_local, zone
 from standby.rota.epoch import MicroInterval, Micros, instant, micros, seconds
 from standby.rota.model import Rota, Shift
-from standby.rota.oncall import Interval, leave_by_person, merge, micros_in_slots, subtract
+from standby.rota.oncall import Cover, Interval, cover, leave_micros, merge, micros_in_slots
 
 NIGHT_START = time(23, 0)
 NIGHT_END = time(6, 0)
@@ -81,42 +80,31 @@ def on_call_by_person(
 ) -> dict[str, list[Interval]]:
     """Each person's on-call time in ``window`` (optionally one role), leave removed."""
     shifts = [s for s in rota.shifts if role is None or s.role == role]
-    to_micros = Micros()
-    on_call = _by_person(shifts, window, _leave(rota, to_micros), to_micros)
+    by_person = _by_person(_cover(rota, window, shifts), None)
     return {
         person: [(instant(low), instant(high)) for low, high in own]
-        for person, own in on_call.items()
+        for person, own in by_person.items()
     }
 
 
-def _leave(rota: Rota, to_micros: Micros) -> dict[str, list[MicroInterval]]:
-    return {
-        person: [(to_micros(a), to_micros(b)) for a, b in periods]
-        for person, periods in leave_by_person(rota.leave).items()
-    }
+def _cover(rota: Rota, window: tuple[datetime, datetime], shifts: list[Shift]) -> Cover:
+    to_micros = Micros()
+    opens, closes = to_micros(window[0]), to_micros(window[1])
+    return cover(shifts, (opens, closes), leave_micros(rota.leave, to_micros), to_micros)
 
 
-def _by_person(
-    shifts: list[Shift],
-    window: tuple[datetime, datetime],
-    leave: dict[str, list[MicroInterval]],
-    to_micros: Micros,
-) -> dict[str, list[MicroInterval]]:
-    """Each person's on-call time in ``window``, leave removed, merged (``rota.epoch``)."""
-    start, end = to_micros(window[0]), to_micros(window[1])
-    pieces: dict[str, list[MicroInterval]] = defaultdict(list)
-    for shift in shifts:
-        low, high = to_micros(shift.start), to_micros(shift.end)
-        if low < start:
-            low = start
-        if high > end:
-            high = end
-        if low < high:
-            holes = leave.get(shift.person)
-            if holes is None:
-                pieces[shift.person].append((low, high))
-            else:
-                pieces[shift.person] += subtract(low, high, holes)
+def _by_person(on_call: Cover, role: str | None) -> dict[str, list[MicroInterval]]:
+    """Each person's on-call time (one role's, or every role's), merged.
+
+    Everyone with a shift in the window is there, with no time if it all fell in leave.
+    """
+    roles = list(on_call.people) if role is None else [role]
+    pieces: dict[str, list[MicroInterval]] = {}
+    for name in roles:
+        for person in on_call.people.get(name, {}):
+            pieces.setdefault(person, [])
+        for person, _level, low, high in on_call.pieces.get(name, []):
+            pieces[person].append((low, high))
     return {person: merge(own) for person, own in pieces.items()}
 
 
@@ -165,14 +153,22 @@ class _LocalDays:
 
 
 def fairness_rows(
-    rota: Rota, window: tuple[datetime, datetime], *, region: str = DEFAULT_REGION
+    rota: Rota,
+    window: tuple[datetime, datetime],
+    *,
+    region: str = DEFAULT_REGION,
+    on_call: Cover | None = None,
 ) -> list[FairnessRow]:
-    """One row per person on call in ``window``, most hours first."""
+    """One row per person on call in ``window``, most hours first.
+
+    ``on_call`` is the rota's :class:`~rota.oncall.Cover` over ``window`` when the caller
+    has it already (the coverage check does).
+    """
     days = _LocalDays(window, rota.timezone, region)
     rows = []
-    to_micros = Micros()
-    on_call = _by_person(rota.shifts, window, _leave(rota, to_micros), to_micros)
-    for person, intervals in on_call.items():
+    if on_call is None:
+        on_call = _cover(rota, window, rota.shifts)
+    for person, intervals in _by_person(on_call, None).items():
         weekend, holiday = days.special_hours(intervals)
         known = rota.people.get(person)
         rows.append(
@@ -189,16 +185,18 @@ def fairness_rows(
     return rows
 
 
-def role_spread(rota: Rota, window: tuple[datetime, datetime]) -> list[RoleSpread]:
-    """Per role, the spread of on-call hours over the people who hold its shifts."""
-    by_role: dict[str, list[Shift]] = defaultdict(list)
-    for shift in rota.shifts:
-        by_role[shift.role].append(shift)
-    to_micros = Micros()
-    leave = _leave(rota, to_micros)
+def role_spread(
+    rota: Rota, window: tuple[datetime, datetime], *, on_call: Cover | None = None
+) -> list[RoleSpread]:
+    """Per role, the spread of on-call hours over the people who hold its shifts.
+
+    ``on_call`` as for :func:`fairness_rows`.
+    """
+    if on_call is None:
+        on_call = _cover(rota, window, rota.shifts)
     spreads = []
-    for role, shifts in by_role.items():
-        hours = [_hours(own) for own in _by_person(shifts, window, leave, to_micros).values()]
+    for role in dict.fromkeys(shift.role for shift in rota.shifts):
+        hours = [_hours(own) for own in _by_person(on_call, role).values()]
         if not hours:
             continue
         spreads.append(

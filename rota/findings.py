@@ -19,11 +19,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from operator import attrgetter
+from operator import itemgetter
 
 from standby.hints import closest
+from standby.rota.epoch import Instants, MicroInterval, Micros
 from standby.rota.model import Finding, Requirement, Rota, Shift
-from standby.rota.oncall import Interval, merge, subtract
+from standby.rota.oncall import Cover, Interval, merge, subtract
 
 #: The person of a finding about a role or a slot rather than someone.
 NOBODY = ""
@@ -128,26 +129,19 @@ def role_findings(
 
 
 def no_primary_findings(
-    rota: Rota,
-    by_role: dict[str, list[Shift]],
-    leave: dict[str, list[Interval]],
-    window: Interval,
+    rota: Rota, roles: list[str], on_call: Cover, to_instant: Instants
 ) -> list[Finding]:
-    """Periods with a backup on call and nobody at level 1 (leave taken off both)."""
+    """Periods with a backup on call and nobody at level 1 (leave taken off both), role by
+    role in the order of ``roles``, from each role's :class:`Cover` pieces."""
     found = []
-    for role, shifts in by_role.items():
-        primary: list[Interval] = []
-        backup: list[tuple[datetime, datetime, str]] = []
-        opens, closes = window
-        for shift in shifts:
-            low = shift.start if shift.start > opens else opens
-            high = shift.end if shift.end < closes else closes
-            holes = leave.get(shift.person)
-            pieces = [(low, high)] if holes is None else subtract(low, high, holes)
-            if shift.level == 1:
-                primary += pieces
+    for role in roles:
+        primary: list[MicroInterval] = []
+        backup: list[tuple[int, int, str]] = []
+        for person, level, low, high in on_call.pieces.get(role, []):
+            if level == 1:
+                primary.append((low, high))
             else:
-                backup += [(a, b, shift.person) for a, b in pieces]
+                backup.append((low, high, person))
         if not backup:
             continue
         backup.sort()
@@ -168,8 +162,8 @@ def no_primary_findings(
                     Finding(
                         "no_primary",
                         NOBODY,
-                        low,
-                        high,
+                        to_instant(low),
+                        to_instant(high),
                         f"nobody on level 1 (primary) for {role} while {', '.join(names)} "
                         "covers as backup; a call-out would start with an empty slot",
                         role,
@@ -227,33 +221,40 @@ def _at(shift: Shift) -> str:
 
 
 def _double_bookings(shifts: list[Shift], start: datetime, end: datetime) -> list[Finding]:
-    by_person: dict[str, list[Shift]] = defaultdict(list)
-    for shift in shifts:
-        by_person[shift.person].append(shift)
+    to_micros, to_instant = Micros(), Instants()
+    opens, closes = to_micros(start), to_micros(end)
+    by_person: dict[str, list[tuple[int, int, Shift]]] = defaultdict(list)
+    for shift, (shift_start, shift_end) in zip(shifts, to_micros.spans(shifts), strict=True):
+        by_person[shift.person].append((shift_start, shift_end, shift))
     found: list[Finding] = []
-    order = attrgetter("start", "end")
+    order = itemgetter(0, 1)
     for person, own in by_person.items():
         own.sort(key=order)
-        open_shifts: list[Shift] = []
-        for shift in own:
-            if open_shifts:
-                open_shifts = [other for other in open_shifts if other.end > shift.start]
-            for other in open_shifts:
-                low = max(shift.start, other.start, start)
-                high = min(shift.end, other.end, end)
+        open_shifts: list[tuple[int, int, Shift]] = []
+        latest = 0  # the latest end among the open shifts
+        for shift_start, shift_end, shift in own:
+            if latest <= shift_start:
+                open_shifts = []  # each one has ended: the usual case, no overlap
+            elif open_shifts:
+                open_shifts = [other for other in open_shifts if other[1] > shift_start]
+            for other_start, other_end, other in open_shifts:
+                low = max(shift_start, other_start, opens)
+                high = min(shift_end, other_end, closes)
                 if low < high:
                     found.append(
                         Finding(
                             "double_booking",
                             person,
-                            low,
-                            high,
+                            to_instant(low),
+                            to_instant(high),
                             f"on two shifts at once: {other.role}{_at(other)} and "
                             f"{shift.role}{_at(shift)}",
                             shift.role,
                         )
                     )
-            open_shifts.append(shift)
+            open_shifts.append((shift_start, shift_end, shift))
+            if shift_end > latest:
+                latest = shift_end
     return found
 
 
@@ -262,6 +263,10 @@ def _leave_clashes(
 ) -> list[Finding]:
     found = []
     for leave_start, leave_end in periods:
+        if leave_start >= shift.end:
+            break  # periods are sorted by start: none later can overlap
+        if leave_end <= shift.start:
+            continue
         low = max(shift.start, leave_start, start)
         high = min(shift.end, leave_end, end)
         if low < high:

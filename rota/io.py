@@ -29,6 +29,7 @@ from pathlib import Path
 from standby.clock import DEFAULT_TIMEZONE, iso_local, iso_z
 from standby.files import csv_text, unneutralise
 from standby.hints import did_you_mean
+from standby.rota.epoch import collector_paused
 from standby.rota.io_common import (
     CSV_OPTIONAL,
     CSV_REQUIRED,
@@ -127,7 +128,9 @@ def _reader_for(suffix: str) -> Callable[[Path, str], Rota]:
 
 def read_csv(path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rota:
     """Read a CSV rota: one shift a row, columns ``person,role,start,end`` (header required)."""
-    return parse_csv(read_text(path), path=path, timezone=timezone)
+    text = read_text(path)
+    with collector_paused():
+        return parse_csv(text, path=path, timezone=timezone)
 
 
 def parse_csv(text: str, *, path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rota:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+from standby.rota.epoch import MicroInterval, Micros
 from standby.rota.model import Leave, Rota, Shift
 
 
@@ -109,6 +110,59 @@ def leave_by_person(leave: list[Leave]) -> dict[str, list[Interval]]:
     for periods in by_person.values():
         periods.sort()
     return dict(by_person)
+
+
+def leave_micros(leave: list[Leave], to_micros: Micros) -> dict[str, list[MicroInterval]]:
+    """:func:`leave_by_person` in microseconds since the epoch (``rota.epoch``)."""
+    return {
+        person: [(to_micros(start), to_micros(end)) for start, end in periods]
+        for person, periods in leave_by_person(leave).items()
+    }
+
+
+#: Someone's on-call time for a role from one shift, leave taken off, in microseconds since
+#: the epoch: ``(person, level, start, end)``.
+CoverPiece = tuple[str, int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Cover:
+    """Each role's on-call time inside a window, shift by shift, leave taken off.
+
+    ``pieces`` holds a role's pieces in the order of its shifts; ``people`` everyone with a
+    shift of the role in the window, in first-seen order, including those on leave for all
+    of it (they still count in the fairness figures, with no hours).
+    """
+
+    pieces: dict[str, list[CoverPiece]]
+    people: dict[str, dict[str, None]]
+
+
+def cover(
+    shifts: list[Shift],
+    window: MicroInterval,
+    leave: dict[str, list[MicroInterval]],
+    to_micros: Micros,
+) -> Cover:
+    """The :class:`Cover` of ``shifts`` inside ``window`` (microseconds, ``rota.epoch``)."""
+    opens, closes = window
+    pieces: dict[str, list[CoverPiece]] = defaultdict(list)
+    people: dict[str, dict[str, None]] = defaultdict(dict)
+    for shift, (low, high) in zip(shifts, to_micros.spans(shifts), strict=True):
+        if low < opens:
+            low = opens
+        if high > closes:
+            high = closes
+        if low >= high:
+            continue
+        person, role = shift.person, shift.role
+        people[role][person] = None
+        holes = leave.get(person)
+        if holes is None:
+            pieces[role].append((person, shift.level, low, high))
+        else:
+            pieces[role] += [(person, shift.level, a, b) for a, b in subtract(low, high, holes)]
+    return Cover(dict(pieces), dict(people))
 
 
 class OnCall:

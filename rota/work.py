@@ -98,19 +98,17 @@ def work_spans(
     }
     pieces: dict[str, list[MicroPiece]] = defaultdict(list)
     counts: dict[str, bool] = {}  # a role's setting, looked up once
-    for shift in [*rota.shifts, *extra] if extra else rota.shifts:
-        person = shift.person
-        if only is not None and person != only:
-            continue
+    shifts = [*rota.shifts, *extra] if extra else rota.shifts
+    if only is not None:
+        shifts = [shift for shift in shifts if shift.person == only]
+    for shift, (start, end) in zip(shifts, to_micros.spans(shifts), strict=True):
         role = shift.role
         work = counts.get(role)
         if work is None:
             work = counts[role] = role_rules.get(role, DEFAULT_RULES).counts_as_work
-        if not work:
+        if not work or end <= start:
             continue
-        start, end = to_micros(shift.start), to_micros(shift.end)
-        if end <= start:
-            continue
+        person = shift.person
         holes = leave.get(person)
         if holes is None:
             pieces[person].append((start, end, ON_CALL, role))
