@@ -262,7 +262,7 @@ def _coverage_sweep(
     opens, closes = to_micros(window[0]), to_micros(window[1])
     on_call = cover(rota.shifts, (opens, closes), leave_micros(rota.leave, to_micros), to_micros)
     for need in requirements:
-        _role_coverage(rota, need, on_call.pieces.get(need.role, []), window, DEFAULT_REGION)
+        _role_coverage(rota, need, on_call.unions.get(need.role, {}), window, DEFAULT_REGION)
 
 
 # ------------------------------------------------------------------------------ main

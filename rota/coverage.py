@@ -30,7 +30,7 @@ from standby.rota.findings import (
     summarise_working_time,
 )
 from standby.rota.model import Finding, Requirement, RoleRules, Rota, Shift, TimeWindow
-from standby.rota.oncall import CoverPiece, cover, leave_by_person, leave_micros, merge
+from standby.rota.oncall import cover, leave_by_person, leave_micros, merge
 from standby.rota.rules import working_time_findings
 
 
@@ -260,22 +260,19 @@ def _check(
     # Requirements someone wrote (not "every role at minimum 1"): a role outside them is news.
     explicit = requirements is not None or bool(rota.requirements)
     leave = leave_by_person(rota.leave)
-    by_role: dict[str, list[Shift]] = defaultdict(list)
-    for shift in rota.shifts:
-        if shift.end > start and shift.start < end and shift.end > shift.start:
-            by_role[shift.role].append(shift)
     to_micros, to_instant = Micros(), Instants()
     window_micros = (to_micros(start), to_micros(end))
     on_call = cover(rota.shifts, window_micros, leave_micros(rota.leave, to_micros), to_micros)
+    by_role = on_call.shifts
     roles = tuple(
-        _role_coverage(rota, need, on_call.pieces.get(need.role, []), (start, end), region)
+        _role_coverage(rota, need, on_call.unions.get(need.role, {}), (start, end), region)
         for need in wanted
     )
     findings = [
         *role_findings(rota, wanted, by_role, explicit, (start, end)),
         *no_primary_findings(rota, list(by_role), on_call, to_instant),
         *shift_findings(rota, wanted, by_role, leave, (start, end)),
-        *working_time_findings(rota, (start, end), role_rules, region=region),
+        *working_time_findings(rota, (start, end), role_rules, region=region, on_call=on_call),
     ]
     findings.sort(key=lambda f: (f.start, f.kind, f.person, f.end))
     return CoverageReport(
@@ -315,11 +312,12 @@ def _allowed(rota: Rota, qualification: str | None) -> set[str] | None:
 def _role_coverage(
     rota: Rota,
     need: Requirement,
-    pieces: list[CoverPiece],
+    unions: dict[str, list[MicroInterval]],
     window: tuple[datetime, datetime],
     region: str,
 ) -> RoleCoverage:
-    """One requirement over ``window``; ``pieces`` are its role's :class:`Cover` pieces."""
+    """One requirement over ``window``; ``unions`` is its role's on-call time by person
+    (:attr:`rota.oncall.Cover.unions`)."""
     start, end = window
     opens, closes = micros(start), micros(end)
     if need.when is None:
@@ -334,15 +332,12 @@ def _role_coverage(
         applies = _intersect(applies, merge([(micros(a), micros(b)) for a, b in dated]))
     # A person on two overlapping shifts of the role is still one person on call.
     allowed = _allowed(rota, need.qualification)
-    by_person: dict[str, list[MicroInterval]] = defaultdict(list)
-    for person, _level, low, high in pieces:
-        if allowed is None or person in allowed:
-            by_person[person].append((low, high))
     changes: dict[int, int] = defaultdict(int)
-    for own in by_person.values():
-        for piece_start, piece_end in merge(own):
-            changes[piece_start] += 1
-            changes[piece_end] -= 1
+    for person, own in unions.items():
+        if allowed is None or person in allowed:
+            for piece_start, piece_end in own:
+                changes[piece_start] += 1
+                changes[piece_end] -= 1
     steps = _steps(changes, opens, closes)
     gaps = tuple(_gaps(steps, applies, need.minimum))
     checked = seconds(sum(b - a for a, b in applies)) / 60.0

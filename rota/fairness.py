@@ -22,7 +22,7 @@ from itertools import pairwise
 from standby.rota.clock import DEFAULT_REGION, is_bank_holiday, resolve_local, zone
 from standby.rota.epoch import MicroInterval, Micros, instant, micros, seconds
 from standby.rota.model import Rota, Shift
-from standby.rota.oncall import Cover, Interval, cover, leave_micros, merge, micros_in_slots
+from standby.rota.oncall import Cover, Interval, Slots, cover, leave_micros, merge
 
 NIGHT_START = time(23, 0)
 NIGHT_END = time(6, 0)
@@ -98,13 +98,16 @@ def _by_person(on_call: Cover, role: str | None) -> dict[str, list[MicroInterval
 
     Everyone with a shift in the window is there, with no time if it all fell in leave.
     """
-    roles = list(on_call.people) if role is None else [role]
+    if role is not None:
+        return on_call.unions.get(role, {})
     pieces: dict[str, list[MicroInterval]] = {}
-    for name in roles:
-        for person in on_call.people.get(name, {}):
-            pieces.setdefault(person, [])
-        for person, _level, low, high in on_call.pieces.get(name, []):
-            pieces[person].append((low, high))
+    for by_person in on_call.unions.values():
+        for person, own in by_person.items():
+            known = pieces.get(person)
+            if known is None:
+                pieces[person] = list(own)
+            else:
+                known += own
     return {person: merge(own) for person, own in pieces.items()}
 
 
@@ -126,30 +129,28 @@ class _LocalDays:
             self.days.append(day)
             starts.append(micros(resolve_local(datetime.combine(day, time(0, 0)), tz)))
             day += timedelta(days=1)
-        self.weekend = [d.weekday() >= 5 for d in self.days]
-        self.holiday = [is_bank_holiday(d, region) for d in self.days]
         # The last start only closes the day before it.
-        self.day_slots = list(pairwise(starts))
-        self.night_slots = [
+        days = list(zip(self.days, pairwise(starts), strict=False))
+        self.weekends = Slots(slot for day, slot in days if day.weekday() >= 5)
+        self.holidays = Slots(slot for day, slot in days if is_bank_holiday(day, region))
+        self.nights = Slots(
             (
                 micros(resolve_local(datetime.combine(d, NIGHT_START), tz)),
                 micros(resolve_local(datetime.combine(d + timedelta(days=1), NIGHT_END), tz)),
             )
             for d in self.days
-        ]
+        )
 
     def special_hours(self, intervals: list[MicroInterval]) -> tuple[float, float]:
         """Hours of ``intervals`` on weekend days and on bank holidays."""
-        on_call = micros_in_slots(intervals, self.day_slots)
-        weekend = sum(value for value, flag in zip(on_call, self.weekend, strict=False) if flag)
-        holiday = sum(value for value, flag in zip(on_call, self.holiday, strict=False) if flag)
+        weekend, holiday = self.weekends.total(intervals), self.holidays.total(intervals)
         return seconds(weekend) / 3600.0, seconds(holiday) / 3600.0
 
     def night_count(self, intervals: list[MicroInterval]) -> int:
         """Nights with at least :data:`NIGHT_MIN_HOURS` on call."""
         least = NIGHT_MIN_HOURS * 3600
-        on_call = micros_in_slots(intervals, self.night_slots)
-        return sum(1 for value in on_call if seconds(value) >= least)
+        on_call = self.nights.amounts(intervals)
+        return sum(1 for value in filter(None, on_call) if seconds(value) >= least)
 
 
 def fairness_rows(

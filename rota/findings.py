@@ -192,27 +192,37 @@ def shift_findings(
     for need in wanted:
         if need.qualification:
             needed[need.role].add(need.qualification)
-    for shift in in_window:
-        holes = leave.get(shift.person)
-        if holes:
-            found += _leave_clashes(shift, holes, start, end)
-        low = shift.start if shift.start > start else start
-        high = shift.end if shift.end < end else end
-        if rota.people and shift.person not in rota.people:
-            found.append(
-                Finding(
-                    "unknown_person",
-                    shift.person,
-                    low,
-                    high,
-                    f"'{shift.person}' is not in the people list{_at(shift)}; "
-                    "the shift does not count as cover",
-                    shift.role,
+    people = rota.people
+    for role, shifts in by_role.items():
+        needs = needed.get(role)
+        missing: dict[str, list[str]] = {}  # by person, worked out once each
+        for shift in shifts:
+            person = shift.person
+            holes = leave.get(person)
+            if holes:
+                found += _leave_clashes(shift, holes, start, end)
+            if people and person not in people:
+                found.append(
+                    Finding(
+                        "unknown_person",
+                        person,
+                        shift.start if shift.start > start else start,
+                        shift.end if shift.end < end else end,
+                        f"'{person}' is not in the people list{_at(shift)}; "
+                        "the shift does not count as cover",
+                        role,
+                    )
                 )
-            )
-            continue
-        if needed.get(shift.role):
-            found += _unqualified(rota, shift, needed[shift.role], low, high)
+                continue
+            if not needs:
+                continue
+            lacking = missing.get(person)
+            if lacking is None:
+                lacking = missing[person] = _missing(rota, person, needs)
+            if lacking:
+                low = shift.start if shift.start > start else start
+                high = shift.end if shift.end < end else end
+                found += _unqualified(rota, shift, lacking, low, high)
     return found
 
 
@@ -231,12 +241,14 @@ def _double_bookings(shifts: list[Shift], start: datetime, end: datetime) -> lis
     for person, own in by_person.items():
         own.sort(key=order)
         open_shifts: list[tuple[int, int, Shift]] = []
-        latest = 0  # the latest end among the open shifts
-        for shift_start, shift_end, shift in own:
-            if latest <= shift_start:
-                open_shifts = []  # each one has ended: the usual case, no overlap
-            elif open_shifts:
-                open_shifts = [other for other in open_shifts if other[1] > shift_start]
+        latest = own[0][0]  # the latest end among the open shifts
+        for item in own:
+            shift_start, shift_end, shift = item
+            if shift_start >= latest:
+                open_shifts = [item]  # every earlier shift has ended: the usual case
+                latest = shift_end
+                continue
+            open_shifts = [other for other in open_shifts if other[1] > shift_start]
             for other_start, other_end, other in open_shifts:
                 low = max(shift_start, other_start, opens)
                 high = min(shift_end, other_end, closes)
@@ -252,7 +264,7 @@ def _double_bookings(shifts: list[Shift], start: datetime, end: datetime) -> lis
                             shift.role,
                         )
                     )
-            open_shifts.append((shift_start, shift_end, shift))
+            open_shifts.append(item)
             if shift_end > latest:
                 latest = shift_end
     return found
@@ -284,13 +296,18 @@ def _leave_clashes(
     return found
 
 
+def _missing(rota: Rota, person: str, needed: set[str]) -> list[str]:
+    """The qualifications in ``needed`` that ``person`` does not hold, sorted."""
+    known = rota.people.get(person)
+    held = set(known.qualifications) if known else set()
+    return sorted(needed - held)
+
+
 def _unqualified(
-    rota: Rota, shift: Shift, needed: set[str], low: datetime, high: datetime
+    rota: Rota, shift: Shift, missing: list[str], low: datetime, high: datetime
 ) -> list[Finding]:
-    person = rota.people.get(shift.person)
-    held = set(person.qualifications) if person else set()
     found = []
-    for qualification in sorted(needed - held):
+    for qualification in missing:
         why = "" if rota.people else " (no people list, so no qualifications are known)"
         found.append(
             Finding(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
@@ -76,29 +77,63 @@ def merge(intervals: list[tuple[Point, Point]]) -> list[tuple[Point, Point]]:
     return merged
 
 
-def micros_in_slots(intervals: list[tuple[int, int]], slots: list[tuple[int, int]]) -> list[int]:
-    """Microseconds of ``intervals`` (sorted) inside each of ``slots`` (sorted, disjoint),
-    both in microseconds since the epoch (``rota.epoch``): the work or on-call time on each
-    local day or night. This runs over every day of every person's year.
+class Slots:
+    """Sorted, disjoint stretches of time (local days, nights, weekends), in microseconds
+    since the epoch (``rota.epoch``), and how much of someone's time falls in each.
+
+    This runs over every day and night of every person's year, so an interval finds its
+    first slot by bisection and looks only at the slots it overlaps.
     """
-    found = [0] * len(slots)
-    count = len(slots)
-    index = 0
-    for low_edge, high_edge in intervals:
-        # Both lists are sorted, so the first slot that can overlap only moves forward.
-        while index < count and slots[index][1] <= low_edge:
-            index += 1
-        scan = index
-        while scan < count:
-            slot_start, slot_end = slots[scan]
-            if slot_start >= high_edge:
-                break
-            low = low_edge if low_edge > slot_start else slot_start
-            high = high_edge if high_edge < slot_end else slot_end
-            if high > low:
-                found[scan] += high - low
-            scan += 1
-    return found
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, slots: Iterable[MicroInterval]) -> None:
+        pairs = list(slots)
+        self.starts = [start for start, _end in pairs]
+        self.ends = [end for _start, end in pairs]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def amounts(self, intervals: list[MicroInterval]) -> list[int]:
+        """Microseconds of ``intervals`` (sorted, disjoint) inside each slot."""
+        starts, ends = self.starts, self.ends
+        count = len(starts)
+        found = [0] * count
+        index = 0
+        for low, high in intervals:
+            index = bisect_right(ends, low, index)  # the first slot ending after ``low``
+            scan = index
+            while scan < count:
+                slot_start = starts[scan]
+                if slot_start >= high:
+                    break
+                slot_end = ends[scan]
+                found[scan] += (high if high < slot_end else slot_end) - (
+                    low if low > slot_start else slot_start
+                )
+                scan += 1
+        return found
+
+    def total(self, intervals: list[MicroInterval]) -> int:
+        """Microseconds of ``intervals`` (sorted, disjoint) inside the slots, all told."""
+        starts, ends = self.starts, self.ends
+        count = len(starts)
+        total = 0
+        index = 0
+        for low, high in intervals:
+            index = bisect_right(ends, low, index)
+            scan = index
+            while scan < count:
+                slot_start = starts[scan]
+                if slot_start >= high:
+                    break
+                slot_end = ends[scan]
+                total += (high if high < slot_end else slot_end) - (
+                    low if low > slot_start else slot_start
+                )
+                scan += 1
+        return total
 
 
 def leave_by_person(leave: list[Leave]) -> dict[str, list[Interval]]:
@@ -129,13 +164,18 @@ CoverPiece = tuple[str, int, int, int]
 class Cover:
     """Each role's on-call time inside a window, shift by shift, leave taken off.
 
-    ``pieces`` holds a role's pieces in the order of its shifts; ``people`` everyone with a
-    shift of the role in the window, in first-seen order, including those on leave for all
-    of it (they still count in the fairness figures, with no hours).
+    ``shifts`` holds each role's shifts that overlap the window, in rota order; ``pieces``
+    their on-call pieces in the same order; ``unions`` each person's time in the role,
+    merged (sorted, disjoint), for everyone with a shift of the role in the window in
+    first-seen order, including those on leave for all of it (they still count in the
+    fairness figures, with no hours). ``clipped`` is False when the window holds every
+    shift whole, so the pieces are the shifts' own.
     """
 
+    shifts: dict[str, list[Shift]]
     pieces: dict[str, list[CoverPiece]]
-    people: dict[str, dict[str, None]]
+    unions: dict[str, dict[str, list[MicroInterval]]]
+    clipped: bool
 
 
 def cover(
@@ -146,23 +186,35 @@ def cover(
 ) -> Cover:
     """The :class:`Cover` of ``shifts`` inside ``window`` (microseconds, ``rota.epoch``)."""
     opens, closes = window
+    inside: dict[str, list[Shift]] = defaultdict(list)
     pieces: dict[str, list[CoverPiece]] = defaultdict(list)
-    people: dict[str, dict[str, None]] = defaultdict(dict)
+    grouped: dict[str, dict[str, list[MicroInterval]]] = defaultdict(dict)
+    clipped = False
     for shift, (low, high) in zip(shifts, to_micros.spans(shifts), strict=True):
         if low < opens:
-            low = opens
+            low, clipped = opens, True
         if high > closes:
-            high = closes
+            high, clipped = closes, True
         if low >= high:
             continue
-        person, role = shift.person, shift.role
-        people[role][person] = None
+        person, role, level = shift.person, shift.role, shift.level
+        inside[role].append(shift)
+        own = grouped[role].get(person)
+        if own is None:
+            own = grouped[role][person] = []
         holes = leave.get(person)
         if holes is None:
-            pieces[role].append((person, shift.level, low, high))
+            pieces[role].append((person, level, low, high))
+            own.append((low, high))
         else:
-            pieces[role] += [(person, shift.level, a, b) for a, b in subtract(low, high, holes)]
-    return Cover(dict(pieces), dict(people))
+            cut = subtract(low, high, holes)
+            pieces[role] += [(person, level, a, b) for a, b in cut]
+            own += cut
+    unions = {
+        role: {person: merge(own) for person, own in by_person.items()}
+        for role, by_person in grouped.items()
+    }
+    return Cover(dict(inside), dict(pieces), unions, clipped)
 
 
 class OnCall:

@@ -42,13 +42,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from itertools import accumulate
+from itertools import accumulate, compress
+from operator import itemgetter, sub
 
 from standby.rota.clock import DEFAULT_REGION, resolve_local, to_local, zone
 from standby.rota.epoch import DAY as DAY_MICROS
 from standby.rota.epoch import Instants, MicroInterval, Micros, instant, length, micros, seconds
 from standby.rota.model import Finding, RoleRules, Rota, Shift
-from standby.rota.oncall import Interval, leave_by_person, merge, micros_in_slots
+from standby.rota.oncall import Cover, Interval, Slots, leave_by_person, leave_micros, merge
 from standby.rota.work import DEFAULT_RULES, MicroPiece, work_span, work_spans
 
 __all__ = [
@@ -105,15 +106,25 @@ def working_time_findings(
     limits: Limits | None = None,
     *,
     region: str = DEFAULT_REGION,
+    on_call: Cover | None = None,
 ) -> list[Finding]:
-    """Working-time findings that touch ``window``, using the whole rota for context."""
-    return WorkingTime(rota, role_rules, limits=limits, region=region, window=window).findings(
-        window
-    )
+    """Working-time findings that touch ``window``, using the whole rota for context.
+
+    ``on_call``: the rota's :class:`~rota.oncall.Cover` over ``window``, when the caller
+    has it (see :class:`WorkingTime`).
+    """
+    return WorkingTime(
+        rota, role_rules, limits=limits, region=region, window=window, on_call=on_call
+    ).findings(window)
 
 
 class WorkingTime:
-    """The working-time rules over one rota, person by person."""
+    """The working-time rules over one rota, person by person.
+
+    ``on_call`` may give the rota's :class:`~rota.oncall.Cover` over ``window``, as the
+    coverage check has it: when the window holds every shift whole, the working time is
+    taken from it instead of reading the shifts again.
+    """
 
     def __init__(
         self,
@@ -123,19 +134,23 @@ class WorkingTime:
         limits: Limits | None = None,
         region: str = DEFAULT_REGION,
         window: Interval | None = None,
+        on_call: Cover | None = None,
     ) -> None:
         self.rota = rota
         self.rules = dict(role_rules or {})
         self.limits = limits or Limits()
         self.region = region
-        self.span = work_span(rota, window)
+        whole = (
+            on_call if on_call is not None and not on_call.clipped and window is not None else None
+        )
+        self.span = work_span(rota, window, shifts_inside=whole is not None)
         self.leave = leave_by_person(rota.leave)
-        to_micros = Micros()
-        self._leave_micros = {
-            person: [(to_micros(a), to_micros(b)) for a, b in periods]
-            for person, periods in self.leave.items()
-        }
-        self._pieces = work_spans(rota, self.rules, self.span, region=region) if self.span else {}
+        self._leave_micros = leave_micros(rota.leave, Micros())
+        self._pieces = (
+            work_spans(rota, self.rules, self.span, region=region, on_call=whole)
+            if self.span
+            else {}
+        )
         self._grid = _Grid(self.span, rota.timezone, self.limits) if self.span else None
         self._instant = Instants()
 
@@ -175,9 +190,8 @@ class WorkingTime:
 
     # -------------------------------------------------------------------------- per person
 
-    def _settings(self, pieces: list[MicroPiece]) -> tuple[int, bool, bool, set[str]]:
+    def _settings(self, roles: set[str]) -> tuple[int, bool, bool, set[str]]:
         """Reference weeks, fortnightly rest, rest overlap allowed, hazardous roles."""
-        roles = {piece[3] for piece in pieces if piece[3] is not None}
         settings = [self.rules.get(role, DEFAULT_RULES) for role in roles] or [DEFAULT_RULES]
         weeks = max(rule.reference_weeks for rule in settings)
         fortnightly = all(rule.weekly_rest == "fortnightly" for rule in settings)
@@ -188,9 +202,9 @@ class WorkingTime:
     def _person(self, person: str, pieces: list[MicroPiece]) -> list[Finding]:
         if not pieces or self._grid is None:
             return []
-        work = _union(pieces)
-        weeks, fortnightly, overlap, hazardous = self._settings(pieces)
-        checks = _PersonChecks(self, person, pieces, work)
+        work, roles, kinds = _union(pieces)
+        weeks, fortnightly, overlap, hazardous = self._settings(roles)
+        checks = _PersonChecks(self, person, pieces, work, kinds)
         found = checks.daily_rest()
         found += checks.weekly_rest(fortnightly=fortnightly, overlap=overlap)
         found += checks.averages(weeks, self._leave_micros.get(person, []))
@@ -202,10 +216,12 @@ class WorkingTime:
         return found
 
     def _consecutive_days(self, shifts: Iterable[Shift]) -> list[Finding]:
+        limited = {role for role, rule in self.rules.items() if rule.max_consecutive_days}
+        if not limited:
+            return []
         by_role: dict[tuple[str, str], list[Interval]] = defaultdict(list)
         for shift in shifts:
-            limit = self.rules.get(shift.role, DEFAULT_RULES).max_consecutive_days
-            if limit is not None and shift.end > shift.start:
+            if shift.role in limited and shift.end > shift.start:
                 by_role[(shift.person, shift.role)] += _minus_leave(
                     shift, self.leave.get(shift.person, [])
                 )
@@ -227,19 +243,22 @@ def _minus_leave(shift: Shift, leave: list[Interval]) -> list[Interval]:
     return subtract(shift.start, shift.end, leave)
 
 
-def _union(pieces: list[MicroPiece]) -> list[MicroInterval]:
-    """The pieces (sorted by start) as disjoint, non-touching intervals."""
+def _union(pieces: list[MicroPiece]) -> tuple[list[MicroInterval], set[str], list[str]]:
+    """The pieces (sorted by start) as disjoint, non-touching intervals; their roles; and
+    their kinds in first-seen order."""
     work: list[MicroInterval] = []
-    low = high = 0
+    append = work.append
+    low, high = pieces[0][0], pieces[0][1]
     for start, end, _kind, _role in pieces:
-        if work and start <= high:
+        if start <= high:
             if end > high:
                 high = end
-                work[-1] = (low, high)
         else:
+            append((low, high))
             low, high = start, end
-            work.append((low, high))
-    return work
+    append((low, high))
+    roles: set[str] = set(map(itemgetter(3), pieces)) - {None}  # call-outs may have no role
+    return work, roles, list(dict.fromkeys(map(itemgetter(2), pieces)))
 
 
 class _Grid:
@@ -265,9 +284,10 @@ class _Grid:
             for day in dates
         ]
         self.night_ends = [end for _start, end in self.nights]
+        self.night_slots = Slots(self.nights)
         ends = [*self.starts[1:], self.starts[-1] + DAY_MICROS]
-        self.day_bounds = list(zip(self.starts, ends, strict=True))
-        self.lengths = [later - earlier for earlier, later in self.day_bounds]
+        self.day_slots = Slots(zip(self.starts, ends, strict=True))
+        self.lengths: list[int] = list(map(sub, ends, self.starts))
         self._texts: dict[int, str] = {}
         self.span = (micros(span[0]), micros(span[1]))
 
@@ -276,11 +296,11 @@ class _Grid:
 
     def per_day(self, work: list[MicroInterval]) -> list[int]:
         """Microseconds of ``work`` on each local day of the grid."""
-        return micros_in_slots(work, self.day_bounds)
+        return self.day_slots.amounts(work)
 
     def per_night(self, work: list[MicroInterval]) -> list[int]:
         """Microseconds of ``work`` in the night time that starts on each local day."""
-        return micros_in_slots(work, self.nights)
+        return self.night_slots.amounts(work)
 
     def text(self, moment: int) -> str:
         """``Mon 05 Jan 2026 09:00``, local; the same few handover times recur all year."""
@@ -301,6 +321,7 @@ class _PersonChecks:
         person: str,
         pieces: list[MicroPiece],
         work: list[MicroInterval],
+        kinds: list[str],
     ) -> None:
         assert owner._grid is not None
         self.grid = owner._grid
@@ -308,13 +329,13 @@ class _PersonChecks:
         self.instant = owner._instant
         self.person = person
         self.pieces = pieces
-        self.piece_starts = [piece[0] for piece in pieces]
-        self.kinds = list(dict.fromkeys(piece[2] for piece in pieces))
+        self.kinds = kinds
         self.work = work
-        self.starts = [a for a, _ in work]
-        self.ends = [b for _, b in work]
-        self.cumulative = [0, *accumulate(b - a for a, b in work)]
+        self.starts: list[int] = list(map(itemgetter(0), work))
+        self.ends: list[int] = list(map(itemgetter(1), work))
+        self.cumulative: list[int] = [0, *accumulate(map(sub, self.ends, self.starts))]
         self._day_micros: list[int] | None = None
+        self._night_worker: bool | None = None
 
     @property
     def day_micros(self) -> list[int]:
@@ -349,31 +370,44 @@ class _PersonChecks:
         """What the work in ``[start, end)`` (a stretch, so it holds whole pieces) was."""
         if len(self.kinds) == 1:
             return self.kinds[0]
-        low = bisect_left(self.piece_starts, start)
-        high = bisect_left(self.piece_starts, end)
+        low = bisect_left(self.pieces, start, key=itemgetter(0))
+        high = bisect_left(self.pieces, end, key=itemgetter(0))
         return ", ".join(dict.fromkeys(piece[2] for piece in self.pieces[low:high]))
 
     # -------------------------------------------------------------------------- reg 10, 12
 
     def daily_rest(self) -> list[Finding]:
         rest = self.limits.daily_rest_hours
+        join = length(rest * HOUR)
         longest_work = length(24 * HOUR - rest * HOUR)
         found = []
-        for start, end, longest in _stretches(self.work, length(rest * HOUR)):
-            if end - start > longest_work:
-                found.append(
-                    self.finding(
-                        "reg 10",
-                        start,
-                        end,
-                        rest - seconds(longest) / 3600,
-                        f"daily rest: {_h(end - start)} of work with no {rest:g} h break "
-                        f"({self.made_of(start, end)}, {self.grid.text(start)} to "
-                        f"{self.grid.text(end)}; longest rest {_h(longest)}; needs {rest:g} "
-                        "consecutive hours' rest in each 24 hours)",
-                    )
-                )
+        # Stretches of work joined across rests shorter than the daily rest.
+        first, last = self.work[0]
+        longest = 0
+        for start, end in self.work[1:]:
+            if start - last < join:
+                if start - last > longest:
+                    longest = start - last
+                last = end
+                continue
+            if last - first > longest_work:
+                found.append(self._daily_rest_finding(first, last, longest, rest))
+            first, last, longest = start, end, 0
+        if last - first > longest_work:
+            found.append(self._daily_rest_finding(first, last, longest, rest))
         return found
+
+    def _daily_rest_finding(self, start: int, end: int, longest: int, rest: float) -> Finding:
+        return self.finding(
+            "reg 10",
+            start,
+            end,
+            rest - seconds(longest) / 3600,
+            f"daily rest: {_h(end - start)} of work with no {rest:g} h break "
+            f"({self.made_of(start, end)}, {self.grid.text(start)} to "
+            f"{self.grid.text(end)}; longest rest {_h(longest)}; needs {rest:g} "
+            "consecutive hours' rest in each 24 hours)",
+        )
 
     def breaks(self) -> list[Finding]:
         due = length(self.limits.break_after_hours * HOUR)
@@ -403,6 +437,9 @@ class _PersonChecks:
         double = self.limits.fortnightly_rest_hours + daily
         days = 14 if fortnightly else 7
         grid = self.grid
+        starts, ends = self.starts, self.ends
+        # The rest between each stretch of work and the next.
+        between: list[int] = list(map(sub, starts[1:], ends[:-1]))
         first = grid.day_index(grid.span[0])
         first -= (first - 0) % 7  # the grid starts on a Monday
         found = []
@@ -410,15 +447,27 @@ class _PersonChecks:
             begin, finish = grid.starts[index], grid.starts[index + days]
             if begin >= grid.span[1]:
                 break
-            if self.worked(begin, finish) <= 0:
-                continue
-            rests = sorted(self._rests(begin, finish), reverse=True)
-            longest = rests[0] if rests else 0.0
-            second = rests[1] if len(rests) > 1 else 0.0
-            if not fortnightly and longest >= single:
-                continue
-            if fortnightly and (longest >= double or second >= single):
-                continue
+            low = bisect_right(ends, begin)  # the first work ending after the week begins
+            high = bisect_left(starts, finish)  # the first starting after it ends
+            if low >= high:
+                continue  # no work that week
+            # The rests: before the first work in the week, between works, after the last.
+            rests = between[low : high - 1]
+            if starts[low] > begin:
+                rests.append(starts[low] - begin)
+            if ends[high - 1] < finish:
+                rests.append(finish - ends[high - 1])
+            if fortnightly:
+                rests.sort(reverse=True)
+                longest = seconds(rests[0]) / 3600 if rests else 0.0
+                second = seconds(rests[1]) / 3600 if len(rests) > 1 else 0.0
+                if longest >= double or second >= single:
+                    continue
+            else:
+                longest = seconds(max(rests)) / 3600 if rests else 0.0
+                second = 0.0
+                if longest >= single:
+                    continue
             need = double if fortnightly else single
             found.append(
                 self.finding(
@@ -448,59 +497,60 @@ class _PersonChecks:
             f"{limits.weekly_rest_hours:g} h uninterrupted in each 7 days{plus}"
         )
 
-    def _rests(self, begin: int, finish: int) -> list[float]:
-        """Hours of each rest (gap between work) inside ``[begin, finish)``."""
-        first = max(bisect_right(self.ends, begin) - 1, 0)
-        cursor = begin
-        rests = []
-        for index in range(first, len(self.work)):
-            start, end = self.work[index]
-            if end <= begin:
-                continue
-            if start >= finish:
-                break
-            if start > cursor:
-                rests.append(seconds(start - cursor) / 3600)
-            cursor = max(cursor, end)
-        if finish > cursor:
-            rests.append(seconds(finish - cursor) / 3600)
-        return rests
-
     # -------------------------------------------------------------------------- reg 4, 6
 
     def averages(self, weeks: int, leave: list[MicroInterval]) -> list[Finding]:
         grid = self.grid
         days = weeks * 7
         per_day = self.day_micros
+        size = len(per_day)
         sums = [0, *accumulate(per_day)]
-        leave_days = self._leave_days(leave)
-        leave_sums = [0, *accumulate(leave_days)]
-        worked_days = [index for index, value in enumerate(per_day) if value > 0]
-        worked_sums = [0, *accumulate(per_day[index] for index in worked_days)]
         first = grid.day_index(grid.span[0])
         last_day = grid.day_index(grid.span[1] - 1)
         latest = max(last_day + 1 - days, first)
-        size = len(per_day)
-
-        def period(index: int) -> tuple[int, int, int]:
-            """(A + B), the excluded days and the days taken after, from ``index``."""
-            end = index + days
-            excluded = leave_sums[min(end, size)] - leave_sums[index]
-            total = sums[min(end, size)] - sums[index]
-            if not excluded:
-                return total, 0, 0
-            after = bisect_left(worked_days, end)
-            taken = min(excluded, len(worked_days) - after)
-            return total + worked_sums[after + taken] - worked_sums[after], excluded, taken
-
         candidates = range(first, latest + 1)
         if not candidates:
             return []
         # A for every start at once; B only where the period holds leave.
-        totals = [sums[min(start + days, size)] - sums[start] for start in candidates]
+        period_ends: Sequence[int] = (
+            range(first + days, latest + days + 1)
+            if latest + days <= size
+            else [min(start + days, size) for start in candidates]
+        )
+        totals: list[int] = list(map(sub, map(sums.__getitem__, period_ends), sums[first:]))
         amounts = totals
-        if any(leave_days):
-            amounts = [period(start)[0] for start in candidates]
+        leave_days = self._leave_days(leave)
+        leave_sums = [0, *accumulate(leave_days)]
+        # The days worked, and how many of them come before each day.
+        worked_sums = [0, *accumulate(compress(per_day, per_day))]
+        worked_before = [0, *accumulate(map(bool, per_day))]
+        worked_count = worked_before[-1]
+
+        def period(index: int) -> tuple[int, int, int]:
+            """(A + B), the excluded days and the days taken after, from ``index``."""
+            end = min(index + days, size)
+            excluded = leave_sums[end] - leave_sums[index]
+            total = sums[end] - sums[index]
+            if not excluded:
+                return total, 0, 0
+            after = worked_before[end]
+            taken = min(excluded, worked_count - after)
+            return total + worked_sums[after + taken] - worked_sums[after], excluded, taken
+
+        if leave_sums[-1]:
+            amounts = [
+                total
+                + worked_sums[after + min(excluded, worked_count - after)]
+                - worked_sums[after]
+                if excluded
+                else total
+                for total, excluded, after in zip(
+                    totals,
+                    map(sub, map(leave_sums.__getitem__, period_ends), leave_sums[first:]),
+                    map(worked_before.__getitem__, period_ends),
+                    strict=False,
+                )
+            ]
         best = max(amounts)
         index = first + amounts.index(best)  # the earliest of equals
         amount, excluded, taken = period(index)
@@ -552,18 +602,19 @@ class _PersonChecks:
 
     def is_night_worker(self) -> bool:
         """At least 3 h of night work in at least a third of the weeks worked."""
-        nights = self.grid.per_night(self.work)
-        least = self.limits.night_min_hours * 3600
-        weeks_worked: set[int] = set()
-        weeks_with_nights: set[int] = set()
-        for index, value in enumerate(self.day_micros):
-            if value > 0:
-                weeks_worked.add(index // 7)
-            if seconds(nights[index]) >= least:
-                weeks_with_nights.add(index // 7)
-        if not weeks_worked:
-            return False
-        return len(weeks_with_nights) >= self.limits.night_worker_share * len(weeks_worked)
+        if self._night_worker is None:
+            nights = self.grid.per_night(self.work)
+            least = self.limits.night_min_hours * 3600
+            weeks_worked = {index // 7 for index in compress(range(len(nights)), self.day_micros)}
+            # A night with no work at all counts only where the limit is 0 h.
+            with_work = compress(range(len(nights)), nights) if least > 0 else range(len(nights))
+            weeks_with_nights = {
+                index // 7 for index in with_work if seconds(nights[index]) >= least
+            }
+            self._night_worker = bool(weeks_worked) and len(
+                weeks_with_nights
+            ) >= self.limits.night_worker_share * len(weeks_worked)
+        return self._night_worker
 
     def _night_average(
         self, weeks: int, first: int, totals: list[int], unseen: str

@@ -24,9 +24,9 @@ from datetime import date, datetime, time, timedelta
 from operator import itemgetter
 
 from standby.rota.clock import DEFAULT_REGION, bank_holidays, resolve_local, window_intervals, zone
-from standby.rota.epoch import MicroInterval, Micros, instant
+from standby.rota.epoch import Micros, instant
 from standby.rota.model import BANK_HOLIDAY, RoleRules, Rota, Shift
-from standby.rota.oncall import Interval, leave_by_person, merge, subtract
+from standby.rota.oncall import Cover, Interval, leave_by_person, leave_micros, merge, subtract
 
 ON_CALL = "on call"
 DAY_JOB = "day job"
@@ -44,10 +44,17 @@ class Piece:
     role: str | None = None
 
 
-def work_span(rota: Rota, window: Interval | None = None) -> Interval | None:
-    """From the first shift or call-out to the last (widened to ``window``), or None."""
-    starts = [s.start for s in rota.shifts] + [c.start for c in rota.callouts]
-    ends = [s.end for s in rota.shifts] + [c.end for c in rota.callouts]
+def work_span(
+    rota: Rota, window: Interval | None = None, *, shifts_inside: bool = False
+) -> Interval | None:
+    """From the first shift or call-out to the last (widened to ``window``), or None.
+
+    ``shifts_inside``: every shift is known to lie inside ``window``, so only call-outs
+    can widen it.
+    """
+    shifts = [] if shifts_inside and window is not None else rota.shifts
+    starts = [s.start for s in shifts] + [c.start for c in rota.callouts]
+    ends = [s.end for s in shifts] + [c.end for c in rota.callouts]
     if window is not None:
         starts.append(window[0])
         ends.append(window[1])
@@ -89,32 +96,42 @@ def work_spans(
     region: str = DEFAULT_REGION,
     extra: Iterable[Shift] = (),
     only: str | None = None,
+    on_call: Cover | None = None,
 ) -> dict[str, list[MicroPiece]]:
-    """:func:`work_pieces` in microseconds (``rota.epoch``), for the working-time rules."""
+    """:func:`work_pieces` in microseconds (``rota.epoch``), for the working-time rules.
+
+    ``on_call`` is the rota's :class:`~rota.oncall.Cover` over a window that holds every
+    shift whole (``clipped`` False): its pieces are the shifts less leave, already worked
+    out (with neither ``extra`` nor ``only``).
+    """
     to_micros = Micros()
-    leave: dict[str, list[MicroInterval]] = {
-        person: [(to_micros(a), to_micros(b)) for a, b in periods]
-        for person, periods in leave_by_person(rota.leave).items()
-    }
     pieces: dict[str, list[MicroPiece]] = defaultdict(list)
     counts: dict[str, bool] = {}  # a role's setting, looked up once
-    shifts = [*rota.shifts, *extra] if extra else rota.shifts
-    if only is not None:
-        shifts = [shift for shift in shifts if shift.person == only]
-    for shift, (start, end) in zip(shifts, to_micros.spans(shifts), strict=True):
-        role = shift.role
-        work = counts.get(role)
-        if work is None:
-            work = counts[role] = role_rules.get(role, DEFAULT_RULES).counts_as_work
-        if not work or end <= start:
-            continue
-        person = shift.person
-        holes = leave.get(person)
-        if holes is None:
-            pieces[person].append((start, end, ON_CALL, role))
-            continue
-        for low, high in subtract(start, end, holes):
-            pieces[person].append((low, high, ON_CALL, role))
+    if on_call is not None:
+        assert not on_call.clipped and not extra and only is None
+        for role, role_pieces in on_call.pieces.items():
+            if role_rules.get(role, DEFAULT_RULES).counts_as_work:
+                for person, _level, low, high in role_pieces:
+                    pieces[person].append((low, high, ON_CALL, role))
+    else:
+        leave = leave_micros(rota.leave, to_micros)
+        shifts = [*rota.shifts, *extra] if extra else rota.shifts
+        if only is not None:
+            shifts = [shift for shift in shifts if shift.person == only]
+        for shift, (start, end) in zip(shifts, to_micros.spans(shifts), strict=True):
+            role = shift.role
+            work = counts.get(role)
+            if work is None:
+                work = counts[role] = role_rules.get(role, DEFAULT_RULES).counts_as_work
+            if not work or end <= start:
+                continue
+            person = shift.person
+            holes = leave.get(person)
+            if holes is None:
+                pieces[person].append((start, end, ON_CALL, role))
+                continue
+            for low, high in subtract(start, end, holes):
+                pieces[person].append((low, high, ON_CALL, role))
     for callout in rota.callouts:
         if (only is None or callout.person == only) and callout.end > callout.start:
             pieces[callout.person].append(
