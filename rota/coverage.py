@@ -14,10 +14,11 @@ the rota as it stands: Standby never "fixes" a rota.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from standby.clock import iso_z_memo
 from standby.errors import StandbyError
 from standby.rota.clock import DEFAULT_REGION, iso_z, window_intervals
 from standby.rota.epoch import Instants, MicroInterval, Micros, collector_paused, micros, seconds
@@ -53,11 +54,11 @@ class Gap:
         """Elapsed length in minutes, exact to the second (and below)."""
         return (self.end - self.start).total_seconds() / 60.0
 
-    def to_json_dict(self) -> dict[str, object]:
-        """The gap as ARCHITECTURE.md's JSON (times UTC with ``Z``)."""
+    def to_json_dict(self, iso: Callable[[datetime], str] = iso_z) -> dict[str, object]:
+        """The gap as ARCHITECTURE.md's JSON (times UTC with ``Z``, written by ``iso``)."""
         return {
-            "start": iso_z(self.start),
-            "end": iso_z(self.end),
+            "start": iso(self.start),
+            "end": iso(self.end),
             "minutes": self.minutes,
             "shortfall": self.shortfall,
             "on_call": self.on_call,
@@ -117,8 +118,8 @@ class RoleCoverage:
         """True when there is no gap at all."""
         return not self.gaps
 
-    def to_json_dict(self) -> dict[str, object]:
-        """This role's coverage as JSON-ready data."""
+    def to_json_dict(self, iso: Callable[[datetime], str] = iso_z) -> dict[str, object]:
+        """This role's coverage as JSON-ready data (``iso`` writes the times)."""
         return {
             "role": self.role,
             "name": self.name,
@@ -128,14 +129,14 @@ class RoleCoverage:
             "dates": (
                 None
                 if self.dates is None
-                else [{"start": iso_z(a), "end": iso_z(b)} for a, b in self.dates]
+                else [{"start": iso(a), "end": iso(b)} for a, b in self.dates]
             ),
             "least_on_call": self.least_on_call,
             "checked_minutes": self.checked_minutes,
             "coverage_pct": self.coverage_pct,
             "gap_minutes": self.gap_minutes,
-            "gaps": [gap.to_json_dict() for gap in self.gaps],
-            "under_cover": [gap.to_json_dict() for gap in self.under_cover],
+            "gaps": [gap.to_json_dict(iso) for gap in self.gaps],
+            "under_cover": [gap.to_json_dict(iso) for gap in self.under_cover],
         }
 
 
@@ -187,14 +188,15 @@ class CoverageReport:
 
     def to_json_dict(self) -> dict[str, object]:
         """The report as ARCHITECTURE.md's JSON (and a little more)."""
+        iso = iso_z_memo()
         return {
-            "window": {"start": iso_z(self.start), "end": iso_z(self.end)},
+            "window": {"start": iso(self.start), "end": iso(self.end)},
             "timezone": self.timezone,
             "region": self.region,
             "all_met": self.all_met,
-            "roles": [role.to_json_dict() for role in self.roles],
-            "findings": [finding.to_json_dict() for finding in self.findings],
-            "working_time_summary": [row.to_json_dict() for row in self.working_time_summary],
+            "roles": [role.to_json_dict(iso) for role in self.roles],
+            "findings": [finding.to_json_dict(iso) for finding in self.findings],
+            "working_time_summary": [row.to_json_dict(iso) for row in self.working_time_summary],
             "fairness": [row.to_json_dict() for row in self.fairness],
             "spread": [row.to_json_dict() for row in self.spread],
         }

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 
+from standby.clock import iso_z
 from standby.hints import closest
 from standby.rota.epoch import Instants, MicroInterval, Micros
 from standby.rota.model import Finding, Requirement, Rota, Shift
@@ -39,13 +40,13 @@ class RuleSummary:
     count: int
     worst: Finding
 
-    def to_json_dict(self) -> dict[str, object]:
-        """As JSON-ready data (the worst finding in full)."""
+    def to_json_dict(self, iso: Callable[[datetime], str] = iso_z) -> dict[str, object]:
+        """As JSON-ready data (the worst finding in full; ``iso`` writes the times)."""
         return {
             "person": self.person,
             "rule": self.rule,
             "count": self.count,
-            "worst": self.worst.to_json_dict(),
+            "worst": self.worst.to_json_dict(iso),
         }
 
 
