@@ -104,9 +104,16 @@ def read_requirements_file(path: Path, *, timezone: str = DEFAULT_TIMEZONE) -> R
             "with a 'requirements:' list"
         )
     check_timezone(path, timezone)
+    from standby.rota.io_requirements import plain_requirements
+    from standby.rota.io_yaml_load import load_yaml
+
+    loaded = load_yaml(path)
+    plain = plain_requirements(loaded[0], path, timezone)
+    if plain is not None:
+        return plain
     from standby.rota.io_yaml import read_requirements_set
 
-    return read_requirements_set(path, timezone)
+    return read_requirements_set(path, timezone, loaded=loaded)
 
 
 def _reader_for(suffix: str) -> Callable[[Path, str], Rota]:

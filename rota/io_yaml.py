@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import replace as dataclass_replace
 from datetime import date, datetime, timedelta
@@ -28,8 +27,8 @@ from standby.rota.io_common import (
     check_order,
     check_timezone,
     parse_time,
-    read_text,
 )
+from standby.rota.io_yaml_load import YamlLoader, load_yaml
 from standby.rota.io_yaml_models import (
     CalloutModel,
     JsonCallout,
@@ -53,51 +52,11 @@ from standby.rota.patterns import Pattern, apply_override, expand, parse_handove
 # --------------------------------------------------------------------------- YAML loading
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves times and dates as text.
-
-    YAML 1.1 reads ``17:00`` as the base-60 number 1020 and ``2026-03-27 09:00:00`` as a
-    naive datetime; both must reach our parsers as the text the planner wrote.
-    """
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag != "tag:yaml.org,2002:timestamp"
-        and not (tag == "tag:yaml.org,2002:int" and ":" in regexp.pattern)
-    ]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
-    list("-+0123456789"),
-)
-
-
-def load_yaml(path: Path) -> tuple[Any, str]:
-    """The parsed document and its text, or a RotaFileError naming the line."""
-    text = read_text(path)
-    try:
-        document = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
-        problem = getattr(error, "problem", None) or str(error)
-        raise RotaFileError(
-            f"{path}: {where}: not valid YAML ({problem}); check the indentation and that "
-            "text containing ': ' is quoted"
-        ) from None
-    return document, text
-
-
 @functools.lru_cache(maxsize=4)
 def _compose(text: str) -> yaml.Node | None:
     """The document's node tree (with line marks), built once per text."""
     try:
-        return yaml.compose(text, Loader=_Loader)
+        return yaml.compose(text, Loader=YamlLoader)
     except yaml.YAMLError:
         return None
 
@@ -223,9 +182,14 @@ def to_role_rules(
     return rules
 
 
-def read_requirements_set(path: Path, timezone: str = DEFAULT_TIMEZONE) -> RequirementsSet:
-    """Requirements and working-time settings from a requirements YAML, or a YAML rota."""
-    document, text = load_yaml(path)
+def read_requirements_set(
+    path: Path, timezone: str = DEFAULT_TIMEZONE, *, loaded: tuple[Any, str] | None = None
+) -> RequirementsSet:
+    """Requirements and working-time settings from a requirements YAML, or a YAML rota.
+
+    ``loaded`` is the file's document and text when the caller has read them already.
+    """
+    document, text = load_yaml(path) if loaded is None else loaded
     if document is None:
         raise RotaFileError(
             f"{path}: the file is empty; write 'requirements:' and a list of "
