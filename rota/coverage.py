@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 
 from standby.clock import iso_z_memo
 from standby.errors import StandbyError
@@ -276,7 +277,7 @@ def _check(
         *shift_findings(rota, wanted, by_role, leave, (start, end)),
         *working_time_findings(rota, (start, end), role_rules, region=region, on_call=on_call),
     ]
-    findings.sort(key=lambda f: (f.start, f.kind, f.person, f.end))
+    findings.sort(key=attrgetter("start", "kind", "person", "end"))
     return CoverageReport(
         start=start,
         end=end,

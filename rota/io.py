@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 
 from standby.clock import DEFAULT_TIMEZONE, iso_local, iso_z
@@ -158,15 +160,20 @@ def parse_csv(text: str, *, path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rot
             f"ignored; Standby reads {', '.join(CSV_REQUIRED + CSV_OPTIONAL)}"
         )
     read_time = TimeReader(timezone, rota.warnings)
+    known_time = read_time.known
     width = len(header)
     names: dict[str, str] = {}
-    # Where each of CSV_COLUMNS is in a row (-1: the file has no such column).
+    # Where each of CSV_COLUMNS is in a row; -1 (no such column) reads the empty cell
+    # put at the end of each row.
     indices = tuple(columns.get(name, -1) for name in CSV_COLUMNS)
+    cells = itemgetter(*indices)
     reach = max(indices) + 1
     prefix = f"{path.name}:"
     shifts = rota.shifts
+    quoted = "'" in text  # a cell neutralised on export starts with one
+    strip = str.strip
     # One loop, no call per row: a year's rota has tens of thousands of rows.
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(islice(rows, 1, None), start=2):
         if len(row) > width:
             raise RotaFileError(
                 f"{path}: row {number} has {len(row)} cells but the header has "
@@ -174,30 +181,29 @@ def parse_csv(text: str, *, path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rot
             )
         if len(row) < reach:
             row = [*row, *[""] * (reach - len(row))]
-        values = [row[index].strip() if index >= 0 else "" for index in indices]
+        row.append("")
+        values = list(map(strip, cells(row)))
         person, role, start_text, end_text, level_text, phone, notes, person_id = values
         if not (person and role and start_text and end_text):
             if not any(cell.strip() for cell in row):
                 continue  # a blank row
             _missing_cell(values, path, number)
-        if "'" in (person[:1], role[:1], phone[:1], notes[:1], person_id[:1]):
+        if quoted and "'" in (person[:1], role[:1], phone[:1], notes[:1], person_id[:1]):
             person, role, phone, notes, person_id = (
                 unneutralise(value) for value in (person, role, phone, notes, person_id)
             )
         if person_id:
             names.setdefault(person_id, person)
             person = person_id
-        start = read_time(start_text, partial(_cell_where, path, number, "start"))
-        end = read_time(end_text, partial(_cell_where, path, number, "end"))
+        start = known_time(start_text) or read_time(
+            start_text, partial(_cell_where, path, number, "start")
+        )
+        end = known_time(end_text) or read_time(end_text, partial(_cell_where, path, number, "end"))
         if end <= start:
             check_order(
                 start, end, where=f"{path}: row {number}", start_text=start_text, end_text=end_text
             )
-        level = (
-            1
-            if level_text in ("", "1")
-            else parse_level(level_text, where=_cell_where(path, number, "level"))
-        )
+        level = 1 if level_text in ("", "1") else _level(level_text, path, number)
         shifts.append(
             Shift(
                 person, role, start, end, level, f"{prefix}{number}", phone or None, notes or None
@@ -207,6 +213,15 @@ def parse_csv(text: str, *, path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rot
     if not rota.shifts:
         rota.warnings.append(f"{path}: no shifts below the header; add one shift a row")
     return rota
+
+
+def _level(text: str, path: Path, number: int) -> int:
+    """The level in ``text`` (not 1); the place is written only for a message."""
+    try:
+        level = int(text)
+    except ValueError:
+        level = 0
+    return level if level >= 1 else parse_level(text, where=_cell_where(path, number, "level"))
 
 
 def _missing_cell(values: list[str], path: Path, number: int) -> None:

@@ -110,6 +110,12 @@ class TimeReader:
         self.warnings = warnings
         self._seen: dict[str | datetime | date, tuple[datetime, str | None]] = {}
 
+    def known(self, text: str | datetime | date) -> datetime | None:
+        """The instant ``text`` means when it has been read before without a warning (a
+        look-up, for a reader's loop over many rows), else None: then call the reader."""
+        known = self._seen.get(text)
+        return None if known is None or known[1] is not None else known[0]
+
     def __call__(self, text: str | datetime | date, where: Callable[[], str]) -> datetime:
         """The instant ``text`` (or a spreadsheet's naive local time) means; ``where()``
         names the file and row for messages."""
