@@ -1,19 +1,26 @@
 """Standby command line: parse arguments, call a library function, print, map errors to exit codes.
 
-Exit codes: 0 all good; 1 the check found problems; 2 bad input or usage. Heavy libraries
-(matplotlib, openpyxl, networkx, simpy) are imported inside the commands that need them so
-that ``standby --help`` stays fast.
+Exit codes: 0 all good; 1 the check found problems; 2 bad input or usage; 130 stopped by
+Ctrl-C and 143 by SIGTERM (one line on stderr; no file is left half-written). Files are
+written first and the terminal is written to last, so a reader that goes away early
+(``standby rota check ... | head -1``) loses only terminal output, and the exit code is the
+command's own. Heavy libraries (matplotlib, openpyxl, networkx, simpy) are imported inside
+the commands that need them so that ``standby --help`` stays fast.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TypeVar
 
 import click
 
-from standby import StandbyError, __version__
+from standby import StandbyError, __version__, limits
 from standby.clock import DEFAULT_REGION, DEFAULT_TIMEZONE, REGIONS
 
 #: The options that set each value a library error can name (``StandbyError.parameters``);
@@ -22,13 +29,28 @@ OPTIONS = {
     "window_start": "--from",
     "window_end": "--to",
     "requirements": "--requirements",
+    "rota": "--rota",
     "at": "--at",
     "role": "--role",
     "not_work": "--not-work",
     "start": "--start",
     "output": "--out",
     "force": "--force",
+    "exercise_date": "--date",
+    "time_limit": "--time-limit",
+    "overrides_output": "--overrides",
+    "max_shifts": "--max-shifts",
 }
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+#: Exit codes of a command stopped from outside: 128 + the signal's number, as shells do.
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that ``finally`` blocks tidy up."""
 
 
 def error_text(error: StandbyError) -> str:
@@ -37,15 +59,53 @@ def error_text(error: StandbyError) -> str:
     return f"{error.message} ({', '.join(options)})" if options else error.message
 
 
+@contextlib.contextmanager
+def terminal(stream: IO[str] | None = None) -> Iterator[None]:
+    """Print inside this block; a reader that has gone away (a closed pipe) ends it quietly.
+
+    Later output to the stream is thrown away, so the command still finishes, and exits
+    with its own code, after ``| head -1``.
+    """
+    stream = stream or sys.stdout
+    try:
+        yield
+        stream.flush()
+    except BrokenPipeError:
+        _discard(stream)
+
+
+def _discard(stream: IO[str]) -> None:
+    """Point the stream's file descriptor at the null device (what Python's docs advise)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, stream.fileno())
+        os.close(null)
+
+
+def _say(message: str, *, colour: str) -> None:
+    """One line on stderr: an error, a warning or why the command stopped."""
+    from standby.reports.plain import printable
+
+    with terminal(sys.stderr):
+        click.secho(printable(message), fg=colour, err=True)
+
+
 class StandbyGroup(click.Group):
-    """A click group that turns :class:`StandbyError` into a message and exit code 2."""
+    """A click group that turns :class:`StandbyError` into a message and exit code 2, and
+    Ctrl-C or SIGTERM into one line and exit code 130 or 143."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except StandbyError as error:
-            click.secho(f"Error: {error_text(error)}", fg="red", err=True)
+            _say(f"Error: {error_text(error)}", colour="red")
             ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            _say("Stopped (Ctrl-C); no output file was left half-written.", colour="yellow")
+            ctx.exit(EXIT_INTERRUPTED)
+        except Terminated:
+            _say("Stopped (SIGTERM); no output file was left half-written.", colour="yellow")
+            ctx.exit(EXIT_TERMINATED)
 
 
 @click.group(cls=StandbyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,9 +115,37 @@ def cli() -> None:
 
 
 def _console(**settings: Any) -> Any:
+    """A rich console that, like :func:`terminal`, goes quiet when its reader has gone."""
+    return _quiet_console_class()(highlight=False, **settings)
+
+
+@functools.cache
+def _quiet_console_class() -> Any:
     from rich.console import Console
 
-    return Console(highlight=False, **settings)
+    class QuietConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # rich would exit with code 1 here; the command's own exit code must win
+            self.quiet = True
+            _discard(self.file)
+
+    return QuietConsole
+
+
+def _warn(message: str) -> None:
+    """A warning (reading a file, or before a run), on stderr so that piped output stays clean."""
+    _say(f"Warning: {message}", colour="yellow")
+
+
+def _out_option(default_name: str) -> Callable[[Command], Command]:
+    """``--out FILE`` for one output file; ``--out FOLDER/`` (or an existing folder) writes
+    ``default_name`` inside it."""
+    return click.option(
+        "--out",
+        metavar="FILE",
+        type=click.Path(path_type=str),
+        help=f"Write to FILE (atomically). A folder (ending in /) gets {default_name}.",
+    )
 
 
 #: The width of text written to a file or a pipe, unless COLUMNS says otherwise.
@@ -96,16 +184,21 @@ def scenario_list() -> None:
     from standby.reports.terminal import scenario_table
     from standby.scenarios import bundled_scenarios
 
-    _console().print(scenario_table(bundled_scenarios()))
+    table = scenario_table(bundled_scenarios())
+    with terminal():
+        _console().print(table)
 
 
 @scenario.command("show")
 @click.argument("name")
 def scenario_show(name: str) -> None:
     """Print a scenario file (bundled NAME or a path), to copy and adapt."""
+    from standby.reports.plain import printable
     from standby.scenarios import scenario_source
 
-    click.echo(scenario_source(name), nl=False)
+    source = scenario_source(name)
+    with terminal():
+        click.echo(printable(source, limit=None), nl=False)
 
 
 @scenario.command("validate")
@@ -124,9 +217,10 @@ def scenario_validate(files: tuple[str, ...]) -> None:
             item = load_scenario(name)
         except ScenarioError as error:
             failed += 1
-            click.secho(f"Error: {error.message}", fg="red", err=True)
+            _say(f"Error: {error.message}", colour="red")
             continue
-        click.echo(valid_scenario(name, item))
+        with terminal():
+            click.echo(valid_scenario(name, item))
     if failed:
         raise SystemExit(2)
 
@@ -138,7 +232,9 @@ def scenario_schema() -> None:
 
     from standby.scenarios.model import Scenario
 
-    click.echo(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2))
+    schema = json.dumps(Scenario.model_json_schema(by_alias=True), indent=2)
+    with terminal():
+        click.echo(schema)
 
 
 # --- rota -----------------------------------------------------------------------------------
@@ -146,9 +242,20 @@ def scenario_schema() -> None:
 _WHEN_HELP = "a date (local midnight), '2026-03-27 09:00' (local) or ISO 8601 with an offset"
 
 
+def _max_shifts_option() -> Callable[[Command], Command]:
+    return click.option(
+        "--max-shifts",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="The most shifts the rota may hold, after patterns and repeats are expanded "
+        f"(default {limits.MAX_SHIFTS:,}); a file that would make more is refused.",
+    )
+
+
 def _reading_options(command: Any) -> Any:
-    """--timezone, and --handover / --shift-length for a spreadsheet grid rota."""
+    """--timezone, --max-shifts, and --handover / --shift-length for a spreadsheet grid."""
     options = [
+        _max_shifts_option(),
         click.option(
             "--timezone", default=DEFAULT_TIMEZONE, show_default=True, help="Zone of local times."
         ),
@@ -170,9 +277,42 @@ def _reading_options(command: Any) -> Any:
     return command
 
 
+def _rules_options(command: Any) -> Any:
+    """--region, --not-work and --callouts: what the check's rules and figures read."""
+    options = [
+        click.option(
+            "--region",
+            type=click.Choice(list(REGIONS)),
+            default=DEFAULT_REGION,
+            show_default=True,
+            help="Bank-holiday region: the days a requirement's bank_holiday window opens on, and "
+            "the bank-holiday hours in the fairness figures.",
+        ),
+        click.option(
+            "--not-work",
+            "not_work",
+            multiple=True,
+            metavar="ROLE",
+            help="On-call time in ROLE is not working time (repeatable; 'all' for every role). "
+            "Overrides the files' 'working_time:' settings; without either, on-call time counts "
+            "for the Working Time Regulations checks.",
+        ),
+        click.option(
+            "--callouts",
+            "callouts_file",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Call-out log CSV (person, start, end, role, notes): time actually worked on "
+            "call-outs, always working time.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.group("rota")
 def rota_group() -> None:
-    """Check on-call rotas for coverage gaps, see who is on call, export rotas."""
+    """Check on-call rotas for coverage gaps, fill them, see who is on call, export rotas."""
 
 
 @rota_group.command("check")
@@ -188,14 +328,7 @@ def rota_group() -> None:
 @click.option("--from", "start_text", metavar="WHEN", help=f"Window start: {_WHEN_HELP}.")
 @click.option("--to", "end_text", metavar="WHEN", help=f"Window end: {_WHEN_HELP}.")
 @_reading_options
-@click.option(
-    "--region",
-    type=click.Choice(list(REGIONS)),
-    default=DEFAULT_REGION,
-    show_default=True,
-    help="Bank-holiday region: the days a requirement's bank_holiday window opens on, and "
-    "the bank-holiday hours in the fairness figures.",
-)
+@_rules_options
 @click.option(
     "--format",
     "output_format",
@@ -212,29 +345,13 @@ def rota_group() -> None:
     "who to ask (free, qualified, within the working-time rules).",
 )
 @click.option(
-    "--not-work",
-    "not_work",
-    multiple=True,
-    metavar="ROLE",
-    help="On-call time in ROLE is not working time (repeatable; 'all' for every role). "
-    "Overrides the files' 'working_time:' settings; without either, on-call time counts "
-    "for the Working Time Regulations checks.",
-)
-@click.option(
     "--events",
     "events_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Planned events CSV (name, start, end, role, min): extra cover for a few hours, "
     "checked with the requirements and shown on rows of their own.",
 )
-@click.option(
-    "--callouts",
-    "callouts_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Call-out log CSV (person, start, end, role, notes): time actually worked on "
-    "call-outs, always working time.",
-)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@_out_option("rota-check.txt (or .json, .csv, .html)")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 def rota_check(
     rota_file: Path,
@@ -244,13 +361,14 @@ def rota_check(
     timezone: str,
     handover: str | None,
     shift_length: str | None,
+    max_shifts: int | None,
     region: str,
     output_format: str,
     summary: bool,
     not_work: tuple[str, ...],
     events_file: Path | None,
     callouts_file: Path | None,
-    out: Path | None,
+    out: str | None,
     force: bool,
 ) -> None:
     """Check ROTA for coverage gaps, shortfalls, clashes, working time and fairness.
@@ -258,13 +376,15 @@ def rota_check(
     The window defaults to the span of the rota. Exit code 0 when every requirement is
     met, 1 when there are gaps, 2 for bad input.
     """
-    from standby.files import check_writable, write_text_atomic
+    from standby.files import check_writable, output_path, write_text_atomic
     from standby.reports.coverage import render, summary_text, text_renderables
     from standby.rota.api import check_files
     from standby.rota.summary import gap_summary
 
-    if out is not None:
-        check_writable(out, force=force)
+    suffix = "txt" if output_format == "text" else output_format
+    target = None if out is None else output_path(out, f"rota-check.{suffix}")
+    if target is not None:
+        check_writable(target, force=force)
     checked = check_files(
         rota_file,
         requirements_file,
@@ -275,29 +395,36 @@ def rota_check(
         not_work=not_work,
         handover=handover,
         shift_length=shift_length,
+        max_shifts=max_shifts,
         callouts_file=callouts_file,
         events_file=events_file,
     )
-    for warning in checked.warnings:
-        click.secho(f"Warning: {warning}", fg="yellow", err=True)
     report = checked.report
     brief = gap_summary(checked.rota, report, checked.role_rules) if summary else None
+    in_colour = output_format == "text" and brief is None and target is None
+    in_colour = in_colour and sys.stdout.isatty()
     if output_format == "text" and brief is not None:
         text = summary_text(brief)
-    elif output_format == "text" and out is None and sys.stdout.isatty():
-        console = _console()
-        for item in text_renderables(report):
-            console.print(item)
-        text = ""
+    elif in_colour:
+        text = ""  # printed as tables below, after any file
     elif output_format == "text":
-        text = _plain_text(text_renderables(report), 120 if out is not None else None)
+        text = _plain_text(text_renderables(report), 120 if target is not None else None)
     else:
         text = render(report, output_format, brief)
-    if out is None:
-        click.echo(text, nl=False)
-    else:
-        write_text_atomic(out, text, force=force)
-        click.echo(f"wrote {out}: {len(report.roles)} requirements, {len(report.gaps)} gaps")
+    if target is not None:
+        write_text_atomic(target, text, force=force)
+    for warning in checked.warnings:
+        _warn(warning)
+    with terminal():
+        if in_colour:
+            console = _console()
+            for item in text_renderables(report):
+                console.print(item)
+        elif target is None:
+            click.echo(text, nl=False)
+        else:
+            gaps = len(report.gaps)
+            click.echo(f"wrote {target}: {len(report.roles)} requirements, {gaps} gaps")
     if not checked.all_met:
         raise SystemExit(1)
 
@@ -323,6 +450,7 @@ def rota_who(
     timezone: str,
     handover: str | None,
     shift_length: str | None,
+    max_shifts: int | None,
 ) -> None:
     """Print who is on call for --role (or --all roles) at --at, in escalation order.
 
@@ -335,19 +463,35 @@ def rota_who(
         raise click.UsageError("give --role ROLE or --all (one of them)")
     if role is None:
         sheet = contact_sheet(
-            rota_file, at_text, timezone=timezone, handover=handover, shift_length=shift_length
+            rota_file,
+            at_text,
+            timezone=timezone,
+            handover=handover,
+            shift_length=shift_length,
+            max_shifts=max_shifts,
         )
-        _console().print(contact_sheet_table(sheet))
+        table = contact_sheet_table(sheet)
+        with terminal():
+            _console().print(table)
         if sheet.uncovered:
             raise SystemExit(1)
         return
     found = who_is_on_call(
-        rota_file, role, at_text, timezone=timezone, handover=handover, shift_length=shift_length
+        rota_file,
+        role,
+        at_text,
+        timezone=timezone,
+        handover=handover,
+        shift_length=shift_length,
+        max_shifts=max_shifts,
     )
+    with terminal():
+        if found.entries:
+            _console().print(on_call_table(found))
+        else:
+            click.echo(nobody_on_call(found))
     if not found.entries:
-        click.echo(nobody_on_call(found))
         raise SystemExit(1)
-    _console().print(on_call_table(found))
 
 
 @rota_group.command("export")
@@ -361,32 +505,172 @@ def rota_who(
     required=True,
     help="ics for calendars, csv for payroll and spreadsheets, json for other tools.",
 )
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@_out_option("the rota's name with the format's suffix")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @_reading_options
 def rota_export(
     rota_file: Path,
     output_format: str,
-    out: Path | None,
+    out: str | None,
     force: bool,
     timezone: str,
     handover: str | None,
     shift_length: str | None,
+    max_shifts: int | None,
 ) -> None:
     """Write ROTA as ICS, CSV or JSON (to stdout, or atomically to --out)."""
-    from standby.files import check_writable, write_bytes_atomic
+    from standby.files import check_writable, output_path, write_bytes_atomic
     from standby.rota.api import export_file
 
-    if out is not None:
-        check_writable(out, force=force)
+    target = None if out is None else output_path(out, f"{rota_file.stem}.{output_format}")
+    if target is not None:
+        check_writable(target, force=force)
     exported = export_file(
-        rota_file, output_format, timezone=timezone, handover=handover, shift_length=shift_length
+        rota_file,
+        output_format,
+        timezone=timezone,
+        handover=handover,
+        shift_length=shift_length,
+        max_shifts=max_shifts,
     )
-    if out is None:
-        click.echo(exported.data, nl=False)
-    else:
-        write_bytes_atomic(out, exported.data, force=force)
-        click.echo(f"wrote {out}: {len(exported.rota.shifts)} shifts")
+    if target is not None:
+        write_bytes_atomic(target, exported.data, force=force)
+    for warning in exported.rota.warnings:
+        _warn(warning)
+    with terminal():
+        if target is None:
+            click.echo(exported.data, nl=False)
+        else:
+            click.echo(f"wrote {target}: {len(exported.rota.shifts)} shifts")
+
+
+@rota_group.command("fill")
+@click.argument(
+    "rota_file", metavar="ROTA", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--requirements",
+    "requirements_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Requirements YAML; its 'fill: weights:' section weighs fairness (see docs/rota.md).",
+)
+@click.option("--from", "start_text", metavar="WHEN", help=f"Window start: {_WHEN_HELP}.")
+@click.option("--to", "end_text", metavar="WHEN", help=f"Window end: {_WHEN_HELP}.")
+@_reading_options
+@_rules_options
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the proposed rota to FILE, in the format its suffix names (.csv, .xlsx, "
+    ".yaml, .ics, .json); a YAML rota is written back with the proposal in its overrides.",
+)
+@click.option(
+    "--overrides",
+    "overrides_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the proposal as an 'overrides:' YAML section, to paste into a YAML rota.",
+)
+@click.option("--force", is_flag=True, help="Replace --out or --overrides if it exists.")
+@click.option(
+    "--explain", is_flag=True, help="Also show every piece of every gap: the binding constraints."
+)
+@click.option(
+    "--time-limit",
+    "time_limit",
+    type=float,
+    default=30.0,
+    show_default=True,
+    metavar="S",
+    help="Seconds the solver may take; the best proposal found by then is given, with its "
+    "status (optimal or feasible).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="The report: text tables, or JSON (UTC times).",
+)
+def rota_fill(
+    rota_file: Path,
+    requirements_file: Path,
+    start_text: str | None,
+    end_text: str | None,
+    timezone: str,
+    handover: str | None,
+    shift_length: str | None,
+    max_shifts: int | None,
+    region: str,
+    not_work: tuple[str, ...],
+    callouts_file: Path | None,
+    out: Path | None,
+    overrides_out: Path | None,
+    force: bool,
+    explain: bool,
+    time_limit: float,
+    output_format: str,
+) -> None:
+    """Propose cover for the gaps in ROTA, within the rules the check applies.
+
+    Candidates hold the role and its qualifications, are not on leave or on call then, and
+    would break no working-time rule. The solver fills every required minute it can, then
+    spreads hours, nights, weekends and bank holidays most evenly within each role over
+    the year so far, then makes the fewest changes and calls. What it cannot fill is
+    listed with the reason. Exit code 0 when every gap is filled, 1 when some are left, 2
+    for bad input.
+    """
+    from standby.files import check_writable, write_bytes_atomic, write_text_atomic
+    from standby.reports.fill import fill_json, text_renderables
+    from standby.rota.api import fill_files
+
+    for path in (out, overrides_out):
+        if path is not None:
+            check_writable(path, force=force)
+    if overrides_out is not None and overrides_out.suffix.lower() not in (".yaml", ".yml"):
+        raise click.UsageError(f"--overrides {overrides_out}: give a .yaml or .yml file")
+    filled = fill_files(
+        rota_file,
+        requirements_file,
+        start_text,
+        end_text,
+        timezone=timezone,
+        region=region,
+        not_work=not_work,
+        handover=handover,
+        shift_length=shift_length,
+        max_shifts=max_shifts,
+        callouts_file=callouts_file,
+        time_limit=time_limit,
+        explain=explain,
+    )
+    # Files first, the terminal last: a closed pipe cannot lose what was written.
+    count = len(filled.proposal.proposed)
+    written: list[str] = []
+    if out is not None:
+        write_bytes_atomic(out, filled.proposal_file(out), force=force)
+        written.append(f"wrote {out}: the rota with {count} proposed shift(s)")
+    if overrides_out is not None:
+        write_text_atomic(overrides_out, filled.overrides_file(), force=force)
+        written.append(f"wrote {overrides_out}: {count} override(s)")
+    for warning in filled.warnings:
+        _warn(warning)
+    # With JSON on standard output, what was written is said on standard error.
+    aside = output_format == "json"
+    with terminal():
+        if output_format == "json":
+            click.echo(fill_json(filled.proposal), nl=False)
+        elif sys.stdout.isatty():
+            console = _console()
+            for item in text_renderables(filled.proposal, explain=explain):
+                console.print(item)
+        else:
+            click.echo(_plain_text(text_renderables(filled.proposal, explain=explain)), nl=False)
+        for line in written:
+            click.echo(line, err=aside)
+    if not filled.all_filled:
+        raise SystemExit(1)
 
 
 # --- simulate -------------------------------------------------------------------------------
@@ -425,8 +709,9 @@ def rota_export(
 @click.option(
     "--json",
     "json_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the result(s) as JSON to this file.",
+    metavar="FILE",
+    type=click.Path(path_type=str),
+    help="Write the result(s) as JSON to FILE (a folder ending in / gets runs.json).",
 )
 @click.option(
     "--out",
@@ -436,6 +721,7 @@ def rota_export(
 )
 @click.option("--fail-on-miss", is_flag=True, help="Exit with code 1 when a target is missed.")
 @click.option("--force", is_flag=True, help="Replace output files that already exist.")
+@_max_shifts_option()
 def simulate(
     scenario_name: str,
     rota_path: Path | None,
@@ -443,24 +729,39 @@ def simulate(
     start_text: str | None,
     seed: int,
     runs: int,
-    json_path: Path | None,
+    json_path: str | None,
     out_dir: Path | None,
     fail_on_miss: bool,
     force: bool,
+    max_shifts: int | None,
 ) -> None:
-    """Simulate the response to SCENARIO: who is called, who arrives, which targets are met."""
-    from standby.files import check_writable, write_text_atomic
+    """Simulate the response to SCENARIO: who is called, who arrives, which targets are met.
+
+    Each run's result is written to the JSON files as soon as it is made, so memory stays
+    flat however many runs are asked for; the files appear when the last run is done.
+    """
+    from standby.files import (
+        atomic_output,
+        check_folder,
+        check_writable,
+        output_path,
+        write_text_atomic,
+    )
     from standby.reports.terminal import progress_bar, simulation_renderables
     from standby.simulator.experiment import replicate_files
-    from standby.simulator.results import dumps, timeline_text
+    from standby.simulator.results import timeline_text
 
-    outputs = [json_path] if json_path else []
+    json_files = [] if json_path is None else [output_path(json_path, "runs.json")]
     maps = ("plume-map.png", "chemet-map.png")
+    others: list[Path] = []
     if out_dir:
-        outputs += [out_dir / name for name in ("simulation.json", "timeline.txt", *maps)]
-    for target in outputs:
+        check_folder(out_dir)
+        json_files.append(out_dir / "simulation.json")
+        others = [out_dir / name for name in ("timeline.txt", *maps)]
+    for target in [*json_files, *others]:
         check_writable(target, force=force)
-    with progress_bar(runs) as progress:
+    with contextlib.ExitStack() as outputs, progress_bar(runs) as progress:
+        sinks = [outputs.enter_context(atomic_output(f, force=force)) for f in json_files]
         experiment = replicate_files(
             scenario_name,
             rota_path,
@@ -470,29 +771,32 @@ def simulate(
             runs=runs,
             progress=progress,
             warn=_warn,
+            json_sinks=sinks,
+            keep_runs=False,
+            max_shifts=max_shifts,
         )
-    console = _console()
-    for item in simulation_renderables(experiment, rota_path):
-        console.print(item)
-    data = dumps(experiment.to_json_dict())
-    if json_path is not None:
-        write_text_atomic(json_path, data, force=force)
-        console.print(f"Wrote {json_path}")
+    written = [f"Wrote {json_files[0]}"] if json_path is not None else []
     if out_dir is not None:
         from standby.reports.charts import hazard_maps as draw_hazard_maps
         from standby.simulator.maps import hazard_maps
 
-        write_text_atomic(out_dir / "simulation.json", data, force=force)
-        write_text_atomic(out_dir / "timeline.txt", timeline_text(experiment.first), force=force)
-        draw_hazard_maps(hazard_maps(experiment.scenario), out_dir)
-        console.print(f"Wrote {out_dir}/simulation.json, timeline.txt, {maps[0]} and {maps[1]}")
+        write_text_atomic(others[0], timeline_text(experiment.first), force=force)
+        products = hazard_maps(experiment.scenario)
+        if products is None:  # no toxic release, so no plume or CHEMET map
+            written.append(f"Wrote {out_dir}/simulation.json and timeline.txt")
+        else:
+            draw_hazard_maps(products, out_dir, force=force)
+            written.append(
+                f"Wrote {out_dir}/simulation.json, timeline.txt, {maps[0]} and {maps[1]}"
+            )
+    with terminal():
+        console = _console()
+        for item in simulation_renderables(experiment, rota_path):
+            console.print(item)
+        for line in written:
+            console.print(line, markup=False)
     if fail_on_miss and experiment.targets_missed:
         raise SystemExit(1)
-
-
-def _warn(message: str) -> None:
-    """A warning before the run, on stderr so that piped output stays clean."""
-    click.echo(f"Warning: {message}", err=True)
 
 
 # --- demo -----------------------------------------------------------------------------------
@@ -520,7 +824,8 @@ def demo(out_dir: Path, force: bool, runs: int) -> None:
     from standby.reports.demo import DemoSettings, run_demo, summary_table
 
     steps = run_demo(DemoSettings(out_dir, force=force, runs=runs))
-    _console().print(summary_table(steps, out_dir))
+    with terminal():
+        _console().print(summary_table(steps, out_dir))
 
 
 # --- exercise -------------------------------------------------------------------------------
@@ -528,7 +833,7 @@ def demo(out_dir: Path, force: bool, runs: int) -> None:
 
 @cli.group()
 def exercise() -> None:
-    """Run a tabletop exercise: the live console and its log."""
+    """Plan and run a tabletop exercise: the pack, its MSEL, the live console and its log."""
 
 
 @exercise.command("serve")
@@ -621,7 +926,7 @@ def exercise_log_import(file: Path, db: str, scenario_name: str | None) -> None:
 
     summary = import_log(file, db, scenario_name)
     for warning in summary.warnings:
-        click.secho(f"Warning: {warning}", fg="yellow", err=True)
+        _warn(warning)
     skipped = f"; {summary.skipped} already there" if summary.skipped else ""
     click.echo(f"{summary.database}: added {summary.added} entries{skipped}")
 
@@ -636,8 +941,279 @@ def exercise_log_schema() -> None:
     click.echo(json.dumps(log_schema(), indent=2))
 
 
+@exercise.command("pack")
+@click.argument("scenario_name", metavar="SCENARIO")
+@click.option(
+    "--rota",
+    "rota_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Rota file: the snapshot of who is on call, and the model's call-outs.",
+)
+@click.option("--start", "start_text", metavar="WHEN", help=f"Exercise start: {_WHEN_HELP}.")
+@click.option(
+    "--runs",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Simulated runs behind the model's expectations and the generated injects.",
+)
+@click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
+@click.option(
+    "--stress",
+    is_flag=True,
+    help="Start at the instant of thinnest cover in the rota for the scenario's roles.",
+)
+@click.option(
+    "--requirements",
+    "requirements_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="For --stress: how many people each role needs (default: the rota's own, else "
+    "as many as the scenario's roles).",
+)
+@click.option("--from", "window_start", metavar="WHEN", help="For --stress: search from.")
+@click.option("--to", "window_end", metavar="WHEN", help="For --stress: search until.")
+@click.option(
+    "--weeks",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 520),
+    help="For --stress without --to: weeks to search from the start.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("exercise-pack"),
+    show_default=True,
+    help="Folder for exercise-pack.html, .docx, .md and its figures.",
+)
+@click.option("--force", is_flag=True, help="Replace files that already exist.")
+def exercise_pack(
+    scenario_name: str,
+    rota_path: Path | None,
+    start_text: str | None,
+    runs: int,
+    seed: int,
+    stress: bool,
+    requirements_file: Path | None,
+    window_start: str | None,
+    window_end: str | None,
+    weeks: int,
+    out_dir: Path,
+    force: bool,
+) -> None:
+    """Write the tabletop exercise pack for SCENARIO as HTML, Word and Markdown.
+
+    MSEL (with injects generated from the model, marked as such), objectives with the
+    model's expectations, participant briefing, facilitator guide, evaluator sheets, inject
+    cards, rota snapshot, plume map and a Gantt chart of the simulated response.
+    """
+    from standby.reports.exercise import pack_files
+    from standby.reports.exercise_document import write_pack
+
+    pack = pack_files(
+        scenario_name,
+        rota_path,
+        start_text=start_text,
+        runs=runs,
+        seed=seed,
+        stress=stress,
+        requirements_file=requirements_file,
+        window_start_text=window_start,
+        window_end_text=window_end,
+        weeks=weeks,
+    )
+    if pack.stress is not None:
+        click.echo(f"Thinnest cover: {pack.stress.sentence()}")
+    files = write_pack(pack, out_dir, force=force)
+    generated = sum(1 for row in pack.msel if row.generated)
+    click.echo(
+        f"Wrote {out_dir}/: {', '.join(path.name for path in files.all)} "
+        f"({len(pack.msel)} injects, {generated} generated; {pack.runs} runs)"
+    )
+
+
+@exercise.group("msel")
+def exercise_msel() -> None:
+    """Export the MSEL to edit in Excel, and import it back into a scenario."""
+
+
+@exercise_msel.command("export")
+@click.argument("scenario_name", metavar="SCENARIO")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["xlsx", "csv"]),
+    required=True,
+    help="xlsx for Excel (keeps the start it was made for), csv for any spreadsheet.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--start",
+    "start_text",
+    metavar="WHEN",
+    help=f"Clock times from this start ({_WHEN_HELP}). Default: the scenario's.",
+)
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def exercise_msel_export(
+    scenario_name: str, output_format: str, out: Path, start_text: str | None, force: bool
+) -> None:
+    """Write the injects of SCENARIO as a spreadsheet, one inject a row, in time order."""
+    from standby.reports.msel import export_msel
+
+    scenario = export_msel(scenario_name, output_format, out, start_text=start_text, force=force)
+    click.echo(f"wrote {out}: {len(scenario.injects)} injects")
+
+
+@exercise_msel.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--into", "into", metavar="SCENARIO", required=True, help="The scenario to update.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The new scenario file (never the old one unless --force).",
+)
+@click.option(
+    "--start",
+    "start_text",
+    metavar="WHEN",
+    help="The start the sheet's clock times are read against. Default: the workbook's "
+    "own, else the scenario's.",
+)
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def exercise_msel_import(
+    file: Path, into: str, out: Path, start_text: str | None, force: bool
+) -> None:
+    """Read an edited MSEL sheet (CSV or XLSX) into a new scenario file, every row checked."""
+    from standby.reports.msel_import import import_msel
+
+    result = import_msel(file, into, out, start_text=start_text, force=force)
+    for warning in result.warnings:
+        _warn(warning)
+    changes = [
+        f"{len(items)} {what}"
+        for items, what in (
+            (result.added, "added"),
+            (result.changed, "changed"),
+            (result.removed, "removed"),
+        )
+        if items
+    ]
+    click.echo(
+        f"wrote {out}: {len(result.scenario.injects)} injects ({', '.join(changes) or 'no change'})"
+    )
+
+
+# --- debrief --------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("scenario_name", metavar="SCENARIO")
+@click.option(
+    "--log",
+    "log_source",
+    required=True,
+    metavar="FILE|URL",
+    help="The exercise log: exported JSON, CSV or XLSX, the console's SQLite file, or a "
+    "postgresql:// URL.",
+)
+@click.option(
+    "--observations",
+    "observations_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The evaluators' observations (YAML, CSV or XLSX): strengths, areas for "
+    "improvement with their actions, rating overrides.",
+)
+@click.option(
+    "--rota",
+    "rota_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Rota file for the model's runs (as for simulate).",
+)
+@click.option(
+    "--runs",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Model runs, made twice: as the plan expects and with the players' times.",
+)
+@click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
+@click.option(
+    "--date",
+    "date_text",
+    metavar="DATE",
+    help="The day the exercise was held (2026-03-18). Default: from the observations file "
+    "or the log's wall-clock times.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("debrief"),
+    show_default=True,
+    help="Folder for debrief.html, .docx, .md, .json and lessons.csv.",
+)
+@click.option("--force", is_flag=True, help="Replace a debrief report already in --out.")
+def debrief(
+    scenario_name: str,
+    log_source: str,
+    observations_file: Path | None,
+    rota_path: Path | None,
+    runs: int,
+    seed: int,
+    date_text: str | None,
+    out_dir: Path,
+    force: bool,
+) -> None:
+    """Write the debrief report of an exercise of SCENARIO from its log and observations.
+
+    The model is re-run with the players' logged milestones (same seeds as its own runs) to
+    show what their times would have meant; each objective gets a suggested HSEEP rating.
+    """
+    from standby.reports.debrief import parse_date
+    from standby.reports.debrief_output import run_debrief
+    from standby.reports.terminal import progress_bar
+
+    when = None if date_text is None else parse_date(date_text)
+    with progress_bar(2 * runs, "Running the model") as progress:
+        done = run_debrief(
+            scenario_name,
+            log_source,
+            out_dir,
+            observations_file=observations_file,
+            rota_file=rota_path,
+            runs=runs,
+            seed=seed,
+            exercise_date=when,
+            force=force,
+            progress=progress,
+        )
+    from standby.reports.plain import printable
+
+    report = done.debrief
+    ratings = ", ".join(f"{o.objective} {o.rating or '-'}" for o in report.objectives)
+    names = ", ".join(path.name for path in done.files.all())
+    lines = [
+        f"Debrief of {report.exercise.name or report.title}",
+        *(f"- {line}" for line in report.summary),
+        f"Ratings: {ratings}",
+        f"Wrote {out_dir}/: {names}",
+    ]
+    with terminal():
+        for line in lines:
+            click.echo(printable(line))
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def main() -> None:
-    """Console-script entry point (``standby``)."""
+    """Console-script entry point (``standby``): SIGTERM stops the command like Ctrl-C."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="standby")
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from standby.clock import iso_local, iso_z
 from standby.files import csv_text
+from standby.reports.plain import cell, cell_text, printable
 from standby.reports.render import duration_text, local_range, local_text
 from standby.reports.rota_labels import (
     event_when,
@@ -122,7 +123,7 @@ def _gaps_table(report: CoverageReport) -> Any:
     table = _table(f"Gaps ({len(gaps)}), local times", "requirement", "when", "length", "on call")
     for role, gap in gaps[:TEXT_LIMIT]:
         table.add_row(
-            Text(role_label(role)),
+            cell(role_label(role)),
             local_range(gap.start, gap.end, report.timezone),
             duration_text(gap.minutes),
             Text(on_call_text(gap), style="bold red" if gap.on_call == 0 else "yellow"),
@@ -133,8 +134,6 @@ def _gaps_table(report: CoverageReport) -> Any:
 
 
 def _cover_table(report: CoverageReport, now: datetime) -> Any:
-    from rich.text import Text
-
     table = _table(
         "Cover by requirement", "requirement", "min", "cover %", "gaps", "gap time",
         "next gap (local)",
@@ -144,7 +143,7 @@ def _cover_table(report: CoverageReport, now: datetime) -> Any:
             continue  # a planned event outside the window
         upcoming = role.next_gap(max(now, report.start))
         table.add_row(
-            Text(role_label(role)),
+            cell(role_label(role)),
             str(role.required),
             f"{role.coverage_pct:.2f}",
             str(len(role.gaps)),
@@ -162,7 +161,7 @@ def _events_table(report: CoverageReport, events: list[RoleCoverage]) -> Any:
         least = "-" if role.least_on_call is None else str(role.least_on_call)
         result = Text("met", style="green") if role.met else Text("SHORT", style="bold red")
         table.add_row(
-            Text(f"{role.name}: {role.role}"),
+            cell(f"{role.name}: {role.role}"),
             event_when(role, report.timezone),
             str(role.required),
             least,
@@ -172,7 +171,6 @@ def _events_table(report: CoverageReport, events: list[RoleCoverage]) -> Any:
 
 
 def _findings_renderables(report: CoverageReport) -> list[Any]:
-    from rich.text import Text
 
     if not report.findings:
         return ["No findings."]
@@ -192,10 +190,10 @@ def _findings_renderables(report: CoverageReport) -> list[Any]:
         )
         for row in summary[:TEXT_LIMIT]:
             table.add_row(
-                Text(report.name(row.person)),
+                cell(report.name(row.person)),
                 row.rule,
                 str(row.count),
-                Text(worst_text(row.worst, report.timezone)),
+                cell(worst_text(row.worst, report.timezone)),
             )
         total = counts["working_time"]
         table.caption = (
@@ -214,9 +212,12 @@ def _finding_lines(report: CoverageReport, finding: Finding) -> Any:
     from rich.text import Text
 
     head = Text(f"{finding.kind}  ", style="bold")
-    head.append(f"{report.name(finding.person) if finding.person else finding.role}, ")
+    who = report.name(finding.person) if finding.person else finding.role
+    head.append(f"{cell_text(who)}, ")
     head.append(local_range(finding.start, finding.end, report.timezone))
-    return Group(Padding(head, (0, 0, 0, 2)), Padding(Text(finding.detail), (0, 0, 0, 6)))
+    return Group(
+        Padding(head, (0, 0, 0, 2)), Padding(Text(printable(finding.detail)), (0, 0, 0, 6))
+    )
 
 
 # ------------------------------------------------------------------------------ CSV

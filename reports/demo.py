@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from standby.clock import to_local
 from standby.files import check_writable, write_text_atomic
+from standby.reports.debrief_output import OUTPUTS as DEBRIEF_OUTPUTS
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -31,7 +32,19 @@ OUTPUTS = (
     "simulation-run-1.json",
     "plume-map.png",
     "chemet-map.png",
+    "exercise-pack.html",
+    "exercise-pack.docx",
+    "exercise-pack.md",
+    "exercise-pack-area-map.png",
+    "exercise-pack-plume-map.png",
+    "exercise-pack-gantt.png",
+    "sector-map.png",
+    *DEBRIEF_OUTPUTS,
 )
+#: The exercise pack's expectations take this many runs at most (the demo's own if fewer).
+PACK_RUNS = 200
+#: The debrief's model runs (each made twice) at most (the demo's own if fewer).
+DEBRIEF_RUNS = 200
 ROTA_DIR = Path(str(resources.files("standby.rota") / "data"))
 
 
@@ -118,10 +131,11 @@ def step_rota(settings: DemoSettings) -> DemoStep:
 def step_simulation(settings: DemoSettings) -> DemoStep:
     """Simulate the chlorine scenario many times against the bundled rota at night."""
     from standby.reports.charts import hazard_maps as draw_hazard_maps
+    from standby.reports.charts import sector_map
     from standby.reports.runs import render_report
     from standby.reports.terminal import progress_bar
     from standby.simulator.experiment import replicate_files
-    from standby.simulator.maps import hazard_maps
+    from standby.simulator.maps import confidence_sector, hazard_maps
 
     with progress_bar(settings.runs, f"Simulating {DEMO_SCENARIO}") as progress:
         experiment = replicate_files(
@@ -131,19 +145,34 @@ def step_simulation(settings: DemoSettings) -> DemoStep:
             seed=settings.seed,
             runs=settings.runs,
             progress=progress,
+            keep_runs=False,
         )
-    scenario, results = experiment.scenario, experiment.runs
+    scenario, first = experiment.scenario, experiment.first
     summary = experiment.summary()
     start_local = to_local(scenario.start_utc, scenario.timezone).strftime("%A %d %B %Y %H:%M %Z")
-    notes = sorted({note for result in results for note in result.notes})
-    maps = draw_hazard_maps(hazard_maps(scenario), settings.out)
+    products = hazard_maps(scenario)
+    maps = (
+        [] if products is None else draw_hazard_maps(products, settings.out, force=settings.force)
+    )
+    exposures = list(experiment.exposures)
+    sector = None
+    if products is not None and exposures:
+        sector = sector_map(
+            confidence_sector(exposures),
+            products,
+            settings.out / "sector-map.png",
+            ["The orange areas: where the runs' AEGL-2 zones fell, shaded by how many runs."],
+            force=settings.force,
+        )
+        maps.append(sector)
     page = render_report(
         scenario,
         summary,
         start_local=start_local,
-        notes=notes,
-        plume_map=maps[0].read_bytes(),
-        first_run=results[0],
+        notes=list(experiment.notes),
+        plume_map=maps[0].read_bytes() if maps else None,
+        sector_map=None if sector is None else sector.read_bytes(),
+        first_run=first,
     )
     files = [
         *maps,
@@ -154,7 +183,7 @@ def step_simulation(settings: DemoSettings) -> DemoStep:
             force=settings.force,
         ),
         write_text_atomic(
-            settings.out / "simulation-run-1.json", results[0].to_json(), force=settings.force
+            settings.out / "simulation-run-1.json", first.to_json(), force=settings.force
         ),
     ]
     targets = [t for t in summary.tasks if t.met_pct is not None]
@@ -168,27 +197,101 @@ def step_simulation(settings: DemoSettings) -> DemoStep:
         if centre.median is not None
         else "; no rest centre opened"
     )
+    above = summary.hazard.people_above_aegl2[0] if summary.hazard is not None else None
+    hazard_text = (
+        f"; people above AEGL-2 median {above.median:g} (10th-90th percentile "
+        f"{above.p10:g}-{above.p90:g})"
+        if above is not None
+        and above.median is not None
+        and above.p10 is not None
+        and above.p90 is not None
+        else ""
+    )
     text = (
         f"{summary.runs} runs from {start_local}: all {len(targets)} targets met in "
         f"{summary.all_targets_met} runs{tcg_text}{centre_text}; "
-        f"{len(summary.roles)} roles short in some runs"
+        f"{len(summary.roles)} roles short in some runs{hazard_text}"
     )
     return DemoStep("Simulation", text, files=files)
 
 
-STEPS: list[Callable[[DemoSettings], DemoStep]] = [step_scenarios, step_rota, step_simulation]
+def step_exercise_pack(settings: DemoSettings) -> DemoStep:
+    """The tabletop exercise pack for the chlorine scenario, staffed from the bundled rota."""
+    from standby.reports.exercise import pack_files
+    from standby.reports.exercise_document import write_pack
+
+    pack = pack_files(
+        DEMO_SCENARIO,
+        ROTA_DIR / "council-2026.yaml",
+        runs=min(settings.runs, PACK_RUNS),
+        seed=settings.seed,
+    )
+    files = write_pack(pack, settings.out, force=settings.force)
+    generated = sum(1 for row in pack.msel if row.generated)
+    text = (
+        f"{len(pack.msel)} injects ({generated} generated by the model), "
+        f"{len(pack.objectives)} objectives with the model's expectations, "
+        f"{len(pack.msel)} inject cards; HTML, Word and Markdown"
+    )
+    return DemoStep("Exercise pack", text, files=list(files.all))
+
+
+def step_debrief(settings: DemoSettings) -> DemoStep:
+    """Debrief the bundled example exercise of the chlorine scenario (fictional people)."""
+    from standby.reports.debrief import example_files
+    from standby.reports.debrief_output import run_debrief
+    from standby.reports.observations import day_text
+    from standby.reports.terminal import progress_bar
+
+    log, observations = example_files()
+    runs = min(settings.runs, DEBRIEF_RUNS)
+    with progress_bar(2 * runs, "Debriefing the example exercise") as progress:
+        done = run_debrief(
+            DEMO_SCENARIO,
+            log,
+            settings.out,
+            observations_file=observations,
+            rota_file=ROTA_DIR / "council-2026.yaml",
+            runs=runs,
+            seed=settings.seed,
+            force=settings.force,
+            progress=progress,
+        )
+    report = done.debrief
+    ratings = " ".join(f"{o.rating or '-'}" for o in report.objectives)
+    warned = report.counterfactual.comparison("public_warned_minute")
+    text = (
+        f"{report.exercise.name or report.title}: ratings {ratings}; with the players' times "
+        f"the public is warned at median +{warned.players_median or 0:.0f} min (model "
+        f"+{warned.model_median or 0:.0f}); {len(report.plan)} improvement actions; next test "
+        f"due {day_text(report.compliance.next_due)}"
+    )
+    return DemoStep("Debrief", text, files=done.files.all())
+
+
+STEPS: list[Callable[[DemoSettings], DemoStep]] = [
+    step_scenarios,
+    step_rota,
+    step_simulation,
+    step_exercise_pack,
+    step_debrief,
+]
 
 
 def summary_table(steps: Sequence[DemoStep], out_dir: Path) -> Table:
     """One rich table row per step: what it found and the files it wrote."""
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=f"Standby demo: files in {out_dir}/")
+    from standby.reports.plain import cell_text, markup, printable
+
+    table = Table(title=f"Standby demo: files in {markup(out_dir)}/")
     table.add_column("step", no_wrap=True)
     table.add_column("result")
     table.add_column("files")
     for step in steps:
-        table.add_row(step.title, step.summary, "\n".join(p.name for p in step.files))
+        files = "\n".join(cell_text(path.name) for path in step.files)
+        table.add_row(step.title, Text(printable(step.summary)), Text(files))
     return table
 
 

@@ -64,16 +64,26 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def render_template(name: str, **context: Any) -> str:
-    """Render ``reports/templates/<name>`` with autoescaping."""
+def environment(**settings: Any) -> Any:
+    """The Jinja2 environment of ``reports/templates``: autoescape on, undefined is an error.
+
+    ``settings`` are passed on (the Markdown renderer adds a ``finalize`` that escapes every
+    value as Markdown).
+    """
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    environment = Environment(
+    env = Environment(
         loader=PackageLoader("standby.reports", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        **settings,
     )
-    environment.filters["data_uri"] = data_uri
-    return environment.get_template(name).render(**context)
+    env.filters["data_uri"] = data_uri
+    return env
+
+
+def render_template(name: str, **context: Any) -> str:
+    """Render ``reports/templates/<name>`` with autoescaping."""
+    return str(environment().get_template(name).render(**context))

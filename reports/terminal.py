@@ -1,8 +1,10 @@
 """What a person reads in the terminal: the rich tables and lines the commands print.
 
 Each function reads a result (a scenario list, an on-call answer, simulated runs) and
-returns rich renderables; ``cli.py`` prints them. ``rich`` is imported inside the
-functions so that importing this module stays cheap.
+returns rich renderables; ``cli.py`` prints them. Text from a file (names, phones, titles,
+reasons) goes through ``reports.plain``, so it is printed literally and never read as rich
+markup or a terminal control sequence. ``rich`` is imported inside the functions so that
+importing this module stays cheap.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from standby.clock import iso_z
+from standby.reports.plain import cell, cell_text, markup, printable
 from standby.reports.render import local_text, short_local_text
 
 if TYPE_CHECKING:
@@ -34,7 +37,7 @@ def scenario_table(scenarios: Sequence[tuple[str, Scenario]]) -> Table:
     table.add_column("site")
     table.add_column("start (local)")
     for name, item in scenarios:
-        table.add_row(name, item.title, item.site.name, item.start)
+        table.add_row(cell(name), cell(item.title), cell(item.site.name), cell(item.start))
     return table
 
 
@@ -50,7 +53,7 @@ def valid_scenario(name: str, scenario: Scenario) -> str:
 def nobody_on_call(found: OnCallAt) -> str:
     """The line printed when nobody covers the role at the instant asked about."""
     local = local_text(found.at, found.rota.timezone)
-    return f"Nobody is on call for {found.role} at {local} ({iso_z(found.at)})."
+    return f"Nobody is on call for {printable(found.role)} at {local} ({iso_z(found.at)})."
 
 
 def on_call_table(found: OnCallAt) -> Table:
@@ -59,13 +62,17 @@ def on_call_table(found: OnCallAt) -> Table:
     from rich.text import Text
 
     timezone = found.rota.timezone
-    title = f"{found.role} on call at {local_text(found.at, timezone)}"
+    title = f"{cell_text(found.role)} on call at {local_text(found.at, timezone)}"
     table = Table(title=Text(title), min_width=len(title))
     for column in ("level", "name", "phone", "until"):
-        table.add_column(column, no_wrap=column != "name")
+        # names and phones come from the file: they wrap (folding long words), the rest not
+        from_file = column in ("name", "phone")
+        table.add_column(
+            column, no_wrap=not from_file, overflow="fold" if from_file else "ellipsis"
+        )
     for entry in found.entries:
         until = short_local_text(entry.shift_end, timezone)
-        table.add_row(str(entry.level), Text(entry.name), Text(entry.phone or "-"), until)
+        table.add_row(str(entry.level), cell(entry.name), cell(entry.phone or "-"), until)
     return table
 
 
@@ -81,23 +88,27 @@ def contact_sheet_table(sheet: ContactSheet) -> Table:
     for found in sheet.roles:
         if not found.entries:
             nobody = Text("nobody on call", style="bold red")
-            table.add_row(Text(found.role), "-", nobody, "-", "-")
+            table.add_row(cell(found.role), "-", nobody, "-", "-")
         for number, entry in enumerate(found.entries):
             until = short_local_text(entry.shift_end, timezone)
-            role = Text(found.role if number == 0 else "")
-            table.add_row(role, str(entry.level), Text(entry.name), Text(entry.phone or "-"), until)
+            role = cell(found.role if number == 0 else "")
+            table.add_row(role, str(entry.level), cell(entry.name), cell(entry.phone or "-"), until)
     return table
 
 
 @contextmanager
 def progress_bar(total: int, label: str = "Simulating") -> Iterator[Progress | None]:
-    """A transient rich progress bar for ``total`` runs; no bar (None) for a single run."""
-    if total <= 1:
+    """A transient rich progress bar for ``total`` runs; no bar (None) for a single run, or
+    when the output is not a terminal (a file, a pipe, a test), which would get a blank line."""
+    from rich.console import Console
+
+    console = Console()
+    if total <= 1 or not console.is_terminal:
         yield None
         return
     from rich.progress import Progress as Bar
 
-    with Bar(transient=True) as bar:
+    with Bar(transient=True, console=console) as bar:
         task = bar.add_task(label, total=total)
         yield lambda done: bar.update(task, completed=done)
 
@@ -111,18 +122,22 @@ def simulation_renderables(experiment: Replications, rota_path: Path | None) -> 
 
     out: list[Any] = []
     first = experiment.first
-    runs = len(experiment.runs)
+    runs = experiment.count
     local_start = iso_local_text(first.start, first.timezone)
     out.append(
-        f"[bold]{experiment.scenario.title}[/bold]\nStart {local_start} ({first.start}), "
+        f"[bold]{markup(experiment.scenario.title)}[/bold]\nStart {local_start} ({first.start}), "
         f"seed {experiment.seed}" + (f", {runs} runs" if runs > 1 else "")
     )
-    out.append(f"Rota: {rota_path}" if rota_path else f"[yellow]Note: {first.notes[0]}[/yellow]")
+    out.append(
+        f"Rota: {markup(rota_path)}"
+        if rota_path
+        else f"[yellow]Note: {markup(first.notes[0])}[/yellow]"
+    )
     timeline = Table(title="Timeline" + (" (run 0)" if runs > 1 else ""))
     for column in ("local", "minute", "who", "what", "detail"):
         timeline.add_column(column)
     for row in timeline_rows(first):
-        timeline.add_row(*row)
+        timeline.add_row(*(cell(value) for value in row))
     out.append(timeline)
     targets = Table(title="Plan targets" + (" (run 0)" if runs > 1 else ""))
     for column in ("task", "target", "done", "result", "reason"):
@@ -135,27 +150,31 @@ def simulation_renderables(experiment: Replications, rota_path: Path | None) -> 
         )
         verdict = {True: "[green]met[/green]", False: "[red]missed[/red]", None: ""}[m.met]
         target = "" if m.target_minute is None else f"{m.target_minute:g} min"
-        targets.add_row(m.task, target, done, verdict, m.reason)
+        targets.add_row(cell(m.task), target, done, verdict, cell(m.reason))
     out.append(targets)
     for path in first.critical_paths:
-        chain = " -> ".join(f"+{whole_minute(step.minute)} {step.what}" for step in path.steps)
-        out.append(f"[bold]Why {path.task} missed {path.target_minute:g} min[/bold]: {chain}")
+        chain = " -> ".join(
+            f"+{whole_minute(step.minute)} {markup(step.what)}" for step in path.steps
+        )
+        missed = markup(path.task)
+        out.append(f"[bold]Why {missed} missed {path.target_minute:g} min[/bold]: {chain}")
     for role in first.unfilled_roles:
         out.append(
-            f"[red]Role unfilled[/red]: {role.role} ({role.rota_role or 'no rota role'}) "
-            f"at +{whole_minute(role.minute)} min: {role.reason}"
+            f"[red]Role unfilled[/red]: {markup(role.role)} "
+            f"({markup(role.rota_role or 'no rota role')}) "
+            f"at +{whole_minute(role.minute)} min: {markup(role.reason)}"
         )
     lines = kpi_lines(first)
     if lines:
         out.append("[bold]Key figures" + (" (run 0)" if runs > 1 else "") + "[/bold]")
-        out += [Text(line) for line in lines]
+        out += [Text(printable(line)) for line in lines]
     if runs > 1:
         summary = Table(title=f"Targets met over {runs} runs")
         summary.add_column("task")
         summary.add_column("met", justify="right")
         for task in experiment.summary().tasks:
             if task.met_pct is not None:
-                summary.add_row(task.task, f"{task.met}/{runs} ({task.met_pct:.0f} %)")
+                summary.add_row(cell(task.task), f"{task.met}/{runs} ({task.met_pct:.0f} %)")
         out.append(summary)
     return out
 

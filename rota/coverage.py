@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from operator import attrgetter
 
+from standby import limits
 from standby.clock import iso_z_memo
 from standby.errors import StandbyError
 from standby.rota.clock import DEFAULT_REGION, iso_z, window_intervals
@@ -217,6 +218,37 @@ def rota_span(rota: Rota) -> tuple[datetime, datetime]:
     return min(s.start for s in rota.shifts), max(s.end for s in rota.shifts)
 
 
+def check_window_length(rota: Rota, start: datetime, end: datetime) -> None:
+    """Raise when ``[start, end)`` is longer than :data:`limits.MAX_WINDOW_DAYS`.
+
+    When a shift sets an end of the window (the window is the rota's span), the message
+    names it: a shift ending in 3026 is the usual cause.
+    """
+    days = (end - start) / timedelta(days=1)
+    if days <= limits.MAX_WINDOW_DAYS:
+        return
+    first = next((shift for shift in rota.shifts if shift.start == start), None)
+    last = next((shift for shift in rota.shifts if shift.end == end), None)
+    if first is not None and first is last:
+        hint = (
+            f"; the shift at {first.source or first.person} runs from {iso_z(start)[:10]} to "
+            f"{iso_z(end)[:10]}: check its dates"
+        )
+    elif last is not None:
+        hint = (
+            f"; the last shift, at {last.source or last.person}, ends on {iso_z(end)[:10]}: "
+            "check its dates"
+        )
+    else:
+        hint = ""
+    raise StandbyError(
+        f"the check window runs from {iso_z(start)[:10]} to {iso_z(end)[:10]}, {days:,.0f} "
+        f"days, longer than the {limits.MAX_WINDOW_DAYS:,} days (ten years) Standby checks "
+        f"at once (standby.limits.MAX_WINDOW_DAYS){hint}; or check a shorter window",
+        parameters=("window_start", "window_end"),
+    )
+
+
 def default_requirements(rota: Rota) -> list[Requirement]:
     """The rota's own requirements, or every role in it at minimum 1."""
     if rota.requirements:
@@ -247,6 +279,7 @@ def check(
             "the window's end must be later than its start",
             parameters=("window_end", "window_start"),
         )
+    check_window_length(rota, start, end)
     with collector_paused():
         return _check(rota, requirements, (start, end), region, role_rules)
 

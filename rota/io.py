@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -39,10 +38,12 @@ from standby.rota.io_common import (
     RotaFileError,
     TimeReader,
     check_order,
+    check_shift_count,
     check_timezone,
     parse_level,
     people_from_ids,
     read_text,
+    shift_limit,
 )
 from standby.rota.model import (
     Callout,
@@ -69,12 +70,15 @@ def read_rota(
     timezone: str = DEFAULT_TIMEZONE,
     handover: str | None = None,
     shift_length: str | None = None,
+    max_shifts: int | None = None,
 ) -> Rota:
     """Read a rota from a CSV, XLSX, YAML, ICS or JSON file (chosen by suffix).
 
     ``timezone`` is the zone of local times in the file; a YAML file's own ``timezone:``
     key takes precedence. ``handover`` (``09:00``) and ``shift_length`` (``1d``) describe
-    the shifts of a spreadsheet grid, which has only dates and names.
+    the shifts of a spreadsheet grid, which has only dates and names. A rota may hold at
+    most ``max_shifts`` shifts (default ``standby.limits.MAX_SHIFTS``); patterns, repeating
+    calendar events and spreadsheets stop as soon as they would make more.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -84,12 +88,25 @@ def read_rota(
             f"use one of {', '.join(READERS)}"
         )
     check_timezone(path, timezone)
+    limit = shift_limit(max_shifts)
     if suffix == ".xlsx":
         from standby.rota.io_xlsx import read_xlsx
 
-        return read_xlsx(path, timezone, handover=handover, shift_length=shift_length)
-    reader = _reader_for(suffix)
-    return reader(path, timezone)
+        rota = read_xlsx(
+            path, timezone, handover=handover, shift_length=shift_length, max_shifts=limit
+        )
+    elif suffix == ".ics":
+        from standby.rota.io_ics import read_ics
+
+        rota = read_ics(path, timezone, max_shifts=limit)
+    elif suffix in (".yaml", ".yml"):
+        from standby.rota.io_yaml import read_yaml
+
+        rota = read_yaml(path, timezone, max_shifts=limit)
+    else:
+        rota = (read_csv if suffix == ".csv" else read_json)(path, timezone)
+    check_shift_count(path, len(rota.shifts), limit)
+    return rota
 
 
 def read_requirements(path: Path, *, timezone: str = DEFAULT_TIMEZONE) -> list[Requirement]:
@@ -116,20 +133,6 @@ def read_requirements_file(path: Path, *, timezone: str = DEFAULT_TIMEZONE) -> R
     from standby.rota.io_yaml import read_requirements_set
 
     return read_requirements_set(path, timezone, loaded=loaded)
-
-
-def _reader_for(suffix: str) -> Callable[[Path, str], Rota]:
-    if suffix == ".csv":
-        return read_csv
-    if suffix == ".json":
-        return read_json
-    if suffix == ".ics":
-        from standby.rota.io_ics import read_ics
-
-        return read_ics
-    from standby.rota.io_yaml import read_yaml
-
-    return read_yaml
 
 
 # --------------------------------------------------------------------------- CSV
@@ -427,8 +430,8 @@ def rota_to_csv(rota: Rota) -> str:
 
 
 def rota_to_ics(rota: Rota) -> bytes:
-    """The shifts as an iCalendar file (one VEVENT a shift); see :mod:`rota.io_ics`."""
-    from standby.rota.io_ics import write_ics
+    """The shifts as an iCalendar file (one VEVENT a shift); see :mod:`rota.io_ics_write`."""
+    from standby.rota.io_ics_write import write_ics
 
     return write_ics(rota)
 
@@ -561,6 +564,11 @@ def read_json(path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rota:
         raise RotaFileError(
             f"{path}: line {error.lineno}, column {error.colno}: not valid JSON "
             f"({error.msg}); export the rota again as JSON"
+        ) from None
+    except RecursionError:
+        raise RotaFileError(
+            f"{path}: lists or objects are nested too deeply to read (a rota export nests "
+            "four levels); export the rota again as JSON"
         ) from None
     from standby.rota.io_yaml import rota_from_document
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from standby import limits
 from standby.clock import TimeError, parse_instant_with_warning, zone
 from standby.errors import StandbyError
-from standby.rota.model import Person, Requirement, RoleRules, Rota
+from standby.rota.model import FillWeights, Person, Requirement, RoleRules, Rota
 
 CSV_REQUIRED = ("person", "role", "start", "end")
 CSV_OPTIONAL = ("level", "phone", "notes", "person_id")
@@ -46,6 +47,28 @@ class RequirementsSet:
     requirements: list[Requirement]
     role_rules: dict[str, RoleRules] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: The ``fill:`` section's weights (``rota fill``), None when the file has none.
+    fill_weights: FillWeights | None = None
+
+
+def shift_limit(max_shifts: int | None) -> int:
+    """The most shifts one rota may hold: ``max_shifts``, or :data:`limits.MAX_SHIFTS`."""
+    return limits.MAX_SHIFTS if max_shifts is None else max_shifts
+
+
+def too_many_shifts(where: str, limit: int, what: str = "holds") -> RotaFileError:
+    """The error for a rota over the shift limit; the command line adds ``--max-shifts``."""
+    return RotaFileError(
+        f"{where}: {what} more than {limit:,} shifts, the most Standby reads from one rota; "
+        "check the dates and lengths, split the rota, or allow more shifts",
+        parameters=("max_shifts",),
+    )
+
+
+def check_shift_count(path: Path, count: int, limit: int) -> None:
+    """Raise :func:`too_many_shifts` when ``count`` is over ``limit``."""
+    if count > limit:
+        raise too_many_shifts(str(path), limit)
 
 
 def check_timezone(path: Path, timezone: str) -> None:
@@ -77,23 +100,25 @@ def parse_time(
     value: str | datetime | date,
     *,
     timezone: str,
-    where: str,
+    where: str | Callable[[], str],
     warnings: list[str],
 ) -> datetime:
     """A local or offset time as aware UTC; ``where`` names file and row for messages.
 
-    A nonexistent local time is an error; an ambiguous one takes the first occurrence and
-    adds a warning naming ``where``.
+    ``where`` may be a function that makes the text, so a reader of a million shifts
+    makes it only for the few that need a message. A nonexistent local time is an error;
+    an ambiguous one takes the first occurrence and adds a warning naming ``where``.
     """
     try:
         instant, warning = parse_instant_with_warning(value, timezone, ambiguous="first")
     except TimeError as error:
+        place = where if isinstance(where, str) else where()
         quoted = error.message.startswith("'")
         raise RotaFileError(
-            f"{where}: {error}" if quoted else f"{where}: '{value}': {error}"
+            f"{place}: {error}" if quoted else f"{place}: '{value}': {error}"
         ) from None
     if warning:
-        warnings.append(f"{where}: {warning}")
+        warnings.append(f"{where if isinstance(where, str) else where()}: {warning}")
     return instant
 
 

@@ -38,7 +38,9 @@ from standby.rota.io_common import (
     check_order,
     parse_level,
     people_from_ids,
+    shift_limit,
 )
+from standby.rota.io_sheet import check_workbook
 from standby.rota.model import Person, Rota, Shift
 from standby.rota.patterns import parse_handover, parse_length, wall_clock_to_utc
 
@@ -72,9 +74,14 @@ def read_xlsx(
     *,
     handover: str | None = None,
     shift_length: str | None = None,
+    max_shifts: int | None = None,
 ) -> Rota:
-    """Read a workbook rota; long or grid format is detected from the header."""
-    workbook = _open(path)
+    """Read a workbook rota; long or grid format is detected from the header.
+
+    The workbook's size is checked first (``rota.io_sheet``), so one that declares a cell
+    at XFD1048576, or unpacks to gigabytes, is an error, not a crash.
+    """
+    workbook = _open(path, shift_limit(max_shifts))
     names = list(workbook.sheet_names)
     sheets = [name for name in names if not _is_people(name)]
     if not sheets:
@@ -107,11 +114,12 @@ def _is_people(title: str) -> bool:
     return title.strip().lower() == "people"
 
 
-def _open(path: Path) -> Any:
+def _open(path: Path, max_shifts: int) -> Any:
     from python_calamine import CalamineWorkbook
 
     if not path.exists():
         raise RotaFileError(f"{path}: no such file; check the name and folder")
+    check_workbook(path, max_shifts)
     try:
         return CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine reports zip, XML and format errors alike

@@ -9,14 +9,12 @@ planner can find it in an editor.
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections.abc import Collection, Sequence
 from dataclasses import replace as dataclass_replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from standby.clock import DEFAULT_TIMEZONE, zone
@@ -27,8 +25,10 @@ from standby.rota.io_common import (
     check_order,
     check_timezone,
     parse_time,
+    shift_limit,
+    too_many_shifts,
 )
-from standby.rota.io_yaml_load import YamlLoader, load_yaml
+from standby.rota.io_yaml_load import load_yaml
 from standby.rota.io_yaml_models import (
     CalloutModel,
     JsonCallout,
@@ -47,47 +47,31 @@ from standby.rota.io_yaml_models import (
     WorkingTimeModel,
 )
 from standby.rota.model import Callout, Leave, Override, Person, Requirement, RoleRules, Rota, Shift
-from standby.rota.patterns import Pattern, apply_override, expand, parse_handover, parse_length
+from standby.rota.patterns import (
+    Pattern,
+    TooManyShiftsError,
+    apply_override,
+    expand,
+    parse_handover,
+    parse_length,
+)
+from standby.yamlfile import Document
 
 # --------------------------------------------------------------------------- YAML loading
 
 
-@functools.lru_cache(maxsize=4)
-def _compose(text: str) -> yaml.Node | None:
-    """The document's node tree (with line marks), built once per text."""
-    try:
-        return yaml.compose(text, Loader=YamlLoader)
-    except yaml.YAMLError:
-        return None
+def _line_of(source: Document, loc: tuple[int | str, ...]) -> int | None:
+    """The line (1-based) of the YAML value at ``loc``, if it can be found."""
+    return source.line_of(loc)
 
 
-def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
-    """The line (1-based) of the YAML node at ``loc``, if it can be found."""
-    node = _compose(text)
-    line = None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = [value for key, value in node.value if key.value == str(part)]
-            if not match:
-                break
-            node = match[0]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(node.value):
-                break
-            node = node.value[part]
-        else:
-            break
-        line = node.start_mark.line + 1
-    return line
-
-
-def validation_message(path: Path, error: ValidationError, text: str | None) -> str:
+def validation_message(path: Path, error: ValidationError, source: Document | None) -> str:
     """One line ``file: key.path (line N): problem`` per pydantic error."""
     lines = []
     for item in error.errors():
         loc = tuple(item["loc"])
         key = ".".join(str(part) for part in loc) or "(top level)"
-        line = _line_of(text, loc) if text is not None else None
+        line = _line_of(source, loc) if source is not None else None
         at = f" (line {line})" if line else ""
         problem = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
@@ -103,7 +87,7 @@ def to_requirements(
     path: Path,
     *,
     timezone: str = DEFAULT_TIMEZONE,
-    text: str | None = None,
+    source: Document | None = None,
     warnings: list[str] | None = None,
 ) -> list[Requirement]:
     """Model requirements, each with its source ``file:requirements.N``.
@@ -117,7 +101,7 @@ def to_requirements(
             periods = []
             for number, period in enumerate(model.dates):
                 loc = ("requirements", index, "dates", number)
-                where = where_in(path, text, *loc)
+                where = where_in(path, source, *loc)
                 start = parse_time(
                     period.start, timezone=timezone, where=f"{where}.start", warnings=warnings or []
                 )
@@ -141,10 +125,10 @@ def to_requirements(
     return found
 
 
-def where_in(path: Path, text: str | None, *loc: int | str) -> str:
+def where_in(path: Path, source: Document | None, *loc: int | str) -> str:
     """``file: key.path (line N)`` for messages that point into the file."""
     key = ".".join(str(part) for part in loc)
-    line = _line_of(text, loc) if text is not None else None
+    line = _line_of(source, loc) if source is not None else None
     return f"{path}: {key}" + (f" (line {line})" if line else "")
 
 
@@ -152,7 +136,7 @@ def to_role_rules(
     models: Sequence[WorkingTimeModel],
     *,
     path: Path,
-    text: str | None,
+    source: Document | None,
     roles: Collection[str] | None,
     warnings: list[str],
 ) -> dict[str, RoleRules]:
@@ -164,7 +148,7 @@ def to_role_rules(
     rules: dict[str, RoleRules] = {}
     first: dict[str, int] = {}
     for index, model in enumerate(models):
-        where = where_in(path, text, "working_time", index, "role")
+        where = where_in(path, source, "working_time", index, "role")
         if model.role in rules:
             raise RotaFileError(
                 f"{where}: '{model.role}' is listed twice (first at working_time."
@@ -183,13 +167,13 @@ def to_role_rules(
 
 
 def read_requirements_set(
-    path: Path, timezone: str = DEFAULT_TIMEZONE, *, loaded: tuple[Any, str] | None = None
+    path: Path, timezone: str = DEFAULT_TIMEZONE, *, loaded: tuple[Any, Document] | None = None
 ) -> RequirementsSet:
     """Requirements and working-time settings from a requirements YAML, or a YAML rota.
 
-    ``loaded`` is the file's document and text when the caller has read them already.
+    ``loaded`` is the file's document and where its keys are, when the caller has read them.
     """
-    document, text = load_yaml(path) if loaded is None else loaded
+    document, source = load_yaml(path) if loaded is None else loaded
     if document is None:
         raise RotaFileError(
             f"{path}: the file is empty; write 'requirements:' and a list of "
@@ -200,13 +184,15 @@ def read_requirements_set(
             f"{path}: the top level must be a mapping with a 'requirements:' list, "
             f"not a {type(document).__name__}"
         )
-    if set(document) - {"timezone", "requirements", "working_time"}:
+    if set(document) - {"timezone", "requirements", "working_time", "fill"}:
         rota = read_yaml(path, timezone)
-        return RequirementsSet(rota.requirements, rota.role_rules, rota.warnings)
+        return RequirementsSet(
+            rota.requirements, rota.role_rules, rota.warnings, fill_weights=rota.fill_weights
+        )
     try:
         parsed = RequirementsFile.model_validate(document)
     except ValidationError as error:
-        raise RotaFileError(validation_message(path, error, text)) from None
+        raise RotaFileError(validation_message(path, error, source)) from None
     if parsed.timezone:
         check_timezone(path, parsed.timezone)
     if not parsed.requirements:
@@ -218,34 +204,54 @@ def read_requirements_set(
         parsed.requirements,
         path,
         timezone=parsed.timezone or timezone,
-        text=text,
+        source=source,
         warnings=warnings,
     )
     role_rules = to_role_rules(
         parsed.working_time,
         path=path,
-        text=text,
+        source=source,
         roles={requirement.role for requirement in requirements},
         warnings=warnings,
     )
-    return RequirementsSet(requirements, role_rules, warnings)
+    weights = parsed.fill.weights.weights() if parsed.fill is not None else None
+    return RequirementsSet(requirements, role_rules, warnings, fill_weights=weights)
 
 
 # --------------------------------------------------------------------------- conversion
 
 
-def read_yaml(path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rota:
-    """Read a YAML rota: people, shifts, patterns, overrides, leave, requirements."""
-    document, text = load_yaml(path)
+def read_yaml(
+    path: Path, timezone: str = DEFAULT_TIMEZONE, *, max_shifts: int | None = None
+) -> Rota:
+    """Read a YAML rota: people, shifts, patterns, overrides, leave, requirements.
+
+    Patterns stop as soon as the rota would hold more than ``max_shifts`` shifts (default
+    ``standby.limits.MAX_SHIFTS``), before the rest are made.
+    """
+    document, source = load_yaml(path)
     if document is None:
         raise RotaFileError(
             f"{path}: the file is empty; write at least 'shifts:' or 'patterns:' (see docs/rota.md)"
         )
-    return rota_from_document(document, path=path, timezone=timezone, kind="yaml", text=text)
+    return rota_from_document(
+        document,
+        path=path,
+        timezone=timezone,
+        kind="yaml",
+        source=source,
+        max_shifts=max_shifts,
+    )
 
 
 def rota_from_document(
-    document: Any, *, path: Path, timezone: str, kind: str, text: str | None = None
+    document: Any,
+    *,
+    path: Path,
+    timezone: str,
+    kind: str,
+    source: Document | None = None,
+    max_shifts: int | None = None,
 ) -> Rota:
     """A rota from a parsed YAML rota or a ``rota_to_json`` document."""
     if not isinstance(document, dict):
@@ -257,11 +263,11 @@ def rota_from_document(
     try:
         parsed = model.model_validate(document)
     except ValidationError as error:
-        raise RotaFileError(validation_message(path, error, text)) from None
+        raise RotaFileError(validation_message(path, error, source)) from None
     if parsed.timezone:
         check_timezone(path, parsed.timezone)
         timezone = parsed.timezone
-    builder = _Builder(path, timezone, text)
+    builder = _Builder(path, timezone, source, shift_limit(max_shifts))
     builder.people(parsed.people)
     if isinstance(parsed, JsonRota):
         builder.rota.warnings.extend(parsed.warnings)
@@ -277,7 +283,7 @@ def rota_from_document(
     builder.leave(parsed.leave)
     builder.callouts(parsed.callouts)
     builder.rota.requirements = to_requirements(
-        parsed.requirements, path, timezone=timezone, text=text, warnings=builder.rota.warnings
+        parsed.requirements, path, timezone=timezone, source=source, warnings=builder.rota.warnings
     )
     if isinstance(parsed, JsonRota):
         builder.rota.requirements = [
@@ -291,10 +297,12 @@ def rota_from_document(
     builder.rota.role_rules = to_role_rules(
         parsed.working_time,
         path=path,
-        text=text,
+        source=source,
         roles=None if isinstance(parsed, JsonRota) else builder.rota.roles,
         warnings=builder.rota.warnings,
     )
+    if isinstance(parsed, RotaFile) and parsed.fill is not None:
+        builder.rota.fill_weights = parsed.fill.weights.weights()
     return builder.rota
 
 
@@ -306,26 +314,31 @@ def replace_source(requirement: Requirement, source: str) -> Requirement:
 class _Builder:
     """Turns validated models into model objects, with messages that point into the file."""
 
-    def __init__(self, path: Path, timezone: str, text: str | None) -> None:
+    def __init__(self, path: Path, timezone: str, source: Document | None, max_shifts: int) -> None:
         self.path = path
+        self.max_shifts = max_shifts
         self.timezone = timezone
         self.tz = zone(timezone)
-        self.text = text
+        self.source = source
         self.rota = Rota(timezone=timezone, sources=[str(path)])
         self.names: dict[str, str] = {}
 
     def where(self, *loc: int | str) -> str:
-        return where_in(self.path, self.text, *loc)
+        return where_in(self.path, self.source, *loc)
 
     def time(self, value: str, *loc: int | str) -> datetime:
         return parse_time(
-            value, timezone=self.timezone, where=self.where(*loc), warnings=self.rota.warnings
+            value,
+            timezone=self.timezone,
+            where=lambda: self.where(*loc),  # made only for a message
+            warnings=self.rota.warnings,
         )
 
     def span(self, start: str, end: str, *loc: int | str) -> tuple[datetime, datetime]:
         first = self.time(start, *loc, "start")
         last = self.time(end, *loc, "end")
-        check_order(first, last, where=self.where(*loc), start_text=start, end_text=end)
+        if last <= first:
+            check_order(first, last, where=self.where(*loc), start_text=start, end_text=end)
         return first, last
 
     def person(self, name: str, *loc: int | str) -> str:
@@ -368,7 +381,9 @@ class _Builder:
     def shifts(self, models: list[ShiftModel] | list[JsonShift]) -> None:
         for index, model in enumerate(models):
             start, end = self.span(model.start, model.end, "shifts", index)
-            source = getattr(model, "source", "") or f"{self.path.name}:shifts.{index}"
+            source = (isinstance(model, JsonShift) and model.source) or (
+                f"{self.path.name}:shifts.{index}"
+            )
             self.rota.shifts.append(
                 Shift(
                     person=self.person(model.person, "shifts", index, "person"),
@@ -411,9 +426,13 @@ class _Builder:
                     f"start '{model.start}'; the pattern runs from start up to end"
                 )
             try:
-                generated = expand(pattern, self.tz)
-            except ValueError as error:
-                raise RotaFileError(f"{self.where('patterns', index)}: {error}") from None
+                room = self.max_shifts - len(self.rota.shifts)
+                generated = expand(pattern, self.tz, limit=max(room, 0))
+            except TooManyShiftsError:
+                what = "makes, with the shifts before it," if self.rota.shifts else "makes"
+                raise too_many_shifts(
+                    self.where("patterns", index), self.max_shifts, what
+                ) from None
             if not generated:
                 self.rota.warnings.append(
                     f"{self.where('patterns', index)}: makes no shifts; check its handover "

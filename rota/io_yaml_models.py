@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from standby.rota.io_words import normalise_days, normalise_window_days, parse_clock
-from standby.rota.model import WEEKDAYS, RoleRules, TimeWindow
+from standby.rota.model import WEEKDAYS, FillWeights, RoleRules, TimeWindow
 from standby.rota.patterns import parse_day_job, parse_handover, parse_length
 
 # --------------------------------------------------------------------------- models
@@ -32,7 +32,7 @@ class _File(_Strict):
     def _empty_sections(cls, data: Any) -> Any:
         if isinstance(data, dict):
             return {
-                key: [] if value is None and key != "timezone" else value
+                key: [] if value is None and key not in ("timezone", "fill") else value
                 for key, value in data.items()
             }
         return data
@@ -124,12 +124,36 @@ class WorkingTimeModel(_Strict):
         )
 
 
+_WEIGHTS = FillWeights()
+
+
+class FillWeightsModel(_Strict):
+    """``fill: weights:``: how ``rota fill`` weighs fairness and changes (see ``FillWeights``)."""
+
+    hours: float = Field(_WEIGHTS.hours, ge=0)
+    nights: float = Field(_WEIGHTS.nights, ge=0)
+    weekend_hours: float = Field(_WEIGHTS.weekend_hours, ge=0)
+    bank_holiday_hours: float = Field(_WEIGHTS.bank_holiday_hours, ge=0)
+    changes: float = Field(_WEIGHTS.changes, ge=0)
+    people: float = Field(_WEIGHTS.people, ge=0)
+
+    def weights(self) -> FillWeights:
+        return FillWeights(**self.model_dump())
+
+
+class FillModel(_Strict):
+    """The ``fill:`` section of a requirements file or YAML rota."""
+
+    weights: FillWeightsModel = Field(default_factory=FillWeightsModel)
+
+
 class RequirementsFile(_File):
     """A requirements file: a timezone, requirements and working-time settings per role."""
 
     timezone: str | None = None
     requirements: list[RequirementModel] = Field(default_factory=list)
     working_time: list[WorkingTimeModel] = Field(default_factory=list)
+    fill: FillModel | None = None
 
 
 # --------------------------------------------------------------------------- rota models
@@ -268,6 +292,7 @@ class RotaFile(_File):
     callouts: list[CalloutModel] = Field(default_factory=list)
     requirements: list[RequirementModel] = Field(default_factory=list)
     working_time: list[WorkingTimeModel] = Field(default_factory=list)
+    fill: FillModel | None = None
 
 
 class JsonShift(ShiftModel):

@@ -222,6 +222,25 @@ class RoleRules:
 
 
 @dataclass(frozen=True, slots=True)
+class FillWeights:
+    """How ``rota fill`` weighs fairness, changes and people contacted (a ``fill:`` section).
+
+    Filling every required minute always comes first. Then the fairness measures, each
+    converted to hours by its weight before the spread is taken: ``nights: 4`` makes one
+    night weigh like 4 hours on call, ``weekend_hours: 1`` counts a weekend hour once more on
+    top of being an hour. Then ``changes`` (each proposed shift) against ``people`` (each
+    person contacted). A weight of 0 leaves that measure out.
+    """
+
+    hours: float = 1.0
+    nights: float = 4.0
+    weekend_hours: float = 1.0
+    bank_holiday_hours: float = 2.0
+    changes: float = 1.0
+    people: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """Something in the rota a planner should look at; reported, never corrected.
 
@@ -277,6 +296,9 @@ class Rota:
     role_rules: dict[str, RoleRules] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    #: A YAML rota's ``fill:`` weights, None when it has none (``rota fill`` then uses the
+    #: requirements file's, or the defaults).
+    fill_weights: FillWeights | None = None
 
     @property
     def roles(self) -> list[str]:

@@ -18,7 +18,6 @@ from standby.rota.model import WEEKDAYS, Override, Shift, TimeWindow
 
 _LENGTH = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
 _HANDOVER = re.compile(r"^(?:([a-z]+)\s+)?([01]?\d|2[0-3]):([0-5]\d)$")
-MAX_SHIFTS = 200_000
 
 
 def parse_length(text: str) -> timedelta:
@@ -148,10 +147,19 @@ def first_handover(pattern: Pattern) -> datetime:
     return datetime.combine(day, pattern.handover_time)
 
 
-def expand(pattern: Pattern, tz: ZoneInfo) -> list[Shift]:
+class TooManyShiftsError(ValueError):
+    """A pattern that would make more shifts than it may (``limit``)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"makes more than {limit:,} shifts")
+        self.limit = limit
+
+
+def expand(pattern: Pattern, tz: ZoneInfo, *, limit: int) -> list[Shift]:
     """Every shift of ``pattern`` that starts before its end date (local midnight).
 
-    Raises ValueError when the pattern would make an unreasonable number of shifts.
+    Raises :class:`TooManyShiftsError` as soon as the pattern makes more than ``limit`` shifts,
+    before the rest are made.
     """
     shifts: list[Shift] = []
     stop = datetime.combine(pattern.end, time(0, 0))
@@ -171,10 +179,8 @@ def expand(pattern: Pattern, tz: ZoneInfo) -> list[Shift]:
                 )
             )
             turn += 1
-            if len(shifts) > MAX_SHIFTS:
-                raise ValueError(
-                    f"makes more than {MAX_SHIFTS} shifts; check 'every' and the dates"
-                )
+            if len(shifts) > limit:
+                raise TooManyShiftsError(limit)
         naive += pattern.every
     return shifts
 

@@ -16,10 +16,12 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from standby import yamlfile
 from standby.rota.io import read_requirements_file
 from standby.rota.io_common import RotaFileError
 from standby.rota.io_requirements import plain_requirements
 from standby.rota.io_yaml import read_requirements_set
+from standby.yamlfile import safe_resolvers
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "rota" / "data" / "council-2026-requirements.yaml"
@@ -29,7 +31,7 @@ ROLES = ["Duty Officer", "Rest Centre Manager", "CCTV"]
 
 def _models(document: Any) -> object:
     """What the models make of ``document``: the set read, or the error's message."""
-    loaded = (document, yaml.safe_dump(document))
+    loaded = (document, yamlfile.load(yaml.safe_dump(document), safe_resolvers(timestamps=False)))
     try:
         return read_requirements_set(PATH, "Europe/London", loaded=loaded)
     except RotaFileError as error:
