@@ -184,11 +184,15 @@ def shift_findings(
     by_role: dict[str, list[Shift]],
     leave: dict[str, list[Interval]],
     window: Interval,
+    spans: dict[str, list[MicroInterval]],
 ) -> list[Finding]:
-    """Double bookings, leave clashes, unknown people and missing qualifications."""
+    """Double bookings, leave clashes, unknown people and missing qualifications.
+
+    ``spans`` holds the ``(start, end)`` of each shift of ``by_role`` in microseconds since
+    the epoch (``rota.epoch``), in the same order.
+    """
     start, end = window
-    in_window = [shift for shifts in by_role.values() for shift in shifts]
-    found = _double_bookings(in_window, start, end)
+    found = _double_bookings(by_role, spans, start, end)
     needed: dict[str, set[str]] = defaultdict(set)
     for need in wanted:
         if need.qualification:
@@ -231,12 +235,18 @@ def _at(shift: Shift) -> str:
     return f" ({shift.source})" if shift.source else ""
 
 
-def _double_bookings(shifts: list[Shift], start: datetime, end: datetime) -> list[Finding]:
+def _double_bookings(
+    by_role: dict[str, list[Shift]],
+    spans: dict[str, list[MicroInterval]],
+    start: datetime,
+    end: datetime,
+) -> list[Finding]:
     to_micros, to_instant = Micros(), Instants()
     opens, closes = to_micros(start), to_micros(end)
     by_person: dict[str, list[tuple[int, int, Shift]]] = defaultdict(list)
-    for shift, (shift_start, shift_end) in zip(shifts, to_micros.spans(shifts), strict=True):
-        by_person[shift.person].append((shift_start, shift_end, shift))
+    for role, shifts in by_role.items():
+        for shift, (shift_start, shift_end) in zip(shifts, spans[role], strict=True):
+            by_person[shift.person].append((shift_start, shift_end, shift))
     found: list[Finding] = []
     order = itemgetter(0, 1)
     for person, own in by_person.items():

@@ -163,7 +163,7 @@ def parse_csv(text: str, *, path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rot
             f"ignored; Standby reads {', '.join(CSV_REQUIRED + CSV_OPTIONAL)}"
         )
     read_time = TimeReader(timezone, rota.warnings)
-    known_time = read_time.known
+    known_time = read_time.plain.get
     width = len(header)
     names: dict[str, str] = {}
     # Where each of CSV_COLUMNS is in a row; -1 (no such column) reads the empty cell

@@ -164,8 +164,9 @@ CoverPiece = tuple[str, int, int, int]
 class Cover:
     """Each role's on-call time inside a window, shift by shift, leave taken off.
 
-    ``shifts`` holds each role's shifts that overlap the window, in rota order; ``pieces``
-    their on-call pieces in the same order; ``unions`` each person's time in the role,
+    ``shifts`` holds each role's shifts that overlap the window, in rota order, and
+    ``spans`` their whole ``(start, end)`` in microseconds; ``pieces`` their on-call pieces
+    in the same order; ``unions`` each person's time in the role,
     merged (sorted, disjoint), for everyone with a shift of the role in the window in
     first-seen order, including those on leave for all of it (they still count in the
     fairness figures, with no hours). ``clipped`` is False when the window holds every
@@ -173,6 +174,7 @@ class Cover:
     """
 
     shifts: dict[str, list[Shift]]
+    spans: dict[str, list[MicroInterval]]
     pieces: dict[str, list[CoverPiece]]
     unions: dict[str, dict[str, list[MicroInterval]]]
     clipped: bool
@@ -187,10 +189,12 @@ def cover(
     """The :class:`Cover` of ``shifts`` inside ``window`` (microseconds, ``rota.epoch``)."""
     opens, closes = window
     inside: dict[str, list[Shift]] = defaultdict(list)
+    spans: dict[str, list[MicroInterval]] = defaultdict(list)
     pieces: dict[str, list[CoverPiece]] = defaultdict(list)
     grouped: dict[str, dict[str, list[MicroInterval]]] = defaultdict(dict)
     clipped = False
-    for shift, (low, high) in zip(shifts, to_micros.spans(shifts), strict=True):
+    for shift, span in zip(shifts, to_micros.spans(shifts), strict=True):
+        low, high = span
         if low < opens:
             low, clipped = opens, True
         if high > closes:
@@ -199,6 +203,7 @@ def cover(
             continue
         person, role, level = shift.person, shift.role, shift.level
         inside[role].append(shift)
+        spans[role].append(span)
         own = grouped[role].get(person)
         if own is None:
             own = grouped[role][person] = []
@@ -214,7 +219,7 @@ def cover(
         role: {person: merge(own) for person, own in by_person.items()}
         for role, by_person in grouped.items()
     }
-    return Cover(dict(inside), dict(pieces), unions, clipped)
+    return Cover(dict(inside), dict(spans), dict(pieces), unions, clipped)
 
 
 class OnCall:
