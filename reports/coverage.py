@@ -27,6 +27,7 @@ from standby.reports.rota_labels import (
     worst_text,
 )
 from standby.rota.coverage import CoverageReport, RoleCoverage
+from standby.rota.epoch import collector_paused
 from standby.rota.model import FINDING_KINDS, Finding
 from standby.rota.summary import GapSummary
 
@@ -39,8 +40,14 @@ TEXT_LIMIT = 20
 def render(report: CoverageReport, output_format: str, summary: GapSummary | None = None) -> str:
     """The report as JSON, CSV or an HTML page (one of :data:`FORMATS`).
 
-    With ``summary``, the one-page summary in that format instead.
+    With ``summary``, the one-page summary in that format instead. A year's report is tens
+    of thousands of records and no reference cycles: the cycle collector waits meanwhile.
     """
+    with collector_paused():
+        return _render(report, output_format, summary)
+
+
+def _render(report: CoverageReport, output_format: str, summary: GapSummary | None) -> str:
     if output_format == "json":
         document = summary_json(summary) if summary is not None else report.to_json_dict()
         return json_text(document)

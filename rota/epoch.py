@@ -110,6 +110,10 @@ def collector_paused() -> Iterator[None]:
     Reading and checking a year's rota makes a million small objects and no reference
     cycles; left on, the collector walks all of them again and again and finds nothing, a
     fifth of the check's time. Objects are still freed as soon as they are unused.
+
+    What was made meanwhile (a rota, a report) is long-lived: it goes to the oldest
+    generation on the way out, or the first young collection after would walk all of it.
+    Skipped when something has frozen objects on purpose (``gc.freeze``).
     """
     if not gc.isenabled():
         yield
@@ -118,4 +122,7 @@ def collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        if not gc.get_freeze_count():
+            gc.freeze()  # every tracked object to the permanent generation, at once,
+            gc.unfreeze()  # and back to the oldest generation
         gc.enable()
