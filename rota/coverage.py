@@ -215,7 +215,7 @@ def rota_span(rota: Rota) -> tuple[datetime, datetime]:
             "end, and every required role will be one gap covering it",
             parameters=("window_start", "window_end"),
         )
-    return min(s.start for s in rota.shifts), max(s.end for s in rota.shifts)
+    return min(map(attrgetter("start"), rota.shifts)), max(map(attrgetter("end"), rota.shifts))
 
 
 def check_window_length(rota: Rota, start: datetime, end: datetime) -> None:

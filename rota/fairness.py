@@ -18,6 +18,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
+from operator import attrgetter
 
 from standby.rota.clock import DEFAULT_REGION, is_bank_holiday, resolve_local, zone
 from standby.rota.epoch import MicroInterval, Micros, instant, micros, seconds
@@ -101,6 +102,7 @@ def _by_person(on_call: Cover, role: str | None) -> dict[str, list[MicroInterval
     if role is not None:
         return on_call.unions.get(role, {})
     pieces: dict[str, list[MicroInterval]] = {}
+    several: set[str] = set()  # people in more than one role: their time merged again
     for by_person in on_call.unions.values():
         for person, own in by_person.items():
             known = pieces.get(person)
@@ -108,7 +110,10 @@ def _by_person(on_call: Cover, role: str | None) -> dict[str, list[MicroInterval
                 pieces[person] = list(own)
             else:
                 known += own
-    return {person: merge(own) for person, own in pieces.items()}
+                several.add(person)
+    for person in several:
+        pieces[person] = merge(pieces[person])
+    return pieces
 
 
 def _hours(intervals: list[MicroInterval]) -> float:
@@ -196,7 +201,7 @@ def role_spread(
     if on_call is None:
         on_call = _cover(rota, window, rota.shifts)
     spreads = []
-    for role in dict.fromkeys(shift.role for shift in rota.shifts):
+    for role in dict.fromkeys(map(attrgetter("role"), rota.shifts)):
         hours = [_hours(own) for own in _by_person(on_call, role).values()]
         if not hours:
             continue
