@@ -188,16 +188,27 @@ class CoverageReport:
         """The working-time findings by person and rule: count and worst case."""
         return summarise_working_time(self.findings)
 
-    def to_json_dict(self) -> dict[str, object]:
-        """The report as ARCHITECTURE.md's JSON (and a little more)."""
-        iso = iso_z_memo()
+    def to_json_dict(
+        self,
+        *,
+        iso: Callable[[datetime], str] | None = None,
+        findings: Sequence[object] | None = None,
+    ) -> dict[str, object]:
+        """The report as ARCHITECTURE.md's JSON (and a little more).
+
+        ``iso`` writes the times; ``findings`` stands for the findings' own dictionaries
+        (a JSON writer may give them already written).
+        """
+        iso = iso or iso_z_memo()
+        if findings is None:
+            findings = [finding.to_json_dict(iso) for finding in self.findings]
         return {
             "window": {"start": iso(self.start), "end": iso(self.end)},
             "timezone": self.timezone,
             "region": self.region,
             "all_met": self.all_met,
             "roles": [role.to_json_dict(iso) for role in self.roles],
-            "findings": [finding.to_json_dict(iso) for finding in self.findings],
+            "findings": findings,
             "working_time_summary": [row.to_json_dict(iso) for row in self.working_time_summary],
             "fairness": [row.to_json_dict() for row in self.fairness],
             "spread": [row.to_json_dict() for row in self.spread],
