@@ -318,7 +318,7 @@ def _check(
     findings = [
         *role_findings(rota, wanted, by_role, explicit, (start, end)),
         *no_primary_findings(rota, list(by_role), on_call, to_instant),
-        *shift_findings(rota, wanted, by_role, leave, (start, end), on_call.spans),
+        *shift_findings(rota, wanted, on_call, leave, (start, end)),
         *working_time_findings(rota, (start, end), role_rules, region=region, on_call=on_call),
     ]
     findings.sort(key=attrgetter("start", "kind", "person", "end"))

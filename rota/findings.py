@@ -181,31 +181,31 @@ def _name(rota: Rota, person: str) -> str:
 def shift_findings(
     rota: Rota,
     wanted: list[Requirement],
-    by_role: dict[str, list[Shift]],
+    on_call: Cover,
     leave: dict[str, list[Interval]],
     window: Interval,
-    spans: dict[str, list[MicroInterval]],
 ) -> list[Finding]:
-    """Double bookings, leave clashes, unknown people and missing qualifications.
-
-    ``spans`` holds the ``(start, end)`` of each shift of ``by_role`` in microseconds since
-    the epoch (``rota.epoch``), in the same order.
-    """
+    """Double bookings, leave clashes, unknown people and missing qualifications, from the
+    shifts in the window as ``on_call`` holds them (``leave`` by person, as datetimes)."""
     start, end = window
-    found = _double_bookings(by_role, spans, start, end)
+    found = _double_bookings(on_call.shifts, on_call.spans, start, end)
     needed: dict[str, set[str]] = defaultdict(set)
     for need in wanted:
         if need.qualification:
             needed[need.role].add(need.qualification)
     people = rota.people
-    for role, shifts in by_role.items():
+    for role, shifts in on_call.shifts.items():
         needs = needed.get(role)
+        on_leave = on_call.on_leave.get(role, set())
+        if not people and not needs:  # only leave to look at, where it overlaps
+            for index in sorted(on_leave):
+                found += _leave_clashes(shifts[index], leave[shifts[index].person], start, end)
+            continue
         missing: dict[str, list[str]] = {}  # by person, worked out once each
-        for shift in shifts:
+        for index, shift in enumerate(shifts):
             person = shift.person
-            holes = leave.get(person)
-            if holes:
-                found += _leave_clashes(shift, holes, start, end)
+            if index in on_leave:
+                found += _leave_clashes(shift, leave[person], start, end)
             if people and person not in people:
                 found.append(
                     Finding(

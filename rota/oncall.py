@@ -165,8 +165,9 @@ class Cover:
     """Each role's on-call time inside a window, shift by shift, leave taken off.
 
     ``shifts`` holds each role's shifts that overlap the window, in rota order, and
-    ``spans`` their whole ``(start, end)`` in microseconds; ``pieces`` their on-call pieces
-    in the same order; ``unions`` each person's time in the role,
+    ``spans`` their whole ``(start, end)`` in microseconds; ``on_leave`` the places in
+    ``shifts`` of those whose part in the window overlaps their person's leave;
+    ``pieces`` their on-call pieces in the same order; ``unions`` each person's time in the role,
     merged (sorted, disjoint), for everyone with a shift of the role in the window in
     first-seen order, including those on leave for all of it (they still count in the
     fairness figures, with no hours). ``clipped`` is False when the window holds every
@@ -175,6 +176,7 @@ class Cover:
 
     shifts: dict[str, list[Shift]]
     spans: dict[str, list[MicroInterval]]
+    on_leave: dict[str, set[int]]
     pieces: dict[str, list[CoverPiece]]
     unions: dict[str, dict[str, list[MicroInterval]]]
     clipped: bool
@@ -190,8 +192,13 @@ def cover(
     opens, closes = window
     inside: dict[str, list[Shift]] = defaultdict(list)
     spans: dict[str, list[MicroInterval]] = defaultdict(list)
+    on_leave: dict[str, set[int]] = defaultdict(set)
     pieces: dict[str, list[CoverPiece]] = defaultdict(list)
     grouped: dict[str, dict[str, list[MicroInterval]]] = defaultdict(dict)
+    # Each person's leave as one sorted union and its ends: most shifts miss it, which one
+    # bisection shows.
+    holes_of = {person: merge(holes) for person, holes in leave.items()}
+    ends_of = {person: [end for _start, end in holes] for person, holes in holes_of.items()}
     clipped = False
     for shift, span in zip(shifts, to_micros.spans(shifts), strict=True):
         low, high = span
@@ -202,24 +209,29 @@ def cover(
         if low >= high:
             continue
         person, role, level = shift.person, shift.role, shift.level
-        inside[role].append(shift)
+        shifts_in_role = inside[role]
+        shifts_in_role.append(shift)
         spans[role].append(span)
         own = grouped[role].get(person)
         if own is None:
             own = grouped[role][person] = []
-        holes = leave.get(person)
-        if holes is None:
-            pieces[role].append((person, level, low, high))
-            own.append((low, high))
-        else:
-            cut = subtract(low, high, holes)
-            pieces[role] += [(person, level, a, b) for a, b in cut]
-            own += cut
+        ends = ends_of.get(person)
+        if ends is not None:
+            first = bisect_right(ends, low)  # the first leave ending after the shift starts
+            holes = holes_of[person]
+            if first < len(ends) and holes[first][0] < high:
+                on_leave[role].add(len(shifts_in_role) - 1)
+                cut = subtract(low, high, holes[first:])
+                pieces[role] += [(person, level, a, b) for a, b in cut]
+                own += cut
+                continue
+        pieces[role].append((person, level, low, high))
+        own.append((low, high))
     unions = {
         role: {person: merge(own) for person, own in by_person.items()}
         for role, by_person in grouped.items()
     }
-    return Cover(dict(inside), dict(spans), dict(pieces), unions, clipped)
+    return Cover(dict(inside), dict(spans), dict(on_leave), dict(pieces), unions, clipped)
 
 
 class OnCall:
