@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 BASE_STAMP := $(VENV)/.installed-base
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test lint bench golden clean
+.PHONY: demo test lint bench golden holidays clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ bench: $(TEST_STAMP)
 
 golden: $(TEST_STAMP)
 	STANDBY_UPDATE_GOLDEN=1 MPLBACKEND=Agg $(VENV)/bin/pytest -q -m "not slow" tests -k golden
+
+# The bank-holiday table the rota check reads, from the installed `holidays` package.
+holidays: $(TEST_STAMP)
+	$(PY) -c "import sys; from standby.rota.clock import holiday_table_text; sys.stdout.write(holiday_table_text())" > rota/data/bank-holidays.csv
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

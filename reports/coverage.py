@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
-from standby.clock import iso_local, iso_z
+from standby.clock import iso_local, iso_z, iso_z_memo
 from standby.files import csv_text
 from standby.reports.plain import cell, cell_text, printable
 from standby.reports.render import duration_text, local_range, local_text
@@ -27,6 +29,7 @@ from standby.reports.rota_labels import (
     worst_text,
 )
 from standby.rota.coverage import CoverageReport, RoleCoverage
+from standby.rota.epoch import collector_paused
 from standby.rota.model import FINDING_KINDS, Finding
 from standby.rota.summary import GapSummary
 
@@ -34,16 +37,28 @@ from standby.rota.summary import GapSummary
 FORMATS = ("json", "csv", "html")
 #: How many rows a text table shows before saying where the rest are.
 TEXT_LIMIT = 20
+_INFINITY = float("inf")
+#: A text as JSON, quotes included (``json.dumps`` of a text, as the JSON module writes it).
+_string: Callable[[str], str] = encode_basestring_ascii
 
 
 def render(report: CoverageReport, output_format: str, summary: GapSummary | None = None) -> str:
     """The report as JSON, CSV or an HTML page (one of :data:`FORMATS`).
 
-    With ``summary``, the one-page summary in that format instead.
+    With ``summary``, the one-page summary in that format instead. A year's report is tens
+    of thousands of records and no reference cycles: the cycle collector waits meanwhile.
     """
+    with collector_paused():
+        return _render(report, output_format, summary)
+
+
+def _render(report: CoverageReport, output_format: str, summary: GapSummary | None) -> str:
     if output_format == "json":
-        document = summary_json(summary) if summary is not None else report.to_json_dict()
-        return json_text(document)
+        if summary is not None:
+            return json_text(summary_json(summary))
+        iso = iso_z_memo()
+        findings = Written(finding_json(finding, iso) for finding in report.findings)
+        return json_text(report.to_json_dict(iso=iso, findings=findings))
     if output_format == "csv":
         return summary_csv(summary) if summary is not None else report_csv(report)
     if output_format == "html":
@@ -53,16 +68,47 @@ def render(report: CoverageReport, output_format: str, summary: GapSummary | Non
     raise ValueError(f"no text rendering for format {output_format!r}; use one of {FORMATS}")
 
 
+class Written(list[str]):
+    """A top-level list whose items :func:`json_text` is given already written as JSON."""
+
+
+def finding_json(finding: Finding, iso: Callable[[datetime], str]) -> str:
+    """``json.dumps(finding.to_json_dict(iso))``, to the character, in a third of the time.
+
+    A year's check has tens of thousands of findings: each is written straight from its
+    fields (text by the JSON module's own string writer) instead of a dictionary that the
+    JSON writer then walks.
+    """
+    role, rule, excess = finding.role, finding.rule, finding.excess
+    if excess is None:
+        number = "null"
+    elif type(excess) is float and -_INFINITY < excess < _INFINITY:
+        number = float.__repr__(excess)  # as json.dumps writes a finite float
+    else:
+        number = json.dumps(excess)
+    return (
+        f'{{"kind": {_string(finding.kind)}, "person": {_string(finding.person)}, '
+        f'"role": {"null" if role is None else _string(role)}, '
+        f'"rule": {"null" if rule is None else _string(rule)}, "excess": {number}, '
+        f'"start": {_string(iso(finding.start))}, "end": {_string(iso(finding.end))}, '
+        f'"detail": {_string(finding.detail)}}}'
+    )
+
+
 def json_text(document: dict[str, Any]) -> str:
     """JSON with one line per top-level key and per item of a top-level list.
 
     Indenting every level is slow for a year's findings (Python's JSON writer then falls
     back to pure Python) and long to scroll; one record a line stays readable and diffable.
+    A :class:`Written` list's items are written as they are.
     """
     parts = []
     for key, value in document.items():
         name = json.dumps(key)
-        if isinstance(value, list) and value:
+        if isinstance(value, Written) and value:
+            items = ",\n".join(f"    {item}" for item in value)
+            parts.append(f"  {name}: [\n{items}\n  ]")
+        elif isinstance(value, list) and value:
             items = ",\n".join(f"    {json.dumps(item)}" for item in value)
             parts.append(f"  {name}: [\n{items}\n  ]")
         else:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from standby.clock import DEFAULT_REGION, DEFAULT_TIMEZONE, TimeError, parse_user_instant
 from standby.errors import StandbyError
 from standby.rota.coverage import CoverageReport, check, default_requirements, rota_span
+from standby.rota.epoch import collector_paused
 from standby.rota.io import (
     read_callouts,
     read_events,
@@ -81,22 +82,23 @@ def check_files(
     for every role; their ``max_consecutive_days`` is kept). ``max_shifts`` bounds the rota
     (see ``read_rota``).
     """
-    read = _read_inputs(
-        rota_file,
-        requirements_file,
-        start_text,
-        end_text,
-        timezone=timezone,
-        not_work=not_work,
-        handover=handover,
-        shift_length=shift_length,
-        max_shifts=max_shifts,
-        callouts_file=callouts_file,
-        events_file=events_file,
-    )
-    report = check(
-        read.rota, read.requirements, read.window, region=region, role_rules=read.role_rules
-    )
+    with collector_paused():  # a spreadsheet's cells are read with it paused too
+        read = _read_inputs(
+            rota_file,
+            requirements_file,
+            start_text,
+            end_text,
+            timezone=timezone,
+            not_work=not_work,
+            handover=handover,
+            shift_length=shift_length,
+            max_shifts=max_shifts,
+            callouts_file=callouts_file,
+            events_file=events_file,
+        )
+        report = check(
+            read.rota, read.requirements, read.window, region=region, role_rules=read.role_rules
+        )
     return RotaCheck(read.rota, report, read.warnings, read.role_rules)
 
 

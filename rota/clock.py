@@ -11,13 +11,19 @@ re-exported here.
 Bank holidays come from the ``holidays`` package (``holidays.UK(subdiv=...)``, reached via
 ``holidays.country_holidays("GB", ...)``). Only days Monday to Friday count: Boxing Day on
 a Saturday is not a bank holiday, its weekday substitute (the following Monday or Tuesday)
-is.
+is. The package loads every country it knows when first used (about 0.2 s), so the years
+:data:`HOLIDAY_TABLE_YEARS` are read from a table made from it, ``data/bank-holidays.csv``
+(``make holidays`` writes it again; a test checks it against the package); other years ask
+the package.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from standby.clock import (
@@ -44,6 +50,7 @@ __all__ = [
     "TimeError",
     "bank_holidays",
     "first_handover",
+    "holiday_table_text",
     "is_bank_holiday",
     "iso_z",
     "local_day_start",
@@ -59,12 +66,50 @@ __all__ = [
 ]
 
 
+#: The years ``data/bank-holidays.csv`` holds, first and last.
+HOLIDAY_TABLE_YEARS = (2000, 2060)
+HOLIDAY_TABLE = Path(__file__).with_name("data") / "bank-holidays.csv"
+
+
 @lru_cache(maxsize=64)
 def _year_holidays(region: str, year: int) -> tuple[tuple[date, str], ...]:
+    code = region_code(region)
+    if HOLIDAY_TABLE_YEARS[0] <= year <= HOLIDAY_TABLE_YEARS[1]:
+        return _holiday_table().get((code, year), ())
+    return _package_holidays(code, year)
+
+
+def _package_holidays(code: str, year: int) -> tuple[tuple[date, str], ...]:
     import holidays
 
-    calendar = holidays.country_holidays("GB", subdiv=region_code(region), years=year)
+    calendar = holidays.country_holidays("GB", subdiv=code, years=year)
     return tuple(sorted((day, name) for day, name in calendar.items() if day.weekday() < 5))
+
+
+@cache
+def _holiday_table() -> dict[tuple[str, int], tuple[tuple[date, str], ...]]:
+    table: dict[tuple[str, int], list[tuple[date, str]]] = {}
+    with HOLIDAY_TABLE.open(newline="", encoding="utf-8") as handle:
+        for code, text, name in csv.reader(handle):
+            if code == "subdivision":
+                continue  # the header
+            day = date.fromisoformat(text)
+            table.setdefault((code, day.year), []).append((day, name))
+    return {key: tuple(days) for key, days in table.items()}
+
+
+def holiday_table_text() -> str:
+    """``data/bank-holidays.csv`` as the ``holidays`` package gives it: subdivision, date and
+    name of every weekday bank holiday in :data:`HOLIDAY_TABLE_YEARS`, in each region."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("subdivision", "date", "name"))
+    first, last = HOLIDAY_TABLE_YEARS
+    for code in REGIONS.values():
+        for year in range(first, last + 1):
+            for day, name in _package_holidays(code, year):
+                writer.writerow((code, day.isoformat(), name))
+    return out.getvalue()
 
 
 def bank_holidays(year: int, region: str = DEFAULT_REGION) -> dict[date, str]:
@@ -82,11 +127,13 @@ def is_bank_holiday(day: date, region: str = DEFAULT_REGION) -> bool:
     return day in _holiday_dates(region, day.year)
 
 
+@lru_cache(maxsize=16384)
 def resolve_local(naive: datetime, tz: ZoneInfo) -> datetime:
     """A generated local wall-clock time as UTC, never raising.
 
     A nonexistent time moves to the next valid instant (the moment the clocks went
-    forward); an ambiguous one takes its first occurrence.
+    forward); an ambiguous one takes its first occurrence. Remembered: a year's check asks
+    for the same local midnights and handovers for every requirement and every person.
     """
     if is_nonexistent(naive, tz):
         # Read with the offset before the change (fold=0) the time lands after the change;

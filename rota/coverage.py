@@ -14,13 +14,16 @@ the rota as it stands: Standby never "fixes" a rota.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import attrgetter
 
 from standby import limits
+from standby.clock import iso_z_memo
 from standby.errors import StandbyError
 from standby.rota.clock import DEFAULT_REGION, iso_z, window_intervals
+from standby.rota.epoch import Instants, MicroInterval, Micros, collector_paused, micros, seconds
 from standby.rota.fairness import FairnessRow, RoleSpread, fairness_rows, role_spread
 from standby.rota.findings import (
     RuleSummary,
@@ -30,7 +33,7 @@ from standby.rota.findings import (
     summarise_working_time,
 )
 from standby.rota.model import Finding, Requirement, RoleRules, Rota, Shift, TimeWindow
-from standby.rota.oncall import Interval, leave_by_person, merge, subtract
+from standby.rota.oncall import cover, leave_by_person, leave_micros, merge
 from standby.rota.rules import working_time_findings
 
 
@@ -53,11 +56,11 @@ class Gap:
         """Elapsed length in minutes, exact to the second (and below)."""
         return (self.end - self.start).total_seconds() / 60.0
 
-    def to_json_dict(self) -> dict[str, object]:
-        """The gap as ARCHITECTURE.md's JSON (times UTC with ``Z``)."""
+    def to_json_dict(self, iso: Callable[[datetime], str] = iso_z) -> dict[str, object]:
+        """The gap as ARCHITECTURE.md's JSON (times UTC with ``Z``, written by ``iso``)."""
         return {
-            "start": iso_z(self.start),
-            "end": iso_z(self.end),
+            "start": iso(self.start),
+            "end": iso(self.end),
             "minutes": self.minutes,
             "shortfall": self.shortfall,
             "on_call": self.on_call,
@@ -117,8 +120,8 @@ class RoleCoverage:
         """True when there is no gap at all."""
         return not self.gaps
 
-    def to_json_dict(self) -> dict[str, object]:
-        """This role's coverage as JSON-ready data."""
+    def to_json_dict(self, iso: Callable[[datetime], str] = iso_z) -> dict[str, object]:
+        """This role's coverage as JSON-ready data (``iso`` writes the times)."""
         return {
             "role": self.role,
             "name": self.name,
@@ -128,14 +131,14 @@ class RoleCoverage:
             "dates": (
                 None
                 if self.dates is None
-                else [{"start": iso_z(a), "end": iso_z(b)} for a, b in self.dates]
+                else [{"start": iso(a), "end": iso(b)} for a, b in self.dates]
             ),
             "least_on_call": self.least_on_call,
             "checked_minutes": self.checked_minutes,
             "coverage_pct": self.coverage_pct,
             "gap_minutes": self.gap_minutes,
-            "gaps": [gap.to_json_dict() for gap in self.gaps],
-            "under_cover": [gap.to_json_dict() for gap in self.under_cover],
+            "gaps": [gap.to_json_dict(iso) for gap in self.gaps],
+            "under_cover": [gap.to_json_dict(iso) for gap in self.under_cover],
         }
 
 
@@ -185,16 +188,28 @@ class CoverageReport:
         """The working-time findings by person and rule: count and worst case."""
         return summarise_working_time(self.findings)
 
-    def to_json_dict(self) -> dict[str, object]:
-        """The report as ARCHITECTURE.md's JSON (and a little more)."""
+    def to_json_dict(
+        self,
+        *,
+        iso: Callable[[datetime], str] | None = None,
+        findings: Sequence[object] | None = None,
+    ) -> dict[str, object]:
+        """The report as ARCHITECTURE.md's JSON (and a little more).
+
+        ``iso`` writes the times; ``findings`` stands for the findings' own dictionaries
+        (a JSON writer may give them already written).
+        """
+        iso = iso or iso_z_memo()
+        if findings is None:
+            findings = [finding.to_json_dict(iso) for finding in self.findings]
         return {
-            "window": {"start": iso_z(self.start), "end": iso_z(self.end)},
+            "window": {"start": iso(self.start), "end": iso(self.end)},
             "timezone": self.timezone,
             "region": self.region,
             "all_met": self.all_met,
-            "roles": [role.to_json_dict() for role in self.roles],
-            "findings": [finding.to_json_dict() for finding in self.findings],
-            "working_time_summary": [row.to_json_dict() for row in self.working_time_summary],
+            "roles": [role.to_json_dict(iso) for role in self.roles],
+            "findings": findings,
+            "working_time_summary": [row.to_json_dict(iso) for row in self.working_time_summary],
             "fairness": [row.to_json_dict() for row in self.fairness],
             "spread": [row.to_json_dict() for row in self.spread],
         }
@@ -211,7 +226,7 @@ def rota_span(rota: Rota) -> tuple[datetime, datetime]:
             "end, and every required role will be one gap covering it",
             parameters=("window_start", "window_end"),
         )
-    return min(s.start for s in rota.shifts), max(s.end for s in rota.shifts)
+    return min(map(attrgetter("start"), rota.shifts)), max(map(attrgetter("end"), rota.shifts))
 
 
 def check_window_length(rota: Rota, start: datetime, end: datetime) -> None:
@@ -276,25 +291,37 @@ def check(
             parameters=("window_end", "window_start"),
         )
     check_window_length(rota, start, end)
+    with collector_paused():
+        return _check(rota, requirements, (start, end), region, role_rules)
+
+
+def _check(
+    rota: Rota,
+    requirements: Sequence[Requirement] | None,
+    window: tuple[datetime, datetime],
+    region: str,
+    role_rules: Mapping[str, RoleRules] | None,
+) -> CoverageReport:
+    start, end = window
     wanted = default_requirements(rota) if requirements is None else list(requirements)
     # Requirements someone wrote (not "every role at minimum 1"): a role outside them is news.
     explicit = requirements is not None or bool(rota.requirements)
     leave = leave_by_person(rota.leave)
-    by_role: dict[str, list[Shift]] = defaultdict(list)
-    for shift in rota.shifts:
-        if shift.end > start and shift.start < end and shift.end > shift.start:
-            by_role[shift.role].append(shift)
+    to_micros, to_instant = Micros(), Instants()
+    window_micros = (to_micros(start), to_micros(end))
+    on_call = cover(rota.shifts, window_micros, leave_micros(rota.leave, to_micros), to_micros)
+    by_role = on_call.shifts
     roles = tuple(
-        _role_coverage(rota, need, by_role.get(need.role, []), leave, (start, end), region)
+        _role_coverage(rota, need, on_call.unions.get(need.role, {}), (start, end), region)
         for need in wanted
     )
     findings = [
         *role_findings(rota, wanted, by_role, explicit, (start, end)),
-        *no_primary_findings(rota, by_role, leave, (start, end)),
-        *shift_findings(rota, wanted, by_role, leave, (start, end)),
-        *working_time_findings(rota, (start, end), role_rules, region=region),
+        *no_primary_findings(rota, list(by_role), on_call, to_instant),
+        *shift_findings(rota, wanted, on_call, leave, (start, end)),
+        *working_time_findings(rota, (start, end), role_rules, region=region, on_call=on_call),
     ]
-    findings.sort(key=lambda f: (f.start, f.kind, f.person, f.end))
+    findings.sort(key=attrgetter("start", "kind", "person", "end"))
     return CoverageReport(
         start=start,
         end=end,
@@ -302,8 +329,8 @@ def check(
         region=region,
         roles=roles,
         findings=tuple(findings),
-        fairness=tuple(fairness_rows(rota, (start, end), region=region)),
-        spread=tuple(role_spread(rota, (start, end))),
+        fairness=tuple(fairness_rows(rota, (start, end), region=region, on_call=on_call)),
+        spread=tuple(role_spread(rota, (start, end), on_call=on_call)),
         names={person.id: person.name for person in rota.people.values()},
     )
 
@@ -318,43 +345,49 @@ def counts_as_cover(rota: Rota, shift: Shift, qualification: str | None) -> bool
     return qualification is None
 
 
+def _allowed(rota: Rota, qualification: str | None) -> set[str] | None:
+    """Who may count as cover (:func:`counts_as_cover`): a set of ids, or None for anyone."""
+    if not rota.people:
+        return None if qualification is None else set()
+    return {
+        key
+        for key, person in rota.people.items()
+        if qualification is None or qualification in person.qualifications
+    }
+
+
 def _role_coverage(
     rota: Rota,
     need: Requirement,
-    shifts: list[Shift],
-    leave: dict[str, list[Interval]],
+    unions: dict[str, list[MicroInterval]],
     window: tuple[datetime, datetime],
     region: str,
 ) -> RoleCoverage:
+    """One requirement over ``window``; ``unions`` is its role's on-call time by person
+    (:attr:`rota.oncall.Cover.unions`)."""
     start, end = window
+    opens, closes = micros(start), micros(end)
     if need.when is None:
-        applies = [(start, end)]
+        applies = [(opens, closes)]
     else:
-        applies = window_intervals(need.when, start, end, rota.timezone, region)
+        applies = [
+            (micros(a), micros(b))
+            for a, b in window_intervals(need.when, start, end, rota.timezone, region)
+        ]
     if need.dates is not None:
-        applies = _intersect(
-            applies,
-            merge([(max(a, start), min(b, end)) for a, b in need.dates if a < end and b > start]),
-        )
+        dated = [(max(a, start), min(b, end)) for a, b in need.dates if a < end and b > start]
+        applies = _intersect(applies, merge([(micros(a), micros(b)) for a, b in dated]))
     # A person on two overlapping shifts of the role is still one person on call.
-    cover: dict[str, list[Interval]] = defaultdict(list)
-    for shift in shifts:
-        if counts_as_cover(rota, shift, need.qualification):
-            low = shift.start if shift.start > start else start
-            high = shift.end if shift.end < end else end
-            holes = leave.get(shift.person)
-            if holes is None:
-                cover[shift.person].append((low, high))
-            else:
-                cover[shift.person] += subtract(low, high, holes)
-    changes: dict[datetime, int] = defaultdict(int)
-    for pieces in cover.values():
-        for piece_start, piece_end in merge(pieces):
-            changes[piece_start] += 1
-            changes[piece_end] -= 1
-    steps = _steps(changes, start, end)
+    allowed = _allowed(rota, need.qualification)
+    changes: dict[int, int] = defaultdict(int)
+    for person, own in unions.items():
+        if allowed is None or person in allowed:
+            for piece_start, piece_end in own:
+                changes[piece_start] += 1
+                changes[piece_end] -= 1
+    steps = _steps(changes, opens, closes)
     gaps = tuple(_gaps(steps, applies, need.minimum))
-    checked = sum(((b - a) for a, b in applies), timedelta()).total_seconds() / 60.0
+    checked = seconds(sum(b - a for a, b in applies)) / 60.0
     return RoleCoverage(
         role=need.role,
         required=need.minimum,
@@ -368,9 +401,9 @@ def _role_coverage(
     )
 
 
-def _intersect(first: list[Interval], second: list[Interval]) -> list[Interval]:
+def _intersect(first: list[MicroInterval], second: list[MicroInterval]) -> list[MicroInterval]:
     """The parts of two sorted, disjoint interval lists that overlap."""
-    found: list[Interval] = []
+    found: list[MicroInterval] = []
     i = j = 0
     while i < len(first) and j < len(second):
         low, high = max(first[i][0], second[j][0]), min(first[i][1], second[j][1])
@@ -383,7 +416,10 @@ def _intersect(first: list[Interval], second: list[Interval]) -> list[Interval]:
     return found
 
 
-def _least(steps: list[tuple[datetime, datetime, int]], applies: list[Interval]) -> int | None:
+Step = tuple[int, int, int]
+
+
+def _least(steps: list[Step], applies: list[MicroInterval]) -> int | None:
     """The fewest on call in any step that overlaps where the requirement applies."""
     least = None
     index = 0
@@ -398,31 +434,28 @@ def _least(steps: list[tuple[datetime, datetime, int]], applies: list[Interval])
     return least
 
 
-def _steps(
-    changes: dict[datetime, int], start: datetime, end: datetime
-) -> list[tuple[datetime, datetime, int]]:
+def _steps(changes: dict[int, int], start: int, end: int) -> list[Step]:
     """The number on call as constant steps ``(from, to, count)`` covering the window."""
-    steps: list[tuple[datetime, datetime, int]] = []
+    steps: list[Step] = []
     count = 0
     previous = start
-    for instant in sorted(changes):
-        delta = changes[instant]
+    for moment in sorted(changes):
+        delta = changes[moment]
         if delta == 0:
             continue
-        if instant > previous:
-            steps.append((previous, instant, count))
-            previous = instant
+        if moment > previous:
+            steps.append((previous, moment, count))
+            previous = moment
         count += delta
     if end > previous:
         steps.append((previous, end, count))
     return steps
 
 
-def _gaps(
-    steps: list[tuple[datetime, datetime, int]], applies: list[Interval], minimum: int
-) -> Iterable[Gap]:
+def _gaps(steps: list[Step], applies: list[MicroInterval], minimum: int) -> Iterable[Gap]:
     """Walk the steps and the intervals where the requirement applies together."""
-    current: Gap | None = None
+    to_instant = Instants()
+    current: Step | None = None  # (start, end, on call) of the gap being extended
     step_index = 0
     for apply_start, apply_end in applies:
         while step_index < len(steps) and steps[step_index][1] <= apply_start:
@@ -433,13 +466,19 @@ def _gaps(
             high = min(steps[index][1], apply_end)
             count = steps[index][2]
             if count < minimum:
-                if current and current.end == low and current.on_call == count:
-                    current = Gap(current.start, high, minimum, count)
+                if current is not None and current[1] == low and current[2] == count:
+                    current = (current[0], high, count)
                 else:
-                    if current:
-                        yield current
-                    current = Gap(low, high, minimum, count)
+                    if current is not None:
+                        yield Gap(
+                            to_instant(current[0]), to_instant(current[1]), minimum, current[2]
+                        )
+                    current = (low, high, count)
             index += 1
         step_index = max(step_index, index - 1)
-    if current:
-        yield current
+    if current is not None:
+        yield _gap(current, minimum, to_instant)
+
+
+def _gap(step: Step, minimum: int, to_instant: Instants) -> Gap:
+    return Gap(to_instant(step[0]), to_instant(step[1]), minimum, step[2])

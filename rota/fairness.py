@@ -15,14 +15,15 @@ Definitions (also in docs/rota.md):
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
+from operator import attrgetter
 
 from standby.rota.clock import DEFAULT_REGION, is_bank_holiday, resolve_local, zone
+from standby.rota.epoch import MicroInterval, Micros, instant, micros, seconds
 from standby.rota.model import Rota, Shift
-from standby.rota.oncall import Interval, leave_by_person, merge, seconds_in_slots, subtract
+from standby.rota.oncall import Cover, Interval, Slots, cover, leave_micros, merge
 
 NIGHT_START = time(23, 0)
 NIGHT_END = time(6, 0)
@@ -80,79 +81,100 @@ def on_call_by_person(
 ) -> dict[str, list[Interval]]:
     """Each person's on-call time in ``window`` (optionally one role), leave removed."""
     shifts = [s for s in rota.shifts if role is None or s.role == role]
-    return _by_person(shifts, window, leave_by_person(rota.leave))
+    by_person = _by_person(_cover(rota, window, shifts), None)
+    return {
+        person: [(instant(low), instant(high)) for low, high in own]
+        for person, own in by_person.items()
+    }
 
 
-def _by_person(
-    shifts: list[Shift], window: tuple[datetime, datetime], leave: dict[str, list[Interval]]
-) -> dict[str, list[Interval]]:
-    start, end = window
-    pieces: dict[str, list[Interval]] = defaultdict(list)
-    for shift in shifts:
-        low = shift.start if shift.start > start else start
-        high = shift.end if shift.end < end else end
-        if low < high:
-            holes = leave.get(shift.person)
-            if holes is None:
-                pieces[shift.person].append((low, high))
+def _cover(rota: Rota, window: tuple[datetime, datetime], shifts: list[Shift]) -> Cover:
+    to_micros = Micros()
+    opens, closes = to_micros(window[0]), to_micros(window[1])
+    return cover(shifts, (opens, closes), leave_micros(rota.leave, to_micros), to_micros)
+
+
+def _by_person(on_call: Cover, role: str | None) -> dict[str, list[MicroInterval]]:
+    """Each person's on-call time (one role's, or every role's), merged.
+
+    Everyone with a shift in the window is there, with no time if it all fell in leave.
+    """
+    if role is not None:
+        return on_call.unions.get(role, {})
+    pieces: dict[str, list[MicroInterval]] = {}
+    several: set[str] = set()  # people in more than one role: their time merged again
+    for by_person in on_call.unions.values():
+        for person, own in by_person.items():
+            known = pieces.get(person)
+            if known is None:
+                pieces[person] = list(own)
             else:
-                pieces[shift.person] += subtract(low, high, holes)
-    return {person: merge(own) for person, own in pieces.items()}
+                known += own
+                several.add(person)
+    for person in several:
+        pieces[person] = merge(pieces[person])
+    return pieces
 
 
-def _hours(intervals: list[Interval]) -> float:
-    return sum((b - a).total_seconds() for a, b in intervals) / 3600.0
+def _hours(intervals: list[MicroInterval]) -> float:
+    return seconds(sum(b - a for a, b in intervals)) / 3600.0
 
 
 class _LocalDays:
-    """Local day and night boundaries (UTC) across a window, for quick overlap sums."""
+    """Local day and night boundaries across a window, for quick overlap sums (``rota.epoch``)."""
 
     def __init__(self, window: tuple[datetime, datetime], timezone: str, region: str) -> None:
         tz = zone(timezone)
         first = window[0].astimezone(tz).date() - timedelta(days=1)
         last = window[1].astimezone(tz).date() + timedelta(days=1)
         self.days: list[date] = []
-        self.starts: list[datetime] = []
+        starts: list[int] = []
         day = first
         while day <= last + timedelta(days=1):
             self.days.append(day)
-            self.starts.append(resolve_local(datetime.combine(day, time(0, 0)), tz))
+            starts.append(micros(resolve_local(datetime.combine(day, time(0, 0)), tz)))
             day += timedelta(days=1)
-        self.weekend = [d.weekday() >= 5 for d in self.days]
-        self.holiday = [is_bank_holiday(d, region) for d in self.days]
-        self.nights = [
+        # The last start only closes the day before it.
+        days = list(zip(self.days, pairwise(starts), strict=False))
+        self.weekends = Slots(slot for day, slot in days if day.weekday() >= 5)
+        self.holidays = Slots(slot for day, slot in days if is_bank_holiday(day, region))
+        self.nights = Slots(
             (
-                resolve_local(datetime.combine(d, NIGHT_START), tz),
-                resolve_local(datetime.combine(d + timedelta(days=1), NIGHT_END), tz),
+                micros(resolve_local(datetime.combine(d, NIGHT_START), tz)),
+                micros(resolve_local(datetime.combine(d + timedelta(days=1), NIGHT_END), tz)),
             )
             for d in self.days
-        ]
+        )
 
-        stamps = [start.timestamp() for start in self.starts]
-        # The last start only closes the day before it.
-        self.day_slots = list(pairwise(stamps))
-        self.night_slots = [(a.timestamp(), b.timestamp()) for a, b in self.nights]
-
-    def special_hours(self, intervals: list[Interval]) -> tuple[float, float]:
+    def special_hours(self, intervals: list[MicroInterval]) -> tuple[float, float]:
         """Hours of ``intervals`` on weekend days and on bank holidays."""
-        seconds = seconds_in_slots(intervals, self.day_slots)
-        weekend = sum(value for value, flag in zip(seconds, self.weekend, strict=False) if flag)
-        holiday = sum(value for value, flag in zip(seconds, self.holiday, strict=False) if flag)
-        return weekend / 3600.0, holiday / 3600.0
+        weekend, holiday = self.weekends.total(intervals), self.holidays.total(intervals)
+        return seconds(weekend) / 3600.0, seconds(holiday) / 3600.0
 
-    def night_count(self, intervals: list[Interval]) -> int:
+    def night_count(self, intervals: list[MicroInterval]) -> int:
         """Nights with at least :data:`NIGHT_MIN_HOURS` on call."""
-        seconds = seconds_in_slots(intervals, self.night_slots)
-        return sum(1 for value in seconds if value >= NIGHT_MIN_HOURS * 3600)
+        least = NIGHT_MIN_HOURS * 3600
+        on_call = self.nights.amounts(intervals)
+        return sum(1 for value in filter(None, on_call) if seconds(value) >= least)
 
 
 def fairness_rows(
-    rota: Rota, window: tuple[datetime, datetime], *, region: str = DEFAULT_REGION
+    rota: Rota,
+    window: tuple[datetime, datetime],
+    *,
+    region: str = DEFAULT_REGION,
+    on_call: Cover | None = None,
 ) -> list[FairnessRow]:
-    """One row per person on call in ``window``, most hours first."""
+    """One row per person on call in ``window``, most hours first.
+
+    ``on_call`` is the rota's :class:`~rota.oncall.Cover` over ``window`` when the caller
+    has it already (the coverage check does).
+    """
     days = _LocalDays(window, rota.timezone, region)
     rows = []
-    for person, intervals in on_call_by_person(rota, window).items():
+    if on_call is None:
+        on_call = _cover(rota, window, rota.shifts)
+    for person, intervals in _by_person(on_call, None).items():
         weekend, holiday = days.special_hours(intervals)
         known = rota.people.get(person)
         rows.append(
@@ -169,15 +191,18 @@ def fairness_rows(
     return rows
 
 
-def role_spread(rota: Rota, window: tuple[datetime, datetime]) -> list[RoleSpread]:
-    """Per role, the spread of on-call hours over the people who hold its shifts."""
-    leave = leave_by_person(rota.leave)
-    by_role: dict[str, list[Shift]] = defaultdict(list)
-    for shift in rota.shifts:
-        by_role[shift.role].append(shift)
+def role_spread(
+    rota: Rota, window: tuple[datetime, datetime], *, on_call: Cover | None = None
+) -> list[RoleSpread]:
+    """Per role, the spread of on-call hours over the people who hold its shifts.
+
+    ``on_call`` as for :func:`fairness_rows`.
+    """
+    if on_call is None:
+        on_call = _cover(rota, window, rota.shifts)
     spreads = []
-    for role, shifts in by_role.items():
-        hours = [_hours(own) for own in _by_person(shifts, window, leave).values()]
+    for role in dict.fromkeys(map(attrgetter("role"), rota.shifts)):
+        hours = [_hours(own) for own in _by_person(on_call, role).values()]
         if not hours:
             continue
         spreads.append(

@@ -16,14 +16,16 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from operator import attrgetter
+from operator import itemgetter
 
+from standby.clock import iso_z
 from standby.hints import closest
+from standby.rota.epoch import Instants, MicroInterval, Micros
 from standby.rota.model import Finding, Requirement, Rota, Shift
-from standby.rota.oncall import Interval, merge, subtract
+from standby.rota.oncall import Cover, Interval, merge, subtract
 
 #: The person of a finding about a role or a slot rather than someone.
 NOBODY = ""
@@ -38,13 +40,13 @@ class RuleSummary:
     count: int
     worst: Finding
 
-    def to_json_dict(self) -> dict[str, object]:
-        """As JSON-ready data (the worst finding in full)."""
+    def to_json_dict(self, iso: Callable[[datetime], str] = iso_z) -> dict[str, object]:
+        """As JSON-ready data (the worst finding in full; ``iso`` writes the times)."""
         return {
             "person": self.person,
             "rule": self.rule,
             "count": self.count,
-            "worst": self.worst.to_json_dict(),
+            "worst": self.worst.to_json_dict(iso),
         }
 
 
@@ -128,26 +130,19 @@ def role_findings(
 
 
 def no_primary_findings(
-    rota: Rota,
-    by_role: dict[str, list[Shift]],
-    leave: dict[str, list[Interval]],
-    window: Interval,
+    rota: Rota, roles: list[str], on_call: Cover, to_instant: Instants
 ) -> list[Finding]:
-    """Periods with a backup on call and nobody at level 1 (leave taken off both)."""
+    """Periods with a backup on call and nobody at level 1 (leave taken off both), role by
+    role in the order of ``roles``, from each role's :class:`Cover` pieces."""
     found = []
-    for role, shifts in by_role.items():
-        primary: list[Interval] = []
-        backup: list[tuple[datetime, datetime, str]] = []
-        opens, closes = window
-        for shift in shifts:
-            low = shift.start if shift.start > opens else opens
-            high = shift.end if shift.end < closes else closes
-            holes = leave.get(shift.person)
-            pieces = [(low, high)] if holes is None else subtract(low, high, holes)
-            if shift.level == 1:
-                primary += pieces
+    for role in roles:
+        primary: list[MicroInterval] = []
+        backup: list[tuple[int, int, str]] = []
+        for person, level, low, high in on_call.pieces.get(role, []):
+            if level == 1:
+                primary.append((low, high))
             else:
-                backup += [(a, b, shift.person) for a, b in pieces]
+                backup.append((low, high, person))
         if not backup:
             continue
         backup.sort()
@@ -168,8 +163,8 @@ def no_primary_findings(
                     Finding(
                         "no_primary",
                         NOBODY,
-                        low,
-                        high,
+                        to_instant(low),
+                        to_instant(high),
                         f"nobody on level 1 (primary) for {role} while {', '.join(names)} "
                         "covers as backup; a call-out would start with an empty slot",
                         role,
@@ -186,39 +181,53 @@ def _name(rota: Rota, person: str) -> str:
 def shift_findings(
     rota: Rota,
     wanted: list[Requirement],
-    by_role: dict[str, list[Shift]],
+    on_call: Cover,
     leave: dict[str, list[Interval]],
     window: Interval,
 ) -> list[Finding]:
-    """Double bookings, leave clashes, unknown people and missing qualifications."""
+    """Double bookings, leave clashes, unknown people and missing qualifications, from the
+    shifts in the window as ``on_call`` holds them (``leave`` by person, as datetimes)."""
     start, end = window
-    in_window = [shift for shifts in by_role.values() for shift in shifts]
-    found = _double_bookings(in_window, start, end)
+    found = _double_bookings(on_call.shifts, on_call.spans, start, end)
     needed: dict[str, set[str]] = defaultdict(set)
     for need in wanted:
         if need.qualification:
             needed[need.role].add(need.qualification)
-    for shift in in_window:
-        holes = leave.get(shift.person)
-        if holes:
-            found += _leave_clashes(shift, holes, start, end)
-        low = shift.start if shift.start > start else start
-        high = shift.end if shift.end < end else end
-        if rota.people and shift.person not in rota.people:
-            found.append(
-                Finding(
-                    "unknown_person",
-                    shift.person,
-                    low,
-                    high,
-                    f"'{shift.person}' is not in the people list{_at(shift)}; "
-                    "the shift does not count as cover",
-                    shift.role,
-                )
-            )
+    people = rota.people
+    for role, shifts in on_call.shifts.items():
+        needs = needed.get(role)
+        on_leave = on_call.on_leave.get(role, set())
+        if not people and not needs:  # only leave to look at, where it overlaps
+            for index in sorted(on_leave):
+                found += _leave_clashes(shifts[index], leave[shifts[index].person], start, end)
             continue
-        if needed.get(shift.role):
-            found += _unqualified(rota, shift, needed[shift.role], low, high)
+        missing: dict[str, list[str]] = {}  # by person, worked out once each
+        for index, shift in enumerate(shifts):
+            person = shift.person
+            if index in on_leave:
+                found += _leave_clashes(shift, leave[person], start, end)
+            if people and person not in people:
+                found.append(
+                    Finding(
+                        "unknown_person",
+                        person,
+                        shift.start if shift.start > start else start,
+                        shift.end if shift.end < end else end,
+                        f"'{person}' is not in the people list{_at(shift)}; "
+                        "the shift does not count as cover",
+                        role,
+                    )
+                )
+                continue
+            if not needs:
+                continue
+            lacking = missing.get(person)
+            if lacking is None:
+                lacking = missing[person] = _missing(rota, person, needs)
+            if lacking:
+                low = shift.start if shift.start > start else start
+                high = shift.end if shift.end < end else end
+                found += _unqualified(rota, shift, lacking, low, high)
     return found
 
 
@@ -226,34 +235,49 @@ def _at(shift: Shift) -> str:
     return f" ({shift.source})" if shift.source else ""
 
 
-def _double_bookings(shifts: list[Shift], start: datetime, end: datetime) -> list[Finding]:
-    by_person: dict[str, list[Shift]] = defaultdict(list)
-    for shift in shifts:
-        by_person[shift.person].append(shift)
+def _double_bookings(
+    by_role: dict[str, list[Shift]],
+    spans: dict[str, list[MicroInterval]],
+    start: datetime,
+    end: datetime,
+) -> list[Finding]:
+    to_micros, to_instant = Micros(), Instants()
+    opens, closes = to_micros(start), to_micros(end)
+    by_person: dict[str, list[tuple[int, int, Shift]]] = defaultdict(list)
+    for role, shifts in by_role.items():
+        for shift, (shift_start, shift_end) in zip(shifts, spans[role], strict=True):
+            by_person[shift.person].append((shift_start, shift_end, shift))
     found: list[Finding] = []
-    order = attrgetter("start", "end")
+    order = itemgetter(0, 1)
     for person, own in by_person.items():
         own.sort(key=order)
-        open_shifts: list[Shift] = []
-        for shift in own:
-            if open_shifts:
-                open_shifts = [other for other in open_shifts if other.end > shift.start]
-            for other in open_shifts:
-                low = max(shift.start, other.start, start)
-                high = min(shift.end, other.end, end)
+        open_shifts: list[tuple[int, int, Shift]] = []
+        latest = own[0][0]  # the latest end among the open shifts
+        for item in own:
+            shift_start, shift_end, shift = item
+            if shift_start >= latest:
+                open_shifts = [item]  # every earlier shift has ended: the usual case
+                latest = shift_end
+                continue
+            open_shifts = [other for other in open_shifts if other[1] > shift_start]
+            for other_start, other_end, other in open_shifts:
+                low = max(shift_start, other_start, opens)
+                high = min(shift_end, other_end, closes)
                 if low < high:
                     found.append(
                         Finding(
                             "double_booking",
                             person,
-                            low,
-                            high,
+                            to_instant(low),
+                            to_instant(high),
                             f"on two shifts at once: {other.role}{_at(other)} and "
                             f"{shift.role}{_at(shift)}",
                             shift.role,
                         )
                     )
-            open_shifts.append(shift)
+            open_shifts.append(item)
+            if shift_end > latest:
+                latest = shift_end
     return found
 
 
@@ -262,6 +286,10 @@ def _leave_clashes(
 ) -> list[Finding]:
     found = []
     for leave_start, leave_end in periods:
+        if leave_start >= shift.end:
+            break  # periods are sorted by start: none later can overlap
+        if leave_end <= shift.start:
+            continue
         low = max(shift.start, leave_start, start)
         high = min(shift.end, leave_end, end)
         if low < high:
@@ -279,13 +307,18 @@ def _leave_clashes(
     return found
 
 
+def _missing(rota: Rota, person: str, needed: set[str]) -> list[str]:
+    """The qualifications in ``needed`` that ``person`` does not hold, sorted."""
+    known = rota.people.get(person)
+    held = set(known.qualifications) if known else set()
+    return sorted(needed - held)
+
+
 def _unqualified(
-    rota: Rota, shift: Shift, needed: set[str], low: datetime, high: datetime
+    rota: Rota, shift: Shift, missing: list[str], low: datetime, high: datetime
 ) -> list[Finding]:
-    person = rota.people.get(shift.person)
-    held = set(person.qualifications) if person else set()
     found = []
-    for qualification in sorted(needed - held):
+    for qualification in missing:
         why = "" if rota.people else " (no people list, so no qualifications are known)"
         found.append(
             Finding(

@@ -23,11 +23,14 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 
 from standby.clock import DEFAULT_TIMEZONE, iso_local, iso_z
 from standby.files import csv_text, unneutralise
 from standby.hints import did_you_mean
+from standby.rota.epoch import collector_paused
 from standby.rota.io_common import (
     CSV_OPTIONAL,
     CSV_REQUIRED,
@@ -120,9 +123,16 @@ def read_requirements_file(path: Path, *, timezone: str = DEFAULT_TIMEZONE) -> R
             "with a 'requirements:' list"
         )
     check_timezone(path, timezone)
+    from standby.rota.io_requirements import plain_requirements
+    from standby.rota.io_yaml_load import load_yaml
+
+    loaded = load_yaml(path)
+    plain = plain_requirements(loaded[0], path, timezone)
+    if plain is not None:
+        return plain
     from standby.rota.io_yaml import read_requirements_set
 
-    return read_requirements_set(path, timezone)
+    return read_requirements_set(path, timezone, loaded=loaded)
 
 
 # --------------------------------------------------------------------------- CSV
@@ -130,7 +140,9 @@ def read_requirements_file(path: Path, *, timezone: str = DEFAULT_TIMEZONE) -> R
 
 def read_csv(path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rota:
     """Read a CSV rota: one shift a row, columns ``person,role,start,end`` (header required)."""
-    return parse_csv(read_text(path), path=path, timezone=timezone)
+    text = read_text(path)
+    with collector_paused():
+        return parse_csv(text, path=path, timezone=timezone)
 
 
 def parse_csv(text: str, *, path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rota:
@@ -151,15 +163,20 @@ def parse_csv(text: str, *, path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rot
             f"ignored; Standby reads {', '.join(CSV_REQUIRED + CSV_OPTIONAL)}"
         )
     read_time = TimeReader(timezone, rota.warnings)
+    known_time = read_time.plain.get
     width = len(header)
     names: dict[str, str] = {}
-    # Where each of CSV_COLUMNS is in a row (-1: the file has no such column).
+    # Where each of CSV_COLUMNS is in a row; -1 (no such column) reads the empty cell
+    # put at the end of each row.
     indices = tuple(columns.get(name, -1) for name in CSV_COLUMNS)
+    cells = itemgetter(*indices)
     reach = max(indices) + 1
     prefix = f"{path.name}:"
     shifts = rota.shifts
+    quoted = "'" in text  # a cell neutralised on export starts with one
+    strip = str.strip
     # One loop, no call per row: a year's rota has tens of thousands of rows.
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(islice(rows, 1, None), start=2):
         if len(row) > width:
             raise RotaFileError(
                 f"{path}: row {number} has {len(row)} cells but the header has "
@@ -167,30 +184,29 @@ def parse_csv(text: str, *, path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rot
             )
         if len(row) < reach:
             row = [*row, *[""] * (reach - len(row))]
-        values = [row[index].strip() if index >= 0 else "" for index in indices]
+        row.append("")
+        values = list(map(strip, cells(row)))
         person, role, start_text, end_text, level_text, phone, notes, person_id = values
         if not (person and role and start_text and end_text):
             if not any(cell.strip() for cell in row):
                 continue  # a blank row
             _missing_cell(values, path, number)
-        if "'" in (person[:1], role[:1], phone[:1], notes[:1], person_id[:1]):
+        if quoted and "'" in (person[:1], role[:1], phone[:1], notes[:1], person_id[:1]):
             person, role, phone, notes, person_id = (
                 unneutralise(value) for value in (person, role, phone, notes, person_id)
             )
         if person_id:
             names.setdefault(person_id, person)
             person = person_id
-        start = read_time(start_text, partial(_cell_where, path, number, "start"))
-        end = read_time(end_text, partial(_cell_where, path, number, "end"))
+        start = known_time(start_text) or read_time(
+            start_text, partial(_cell_where, path, number, "start")
+        )
+        end = known_time(end_text) or read_time(end_text, partial(_cell_where, path, number, "end"))
         if end <= start:
             check_order(
                 start, end, where=f"{path}: row {number}", start_text=start_text, end_text=end_text
             )
-        level = (
-            1
-            if level_text in ("", "1")
-            else parse_level(level_text, where=_cell_where(path, number, "level"))
-        )
+        level = 1 if level_text in ("", "1") else _level(level_text, path, number)
         shifts.append(
             Shift(
                 person, role, start, end, level, f"{prefix}{number}", phone or None, notes or None
@@ -200,6 +216,15 @@ def parse_csv(text: str, *, path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rot
     if not rota.shifts:
         rota.warnings.append(f"{path}: no shifts below the header; add one shift a row")
     return rota
+
+
+def _level(text: str, path: Path, number: int) -> int:
+    """The level in ``text`` (not 1); the place is written only for a message."""
+    try:
+        level = int(text)
+    except ValueError:
+        level = 0
+    return level if level >= 1 else parse_level(text, where=_cell_where(path, number, "level"))
 
 
 def _missing_cell(values: list[str], path: Path, number: int) -> None:

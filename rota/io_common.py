@@ -134,6 +134,9 @@ class TimeReader:
         self.timezone = timezone
         self.warnings = warnings
         self._seen: dict[str | datetime | date, tuple[datetime, str | None]] = {}
+        #: The instant of each text read before without a warning: a reader's loop over
+        #: many rows looks a text up here (``plain.get(text) or reader(text, where)``).
+        self.plain: dict[str | datetime | date, datetime] = {}
 
     def __call__(self, text: str | datetime | date, where: Callable[[], str]) -> datetime:
         """The instant ``text`` (or a spreadsheet's naive local time) means; ``where()``
@@ -146,6 +149,8 @@ class TimeReader:
                 parse_time(text, timezone=self.timezone, where=where(), warnings=[])
                 raise
             self._seen[text] = known
+            if known[1] is None:
+                self.plain[text] = known[0]
         if known[1]:
             self.warnings.append(f"{where()}: {known[1]}")
         return known[0]

@@ -233,6 +233,7 @@ def _read_long(
     wanted = [columns.get(name, -1) for name in CSV_REQUIRED + CSV_OPTIONAL]
     reach = max(wanted) + 1
     read_time = TimeReader(rota.timezone, rota.warnings)
+    known = read_time.plain.get
     names: dict[str, str] = {}
     prefix = f"{path.name}:{title}!"
     times = (datetime, date)
@@ -260,14 +261,19 @@ def _read_long(
                         f"{where(column, row_index)} is empty; every shift needs a person, a "
                         "role, a start and an end"
                     )
-        start = read_time(
-            start_value if isinstance(start_value, times) else _text(start_value),
-            partial(where, "start", row_index),
-        )
-        end = read_time(
-            end_value if isinstance(end_value, times) else _text(end_value),
-            partial(where, "end", row_index),
-        )
+        # a date cell read before without a warning is a look-up (a year repeats its times)
+        start = known(start_value) if isinstance(start_value, times) else None
+        if start is None:
+            start = read_time(
+                start_value if isinstance(start_value, times) else _text(start_value),
+                partial(where, "start", row_index),
+            )
+        end = known(end_value) if isinstance(end_value, times) else None
+        if end is None:
+            end = read_time(
+                end_value if isinstance(end_value, times) else _text(end_value),
+                partial(where, "end", row_index),
+            )
         if end <= start:
             check_order(
                 start,

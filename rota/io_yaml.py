@@ -17,7 +17,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from standby import yamlfile
 from standby.clock import DEFAULT_TIMEZONE, zone
 from standby.hints import closest
 from standby.rota.io_common import (
@@ -27,10 +26,10 @@ from standby.rota.io_common import (
     check_order,
     check_timezone,
     parse_time,
-    read_text,
     shift_limit,
     too_many_shifts,
 )
+from standby.rota.io_yaml_load import load_yaml
 from standby.rota.io_yaml_models import (
     CalloutModel,
     JsonCallout,
@@ -57,26 +56,9 @@ from standby.rota.patterns import (
     parse_handover,
     parse_length,
 )
-from standby.yamlfile import Document, safe_resolvers
+from standby.yamlfile import Document
 
 # --------------------------------------------------------------------------- YAML loading
-
-#: YAML 1.1 reads ``17:00`` as the base-60 number 1020 and ``2026-03-27 09:00:00`` as a
-#: naive datetime; both must reach our parsers as the text the planner wrote.
-_RESOLVERS = safe_resolvers(timestamps=False, sexagesimal=False)
-
-
-def load_yaml(path: Path) -> tuple[Any, Document]:
-    """The parsed document and where its keys are, or a RotaFileError naming the line.
-
-    Duplicate keys, deep nesting and alias bombs are errors (``standby.yamlfile``).
-    """
-    text = read_text(path)
-    try:
-        source = yamlfile.load(text, _RESOLVERS)
-    except yamlfile.YamlError as error:
-        raise RotaFileError(f"{path}: {error.message}") from None
-    return source.data, source
 
 
 def _line_of(source: Document, loc: tuple[int | str, ...]) -> int | None:
@@ -185,9 +167,14 @@ def to_role_rules(
     return rules
 
 
-def read_requirements_set(path: Path, timezone: str = DEFAULT_TIMEZONE) -> RequirementsSet:
-    """Requirements and working-time settings from a requirements YAML, or a YAML rota."""
-    document, source = load_yaml(path)
+def read_requirements_set(
+    path: Path, timezone: str = DEFAULT_TIMEZONE, *, loaded: tuple[Any, Document] | None = None
+) -> RequirementsSet:
+    """Requirements and working-time settings from a requirements YAML, or a YAML rota.
+
+    ``loaded`` is the file's document and where its keys are, when the caller has read them.
+    """
+    document, source = load_yaml(path) if loaded is None else loaded
     if document is None:
         raise RotaFileError(
             f"{path}: the file is empty; write 'requirements:' and a list of "

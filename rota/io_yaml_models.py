@@ -6,30 +6,14 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date, time
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from standby.rota.model import BANK_HOLIDAY, WEEKDAYS, FillWeights, RoleRules, TimeWindow
+from standby.rota.io_words import normalise_days, normalise_window_days, parse_clock
+from standby.rota.model import WEEKDAYS, FillWeights, RoleRules, TimeWindow
 from standby.rota.patterns import parse_day_job, parse_handover, parse_length
-
-_DAY_NAMES = {name: name for name in WEEKDAYS} | {
-    "monday": "mon",
-    "tuesday": "tue",
-    "wednesday": "wed",
-    "thursday": "thu",
-    "friday": "fri",
-    "saturday": "sat",
-    "sunday": "sun",
-    "tues": "tue",
-    "thur": "thu",
-    "thurs": "thu",
-}
-_BANK_HOLIDAY_NAMES = {"bank_holiday", "bank_holidays", "bank holiday", "bank holidays"}
-_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-
 
 # --------------------------------------------------------------------------- models
 
@@ -52,41 +36,6 @@ class _File(_Strict):
                 for key, value in data.items()
             }
         return data
-
-
-def normalise_days(days: list[str]) -> list[str]:
-    """Day names as ``mon``..``sun``; raises ValueError naming the bad one."""
-    result = []
-    for day in days:
-        short = _DAY_NAMES.get(str(day).strip().lower())
-        if short is None:
-            raise ValueError(f"'{day}' is not a day; use {', '.join(WEEKDAYS)}")
-        result.append(short)
-    return result
-
-
-def normalise_window_days(days: list[str]) -> list[str]:
-    """A requirement window's days: ``mon``..``sun`` and ``bank_holiday``, each once."""
-    result: list[str] = []
-    for day in days:
-        text = str(day).strip().lower().replace("-", " ")
-        if text in _BANK_HOLIDAY_NAMES or text.replace("_", " ") in _BANK_HOLIDAY_NAMES:
-            short = BANK_HOLIDAY
-        elif text in _DAY_NAMES:
-            short = _DAY_NAMES[text]
-        else:
-            raise ValueError(f"'{day}' is not a day; use {', '.join(WEEKDAYS)} or {BANK_HOLIDAY}")
-        if short not in result:
-            result.append(short)
-    return result
-
-
-def parse_clock(text: str) -> time:
-    """``HH:MM`` (24-hour) as a time; raises ValueError with the fix."""
-    match = _CLOCK.match(str(text).strip())
-    if not match:
-        raise ValueError(f"'{text}' is not a time of day; write it as HH:MM, e.g. 08:00")
-    return time(int(match.group(1)), int(match.group(2)))
 
 
 class WhenModel(_Strict):

@@ -8,6 +8,7 @@ tens of thousands of them and the coverage sweep must stay fast.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Literal
@@ -259,16 +260,16 @@ class Finding:
     rule: str | None = None
     excess: float | None = None
 
-    def to_json_dict(self) -> dict[str, object]:
-        """The finding as JSON-ready data (times UTC with ``Z``)."""
+    def to_json_dict(self, iso: Callable[[datetime], str] = iso_z) -> dict[str, object]:
+        """The finding as JSON-ready data (times UTC with ``Z``, written by ``iso``)."""
         return {
             "kind": self.kind,
             "person": self.person,
             "role": self.role,
             "rule": self.rule,
             "excess": self.excess,
-            "start": iso_z(self.start),
-            "end": iso_z(self.end),
+            "start": iso(self.start),
+            "end": iso(self.end),
             "detail": self.detail,
         }
 

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
+from standby.rota.epoch import MicroInterval, Micros
 from standby.rota.model import Leave, Rota, Shift
 
 
@@ -34,13 +37,17 @@ class OnCallEntry:
 
 
 Interval = tuple[datetime, datetime]
+#: An end of an interval: an aware datetime, or microseconds since the epoch (``rota.epoch``).
+Point = TypeVar("Point", datetime, int)
 OrderKey = tuple[int, datetime, str, datetime]
 Piece = tuple[datetime, datetime, OrderKey, OnCallEntry]
 
 
-def subtract(start: datetime, end: datetime, holes: list[Interval]) -> list[Interval]:
+def subtract(
+    start: Point, end: Point, holes: list[tuple[Point, Point]]
+) -> list[tuple[Point, Point]]:
     """``[start, end)`` minus the union of ``holes`` (sorted by start), as sorted pieces."""
-    pieces: list[Interval] = []
+    pieces: list[tuple[Point, Point]] = []
     cursor = start
     for hole_start, hole_end in holes:
         if hole_end <= cursor:
@@ -58,9 +65,9 @@ def subtract(start: datetime, end: datetime, holes: list[Interval]) -> list[Inte
     return pieces
 
 
-def merge(intervals: list[Interval]) -> list[Interval]:
+def merge(intervals: list[tuple[Point, Point]]) -> list[tuple[Point, Point]]:
     """The union of ``intervals`` as sorted, disjoint, non-touching pieces."""
-    merged: list[Interval] = []
+    merged: list[tuple[Point, Point]] = []
     for start, end in sorted(intervals):
         if merged and start <= merged[-1][1]:
             if end > merged[-1][1]:
@@ -70,31 +77,63 @@ def merge(intervals: list[Interval]) -> list[Interval]:
     return merged
 
 
-def seconds_in_slots(intervals: list[Interval], slots: list[tuple[float, float]]) -> list[float]:
-    """Seconds of ``intervals`` (sorted) inside each of ``slots`` (sorted, disjoint, epoch
-    seconds): the work or on-call time on each local day or night.
+class Slots:
+    """Sorted, disjoint stretches of time (local days, nights, weekends), in microseconds
+    since the epoch (``rota.epoch``), and how much of someone's time falls in each.
 
-    Epoch floats rather than datetimes: this runs over every day of every person's year.
+    This runs over every day and night of every person's year, so an interval finds its
+    first slot by bisection and looks only at the slots it overlaps.
     """
-    seconds = [0.0] * len(slots)
-    count = len(slots)
-    index = 0
-    for start, end in intervals:
-        low_edge, high_edge = start.timestamp(), end.timestamp()
-        # Both lists are sorted, so the first slot that can overlap only moves forward.
-        while index < count and slots[index][1] <= low_edge:
-            index += 1
-        scan = index
-        while scan < count:
-            slot_start, slot_end = slots[scan]
-            if slot_start >= high_edge:
-                break
-            low = low_edge if low_edge > slot_start else slot_start
-            high = high_edge if high_edge < slot_end else slot_end
-            if high > low:
-                seconds[scan] += high - low
-            scan += 1
-    return seconds
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, slots: Iterable[MicroInterval]) -> None:
+        pairs = list(slots)
+        self.starts = [start for start, _end in pairs]
+        self.ends = [end for _start, end in pairs]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def amounts(self, intervals: list[MicroInterval]) -> list[int]:
+        """Microseconds of ``intervals`` (sorted, disjoint) inside each slot."""
+        starts, ends = self.starts, self.ends
+        count = len(starts)
+        found = [0] * count
+        index = 0
+        for low, high in intervals:
+            index = bisect_right(ends, low, index)  # the first slot ending after ``low``
+            scan = index
+            while scan < count:
+                slot_start = starts[scan]
+                if slot_start >= high:
+                    break
+                slot_end = ends[scan]
+                found[scan] += (high if high < slot_end else slot_end) - (
+                    low if low > slot_start else slot_start
+                )
+                scan += 1
+        return found
+
+    def total(self, intervals: list[MicroInterval]) -> int:
+        """Microseconds of ``intervals`` (sorted, disjoint) inside the slots, all told."""
+        starts, ends = self.starts, self.ends
+        count = len(starts)
+        total = 0
+        index = 0
+        for low, high in intervals:
+            index = bisect_right(ends, low, index)
+            scan = index
+            while scan < count:
+                slot_start = starts[scan]
+                if slot_start >= high:
+                    break
+                slot_end = ends[scan]
+                total += (high if high < slot_end else slot_end) - (
+                    low if low > slot_start else slot_start
+                )
+                scan += 1
+        return total
 
 
 def leave_by_person(leave: list[Leave]) -> dict[str, list[Interval]]:
@@ -106,6 +145,93 @@ def leave_by_person(leave: list[Leave]) -> dict[str, list[Interval]]:
     for periods in by_person.values():
         periods.sort()
     return dict(by_person)
+
+
+def leave_micros(leave: list[Leave], to_micros: Micros) -> dict[str, list[MicroInterval]]:
+    """:func:`leave_by_person` in microseconds since the epoch (``rota.epoch``)."""
+    return {
+        person: [(to_micros(start), to_micros(end)) for start, end in periods]
+        for person, periods in leave_by_person(leave).items()
+    }
+
+
+#: Someone's on-call time for a role from one shift, leave taken off, in microseconds since
+#: the epoch: ``(person, level, start, end)``.
+CoverPiece = tuple[str, int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Cover:
+    """Each role's on-call time inside a window, shift by shift, leave taken off.
+
+    ``shifts`` holds each role's shifts that overlap the window, in rota order, and
+    ``spans`` their whole ``(start, end)`` in microseconds; ``on_leave`` the places in
+    ``shifts`` of those whose part in the window overlaps their person's leave;
+    ``pieces`` their on-call pieces in the same order; ``unions`` each person's time in the role,
+    merged (sorted, disjoint), for everyone with a shift of the role in the window in
+    first-seen order, including those on leave for all of it (they still count in the
+    fairness figures, with no hours). ``clipped`` is False when the window holds every
+    shift whole, so the pieces are the shifts' own.
+    """
+
+    shifts: dict[str, list[Shift]]
+    spans: dict[str, list[MicroInterval]]
+    on_leave: dict[str, set[int]]
+    pieces: dict[str, list[CoverPiece]]
+    unions: dict[str, dict[str, list[MicroInterval]]]
+    clipped: bool
+
+
+def cover(
+    shifts: list[Shift],
+    window: MicroInterval,
+    leave: dict[str, list[MicroInterval]],
+    to_micros: Micros,
+) -> Cover:
+    """The :class:`Cover` of ``shifts`` inside ``window`` (microseconds, ``rota.epoch``)."""
+    opens, closes = window
+    inside: dict[str, list[Shift]] = defaultdict(list)
+    spans: dict[str, list[MicroInterval]] = defaultdict(list)
+    on_leave: dict[str, set[int]] = defaultdict(set)
+    pieces: dict[str, list[CoverPiece]] = defaultdict(list)
+    grouped: dict[str, dict[str, list[MicroInterval]]] = defaultdict(dict)
+    # Each person's leave as one sorted union and its ends: most shifts miss it, which one
+    # bisection shows.
+    holes_of = {person: merge(holes) for person, holes in leave.items()}
+    ends_of = {person: [end for _start, end in holes] for person, holes in holes_of.items()}
+    clipped = False
+    for shift, span in zip(shifts, to_micros.spans(shifts), strict=True):
+        low, high = span
+        if low < opens:
+            low, clipped = opens, True
+        if high > closes:
+            high, clipped = closes, True
+        if low >= high:
+            continue
+        person, role, level = shift.person, shift.role, shift.level
+        shifts_in_role = inside[role]
+        shifts_in_role.append(shift)
+        spans[role].append(span)
+        own = grouped[role].get(person)
+        if own is None:
+            own = grouped[role][person] = []
+        ends = ends_of.get(person)
+        if ends is not None:
+            first = bisect_right(ends, low)  # the first leave ending after the shift starts
+            holes = holes_of[person]
+            if first < len(ends) and holes[first][0] < high:
+                on_leave[role].add(len(shifts_in_role) - 1)
+                cut = subtract(low, high, holes[first:])
+                pieces[role] += [(person, level, a, b) for a, b in cut]
+                own += cut
+                continue
+        pieces[role].append((person, level, low, high))
+        own.append((low, high))
+    unions = {
+        role: {person: merge(own) for person, own in by_person.items()}
+        for role, by_person in grouped.items()
+    }
+    return Cover(dict(inside), dict(spans), dict(on_leave), dict(pieces), unions, clipped)
 
 
 class OnCall:

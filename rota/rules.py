@@ -42,12 +42,24 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from itertools import accumulate
+from itertools import accumulate, compress
+from operator import itemgetter, sub
 
 from standby.rota.clock import DEFAULT_REGION, resolve_local, to_local, zone
+from standby.rota.epoch import DAY as DAY_MICROS
+from standby.rota.epoch import (
+    SECOND,
+    Instants,
+    MicroInterval,
+    Micros,
+    instant,
+    length,
+    micros,
+    seconds,
+)
 from standby.rota.model import Finding, RoleRules, Rota, Shift
-from standby.rota.oncall import Interval, leave_by_person, merge, seconds_in_slots
-from standby.rota.work import DEFAULT_RULES, Piece, work_pieces, work_span
+from standby.rota.oncall import Cover, Interval, Slots, leave_by_person, leave_micros, merge
+from standby.rota.work import DEFAULT_RULES, MicroPiece, work_span, work_spans
 
 __all__ = [
     "Limits",
@@ -103,15 +115,25 @@ def working_time_findings(
     limits: Limits | None = None,
     *,
     region: str = DEFAULT_REGION,
+    on_call: Cover | None = None,
 ) -> list[Finding]:
-    """Working-time findings that touch ``window``, using the whole rota for context."""
-    return WorkingTime(rota, role_rules, limits=limits, region=region, window=window).findings(
-        window
-    )
+    """Working-time findings that touch ``window``, using the whole rota for context.
+
+    ``on_call``: the rota's :class:`~rota.oncall.Cover` over ``window``, when the caller
+    has it (see :class:`WorkingTime`).
+    """
+    return WorkingTime(
+        rota, role_rules, limits=limits, region=region, window=window, on_call=on_call
+    ).findings(window)
 
 
 class WorkingTime:
-    """The working-time rules over one rota, person by person."""
+    """The working-time rules over one rota, person by person.
+
+    ``on_call`` may give the rota's :class:`~rota.oncall.Cover` over ``window``, as the
+    coverage check has it: when the window holds every shift whole, the working time is
+    taken from it instead of reading the shifts again.
+    """
 
     def __init__(
         self,
@@ -121,15 +143,25 @@ class WorkingTime:
         limits: Limits | None = None,
         region: str = DEFAULT_REGION,
         window: Interval | None = None,
+        on_call: Cover | None = None,
     ) -> None:
         self.rota = rota
         self.rules = dict(role_rules or {})
         self.limits = limits or Limits()
         self.region = region
-        self.span = work_span(rota, window)
+        whole = (
+            on_call if on_call is not None and not on_call.clipped and window is not None else None
+        )
+        self.span = work_span(rota, window, shifts_inside=whole is not None)
         self.leave = leave_by_person(rota.leave)
-        self._pieces = work_pieces(rota, self.rules, self.span, region=region) if self.span else {}
+        self._leave_micros = leave_micros(rota.leave, Micros())
+        self._pieces = (
+            work_spans(rota, self.rules, self.span, region=region, on_call=whole)
+            if self.span
+            else {}
+        )
         self._grid = _Grid(self.span, rota.timezone, self.limits) if self.span else None
+        self._instant = Instants()
 
     def findings(self, window: Interval) -> list[Finding]:
         """Every person's findings that touch ``window``."""
@@ -154,7 +186,7 @@ class WorkingTime:
                 return WorkingTime(
                     self.rota, self.rules, limits=self.limits, region=self.region, window=span
                 ).person_findings(person, extra)
-            pieces = work_pieces(
+            pieces = work_spans(
                 self.rota, self.rules, self.span, region=self.region, extra=extra, only=person
             ).get(person, [])
             shifts = [s for s in [*self.rota.shifts, *extra] if s.person == person]
@@ -167,9 +199,8 @@ class WorkingTime:
 
     # -------------------------------------------------------------------------- per person
 
-    def _settings(self, pieces: list[Piece]) -> tuple[int, bool, bool, set[str]]:
+    def _settings(self, roles: set[str]) -> tuple[int, bool, bool, set[str]]:
         """Reference weeks, fortnightly rest, rest overlap allowed, hazardous roles."""
-        roles = {piece.role for piece in pieces if piece.role is not None}
         settings = [self.rules.get(role, DEFAULT_RULES) for role in roles] or [DEFAULT_RULES]
         weeks = max(rule.reference_weeks for rule in settings)
         fortnightly = all(rule.weekly_rest == "fortnightly" for rule in settings)
@@ -177,15 +208,15 @@ class WorkingTime:
         hazardous = {r for r in roles if self.rules.get(r, DEFAULT_RULES).hazardous_night_work}
         return weeks, fortnightly, overlap, hazardous
 
-    def _person(self, person: str, pieces: list[Piece]) -> list[Finding]:
+    def _person(self, person: str, pieces: list[MicroPiece]) -> list[Finding]:
         if not pieces or self._grid is None:
             return []
-        work = merge([(piece.start, piece.end) for piece in pieces])
-        weeks, fortnightly, overlap, hazardous = self._settings(pieces)
-        checks = _PersonChecks(self, person, pieces, work)
+        work, roles, kinds = _union(pieces)
+        weeks, fortnightly, overlap, hazardous = self._settings(roles)
+        checks = _PersonChecks(self, person, pieces, work, kinds)
         found = checks.daily_rest()
         found += checks.weekly_rest(fortnightly=fortnightly, overlap=overlap)
-        found += checks.averages(weeks, self.leave.get(person, []))
+        found += checks.averages(weeks, self._leave_micros.get(person, []))
         if hazardous and checks.is_night_worker():
             found += checks.hazardous_nights(hazardous)
         known = self.rota.people.get(person)
@@ -194,10 +225,12 @@ class WorkingTime:
         return found
 
     def _consecutive_days(self, shifts: Iterable[Shift]) -> list[Finding]:
+        limited = {role for role, rule in self.rules.items() if rule.max_consecutive_days}
+        if not limited:
+            return []
         by_role: dict[tuple[str, str], list[Interval]] = defaultdict(list)
         for shift in shifts:
-            limit = self.rules.get(shift.role, DEFAULT_RULES).max_consecutive_days
-            if limit is not None and shift.end > shift.start:
+            if shift.role in limited and shift.end > shift.start:
                 by_role[(shift.person, shift.role)] += _minus_leave(
                     shift, self.leave.get(shift.person, [])
                 )
@@ -219,8 +252,29 @@ def _minus_leave(shift: Shift, leave: list[Interval]) -> list[Interval]:
     return subtract(shift.start, shift.end, leave)
 
 
+def _union(pieces: list[MicroPiece]) -> tuple[list[MicroInterval], set[str], list[str]]:
+    """The pieces (sorted by start) as disjoint, non-touching intervals; their roles; and
+    their kinds in first-seen order."""
+    work: list[MicroInterval] = []
+    append = work.append
+    low, high = pieces[0][0], pieces[0][1]
+    for start, end, _kind, _role in pieces:
+        if start <= high:
+            if end > high:
+                high = end
+        else:
+            append((low, high))
+            low, high = start, end
+    append((low, high))
+    roles: set[str] = set(map(itemgetter(3), pieces)) - {None}  # call-outs may have no role
+    return work, roles, list(dict.fromkeys(map(itemgetter(2), pieces)))
+
+
 class _Grid:
-    """Local midnights and nights (UTC) across the working-time span, and its weeks."""
+    """Local midnights and nights across the working-time span, and its weeks.
+
+    Instants are microseconds since the epoch (``rota.epoch``).
+    """
 
     def __init__(self, span: Interval, timezone: str, limits: Limits) -> None:
         tz = zone(timezone)
@@ -228,135 +282,159 @@ class _Grid:
         first -= timedelta(days=first.weekday() + 7)  # a Monday, a week before the span
         last = span[1].astimezone(tz).date() + timedelta(days=15)
         self.timezone = timezone
-        self.first = first
-        self.dates = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-        self.starts = [resolve_local(datetime.combine(day, time(0, 0)), tz) for day in self.dates]
+        dates = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        midnight = time(0, 0)
+        self.starts = [micros(resolve_local(datetime.combine(day, midnight), tz)) for day in dates]
         self.nights = [
             (
-                resolve_local(datetime.combine(day, limits.night_start), tz),
-                resolve_local(datetime.combine(day + DAY, limits.night_end), tz),
+                micros(resolve_local(datetime.combine(day, limits.night_start), tz)),
+                micros(resolve_local(datetime.combine(day + DAY, limits.night_end), tz)),
             )
-            for day in self.dates
+            for day in dates
         ]
-        self.lengths = [
-            (later - earlier).total_seconds()
-            for earlier, later in zip(
-                self.starts, [*self.starts[1:], self.starts[-1] + DAY], strict=True
-            )
-        ]
-        stamps = [start.timestamp() for start in self.starts]
-        self.day_bounds = list(zip(stamps, [*stamps[1:], stamps[-1] + 86400.0], strict=True))
-        self.night_bounds = [(a.timestamp(), b.timestamp()) for a, b in self.nights]
-        self._texts: dict[datetime, str] = {}
-        self.span = span
+        self.night_ends = [end for _start, end in self.nights]
+        self.night_slots = Slots(self.nights)
+        ends = [*self.starts[1:], self.starts[-1] + DAY_MICROS]
+        self.day_slots = Slots(zip(self.starts, ends, strict=True))
+        self.lengths: list[int] = list(map(sub, ends, self.starts))
+        self._texts: dict[int, str] = {}
+        self.span = (micros(span[0]), micros(span[1]))
 
-    def day_index(self, instant: datetime) -> int:
-        return max(bisect_right(self.starts, instant) - 1, 0)
+    def day_index(self, moment: int) -> int:
+        return max(bisect_right(self.starts, moment) - 1, 0)
 
-    def per_day(self, work: list[Interval]) -> list[float]:
-        """Seconds of ``work`` on each local day of the grid."""
-        return seconds_in_slots(work, self.day_bounds)
+    def per_day(self, work: list[MicroInterval]) -> list[int]:
+        """Microseconds of ``work`` on each local day of the grid."""
+        return self.day_slots.amounts(work)
 
-    def per_night(self, work: list[Interval]) -> list[float]:
-        """Seconds of ``work`` in the night time that starts on each local day."""
-        return seconds_in_slots(work, self.night_bounds)
+    def per_night(self, work: list[MicroInterval]) -> list[int]:
+        """Microseconds of ``work`` in the night time that starts on each local day."""
+        return self.night_slots.amounts(work)
 
-    def text(self, instant: datetime) -> str:
+    def text(self, moment: int) -> str:
         """``Mon 05 Jan 2026 09:00``, local; the same few handover times recur all year."""
-        known = self._texts.get(instant)
+        known = self._texts.get(moment)
         if known is None:
-            known = self._texts[instant] = to_local(instant, self.timezone).strftime(
+            known = self._texts[moment] = to_local(instant(moment), self.timezone).strftime(
                 "%a %d %b %Y %H:%M"
             )
         return known
 
 
 class _PersonChecks:
-    """The rules applied to one person's merged working time."""
+    """The rules applied to one person's merged working time (microseconds, ``rota.epoch``)."""
 
     def __init__(
-        self, owner: WorkingTime, person: str, pieces: list[Piece], work: list[Interval]
+        self,
+        owner: WorkingTime,
+        person: str,
+        pieces: list[MicroPiece],
+        work: list[MicroInterval],
+        kinds: list[str],
     ) -> None:
         assert owner._grid is not None
         self.grid = owner._grid
         self.limits = owner.limits
+        self.instant = owner._instant
         self.person = person
         self.pieces = pieces
-        self.piece_starts = [piece.start for piece in pieces]
-        self.kinds = list(dict.fromkeys(piece.kind for piece in pieces))
-        self.leave = owner.leave.get(person, [])
+        self.kinds = kinds
         self.work = work
-        self.starts = [a for a, _ in work]
-        self.ends = [b for _, b in work]
-        self.cumulative = [0.0, *accumulate((b - a).total_seconds() for a, b in work)]
-        self._day_seconds: list[float] | None = None
+        self.starts: list[int] = list(map(itemgetter(0), work))
+        self.ends: list[int] = list(map(itemgetter(1), work))
+        self.cumulative: list[int] = [0, *accumulate(map(sub, self.ends, self.starts))]
+        self._day_micros: list[int] | None = None
+        self._night_worker: bool | None = None
 
     @property
-    def day_seconds(self) -> list[float]:
-        """Seconds of work on each local day of the grid (worked out once)."""
-        if self._day_seconds is None:
-            self._day_seconds = self.grid.per_day(self.work)
-        return self._day_seconds
+    def day_micros(self) -> list[int]:
+        """Microseconds of work on each local day of the grid (worked out once)."""
+        if self._day_micros is None:
+            self._day_micros = self.grid.per_day(self.work)
+        return self._day_micros
 
-    def finding(
-        self, rule: str, start: datetime, end: datetime, excess: float, detail: str
-    ) -> Finding:
+    def finding(self, rule: str, start: int, end: int, excess: float, detail: str) -> Finding:
         return Finding(
-            "working_time", self.person, start, end, f"{rule} {detail}", rule=rule, excess=excess
+            "working_time",
+            self.person,
+            self.instant(start),
+            self.instant(end),
+            f"{rule} {detail}",
+            rule=rule,
+            excess=excess,
         )
 
-    def worked(self, low: datetime, high: datetime) -> float:
-        """Seconds of work inside ``[low, high)``."""
+    def worked(self, low: int, high: int) -> int:
+        """Microseconds of work inside ``[low, high)``."""
         first = bisect_right(self.ends, low)
         last = bisect_left(self.starts, high)
         if first >= last:
-            return 0.0
+            return 0
         total = self.cumulative[last] - self.cumulative[first]
-        total -= max((low - self.starts[first]).total_seconds(), 0.0)
-        total -= max((self.ends[last - 1] - high).total_seconds(), 0.0)
+        total -= max(low - self.starts[first], 0)
+        total -= max(self.ends[last - 1] - high, 0)
         return total
 
-    def made_of(self, start: datetime, end: datetime) -> str:
+    def made_of(self, start: int, end: int) -> str:
         """What the work in ``[start, end)`` (a stretch, so it holds whole pieces) was."""
         if len(self.kinds) == 1:
             return self.kinds[0]
-        low = bisect_left(self.piece_starts, start)
-        high = bisect_left(self.piece_starts, end)
-        return ", ".join(dict.fromkeys(piece.kind for piece in self.pieces[low:high]))
+        low = bisect_left(self.pieces, start, key=itemgetter(0))
+        high = bisect_left(self.pieces, end, key=itemgetter(0))
+        return ", ".join(dict.fromkeys(piece[2] for piece in self.pieces[low:high]))
 
     # -------------------------------------------------------------------------- reg 10, 12
 
     def daily_rest(self) -> list[Finding]:
         rest = self.limits.daily_rest_hours
+        join = length(rest * HOUR)
+        longest_work = length(24 * HOUR - rest * HOUR)
         found = []
-        for start, end, longest in _stretches(self.work, rest * HOUR):
-            if end - start > 24 * HOUR - rest * HOUR:
-                found.append(
-                    self.finding(
-                        "reg 10",
-                        start,
-                        end,
-                        rest - longest.total_seconds() / 3600,
-                        f"daily rest: {_h(end - start)} of work with no {rest:g} h break "
-                        f"({self.made_of(start, end)}, {self.grid.text(start)} to "
-                        f"{self.grid.text(end)}; longest rest {_h(longest)}; needs {rest:g} "
-                        "consecutive hours' rest in each 24 hours)",
-                    )
-                )
+        # Stretches of work joined across rests shorter than the daily rest.
+        first, last = self.work[0]
+        longest = 0
+        for start, end in self.work[1:]:
+            if start - last < join:
+                if start - last > longest:
+                    longest = start - last
+                last = end
+                continue
+            if last - first > longest_work:
+                found.append(self._daily_rest_finding(first, last, longest, rest))
+            first, last, longest = start, end, 0
+        if last - first > longest_work:
+            found.append(self._daily_rest_finding(first, last, longest, rest))
         return found
 
+    def _daily_rest_finding(self, start: int, end: int, longest: int, rest: float) -> Finding:
+        # The commonest finding of a busy rota (thousands a year): made in one go.
+        text = self.grid.text
+        return Finding(
+            "working_time",
+            self.person,
+            self.instant(start),
+            self.instant(end),
+            f"reg 10 daily rest: {(end - start) / SECOND / 3600:.1f} h of work with no "
+            f"{rest:g} h break ({self.made_of(start, end)}, {text(start)} to {text(end)}; "
+            f"longest rest {longest / SECOND / 3600:.1f} h; needs {rest:g} consecutive "
+            "hours' rest in each 24 hours)",
+            None,
+            "reg 10",
+            rest - longest / SECOND / 3600,
+        )
+
     def breaks(self) -> list[Finding]:
-        due = self.limits.break_after_hours * HOUR
+        due = length(self.limits.break_after_hours * HOUR)
         minutes = self.limits.break_minutes
         found = []
-        for start, end, _longest in _stretches(self.work, timedelta(minutes=minutes)):
+        for start, end, _longest in _stretches(self.work, length(timedelta(minutes=minutes))):
             if end - start > due:
                 found.append(
                     self.finding(
                         "reg 12",
                         start,
                         end,
-                        (end - start - due).total_seconds() / 3600,
+                        seconds(end - start - due) / 3600,
                         f"rest break: {_h(end - start)} of work with no {minutes:g}-minute "
                         f"break ({self.made_of(start, end)}, {self.grid.text(start)} to "
                         f"{self.grid.text(end)}; a break is due when the working day is over "
@@ -372,22 +450,38 @@ class _PersonChecks:
         single = self.limits.weekly_rest_hours + daily
         double = self.limits.fortnightly_rest_hours + daily
         days = 14 if fortnightly else 7
-        first = self.grid.day_index(self.grid.span[0])
+        grid = self.grid
+        starts, ends = self.starts, self.ends
+        # The rest between each stretch of work and the next.
+        between: list[int] = list(map(sub, starts[1:], ends[:-1]))
+        first = grid.day_index(grid.span[0])
         first -= (first - 0) % 7  # the grid starts on a Monday
         found = []
-        for index in range(first, len(self.grid.starts) - days, days):
-            begin, finish = self.grid.starts[index], self.grid.starts[index + days]
-            if begin >= self.grid.span[1]:
+        for index in range(first, len(grid.starts) - days, days):
+            begin, finish = grid.starts[index], grid.starts[index + days]
+            if begin >= grid.span[1]:
                 break
-            if self.worked(begin, finish) <= 0:
-                continue
-            rests = sorted(self._rests(begin, finish), reverse=True)
-            longest = rests[0] if rests else 0.0
-            second = rests[1] if len(rests) > 1 else 0.0
-            if not fortnightly and longest >= single:
-                continue
-            if fortnightly and (longest >= double or second >= single):
-                continue
+            low = bisect_right(ends, begin)  # the first work ending after the week begins
+            high = bisect_left(starts, finish)  # the first starting after it ends
+            if low >= high:
+                continue  # no work that week
+            # The rests: before the first work in the week, between works, after the last.
+            rests = between[low : high - 1]
+            if starts[low] > begin:
+                rests.append(starts[low] - begin)
+            if ends[high - 1] < finish:
+                rests.append(finish - ends[high - 1])
+            if fortnightly:
+                rests.sort(reverse=True)
+                longest = seconds(rests[0]) / 3600 if rests else 0.0
+                second = seconds(rests[1]) / 3600 if len(rests) > 1 else 0.0
+                if longest >= double or second >= single:
+                    continue
+            else:
+                longest = seconds(max(rests)) / 3600 if rests else 0.0
+                second = 0.0
+                if longest >= single:
+                    continue
             need = double if fortnightly else single
             found.append(
                 self.finding(
@@ -401,11 +495,11 @@ class _PersonChecks:
         return found
 
     def _weekly_text(
-        self, begin: datetime, longest: float, second: float, fortnightly: bool, overlap: bool
+        self, begin: int, longest: float, second: float, fortnightly: bool, overlap: bool
     ) -> str:
         limits = self.limits
         plus = "" if overlap else f" plus the {limits.daily_rest_hours:g} h daily rest (reg 11(7))"
-        start = to_local(begin, self.grid.timezone).strftime("%a %d %b %Y")
+        start = to_local(self.instant(begin), self.grid.timezone).strftime("%a %d %b %Y")
         if fortnightly:
             return (
                 f"weekly rest: fortnight from {start}: longest rests {longest:.1f} h and "
@@ -417,66 +511,67 @@ class _PersonChecks:
             f"{limits.weekly_rest_hours:g} h uninterrupted in each 7 days{plus}"
         )
 
-    def _rests(self, begin: datetime, finish: datetime) -> list[float]:
-        """Hours of each rest (gap between work) inside ``[begin, finish)``."""
-        first = max(bisect_right(self.ends, begin) - 1, 0)
-        cursor = begin
-        rests = []
-        for index in range(first, len(self.work)):
-            start, end = self.work[index]
-            if end <= begin:
-                continue
-            if start >= finish:
-                break
-            if start > cursor:
-                rests.append((start - cursor).total_seconds() / 3600)
-            cursor = max(cursor, end)
-        if finish > cursor:
-            rests.append((finish - cursor).total_seconds() / 3600)
-        return rests
-
     # -------------------------------------------------------------------------- reg 4, 6
 
-    def averages(self, weeks: int, leave: list[Interval]) -> list[Finding]:
+    def averages(self, weeks: int, leave: list[MicroInterval]) -> list[Finding]:
         grid = self.grid
         days = weeks * 7
-        seconds = self.day_seconds
-        sums = [0.0, *accumulate(seconds)]
-        leave_days = self._leave_days(leave)
-        leave_sums = [0, *accumulate(leave_days)]
-        worked_days = [index for index, value in enumerate(seconds) if value > 0]
-        worked_sums = [0.0, *accumulate(seconds[index] for index in worked_days)]
+        per_day = self.day_micros
+        size = len(per_day)
+        sums = [0, *accumulate(per_day)]
         first = grid.day_index(grid.span[0])
-        last_day = grid.day_index(grid.span[1] - timedelta(microseconds=1))
+        last_day = grid.day_index(grid.span[1] - 1)
         latest = max(last_day + 1 - days, first)
-        size = len(seconds)
-
-        def period(index: int) -> tuple[float, int, int]:
-            """(A + B) in seconds, the excluded days and the days taken after, from ``index``."""
-            end = index + days
-            excluded = leave_sums[min(end, size)] - leave_sums[index]
-            total = sums[min(end, size)] - sums[index]
-            if not excluded:
-                return total, 0, 0
-            after = bisect_left(worked_days, end)
-            taken = min(excluded, len(worked_days) - after)
-            return total + worked_sums[after + taken] - worked_sums[after], excluded, taken
-
         candidates = range(first, latest + 1)
         if not candidates:
             return []
         # A for every start at once; B only where the period holds leave.
-        totals = [sums[min(start + days, size)] - sums[start] for start in candidates]
+        period_ends: Sequence[int] = (
+            range(first + days, latest + days + 1)
+            if latest + days <= size
+            else [min(start + days, size) for start in candidates]
+        )
+        totals: list[int] = list(map(sub, map(sums.__getitem__, period_ends), sums[first:]))
         amounts = totals
-        if any(leave_days):
-            amounts = [period(start)[0] for start in candidates]
+        leave_days = self._leave_days(leave)
+        leave_sums = [0, *accumulate(leave_days)]
+        # The days worked, and how many of them come before each day.
+        worked_sums = [0, *accumulate(compress(per_day, per_day))]
+        worked_before = [0, *accumulate(map(bool, per_day))]
+        worked_count = worked_before[-1]
+
+        def period(index: int) -> tuple[int, int, int]:
+            """(A + B), the excluded days and the days taken after, from ``index``."""
+            end = min(index + days, size)
+            excluded = leave_sums[end] - leave_sums[index]
+            total = sums[end] - sums[index]
+            if not excluded:
+                return total, 0, 0
+            after = worked_before[end]
+            taken = min(excluded, worked_count - after)
+            return total + worked_sums[after + taken] - worked_sums[after], excluded, taken
+
+        if leave_sums[-1]:
+            amounts = [
+                total
+                + worked_sums[after + min(excluded, worked_count - after)]
+                - worked_sums[after]
+                if excluded
+                else total
+                for total, excluded, after in zip(
+                    totals,
+                    map(sub, map(leave_sums.__getitem__, period_ends), leave_sums[first:]),
+                    map(worked_before.__getitem__, period_ends),
+                    strict=False,
+                )
+            ]
         best = max(amounts)
         index = first + amounts.index(best)  # the earliest of equals
         amount, excluded, taken = period(index)
-        average = amount / 3600 / weeks
+        average = seconds(amount) / 3600 / weeks
         begin = grid.starts[index]
         finish = grid.starts[min(index + days, len(grid.starts) - 1)]
-        covered = (min(grid.span[1], finish) - begin) / WEEK
+        covered = (min(grid.span[1], finish) - begin) / (7 * DAY_MICROS)
         unseen = (
             f"; the rota covers only {covered:.1f} of those weeks and the rest counts as time off"
             if covered < weeks - 1e-9
@@ -509,41 +604,42 @@ class _PersonChecks:
         found += self._night_average(weeks, first, totals, unseen)
         return found
 
-    def _leave_days(self, leave: list[Interval]) -> list[int]:
+    def _leave_days(self, leave: list[MicroInterval]) -> list[int]:
         """1 for each local day more than half on leave (reg 4(7)'s excluded days)."""
         if not leave:
             return [0] * len(self.grid.starts)
-        seconds = self.grid.per_day(merge(leave))
+        on_leave = self.grid.per_day(merge(leave))
         return [
-            1 if value > length / 2 else 0
-            for value, length in zip(seconds, self.grid.lengths, strict=True)
+            1 if 2 * value > day else 0
+            for value, day in zip(on_leave, self.grid.lengths, strict=True)
         ]
 
     def is_night_worker(self) -> bool:
         """At least 3 h of night work in at least a third of the weeks worked."""
-        nights = self.grid.per_night(self.work)
-        seconds = self.day_seconds
-        weeks_worked: set[int] = set()
-        weeks_with_nights: set[int] = set()
-        for index, value in enumerate(seconds):
-            if value > 0:
-                weeks_worked.add(index // 7)
-            if nights[index] >= self.limits.night_min_hours * 3600:
-                weeks_with_nights.add(index // 7)
-        if not weeks_worked:
-            return False
-        return len(weeks_with_nights) >= self.limits.night_worker_share * len(weeks_worked)
+        if self._night_worker is None:
+            nights = self.grid.per_night(self.work)
+            least = self.limits.night_min_hours * 3600
+            weeks_worked = {index // 7 for index in compress(range(len(nights)), self.day_micros)}
+            # A night with no work at all counts only where the limit is 0 h.
+            with_work = compress(range(len(nights)), nights) if least > 0 else range(len(nights))
+            weeks_with_nights = {
+                index // 7 for index in with_work if seconds(nights[index]) >= least
+            }
+            self._night_worker = bool(weeks_worked) and len(
+                weeks_with_nights
+            ) >= self.limits.night_worker_share * len(weeks_worked)
+        return self._night_worker
 
     def _night_average(
-        self, weeks: int, first: int, totals: list[float], unseen: str
+        self, weeks: int, first: int, totals: list[int], unseen: str
     ) -> list[Finding]:
-        """Reg 6(1) over the worst period; ``totals`` are the hours from each start ``first``
+        """Reg 6(1) over the worst period; ``totals`` are the work from each start ``first``
         on (reg 4's A, without the leave days' replacement)."""
         grid = self.grid
         days = weeks * 7
         most = max(totals)
         worst = first + totals.index(most)
-        hours = most / 3600
+        hours = seconds(most) / 3600
         per_day = hours / (days - days / 7)
         if per_day <= self.limits.night_hours_per_day or not self.is_night_worker():
             return []
@@ -564,30 +660,41 @@ class _PersonChecks:
     def hazardous_nights(self, roles: set[str]) -> list[Finding]:
         """Reg 6(7): no more than 8 h in any 24 h in which hazardous night work is done."""
         limit = self.limits.hazardous_night_hours
-        nights = [
-            (max(p.start, a), min(p.end, b))
-            for p in self.pieces
-            if p.role in roles
-            for a, b in self.grid.nights
-            if p.start < b and a < p.end
-        ]
+        grid = self.grid
+        nights: list[MicroInterval] = []
+        for start, end, _kind, role in self.pieces:
+            if role not in roles:
+                continue
+            index = bisect_right(grid.night_ends, start)
+            while index < len(grid.nights) and grid.nights[index][0] < end:
+                night_start, night_end = grid.nights[index]
+                nights.append((max(start, night_start), min(end, night_end)))
+                index += 1
         found: list[Finding] = []
+        last_end = None
         for night_start, night_end in merge(nights):
-            candidates = {night_end - DAY, night_start}
-            candidates |= {s for s in self.starts if night_end - DAY <= s <= night_start}
-            candidates |= {e - DAY for e in self.ends if night_end <= e <= night_start + DAY}
+            candidates = {night_end - DAY_MICROS, night_start}
+            low = bisect_left(self.starts, night_end - DAY_MICROS)
+            candidates.update(self.starts[low : bisect_right(self.starts, night_start)])
+            low = bisect_left(self.ends, night_end)
+            high = bisect_right(self.ends, night_start + DAY_MICROS)
+            candidates.update(end - DAY_MICROS for end in self.ends[low:high])
             # Of the worst 24 hours, the latest start: the one that begins with the shift.
-            worst = max(candidates, key=lambda t: (round(self.worked(t, t + DAY), 6), t))
-            hours = self.worked(worst, worst + DAY) / 3600
+            worst = max(
+                candidates,
+                key=lambda t: (round(seconds(self.worked(t, t + DAY_MICROS)), 6), t),
+            )
+            hours = seconds(self.worked(worst, worst + DAY_MICROS)) / 3600
             if hours <= limit:
                 continue
-            if found and found[-1].end > worst:
+            if last_end is not None and last_end > worst:
                 continue  # the same 24 hours as the night before
+            last_end = worst + DAY_MICROS
             found.append(
                 self.finding(
                     "reg 6(7)",
                     worst,
-                    worst + DAY,
+                    worst + DAY_MICROS,
                     hours - limit,
                     f"hazardous night work: {hours:.1f} h of work in the 24 hours from "
                     f"{self.grid.text(worst)}, which include night work in a role marked "
@@ -597,22 +704,20 @@ class _PersonChecks:
         return found
 
 
-def _stretches(
-    work: list[Interval], join_below: timedelta
-) -> list[tuple[datetime, datetime, timedelta]]:
+def _stretches(work: list[MicroInterval], join_below: int) -> list[tuple[int, int, int]]:
     """Stretches of work whose breaks are all shorter than ``join_below``, with the longest."""
-    stretches: list[tuple[datetime, datetime, timedelta]] = []
+    stretches: list[tuple[int, int, int]] = []
     for start, end in work:
         if stretches and start - stretches[-1][1] < join_below:
             first, last, longest = stretches[-1]
             stretches[-1] = (first, end, max(longest, start - last))
         else:
-            stretches.append((start, end, timedelta(0)))
+            stretches.append((start, end, 0))
     return stretches
 
 
-def _h(length: timedelta) -> str:
-    return f"{length.total_seconds() / 3600:.1f} h"
+def _h(span: int) -> str:
+    return f"{seconds(span) / 3600:.1f} h"
 
 
 def _consecutive(

@@ -21,11 +21,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from operator import attrgetter
+from operator import itemgetter
 
 from standby.rota.clock import DEFAULT_REGION, bank_holidays, resolve_local, window_intervals, zone
+from standby.rota.epoch import Micros, instant
 from standby.rota.model import BANK_HOLIDAY, RoleRules, Rota, Shift
-from standby.rota.oncall import Interval, leave_by_person, merge, subtract
+from standby.rota.oncall import Cover, Interval, leave_by_person, leave_micros, merge, subtract
 
 ON_CALL = "on call"
 DAY_JOB = "day job"
@@ -43,10 +44,17 @@ class Piece:
     role: str | None = None
 
 
-def work_span(rota: Rota, window: Interval | None = None) -> Interval | None:
-    """From the first shift or call-out to the last (widened to ``window``), or None."""
-    starts = [s.start for s in rota.shifts] + [c.start for c in rota.callouts]
-    ends = [s.end for s in rota.shifts] + [c.end for c in rota.callouts]
+def work_span(
+    rota: Rota, window: Interval | None = None, *, shifts_inside: bool = False
+) -> Interval | None:
+    """From the first shift or call-out to the last (widened to ``window``), or None.
+
+    ``shifts_inside``: every shift is known to lie inside ``window``, so only call-outs
+    can widen it.
+    """
+    shifts = [] if shifts_inside and window is not None else rota.shifts
+    starts = [s.start for s in shifts] + [c.start for c in rota.callouts]
+    ends = [s.end for s in shifts] + [c.end for c in rota.callouts]
     if window is not None:
         starts.append(window[0])
         ends.append(window[1])
@@ -69,39 +77,83 @@ def work_pieces(
     ``extra`` adds candidate shifts (a proposal being tried); ``only`` limits the work to
     one person, for a quick check of a candidate.
     """
-    leave = leave_by_person(rota.leave)
-    pieces: dict[str, list[Piece]] = defaultdict(list)
+    spans = work_spans(rota, role_rules, span, region=region, extra=extra, only=only)
+    return {
+        person: [Piece(instant(low), instant(high), kind, role) for low, high, kind, role in own]
+        for person, own in spans.items()
+    }
+
+
+#: A piece of work in microseconds since the epoch: ``(start, end, kind, role)``.
+MicroPiece = tuple[int, int, str, str | None]
+
+
+def work_spans(
+    rota: Rota,
+    role_rules: Mapping[str, RoleRules],
+    span: Interval,
+    *,
+    region: str = DEFAULT_REGION,
+    extra: Iterable[Shift] = (),
+    only: str | None = None,
+    on_call: Cover | None = None,
+) -> dict[str, list[MicroPiece]]:
+    """:func:`work_pieces` in microseconds (``rota.epoch``), for the working-time rules.
+
+    ``on_call`` is the rota's :class:`~rota.oncall.Cover` over a window that holds every
+    shift whole (``clipped`` False): its pieces are the shifts less leave, already worked
+    out (with neither ``extra`` nor ``only``).
+    """
+    to_micros = Micros()
+    pieces: dict[str, list[MicroPiece]] = defaultdict(list)
     counts: dict[str, bool] = {}  # a role's setting, looked up once
-    for shift in [*rota.shifts, *extra]:
-        if only is not None and shift.person != only:
-            continue
-        role = shift.role
-        work = counts.get(role)
-        if work is None:
-            work = counts[role] = role_rules.get(role, DEFAULT_RULES).counts_as_work
-        if not work or shift.end <= shift.start:
-            continue
-        holes = leave.get(shift.person)
-        if holes is None:
-            pieces[shift.person].append(Piece(shift.start, shift.end, ON_CALL, role))
-            continue
-        for low, high in subtract(shift.start, shift.end, holes):
-            pieces[shift.person].append(Piece(low, high, ON_CALL, role))
+    if on_call is not None:
+        assert not on_call.clipped and not extra and only is None
+        for role, role_pieces in on_call.pieces.items():
+            if role_rules.get(role, DEFAULT_RULES).counts_as_work:
+                for person, _level, low, high in role_pieces:
+                    pieces[person].append((low, high, ON_CALL, role))
+    else:
+        leave = leave_micros(rota.leave, to_micros)
+        shifts = [*rota.shifts, *extra] if extra else rota.shifts
+        if only is not None:
+            shifts = [shift for shift in shifts if shift.person == only]
+        for shift, (start, end) in zip(shifts, to_micros.spans(shifts), strict=True):
+            role = shift.role
+            work = counts.get(role)
+            if work is None:
+                work = counts[role] = role_rules.get(role, DEFAULT_RULES).counts_as_work
+            if not work or end <= start:
+                continue
+            person = shift.person
+            holes = leave.get(person)
+            if holes is None:
+                pieces[person].append((start, end, ON_CALL, role))
+                continue
+            for low, high in subtract(start, end, holes):
+                pieces[person].append((low, high, ON_CALL, role))
     for callout in rota.callouts:
         if (only is None or callout.person == only) and callout.end > callout.start:
-            pieces[callout.person].append(Piece(callout.start, callout.end, CALL_OUT, callout.role))
-    # A day job is a known weekly pattern: expand it a day beyond the span too, so that the
-    # day's work before the first shift (or after the last) is seen by the rest rules.
-    span = (span[0] - timedelta(days=1), span[1] + timedelta(days=1))
-    holidays = _holiday_intervals(span, rota.timezone, region)
-    for person in rota.people.values():
-        if not person.day_job or (only is not None and person.id != only):
-            continue
-        for low, high in day_job_intervals(
-            person.day_job, span, rota.timezone, region, holidays, leave.get(person.id, [])
-        ):
-            pieces[person.id].append(Piece(low, high, DAY_JOB))
-    order = attrgetter("start", "end")
+            pieces[callout.person].append(
+                (to_micros(callout.start), to_micros(callout.end), CALL_OUT, callout.role)
+            )
+    workers = [
+        worker
+        for worker in rota.people.values()
+        if worker.day_job and (only is None or worker.id == only)
+    ]
+    if workers:
+        # A day job is a known weekly pattern: expand it a day beyond the span too, so that
+        # the day's work before the first shift (or after the last) is seen by the rest rules.
+        span = (span[0] - timedelta(days=1), span[1] + timedelta(days=1))
+        holidays = _holiday_intervals(span, rota.timezone, region)
+        by_person = leave_by_person(rota.leave)
+        for worker in workers:
+            for job_start, job_end in day_job_intervals(
+                worker.day_job, span, rota.timezone, region, holidays, by_person.get(worker.id, [])
+            ):
+                pieces[worker.id].append((to_micros(job_start), to_micros(job_end), DAY_JOB, None))
+    order = itemgetter(0, 1)
     for own in pieces.values():
         own.sort(key=order)
     return dict(pieces)

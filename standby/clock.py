@@ -13,6 +13,7 @@ the instant has one, so text read back gives the same instant.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from datetime import timezone as fixed_offset
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -271,9 +272,25 @@ def iso_z(instant: datetime) -> str:
     Whole seconds, and microseconds when the instant has them (``2026-03-29T01:00:40.250000Z``):
     the text is exact, never rounded.
     """
-    if instant.tzinfo is UTC and not instant.microsecond:  # the common case, quickly
+    if instant.tzinfo is UTC and instant.year >= 1000:  # the common case, quickly
+        return instant.isoformat()[:-6] + "Z"  # without its "+00:00"
+    if instant.tzinfo is UTC and not instant.microsecond:
         return f"{instant:%Y-%m-%dT%H:%M:%S}Z"
     return _iso(instant.astimezone(UTC), short=False).removesuffix("+00:00") + "Z"
+
+
+def iso_z_memo() -> Callable[[datetime], str]:
+    """:func:`iso_z` that writes each distinct instant once, for a report that repeats the
+    same few thousand handover times across thousands of findings."""
+    known: dict[datetime, str] = {}
+
+    def iso(instant: datetime) -> str:
+        text = known.get(instant)
+        if text is None:
+            text = known[instant] = iso_z(instant)
+        return text
+
+    return iso
 
 
 def iso_local(instant: datetime, timezone: str = DEFAULT_TIMEZONE, *, short: bool = False) -> str:

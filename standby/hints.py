@@ -6,7 +6,6 @@ so a typo is matched the same way everywhere.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 #: How alike (difflib's ratio, 0 to 1) a valid option must be to be suggested.
@@ -17,6 +16,8 @@ LISTED = 12
 
 def closest(word: str, options: Iterable[str]) -> str | None:
     """The option most like ``word``, or None when none is alike enough."""
+    import difflib  # only a message needs it; not loaded by every command's start
+
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=CUTOFF)
     return close[0] if close else None
 

@@ -7,9 +7,13 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from standby.rota.clock import (
+    HOLIDAY_TABLE,
+    HOLIDAY_TABLE_YEARS,
+    REGIONS,
     TimeError,
     bank_holidays,
     first_handover,
+    holiday_table_text,
     is_bank_holiday,
     local_day_start,
     next_handover,
@@ -168,6 +172,31 @@ def test_northern_ireland_has_st_patricks_day_and_the_boyne_substitute() -> None
     assert date(2026, 3, 17) in northern_ireland
     assert date(2026, 7, 13) in northern_ireland
     assert date(2026, 7, 12) not in northern_ireland  # a Sunday
+
+
+def test_the_bank_holiday_table_is_what_the_holidays_package_says() -> None:
+    import holidays
+
+    written = HOLIDAY_TABLE.read_text(encoding="utf-8")
+    assert written == holiday_table_text(), "the table is stale: run `make holidays`"
+    first, last = HOLIDAY_TABLE_YEARS
+    for region, code in REGIONS.items():
+        for year in (first, 2022, 2026, last):
+            package = holidays.country_holidays("GB", subdiv=code, years=year)
+            weekdays = {day: name for day, name in package.items() if day.weekday() < 5}
+            assert bank_holidays(year, region) == weekdays
+
+
+def test_years_outside_the_table_come_from_the_holidays_package() -> None:
+    assert HOLIDAY_TABLE_YEARS[0] > 1999 and HOLIDAY_TABLE_YEARS[1] < 2070
+    assert is_bank_holiday(date(1999, 12, 31))  # the Millennium bank holiday
+    assert is_bank_holiday(date(2070, 12, 25)) and is_bank_holiday(date(2070, 12, 26))
+    assert not is_bank_holiday(date(2070, 12, 27))  # a Saturday
+
+
+def test_the_2022_state_funeral_is_a_bank_holiday_in_every_region() -> None:
+    for region in REGIONS:
+        assert is_bank_holiday(date(2022, 9, 19), region)
 
 
 def test_unknown_region_is_an_error_listing_the_valid_ones() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -10,6 +10,7 @@ from standby.clock import (
     TimeError,
     iso_local,
     iso_z,
+    iso_z_memo,
     parse_instant,
     parse_instant_with_warning,
     parse_user_instant,
@@ -132,6 +133,19 @@ def test_iso_z_keeps_microseconds_when_the_instant_has_them() -> None:
     instant = datetime(2026, 7, 15, 9, 0, 40, 250000, tzinfo=UTC)
     assert iso_z(instant) == "2026-07-15T09:00:40.250000Z"
     assert parse_instant(iso_z(instant)) == instant
+
+
+def test_iso_z_of_an_instant_in_another_offset_is_its_utc_time() -> None:
+    instant = datetime(2026, 7, 15, 10, 0, 30, 5, tzinfo=timezone(timedelta(hours=1)))
+    assert iso_z(instant) == "2026-07-15T09:00:30.000005Z"
+
+
+def test_iso_z_memo_writes_what_iso_z_writes_for_equal_instants_in_any_offset() -> None:
+    iso = iso_z_memo()
+    utc = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    summer = datetime(2026, 10, 25, 1, 30, tzinfo=timezone(timedelta(hours=1)))
+    assert iso(utc) == iso(summer) == iso(utc) == "2026-10-25T00:30:00Z"
+    assert iso(utc + timedelta(microseconds=1)) == "2026-10-25T00:30:00.000001Z"
 
 
 def test_iso_local_is_wall_clock_with_offset_and_short_drops_whole_seconds() -> None:
