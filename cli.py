@@ -39,6 +39,10 @@ OPTIONS = {
     "exercise_date": "--date",
     "time_limit": "--time-limit",
     "overrides_output": "--overrides",
+    "handover": "--handover",
+    "shift_length": "--shift-length",
+    "timezone": "--timezone",
+    "seed": "--seed",
     "max_shifts": "--max-shifts",
 }
 

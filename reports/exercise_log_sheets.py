@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from standby.clock import iso_z, local_to_utc, parse_instant, to_local, zone
-from standby.errors import StandbyError
+from standby.errors import StandbyError, got
 from standby.files import csv_text, unneutralise
 from standby.hints import did_you_mean
 from standby.reports.exercise_log import (
@@ -52,6 +52,7 @@ from standby.reports.sheets import (
     numbered,
     xlsx_sheets,
 )
+from standby.textfile import not_utf8
 
 if TYPE_CHECKING:
     from standby.scenarios.model import Scenario
@@ -420,10 +421,8 @@ def _pydantic_problem(item: Any) -> tuple[str, str]:
     message = str(item["msg"]).removeprefix("Value error, ")
     if item["type"] == "missing":
         message = "required, but empty"
-    elif "input" in item and not isinstance(item["input"], dict | list):
-        shown = repr(item["input"])
-        if len(shown) < 60:
-            message += f" (got {shown})"
+    else:
+        message += got(item)
     return name, message
 
 
@@ -522,7 +521,7 @@ def _yaml_rows(path: Path) -> tuple[list[object], Rows, dict[str, str]]:
     try:
         root = yaml.compose(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        raise LogError([f"{path}: not UTF-8 text"]) from None
+        raise LogError([f"{path}: {not_utf8(path.read_bytes())}; save it as UTF-8 text"]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)

@@ -27,6 +27,7 @@ from standby.clock import to_local
 from standby.errors import StandbyError
 from standby.files import csv_text, unneutralise
 from standby.reports.exercise import effect_text, instant_parameter
+from standby.textfile import not_utf8
 
 if TYPE_CHECKING:
     from standby.scenarios.model import Inject, Scenario
@@ -237,7 +238,7 @@ def _read_csv(path: Path) -> Sheet:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise MselError(
-            str(path), [f"{path}: not UTF-8 text; in Excel save it as 'CSV UTF-8'"]
+            str(path), [f"{path}: {not_utf8(path.read_bytes())}; in Excel save it as 'CSV UTF-8'"]
         ) from None
     lines = list(csv.reader(io.StringIO(text)))
     if not lines:

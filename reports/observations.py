@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from standby.errors import StandbyError
+from standby.errors import StandbyError, got
 from standby.files import unneutralise
 from standby.hints import did_you_mean
 from standby.reports.sheets import (
@@ -34,6 +34,7 @@ from standby.reports.sheets import (
     numbered,
     xlsx_sheets,
 )
+from standby.textfile import not_utf8
 
 MAX_TEXT = 4000
 MAX_SHORT = 200
@@ -350,7 +351,7 @@ def check_row(
 def _pydantic_problem(item: Any) -> tuple[str, str]:
     loc = tuple(item["loc"])
     name = str(loc[0]) if loc else "observation"
-    message = str(item["msg"]).removeprefix("Value error, ")
+    message = str(item["msg"]).removeprefix("Value error, ") + got(item)
     if item["type"] == "extra_forbidden":
         message = f"not a column of an observations file; the columns are {', '.join(COLUMNS)}"
     return name, message
@@ -432,7 +433,8 @@ def _read_yaml(path: Path, rules: Rules) -> Observations:
         data = yaml.safe_load(text)
         root = yaml.compose(text)
     except UnicodeDecodeError:
-        raise ObservationsError([f"{path}: not UTF-8 text"], str(path)) from None
+        problem = f"{path}: {not_utf8(path.read_bytes())}; save it as UTF-8 text"
+        raise ObservationsError([problem], str(path)) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)

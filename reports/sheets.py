@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from standby.errors import StandbyError
+from standby.textfile import not_utf8
 
 Rows = list[tuple[int, Sequence[object]]]
 """``(row number, cells)`` for every row under the header."""
@@ -34,7 +35,8 @@ def csv_table(path: Path) -> tuple[list[object], Rows]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise SheetError(f"{path}: not UTF-8 text; save the sheet as 'CSV UTF-8'") from None
+        problem = not_utf8(path.read_bytes())
+        raise SheetError(f"{path}: {problem}; save the sheet as 'CSV UTF-8'") from None
     table = list(csv.reader(io.StringIO(text)))
     if not table:
         raise SheetError(f"{path}: the file is empty; put a header row first")

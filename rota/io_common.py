@@ -17,6 +17,7 @@ from standby import limits
 from standby.clock import TimeError, parse_instant_with_warning, zone
 from standby.errors import StandbyError
 from standby.rota.model import FillWeights, Person, Requirement, RoleRules, Rota
+from standby.textfile import not_utf8
 
 CSV_REQUIRED = ("person", "role", "start", "end")
 CSV_OPTIONAL = ("level", "phone", "notes", "person_id")
@@ -89,10 +90,9 @@ def read_text(path: Path) -> str:
         raise RotaFileError(f"{path}: cannot be read ({error.strerror})") from None
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
+    except UnicodeDecodeError:
         raise RotaFileError(
-            f"{path}: byte {error.start} is not UTF-8 text; save the file as "
-            "'CSV UTF-8' (or UTF-8 text) and try again"
+            f"{path}: {not_utf8(data)}; save the file as 'CSV UTF-8' (or UTF-8 text) and try again"
         ) from None
 
 

@@ -26,9 +26,22 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from standby.clock import DEFAULT_TIMEZONE, TimeError, local_to_utc, zone
+from standby.clock import (
+    DEFAULT_TIMEZONE,
+    TimeError,
+    is_zone_region,
+    local_to_utc,
+    zone,
+    zone_hint,
+)
 from standby.rota.io_common import RotaFileError, check_order, shift_limit, too_many_shifts
-from standby.rota.io_ics_series import TEXT_PROPERTIES, EventFields, event_where, read_series
+from standby.rota.io_ics_series import (
+    TEXT_PROPERTIES,
+    EventFields,
+    check_years,
+    event_where,
+    read_series,
+)
 from standby.rota.io_ics_text import (
     ContentLine,
     EventLines,
@@ -39,6 +52,7 @@ from standby.rota.io_ics_text import (
 )
 from standby.rota.io_ics_write import level_suffix, notes_without_phone
 from standby.rota.model import Rota, Shift
+from standby.textfile import not_utf8
 
 
 def read_ics(
@@ -62,7 +76,11 @@ def read_ics(
     for event in scan.events:
         simple = event.uid not in series and all(map(_known_zone, event.tzids))
         (plain if simple else library).append(event)
+    for event in library:
+        _check_zone_names(event, path)
     singles = [_plain_fields(event, path) for event in plain]
+    for fields in singles:
+        check_years(fields, path)
     if len(singles) > limit:
         raise too_many_shifts(str(path), limit)
     if library:
@@ -84,10 +102,9 @@ def _read_text(path: Path) -> str:
         )
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
+    except UnicodeDecodeError:
         raise RotaFileError(
-            f"{path}: byte {error.start} is not UTF-8 text, as iCalendar files must be; "
-            "export it again as .ics"
+            f"{path}: {not_utf8(data)}, as iCalendar files must be; export it again as .ics"
         ) from None
 
 
@@ -98,6 +115,18 @@ def _known_zone(tzid: str) -> ZoneInfo | None:
         return ZoneInfo(tzid)
     except Exception:  # ZoneInfoNotFoundError, ValueError for odd names
         return None
+
+
+def _check_zone_names(event: EventLines, path: Path) -> None:
+    """Raise for a TZID that names a region of the zone database (``Europe``), which
+    icalendar would try to open as a zone file."""
+    for tzid in event.tzids:
+        if _known_zone(tzid) is None and is_zone_region(tzid):
+            summary = event.properties.get("SUMMARY")
+            title = summary[0].value if summary else ""
+            raise RotaFileError(
+                f"{path}: event '{title}' (UID {event.uid or '?'}): TZID={tzid}: {zone_hint(tzid)}"
+            )
 
 
 def _calendar_timezone(named: str, path: Path, timezone: str) -> str:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from standby import limits
 from standby.rota.io_common import RotaFileError, too_many_shifts
+from standby.textfile import binary_kind
 
 #: Cells of a sheet's rows-by-columns layout, per shift the rota may hold (a long-format
 #: row has at most eight columns Standby reads; the rest is room for a title and notes).
@@ -72,10 +73,32 @@ def check_workbook(path: Path, max_shifts: int) -> None:
                     with archive.open(member) as sheet:
                         _check_sheet(sheet, path, title, max_shifts)
     except (zipfile.BadZipFile, OSError, EOFError):
-        raise RotaFileError(
-            f"{path}: not a readable .xlsx workbook; save it from Excel or LibreOffice as "
-            "'Excel Workbook (.xlsx)'"
-        ) from None
+        raise not_a_workbook(path) from None
+
+
+def not_a_workbook(path: Path) -> RotaFileError:
+    """The error for a file that is not an .xlsx workbook, saying what it is when it can."""
+    try:
+        with path.open("rb") as handle:
+            kind = binary_kind(handle.read(1 << 20))
+    except OSError:
+        kind = None
+    if kind == "a workbook with a password to open":
+        return RotaFileError(
+            f"{path}: is {kind}, which Standby cannot read; in Excel remove the password "
+            "(File > Info > Protect Workbook > Encrypt with Password, clear it) and save it "
+            "again as 'Excel Workbook (.xlsx)'"
+        )
+    if kind == "a workbook or another zip file":
+        return RotaFileError(
+            f"{path}: is damaged or incomplete (its zip cannot be unpacked: a copy or a "
+            "download that stopped part way?); copy it again, or open it in Excel or "
+            "LibreOffice and save it as 'Excel Workbook (.xlsx)'"
+        )
+    found = f"is {kind}" if kind else "is not a readable .xlsx workbook"
+    return RotaFileError(
+        f"{path}: {found}; save it from Excel or LibreOffice as 'Excel Workbook (.xlsx)'"
+    )
 
 
 def _check_sheet(sheet: object, path: Path, title: str, max_shifts: int) -> None:
@@ -89,6 +112,8 @@ def _check_sheet(sheet: object, path: Path, title: str, max_shifts: int) -> None
         data = tail + chunk
         for found in _ROW.finditer(data):
             rows = max(rows, int(found.group(1)))
+        if b"<f" in data:
+            _check_formulas(data, path, title)
         for found in _WIDE_CELL.finditer(data):
             letters, row = found.group(1).decode(), int(found.group(2))
             column = column_number(letters)
@@ -107,6 +132,31 @@ def _check_sheet(sheet: object, path: Path, title: str, max_shifts: int) -> None
             f"{path}: sheet '{title}' ({rows:,} rows by {columns} columns)",
             max_shifts,
             "has room for",
+        )
+
+
+_FORMULA_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+\d+)"[^>]*>(.*?)</c>', re.DOTALL)
+_FORMULA = re.compile(rb"<f\b[^>]*(?:/>|>(.*?)</f>)", re.DOTALL)
+
+
+def _check_formulas(data: bytes, path: Path, title: str) -> None:
+    """Raise when a cell holds a formula with no value saved beside it.
+
+    Excel and LibreOffice save each formula's last value, which is what Standby reads; a
+    workbook written by a script (openpyxl, a report generator) often saves the formula
+    alone, and its cell would read as empty: a silent gap in a grid.
+    """
+    for cell in _FORMULA_CELL.finditer(data):
+        inside = cell.group(2)
+        formula = _FORMULA.search(inside)
+        if formula is None or re.search(rb"<v>[^<]", inside):
+            continue
+        text = (formula.group(1) or b"").decode(errors="replace")
+        shown = f" (={text})" if text else ""
+        raise RotaFileError(
+            f"{path}: {title}!{cell.group(1).decode()} holds a formula{shown} whose value "
+            "was never saved (the workbook was written by a program that does not "
+            "calculate); open it in Excel or LibreOffice and save it again, or type the value"
         )
 
 

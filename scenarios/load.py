@@ -17,6 +17,7 @@ from standby import yamlfile
 from standby.errors import StandbyError
 from standby.hints import did_you_mean
 from standby.scenarios.model import Observation, Scenario, ScenarioReferenceError, format_loc
+from standby.textfile import not_utf8
 
 Loc = tuple[str | int, ...]
 
@@ -83,7 +84,8 @@ def load_scenario(path_or_name: str | Path) -> Scenario:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise ScenarioError(str(path), [(str(path), "is not a UTF-8 text file")]) from None
+        problem = f"{not_utf8(path.read_bytes())}; save it as UTF-8 text"
+        raise ScenarioError(str(path), [(str(path), problem)]) from None
     except OSError as error:
         raise ScenarioError(str(path), [(str(path), f"cannot be read: {error.strerror}")]) from None
     return parse_scenario(text, str(path), base_dir=path.parent)
@@ -212,6 +214,9 @@ def read_observations(path: Path) -> list[dict[str, Any]]:
         raise ScenarioError(
             source, [(source, f"the observations file cannot be read: {reason}")]
         ) from None
+    except UnicodeDecodeError:
+        problem = f"{not_utf8(path.read_bytes())}; save it as 'CSV UTF-8'"
+        raise ScenarioError(source, [(source, problem)]) from None
     reader = csv.DictReader(text.splitlines())
     header = reader.fieldnames or []
     missing = [c for c in OBSERVATION_COLUMNS if c not in header]

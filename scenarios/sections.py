@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal, Self
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
@@ -22,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from standby.clock import DEFAULT_TIMEZONE, parse_instant
+from standby.clock import DEFAULT_TIMEZONE, TimeError, parse_instant, zone
 from standby.errors import StandbyError
 from standby.hints import did_you_mean
 
@@ -829,11 +828,9 @@ class ScenarioFields(StrictModel):
     @classmethod
     def _known_timezone(cls, value: str) -> str:
         try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown timezone '{value}'; use an IANA name such as Europe/London"
-            ) from None
+            zone(value)
+        except TimeError as error:
+            raise ValueError(error.message) from None
         return value
 
     @property

@@ -32,3 +32,9 @@ MAX_SHEET_COLUMNS = 1000
 #: Bytes a workbook may unpack to (256 MB, or 256 bytes per shift of a higher shift limit);
 #: a few kilobytes can unpack to gigabytes.
 MAX_WORKBOOK_BYTES = 256 * 2**20
+
+#: The years a date in a file or on the command line may fall in. Dates far outside them
+#: are typos (0026 for 2026, 9999 as "never"), and years 1 and 9999 leave no room for the
+#: day before or after that the checks look at.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2199

@@ -1,0 +1,64 @@
+"""What a file that is not UTF-8 text is, in words a planner can act on.
+
+Every reader of text files (rotas, requirements, scenarios, MSEL sheets, logs and
+observations) reads UTF-8. A file saved otherwise is named for what it is: UTF-16 (Excel's
+"Unicode Text"), Windows-1252 or Latin-1 (Excel's plain "CSV" on Windows), a workbook or
+another zip file renamed, an old or password-protected Excel file, with the line and the
+character that gave it away. The reader adds the file's name and how to save it again.
+"""
+
+from __future__ import annotations
+
+#: The first bytes of a zip file (an XLSX or DOCX workbook is one).
+ZIP_MAGIC = b"PK\x03\x04"
+#: The first bytes of an OLE compound file: an Excel 97-2003 workbook, or an XLSX saved
+#: with a password to open (its encrypted package is wrapped in one).
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def not_utf8(data: bytes) -> str:
+    """Why ``data`` is not UTF-8 text, as a phrase that follows the file's name.
+
+    For example ``is UTF-16 text, not UTF-8`` or ``line 2: byte 0xe9 is not UTF-8 (it is
+    'é' in Windows-1252 or Latin-1, so the file was saved in that encoding)``. Returns the
+    position of the first bad byte when nothing more can be said.
+    """
+    kind = binary_kind(data)
+    if kind is not None:
+        return f"is {kind}, not a text file"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _mostly_nul_pairs(data):
+        return "is UTF-16 text (what Excel calls 'Unicode Text'), not UTF-8"
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        start = error.start
+    else:
+        return "is UTF-8 text"
+    line = data.count(b"\n", 0, start) + 1
+    byte = data[start]
+    try:
+        character = bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return f"line {line}: byte 0x{byte:02x} is not UTF-8 text"
+    return (
+        f"line {line}: byte 0x{byte:02x} is not UTF-8 (it is '{character}' in Windows-1252 "
+        "or Latin-1, so the file was saved in that encoding)"
+    )
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What a file that is plainly not text is (a workbook, an old Excel file, one with a
+    password), or None; ``data`` is the file's start (its first megabyte is plenty)."""
+    if data.startswith(ZIP_MAGIC):
+        return "a workbook or another zip file"
+    if data.startswith(OLE_MAGIC):
+        if "EncryptionInfo".encode("utf-16-le") in data:
+            return "a workbook with a password to open"
+        return "an Excel 97-2003 workbook (.xls) or another Office 97-2003 file"
+    return None
+
+
+def _mostly_nul_pairs(data: bytes) -> bool:
+    """UTF-16 without a byte-order mark: a NUL in every other byte of ASCII text."""
+    head = data[:200]
+    return len(head) >= 4 and head.count(0) * 3 >= len(head)
