@@ -702,7 +702,9 @@ def rota_fill(
     help="Start instant: local '2026-11-12 02:10' or ISO "
     "with offset. Default: the scenario's start.",
 )
-@click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
+@click.option(
+    "--seed", default=1, show_default=True, type=click.IntRange(min=0), help="Random seed."
+)
 @click.option(
     "--runs",
     default=1,
@@ -961,7 +963,9 @@ def exercise_log_schema() -> None:
     type=click.IntRange(1, 100_000),
     help="Simulated runs behind the model's expectations and the generated injects.",
 )
-@click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
+@click.option(
+    "--seed", default=1, show_default=True, type=click.IntRange(min=0), help="Random seed."
+)
 @click.option(
     "--stress",
     is_flag=True,
@@ -1142,7 +1146,9 @@ def exercise_msel_import(
     type=click.IntRange(1, 100_000),
     help="Model runs, made twice: as the plan expects and with the players' times.",
 )
-@click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
+@click.option(
+    "--seed", default=1, show_default=True, type=click.IntRange(min=0), help="Random seed."
+)
 @click.option(
     "--date",
     "date_text",

@@ -157,7 +157,7 @@ def _a(word: str) -> str:
 class LogRecord(BaseModel):
     """One thing that happened in the exercise."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(allow_inf_nan=False, extra="forbid", frozen=True, str_strip_whitespace=True)
 
     id: int = Field(ge=1, description="order of recording, from 1")
     kind: Kind
@@ -226,7 +226,7 @@ class LogRecord(BaseModel):
 class ExerciseLog(BaseModel):
     """A whole log: the scenario it belongs to and its records in order of recording."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(allow_inf_nan=False, extra="forbid", frozen=True)
 
     format: Literal["standby-exercise-log"] = "standby-exercise-log"
     version: Literal[1] = 1

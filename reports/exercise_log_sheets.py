@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from standby.clock import iso_z, local_to_utc, parse_instant, to_local, zone
-from standby.errors import StandbyError, got
+from standby.errors import StandbyError, with_input
 from standby.files import csv_text, unneutralise
 from standby.hints import did_you_mean
 from standby.reports.exercise_log import (
@@ -419,10 +419,7 @@ def _pydantic_problem(item: Any) -> tuple[str, str]:
     loc = tuple(item["loc"])
     name = str(loc[0]) if loc else "kind"
     message = str(item["msg"]).removeprefix("Value error, ")
-    if item["type"] == "missing":
-        message = "required, but empty"
-    else:
-        message += got(item)
+    message = "required, but empty" if item["type"] == "missing" else with_input(message, item)
     return name, message
 
 

@@ -25,6 +25,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
+from standby import limits
 from standby.clock import DEFAULT_TIMEZONE, iso_local, iso_z
 from standby.files import csv_text, unneutralise
 from standby.hints import did_you_mean
@@ -34,9 +35,9 @@ from standby.rota.io_common import (
     RequirementsSet,
     RotaFileError,
     TimeReader,
+    check_given_timezone,
     check_order,
     check_shift_count,
-    check_timezone,
     parse_level,
     people_from_ids,
     read_text,
@@ -84,7 +85,7 @@ def read_rota(
             f"{path}: '{suffix or '(no suffix)'}' is not a rota format Standby reads; "
             f"use one of {', '.join(READERS)}"
         )
-    check_timezone(path, timezone)
+    check_given_timezone(timezone)
     limit = shift_limit(max_shifts)
     if suffix == ".xlsx":
         from standby.rota.io_xlsx import read_xlsx
@@ -119,7 +120,7 @@ def read_requirements_file(path: Path, *, timezone: str = DEFAULT_TIMEZONE) -> R
             f"{path}: requirements are read from YAML; use a .yaml or .yml file "
             "with a 'requirements:' list"
         )
-    check_timezone(path, timezone)
+    check_given_timezone(timezone)
     from standby.rota.io_yaml import read_requirements_set
 
     return read_requirements_set(path, timezone)
@@ -375,10 +376,10 @@ def read_events(path: Path, timezone: str = DEFAULT_TIMEZONE) -> list[Requiremen
     needs = "a name, a start, an end, a role and the number of people (min)"
     for row in _table(path, EVENT_REQUIRED, "a planned-events file", needs):
         start, end = _span(row, read_time)
-        if not row.cells["min"].isdigit():
+        if not row.cells["min"].isdigit() or int(row.cells["min"]) > limits.MAX_PEOPLE_REQUIRED:
             raise RotaFileError(
                 f"{row.where}, column 'min': '{row.cells['min']}' is not a number of people; "
-                "write 1, 2 and so on"
+                f"write 1, 2 and so on (at most {limits.MAX_PEOPLE_REQUIRED:,})"
             )
         events.append(
             Requirement(

@@ -80,6 +80,14 @@ def check_timezone(path: Path, timezone: str) -> None:
         raise RotaFileError(f"{path}: {error}") from None
 
 
+def check_given_timezone(timezone: str) -> None:
+    """Raise unless ``timezone``, given by the caller (not read from a file), is a zone."""
+    try:
+        zone(timezone)
+    except TimeError as error:
+        raise RotaFileError(error.message, parameters=("timezone",)) from None
+
+
 def read_text(path: Path) -> str:
     """The file's text (UTF-8, a byte-order mark allowed), or a clear error."""
     try:

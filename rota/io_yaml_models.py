@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from standby import limits
 from standby.rota.model import BANK_HOLIDAY, WEEKDAYS, FillWeights, RoleRules, TimeWindow
 from standby.rota.patterns import parse_day_job, parse_handover, parse_length
 
@@ -37,7 +38,7 @@ _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 class _Strict(BaseModel):
     # defer_build: a model is built when first used, so reading a requirements file does
     # not pay for the rota models (pydantic builds each model's validator up front).
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
+    model_config = ConfigDict(allow_inf_nan=False, extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class _File(_Strict):
@@ -122,7 +123,7 @@ class RequirementModel(_Strict):
     """At least ``min`` people on call for ``role`` (inside ``when``, and ``dates``)."""
 
     role: str = Field(min_length=1)
-    min: int = Field(1, ge=0)
+    min: int = Field(1, ge=0, le=limits.MAX_PEOPLE_REQUIRED)
     when: WhenModel | None = None
     qualification: str | None = None
     name: str | None = None

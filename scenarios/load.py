@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from standby import yamlfile
-from standby.errors import StandbyError
+from standby.errors import StandbyError, with_input
 from standby.hints import did_you_mean
 from standby.scenarios.model import Observation, Scenario, ScenarioReferenceError, format_loc
 from standby.textfile import not_utf8
@@ -145,14 +145,8 @@ def _pydantic_problem(source: str, data: Any, root: yamlfile.Document, err: Any)
         tag = str(err.get("ctx", {}).get("discriminator", "")).strip("'")
         valid = _DISTS if tag == "dist" else _EFFECTS
         message = f"'{tag}' is missing; add '{tag}: ' with one of: {', '.join(valid)}"
-    elif (
-        "input" in err
-        and err["type"] not in ("model_type",)
-        and not message.startswith("unknown key")
-    ):
-        shown = repr(err["input"]) if not isinstance(err["input"], dict | list) else None
-        if shown is not None and len(shown) < 60:
-            message += f" (got {shown})"
+    elif err["type"] != "model_type" and not message.startswith("unknown key"):
+        message = with_input(message, err)
     return _located(source, data, root, loc, message)
 
 

@@ -36,13 +36,14 @@ PARAMETERS = {
 }
 
 
-def got(item: Mapping[str, Any]) -> str:
-    """`` (got nan)``: the value one of pydantic's errors is about, to add to its message,
-    when it is a short plain value (not a list or mapping, which the location names)."""
-    if "input" not in item or isinstance(item["input"], dict | list) or item["input"] is None:
-        return ""
-    shown = repr(item["input"])
-    return f" (got {shown})" if len(shown) < 60 else ""
+def with_input(message: str, item: Mapping[str, Any]) -> str:
+    """One of pydantic's error messages with the value it is about, `` (got nan)``, when
+    that is a short plain value (not a list or mapping) the message does not quote yet."""
+    value = item.get("input")
+    if value is None or isinstance(value, dict | list) or f"'{value}'" in message:
+        return message
+    shown = repr(value)
+    return f"{message} (got {shown})" if len(shown) < 60 else message
 
 
 class StandbyError(Exception):

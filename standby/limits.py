@@ -38,3 +38,11 @@ MAX_WORKBOOK_BYTES = 256 * 2**20
 #: day before or after that the checks look at.
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2199
+
+#: People one requirement may ask for at once. A council's whole on-call list is a few
+#: hundred; a bigger number is a typo (or a population typed in the wrong column).
+MAX_PEOPLE_REQUIRED = 1000
+
+#: People in one place of a scenario (a receptor, an occupancy period, extra demand): more
+#: than any UK city holds, so a bigger number is a typo (10^308 would overflow the sums).
+MAX_PEOPLE_AT_PLACE = 10_000_000

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def workbook(
@@ -46,9 +49,21 @@ def nested_json(depth: int) -> bytes:
     return b"[" * depth + b"]" * depth
 
 
+def edited(copy: str, replace: list[list[str]]) -> bytes:
+    """A bundled file (``copy``, from the checkout) with each ``[old, new]`` replaced once;
+    an ``old`` the file does not hold is an error, so a case cannot go stale unnoticed."""
+    text = (ROOT / copy).read_text(encoding="utf-8")
+    for old, new in replace:
+        if old not in text:
+            raise ValueError(f"{copy} does not hold {old!r}")
+        text = text.replace(old, new, 1)
+    return text.encode("utf-8")
+
+
 BUILDERS: dict[str, Callable[..., bytes]] = {
     "workbook": workbook,
     "encrypted_workbook": encrypted_workbook,
     "truncated_workbook": truncated_workbook,
     "nested_json": nested_json,
+    "edited": edited,
 }
