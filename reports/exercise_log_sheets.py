@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from standby import yamlfile
 from standby.clock import iso_z, local_to_utc, parse_instant, to_local, zone
 from standby.errors import StandbyError, with_input
 from standby.files import csv_text, unneutralise
@@ -516,9 +517,13 @@ def _yaml_rows(path: Path) -> tuple[list[object], Rows, dict[str, str]]:
     import yaml
 
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        yamlfile.load(text)  # duplicate keys, tags and nesting checked as for every YAML file
+        root = yaml.compose(text)
     except UnicodeDecodeError:
         raise LogError([f"{path}: {not_utf8(path.read_bytes())}; save it as UTF-8 text"]) from None
+    except yamlfile.YamlError as error:
+        raise LogError([f"{path}: {error.message}"]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from standby import yamlfile
 from standby.clock import TimeError, check_year
 from standby.errors import StandbyError, with_input
 from standby.files import unneutralise
@@ -160,7 +161,9 @@ class ObservationsError(StandbyError):
 class Observation(BaseModel):
     """One observation against an objective (see the module's note for what each needs)."""
 
-    model_config = ConfigDict(allow_inf_nan=False, extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        allow_inf_nan=False, extra="forbid", frozen=True, str_strip_whitespace=True
+    )
 
     objective: str = Field(max_length=MAX_SHORT)
     finding: Finding
@@ -434,11 +437,14 @@ def _read_yaml(path: Path, rules: Rules) -> Observations:
 
     try:
         text = path.read_text(encoding="utf-8")
+        yamlfile.load(text)  # duplicate keys, tags and nesting checked as for every YAML file
         data = yaml.safe_load(text)
         root = yaml.compose(text)
     except UnicodeDecodeError:
         problem = f"{path}: {not_utf8(path.read_bytes())}; save it as UTF-8 text"
         raise ObservationsError([problem], str(path)) from None
+    except yamlfile.YamlError as error:
+        raise ObservationsError([f"{path}: {error.message}"], str(path)) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)

@@ -17,8 +17,6 @@ can fix is a :class:`RotaFileError` naming the file, the row or cell, the value 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,6 +51,7 @@ from standby.rota.model import (
     Shift,
     TimeWindow,
 )
+from standby.textfile import CsvError, csv_rows
 
 #: The columns a CSV shift is read from, in the order :func:`parse_csv` unpacks them.
 CSV_COLUMNS = CSV_REQUIRED + CSV_OPTIONAL
@@ -212,31 +211,13 @@ def _missing_cell(values: list[str], path: Path, number: int) -> None:
 
 
 def _csv_rows(text: str, path: Path) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[list[str]] = []
-    line = 1  # where the row being read starts
     try:
-        for row in reader:
-            rows.append(row)
-            line = reader.line_num + 1
-    except csv.Error as error:
-        raise RotaFileError(_csv_problem(path, len(rows) + 1, line, str(error))) from None
+        rows = csv_rows(text)
+    except CsvError as error:
+        raise RotaFileError(f"{path}: {error}") from None
     while rows and not any(cell.strip() for cell in rows[0]):
         rows.pop(0)
     return rows
-
-
-def _csv_problem(path: Path, number: int, line: int, problem: str) -> str:
-    """What is wrong with a row the csv module cannot read, and how to mend it."""
-    if "end of data" in problem:
-        return (
-            f'{path}: row {number} (line {line}) opens a quote (") that is never closed, so '
-            "the rest of the file would be one cell; close the quote, or delete it"
-        )
-    return (
-        f"{path}: row {number} (line {line}) is not readable as CSV ({problem}); a cell that "
-        'starts with a quote must end with one, and a quote inside it is written twice ("")'
-    )
 
 
 def _check_header(header: list[str], path: Path) -> dict[str, int]:

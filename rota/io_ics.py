@@ -43,10 +43,12 @@ from standby.rota.io_ics_series import (
     read_series,
 )
 from standby.rota.io_ics_text import (
+    CalendarLines,
     ContentLine,
     EventLines,
     parse_date_time,
     scan_calendar,
+    split_line,
     split_list,
     unescape_text,
 )
@@ -76,8 +78,9 @@ def read_ics(
     for event in scan.events:
         simple = event.uid not in series and all(map(_known_zone, event.tzids))
         (plain if simple else library).append(event)
+    defined = _defined_zones(scan)
     for event in library:
-        _check_zone_names(event, path)
+        _check_zone_names(event, path, defined)
     singles = [_plain_fields(event, path) for event in plain]
     for fields in singles:
         check_years(fields, path)
@@ -117,16 +120,36 @@ def _known_zone(tzid: str) -> ZoneInfo | None:
         return None
 
 
-def _check_zone_names(event: EventLines, path: Path) -> None:
-    """Raise for a TZID that names a region of the zone database (``Europe``), which
-    icalendar would try to open as a zone file."""
+def _defined_zones(scan: CalendarLines) -> set[str]:
+    """The TZIDs the calendar's own VTIMEZONE blocks define."""
+    defined = set()
+    for block in scan.timezones:
+        for raw in block:
+            line = split_line(raw)
+            if line is not None and line.name == "TZID":
+                defined.add(line.value.strip())
+    return defined
+
+
+def _check_zone_names(event: EventLines, path: Path, defined: set[str]) -> None:
+    """Raise for a TZID that is neither a zone, a Windows zone name, nor defined in this
+    file. icalendar remembers every VTIMEZONE it has read, so without this check a name
+    one calendar defined would be taken in the next one read, which does not define it; and
+    a region of the zone database (``Europe``) it would try to open as a zone file."""
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
     for tzid in event.tzids:
-        if _known_zone(tzid) is None and is_zone_region(tzid):
-            summary = event.properties.get("SUMMARY")
-            title = summary[0].value if summary else ""
-            raise RotaFileError(
-                f"{path}: event '{title}' (UID {event.uid or '?'}): TZID={tzid}: {zone_hint(tzid)}"
-            )
+        if _known_zone(tzid) is not None or tzid in defined or tzid in WINDOWS_TO_OLSON:
+            continue
+        summary = event.properties.get("SUMMARY")
+        where = f"{path}: event '{summary[0].value if summary else ''}' (UID {event.uid or '?'})"
+        if is_zone_region(tzid):
+            raise RotaFileError(f"{where}: TZID={tzid}: {zone_hint(tzid)}")
+        raise RotaFileError(
+            f"{where}: TZID={tzid}, a time zone that is neither a known zone nor defined in "
+            "the file (VTIMEZONE); give a zone such as Europe/London, or export the calendar "
+            "again with its time zones"
+        )
 
 
 def _calendar_timezone(named: str, path: Path, timezone: str) -> str:

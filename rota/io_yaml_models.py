@@ -38,7 +38,9 @@ _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 class _Strict(BaseModel):
     # defer_build: a model is built when first used, so reading a requirements file does
     # not pay for the rota models (pydantic builds each model's validator up front).
-    model_config = ConfigDict(allow_inf_nan=False, extra="forbid", populate_by_name=True, defer_build=True)
+    model_config = ConfigDict(
+        allow_inf_nan=False, extra="forbid", populate_by_name=True, defer_build=True
+    )
 
 
 class _File(_Strict):

@@ -1,4 +1,4 @@
-"""What a file that is not UTF-8 text is, in words a planner can act on.
+"""Text files read the same way everywhere: what a file that is not UTF-8 is, and CSV rows.
 
 Every reader of text files (rotas, requirements, scenarios, MSEL sheets, logs and
 observations) reads UTF-8. A file saved otherwise is named for what it is: UTF-16 (Excel's
@@ -8,6 +8,9 @@ character that gave it away. The reader adds the file's name and how to save it 
 """
 
 from __future__ import annotations
+
+import csv
+import io
 
 #: The first bytes of a zip file (an XLSX or DOCX workbook is one).
 ZIP_MAGIC = b"PK\x03\x04"
@@ -62,3 +65,38 @@ def _mostly_nul_pairs(data: bytes) -> bool:
     """UTF-16 without a byte-order mark: a NUL in every other byte of ASCII text."""
     head = data[:200]
     return len(head) >= 4 and head.count(0) * 3 >= len(head)
+
+
+class CsvError(ValueError):
+    """A CSV file the csv module cannot split into rows; the message says where and why."""
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    """The rows of CSV ``text``, or :class:`CsvError` naming the row and line.
+
+    Read strictly: a quote opened and never closed would otherwise swallow the rest of the
+    file into one cell, and the message would be about some other column.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    line = 1  # where the row being read starts
+    try:
+        for row in reader:
+            rows.append(row)
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise CsvError(_csv_problem(len(rows) + 1, line, str(error))) from None
+    return rows
+
+
+def _csv_problem(number: int, line: int, problem: str) -> str:
+    """What is wrong with a row the csv module cannot read, and how to mend it."""
+    if "end of data" in problem:
+        return (
+            f'row {number} (line {line}) opens a quote (") that is never closed, so the rest '
+            "of the file would be one cell; close the quote, or delete it"
+        )
+    return (
+        f"row {number} (line {line}) is not readable as CSV ({problem}); a cell that starts "
+        'with a quote must end with one, and a quote inside it is written twice ("")'
+    )
