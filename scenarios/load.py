@@ -6,7 +6,6 @@ open the file at the right line. Nothing here ever shows a traceback for bad inp
 
 from __future__ import annotations
 
-import csv
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from standby import yamlfile
 from standby.errors import StandbyError, with_input
 from standby.hints import did_you_mean
 from standby.scenarios.model import Observation, Scenario, ScenarioReferenceError, format_loc
-from standby.textfile import not_utf8
+from standby.textfile import CsvError, csv_rows, not_utf8
 
 Loc = tuple[str | int, ...]
 
@@ -211,8 +210,11 @@ def read_observations(path: Path) -> list[dict[str, Any]]:
     except UnicodeDecodeError:
         problem = f"{not_utf8(path.read_bytes())}; save it as 'CSV UTF-8'"
         raise ScenarioError(source, [(source, problem)]) from None
-    reader = csv.DictReader(text.splitlines())
-    header = reader.fieldnames or []
+    try:
+        table = csv_rows(text)
+    except CsvError as error:
+        raise ScenarioError(source, [(source, str(error))]) from None
+    header = [name.strip() for name in table[0]] if table else []
     missing = [c for c in OBSERVATION_COLUMNS if c not in header]
     if missing:
         hints = "; ".join(f"'{c}': {did_you_mean(c, header)}" for c in missing)
@@ -228,15 +230,18 @@ def read_observations(path: Path) -> list[dict[str, Any]]:
         )
     rows: list[dict[str, Any]] = []
     problems: list[tuple[str, str]] = []
-    for number, row in enumerate(reader, start=2):
+    for number, cells in enumerate(table[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        row = dict(zip(header, cells, strict=False))
         values = {c: (row.get(c) or "").strip() for c in OBSERVATION_COLUMNS}
         try:
             Observation.model_validate(values)
         except ValidationError as error:
             for e in error.errors():
                 column = ".".join(str(p) for p in e["loc"])
-                got = values.get(column, "")
-                problems.append((f"{source}:{number}", f"{column}: {e['msg']} (got {got!r})"))
+                message = with_input(str(e["msg"]).removeprefix("Value error, "), e)
+                problems.append((f"{source}:{number}", f"{column}: {message}"))
             continue
         rows.append(values)
     if problems:

@@ -302,11 +302,12 @@ class Observation(StrictModel):
     @classmethod
     def _readable_time(cls, value: str) -> str:
         try:
-            datetime.strptime(value, "%Y-%m-%d %H:%M")
+            observed = datetime.strptime(value, "%Y-%m-%d %H:%M")
         except ValueError:
             raise ValueError(
                 f"time '{value}' is not a UTC time 'YYYY-MM-DD HH:MM' (e.g. 2025-11-12 02:00)"
             ) from None
+        _in_years(observed.date())
         return value
 
 
