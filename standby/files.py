@@ -78,7 +78,7 @@ def check_writable(path: Path, *, force: bool) -> None:
     try:
         mode = os.lstat(path).st_mode
     except (FileNotFoundError, NotADirectoryError):
-        check_folder(path.parent)  # raises when a parent is a file
+        check_folder(path.parent, shown=path)  # raises when a parent is a file
         return
     kind = _kind(mode)
     if kind is not None:
@@ -94,13 +94,16 @@ def check_writable(path: Path, *, force: bool) -> None:
         )
 
 
-def check_folder(folder: Path) -> None:
+def check_folder(folder: Path, *, shown: Path | None = None) -> None:
     """Raise :class:`OutputError` unless files can be written in ``folder``.
 
     The folder need not exist yet: then its nearest existing ancestor must be a folder that
     can be written in (the missing folders are made when the first file is written).
+    ``shown`` is the output the message names (the file to be written there; default the
+    folder itself).
     """
     folder = Path(folder)
+    named = folder if shown is None else Path(shown)
     current = folder
     while True:
         try:
@@ -115,12 +118,12 @@ def check_folder(folder: Path) -> None:
             continue
         if not stat.S_ISDIR(mode):
             raise OutputError(
-                f"{folder}: {current} is a file, not a folder, so nothing can be written "
+                f"{named}: {current} is a file, not a folder, so nothing can be written "
                 "under it; choose another folder"
             )
         if not os.access(current, os.W_OK | os.X_OK):
             raise OutputError(
-                f"{folder}: the folder {current} cannot be written in (permission denied); "
+                f"{named}: the folder {current} cannot be written in (permission denied); "
                 "choose a folder you can write to"
             )
         return
@@ -167,8 +170,11 @@ def atomic_output(path: Path, *, force: bool = False) -> Iterator[BinaryIO]:
     """
     path = Path(path)
     check_writable(path, force=force)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = _create_temporary(path.parent, path.name)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = _create_temporary(path.parent, path.name)
+    except OSError as error:
+        raise OutputError(_write_problem(path, error)) from None
     try:
         with os.fdopen(descriptor, "wb") as handle:
             yield handle
@@ -177,9 +183,38 @@ def atomic_output(path: Path, *, force: bool = False) -> Iterator[BinaryIO]:
         with _signals_held():
             _commit(temporary, path, force=force)
             _remove(temporary)
+    except OSError as error:
+        # a write to this file has no file name on it (or this file's); another file's
+        # error raised inside the block (an input that cannot be read) is not ours to name
+        ours = error.errno in _WRITE_FIXES and error.filename in (None, str(temporary), str(path))
+        if isinstance(error, FileExistsError) or not ours:
+            raise
+        raise OutputError(_write_problem(path, error)) from None
     finally:
         with _signals_held():
             _remove(temporary)
+
+
+#: What to do about each way a write can fail, by errno.
+_WRITE_FIXES = {
+    errno.ENOSPC: "the disc is full: free some space, or write to another folder or drive",
+    errno.EDQUOT: "your disc quota is used up: free some space, or write somewhere else",
+    errno.EACCES: "you may not write there: choose a folder you can write to",
+    errno.EPERM: "you may not write there: choose a folder you can write to",
+    errno.EROFS: "the drive is read-only: choose a folder on another drive",
+    errno.EFBIG: "the file is too large for this drive: write to another drive",
+    errno.EIO: "the drive reported an error: check it, or write to another drive",
+}
+
+
+def _write_problem(path: Path, error: OSError) -> str:
+    """The message for an output that could not be written: what, why, and what was kept."""
+    reason = error.strerror or type(error).__name__
+    fix = _WRITE_FIXES.get(error.errno or 0, "check the folder and the drive, then try again")
+    return (
+        f"{path}: could not be written ({reason.lower()}); {fix}. Nothing was left "
+        "half-written, and any file already there is as it was"
+    )
 
 
 def _remove(path: Path) -> None:
