@@ -65,11 +65,22 @@ class Outcome:
     changed: tuple[str, ...]  # files made, changed or removed in the case's folder
 
 
+#: The catalogue files in the order the docs list them (rotas first); others follow by name.
+ORDER = (
+    "rota_csv", "rota_xlsx", "rota_yaml", "rota_ics", "rota_json", "requirements",
+    "scenarios", "weather", "msel", "exercise_logs", "command_line",
+)  # fmt: skip
+
+
+def _place(path: Path) -> tuple[int, str]:
+    return (ORDER.index(path.stem) if path.stem in ORDER else len(ORDER), path.stem)
+
+
 @functools.cache
 def loaders() -> tuple[Loader, ...]:
-    """Every catalogue file, in name order."""
+    """Every catalogue file, in :data:`ORDER`."""
     found = []
-    for path in sorted(HERE.glob("*.yaml")):
+    for path in sorted(HERE.glob("*.yaml"), key=_place):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         cases = tuple(
             Case(

@@ -76,7 +76,7 @@ def render() -> str:
 
 def _anchor(title: str) -> str:
     """GitHub's anchor for a heading: lower case, punctuation dropped, spaces as dashes."""
-    kept = "".join(c for c in title.lower() if c.isalnum() or c in " -")
+    kept = "".join(c for c in title.lower() if c.isalnum() or c in " -_")
     return kept.replace(" ", "-")
 
 
