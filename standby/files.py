@@ -80,6 +80,10 @@ def check_writable(path: Path, *, force: bool) -> None:
     except (FileNotFoundError, NotADirectoryError):
         check_folder(path.parent, shown=path)  # raises when a parent is a file
         return
+    except OSError as error:
+        if error.errno != errno.ENAMETOOLONG:
+            raise
+        raise _too_long(path) from None
     kind = _kind(mode)
     if kind is not None:
         raise OutputError(
@@ -116,6 +120,10 @@ def check_folder(folder: Path, *, shown: Path | None = None) -> None:
         except NotADirectoryError:
             current = current.parent
             continue
+        except OSError as error:
+            if error.errno != errno.ENAMETOOLONG:
+                raise
+            raise _too_long(named) from None
         if not stat.S_ISDIR(mode):
             raise OutputError(
                 f"{named}: {current} is a file, not a folder, so nothing can be written "
@@ -129,14 +137,34 @@ def check_folder(folder: Path, *, shown: Path | None = None) -> None:
         return
 
 
+def _too_long(path: Path) -> OutputError:
+    """The error for a name the file system cannot hold, the name shortened to be shown."""
+    text = str(path)
+    shown = text if len(text) <= 80 else f"{text[:40]}...{text[-30:]}"
+    return OutputError(
+        f"{shown}: the name is longer than the file system allows (255 bytes for a name, "
+        "4,096 for a whole path); choose a shorter name"
+    )
+
+
 def output_path(given: str | Path, default_name: str) -> Path:
     """The file an output option names: ``reports/`` or an existing folder means
     ``reports/<default_name>``, anything else is the file itself."""
     text = os.fspath(given)
+    if not text.strip():
+        raise OutputError("the output's name is empty; give a file name, or a folder ending in /")
     seps = (os.sep, os.altsep) if os.altsep else (os.sep,)
-    if text.endswith(seps) or Path(text).is_dir():
+    if text.endswith(seps) or _is_folder(Path(text)):
         return Path(text) / default_name
     return Path(text)
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder; a name the system cannot even look up is not one."""
+    try:
+        return stat.S_ISDIR(path.stat().st_mode)
+    except OSError:  # missing, or a name too long (the check that follows says so)
+        return False
 
 
 # --------------------------------------------------------------------------- writing

@@ -37,6 +37,7 @@ ROTA = (
 )
 REQUIREMENTS = f"requirements:\n  - {{role: {EPO}, min: 2}}\n"
 EXAMPLES = ROOT / "reports" / "examples"
+MSEL_CSV = ["exercise", "msel", "export", "chlorine-riverside", "--format", "csv", "--out"]
 
 
 def _folder(tmp_path: Path) -> Path:
@@ -233,16 +234,7 @@ def read_only(tmp_path: Path) -> Iterator[Path]:
             "ro/run: the folder ro cannot be written in (permission denied)",
         ),
         (
-            [
-                "exercise",
-                "msel",
-                "export",
-                "chlorine-riverside",
-                "--format",
-                "csv",
-                "--out",
-                "ro/msel.csv",
-            ],
+            [*MSEL_CSV, "ro/msel.csv"],
             "ro/msel.csv: the folder ro cannot be written in (permission denied)",
         ),
     ],
@@ -281,16 +273,7 @@ OBSERVATIONS = str(EXAMPLES / "chlorine-riverside-observations.yaml")
         (["rota", "fill", "rota.csv", "--requirements", "req.yaml", "--time-limit", "5"], 1),
         (["simulate", "chlorine-riverside", "--runs", "2"], 0),
         (
-            [
-                "exercise",
-                "msel",
-                "export",
-                "chlorine-riverside",
-                "--format",
-                "csv",
-                "--out",
-                "m.csv",
-            ],
+            [*MSEL_CSV, "m.csv"],
             0,
         ),
         (
