@@ -195,7 +195,10 @@ def _minute_of_instant(value: str | datetime, context: LogContext) -> float:
     minute = (instant - start).total_seconds() / 60.0
     if minute < 0:
         local_start = to_local(start, context.timezone)
-        raise ValueError(f"{shown} is before the scenario's start ({local_start:%Y-%m-%d %H:%M})")
+        raise ValueError(
+            f"{shown} is before the scenario's start ({local_start:%Y-%m-%d %H:%M}); check the "
+            "date, or give the time as minutes since the start (45 or +45)"
+        )
     return _checked_minute(minute)
 
 

@@ -99,8 +99,9 @@ def read_text(path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        saved_as = "'CSV UTF-8'" if path.suffix.lower() == ".csv" else "UTF-8 text"
         raise RotaFileError(
-            f"{path}: {not_utf8(data)}; save the file as 'CSV UTF-8' (or UTF-8 text) and try again"
+            f"{path}: {not_utf8(data)}; save it as {saved_as} and try again"
         ) from None
 
 

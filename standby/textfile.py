@@ -28,7 +28,7 @@ def not_utf8(data: bytes) -> str:
     """
     kind = binary_kind(data)
     if kind is not None:
-        return f"is {kind}, not a text file"
+        return f"is {kind}, not a text file (a workbook is read when its name ends in .xlsx)"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _mostly_nul_pairs(data):
         return "is UTF-16 text (what Excel calls 'Unicode Text'), not UTF-8"
     try:
