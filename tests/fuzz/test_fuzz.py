@@ -46,8 +46,23 @@ LOADERS: list[tuple[str, Any, targets.Target, str]] = [
 def test_every_file_is_read_or_refused_with_a_message_naming_it(
     strategy: Any, target: targets.Target, suffix: str
 ) -> None:
+    # The budget in rounds of at most ROUND examples: Hypothesis keeps every example's
+    # choices for the length of a run, which for thousands of examples is gigabytes.
+    for examples in _rounds(EXAMPLES):
+        _fuzz(strategy, target, suffix, examples)
+
+
+#: Examples in one Hypothesis run of ``make fuzz``.
+ROUND = 250
+
+
+def _rounds(total: int) -> list[int]:
+    return [ROUND] * (total // ROUND) + ([total % ROUND] if total % ROUND else [])
+
+
+def _fuzz(strategy: Any, target: targets.Target, suffix: str, examples: int) -> None:
     @settings(
-        max_examples=EXAMPLES,
+        max_examples=examples,
         derandomize=not FUZZING,
         database=None,
         deadline=None,
