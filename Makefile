@@ -36,7 +36,7 @@ test: lint
 # smoke of each); docs/errors.md records the last real run.
 FUZZ_EXAMPLES ?= 3000
 fuzz: $(TEST_STAMP)
-	STANDBY_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) MPLBACKEND=Agg $(VENV)/bin/pytest -W error -q \
+	STANDBY_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) MPLBACKEND=Agg $(PY) -m pytest -W error -q \
 		--durations=0 tests/fuzz
 
 # docs/errors.md from the bad-input catalogue (tests/bad_inputs/*.yaml).
