@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 BASE_STAMP := $(VENV)/.installed-base
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test lint bench golden holidays clean
+.PHONY: demo test lint bench golden holidays fuzz errors-doc clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,17 @@ lint: $(TEST_STAMP)
 # Every test, the slow ones (statistics, browser, wheel, benchmarks, README) included.
 test: lint
 	MPLBACKEND=Agg $(VENV)/bin/pytest -W error --strict-markers -q
+
+# Every loader fuzzed with FUZZ_EXAMPLES generated files each (`make test` runs a fixed
+# smoke of each); docs/errors.md records the last real run.
+FUZZ_EXAMPLES ?= 3000
+fuzz: $(TEST_STAMP)
+	STANDBY_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) MPLBACKEND=Agg $(PY) -m pytest -W error -q \
+		--durations=0 tests/fuzz
+
+# docs/errors.md from the bad-input catalogue (tests/bad_inputs/*.yaml).
+errors-doc: $(TEST_STAMP)
+	MPLBACKEND=Agg $(PY) tests/bad_inputs/make_docs.py
 
 bench: $(TEST_STAMP)
 	MPLBACKEND=Agg $(PY) benchmarks/run.py

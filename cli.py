@@ -11,6 +11,7 @@ the commands that need them so that ``standby --help`` stays fast.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import sys
@@ -39,6 +40,10 @@ OPTIONS = {
     "exercise_date": "--date",
     "time_limit": "--time-limit",
     "overrides_output": "--overrides",
+    "handover": "--handover",
+    "shift_length": "--shift-length",
+    "timezone": "--timezone",
+    "seed": "--seed",
     "max_shifts": "--max-shifts",
 }
 
@@ -72,6 +77,22 @@ def terminal(stream: IO[str] | None = None) -> Iterator[None]:
         stream.flush()
     except BrokenPipeError:
         _discard(stream)
+    except OSError as error:  # a full disc or device (> /dev/full), an I/O error
+        _discard(stream)
+        if stream is not sys.stderr:  # with stderr gone too there is nowhere to say it
+            raise StandbyError(_output_problem(error)) from None
+
+
+#: errno values of a write that failed for want of room, or for the device.
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+def _output_problem(error: OSError) -> str:
+    reason = (error.strerror or type(error).__name__).lower()
+    return (
+        f"the output could not be written to where it was sent ({reason}); free some space "
+        "or send it somewhere else (a file on another drive)"
+    )
 
 
 def _discard(stream: IO[str]) -> None:
@@ -100,6 +121,14 @@ class StandbyGroup(click.Group):
         except StandbyError as error:
             _say(f"Error: {error_text(error)}", colour="red")
             ctx.exit(error.exit_code)
+        except OSError as error:
+            # printing to a full device, outside terminal() (a long line written at once);
+            # any other OSError is a bug and keeps its traceback
+            if error.filename is not None or error.errno not in _FULL:
+                raise
+            _discard(sys.stdout)
+            _say(f"Error: {_output_problem(error)}", colour="red")
+            ctx.exit(2)
         except KeyboardInterrupt:
             _say("Stopped (Ctrl-C); no output file was left half-written.", colour="yellow")
             ctx.exit(EXIT_INTERRUPTED)
@@ -698,7 +727,9 @@ def rota_fill(
     help="Start instant: local '2026-11-12 02:10' or ISO "
     "with offset. Default: the scenario's start.",
 )
-@click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
+@click.option(
+    "--seed", default=1, show_default=True, type=click.IntRange(min=0), help="Random seed."
+)
 @click.option(
     "--runs",
     default=1,
@@ -957,7 +988,9 @@ def exercise_log_schema() -> None:
     type=click.IntRange(1, 100_000),
     help="Simulated runs behind the model's expectations and the generated injects.",
 )
-@click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
+@click.option(
+    "--seed", default=1, show_default=True, type=click.IntRange(min=0), help="Random seed."
+)
 @click.option(
     "--stress",
     is_flag=True,
@@ -1138,7 +1171,9 @@ def exercise_msel_import(
     type=click.IntRange(1, 100_000),
     help="Model runs, made twice: as the plan expects and with the players' times.",
 )
-@click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
+@click.option(
+    "--seed", default=1, show_default=True, type=click.IntRange(min=0), help="Random seed."
+)
 @click.option(
     "--date",
     "date_text",
@@ -1210,11 +1245,47 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def main() -> None:
-    """Console-script entry point (``standby``): SIGTERM stops the command like Ctrl-C."""
+    """Console-script entry point (``standby``): SIGTERM stops the command like Ctrl-C.
+
+    A terminal that cannot show a character (an ASCII-only one: ``LC_ALL=C``,
+    ``PYTHONIOENCODING=ascii``) gets its nearest plain character (``>`` for an arrow, ``~``
+    for an ellipsis, ``e`` for ``é``), so tables keep their columns. What is still
+    buffered for stdout is written before the exit, so a full device (``> /dev/full``) is
+    an error (exit code 2), not a traceback at shutdown.
+    """
     import signal
 
     signal.signal(signal.SIGTERM, _terminate)
-    cli(prog_name="standby")
+    _plain_streams()
+    try:
+        cli(prog_name="standby")
+    except SystemExit as done:
+        code = done.code
+    else:
+        code = 0
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard(sys.stdout)
+    except OSError as error:
+        _discard(sys.stdout)
+        _say(f"Error: {_output_problem(error)}", colour="red")
+        code = 2
+    raise SystemExit(code)
+
+
+def _plain_streams() -> None:
+    """Let stdout and stderr print any text: characters their encoding lacks are written
+    in their nearest plain form (``reports.plain.plain_form``), never an error."""
+    import codecs
+
+    for stream in (sys.stdout, sys.stderr):
+        encoding = codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name
+        if encoding != "utf-8" and hasattr(stream, "reconfigure"):
+            from standby.reports.plain import plain_form
+
+            codecs.register_error("standby-plain", plain_form)
+            stream.reconfigure(errors="standby-plain")
 
 
 if __name__ == "__main__":  # pragma: no cover

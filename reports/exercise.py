@@ -318,6 +318,14 @@ def pack_files(
             or origin + timedelta(weeks=weeks),
             requirements=tuple(requirements) if requirements is not None else None,
         )
+        if window.end <= window.start:
+            start_shown = window_start_text or "the exercise start"
+            end_shown = window_end_text or f"{weeks} weeks after it"
+            raise StandbyError(
+                f"the window to stress ends at '{end_shown}', which is not after its start "
+                f"'{start_shown}'; give an end later than the start",
+                parameters=("window_end", "window_start"),
+            )
     return build_pack(
         scenario,
         rota,

@@ -572,19 +572,24 @@ def open_log(target: str | Path, *, create: bool = True) -> LogDatabase:
         )
     if path is not None and create:
         path.parent.mkdir(parents=True, exist_ok=True)
+    # a file is named as the user gave it; a URL's file by its path
+    shown = str(target) if "://" not in str(target) else str(path or target)
     try:
         engine = _engine(url)
         tables = _tables()
-        _prepare(engine, tables, create=create, shown=str(path or target))
+        _prepare(engine, tables, create=create, shown=shown)
     except (DBAPIError, ArgumentError, NoSuchModuleError) as error:
-        raise LogDatabaseError(_database_problem(str(path or target), error)) from None
+        raise LogDatabaseError(_database_problem(shown, error)) from None
     return LogDatabase(url, engine, tables)
 
 
 def _database_problem(shown: str, error: Exception) -> str:
     detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
     if "file is not a database" in detail:
-        return f"{shown}: not an exercise log database (SQLite says: {detail})"
+        return (
+            f"{shown}: not an exercise log database (SQLite says: {detail}); give the .db "
+            "file the console wrote, or an exported log (.json, .csv or .xlsx)"
+        )
     return f"{shown}: cannot open the exercise log: {detail}"
 
 

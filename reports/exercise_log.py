@@ -31,7 +31,7 @@ from pydantic import (
 )
 
 from standby.clock import iso_z, to_local
-from standby.errors import StandbyError
+from standby.errors import StandbyError, with_input
 from standby.hints import did_you_mean
 
 if TYPE_CHECKING:
@@ -157,7 +157,9 @@ def _a(word: str) -> str:
 class LogRecord(BaseModel):
     """One thing that happened in the exercise."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        allow_inf_nan=False, extra="forbid", frozen=True, str_strip_whitespace=True
+    )
 
     id: int = Field(ge=1, description="order of recording, from 1")
     kind: Kind
@@ -226,7 +228,7 @@ class LogRecord(BaseModel):
 class ExerciseLog(BaseModel):
     """A whole log: the scenario it belongs to and its records in order of recording."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(allow_inf_nan=False, extra="forbid", frozen=True)
 
     format: Literal["standby-exercise-log"] = "standby-exercise-log"
     version: Literal[1] = 1
@@ -378,7 +380,8 @@ def read_json(path: Path) -> ExerciseLog:
                 if len(loc) >= 3 and loc[0] == "records"
                 else ".".join(str(p) for p in loc) or "(top level)"
             )
-            problems.append(f"{path}: {where}: {str(item['msg']).removeprefix('Value error, ')}")
+            message = with_input(str(item["msg"]).removeprefix("Value error, "), item)
+            problems.append(f"{path}: {where}: {message}")
         raise LogError(problems, str(path)) from None
 
 

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from standby import yamlfile
 from standby.clock import iso_z, local_to_utc, parse_instant, to_local, zone
-from standby.errors import StandbyError
+from standby.errors import StandbyError, with_input
 from standby.files import csv_text, unneutralise
 from standby.hints import did_you_mean
 from standby.reports.exercise_log import (
@@ -52,6 +53,7 @@ from standby.reports.sheets import (
     numbered,
     xlsx_sheets,
 )
+from standby.textfile import not_utf8
 
 if TYPE_CHECKING:
     from standby.scenarios.model import Scenario
@@ -193,7 +195,10 @@ def _minute_of_instant(value: str | datetime, context: LogContext) -> float:
     minute = (instant - start).total_seconds() / 60.0
     if minute < 0:
         local_start = to_local(start, context.timezone)
-        raise ValueError(f"{shown} is before the scenario's start ({local_start:%Y-%m-%d %H:%M})")
+        raise ValueError(
+            f"{shown} is before the scenario's start ({local_start:%Y-%m-%d %H:%M}); check the "
+            "date, or give the time as minutes since the start (45 or +45)"
+        )
     return _checked_minute(minute)
 
 
@@ -418,12 +423,7 @@ def _pydantic_problem(item: Any) -> tuple[str, str]:
     loc = tuple(item["loc"])
     name = str(loc[0]) if loc else "kind"
     message = str(item["msg"]).removeprefix("Value error, ")
-    if item["type"] == "missing":
-        message = "required, but empty"
-    elif "input" in item and not isinstance(item["input"], dict | list):
-        shown = repr(item["input"])
-        if len(shown) < 60:
-            message += f" (got {shown})"
+    message = "required, but empty" if item["type"] == "missing" else with_input(message, item)
     return name, message
 
 
@@ -520,9 +520,13 @@ def _yaml_rows(path: Path) -> tuple[list[object], Rows, dict[str, str]]:
     import yaml
 
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        yamlfile.load(text)  # duplicate keys, tags and nesting checked as for every YAML file
+        root = yaml.compose(text)
     except UnicodeDecodeError:
-        raise LogError([f"{path}: not UTF-8 text"]) from None
+        raise LogError([f"{path}: {not_utf8(path.read_bytes())}; save it as UTF-8 text"]) from None
+    except yamlfile.YamlError as error:
+        raise LogError([f"{path}: {error.message}"]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)

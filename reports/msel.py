@@ -15,7 +15,6 @@ exercise moved to another start keeps its injects' minutes, and their clock time
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +26,8 @@ from standby.clock import to_local
 from standby.errors import StandbyError
 from standby.files import csv_text, unneutralise
 from standby.reports.exercise import effect_text, instant_parameter
+from standby.textfile import CsvError, csv_rows, not_utf8
+from standby.workbook import first_unsaved_formula, not_a_workbook
 
 if TYPE_CHECKING:
     from standby.scenarios.model import Inject, Scenario
@@ -237,9 +238,12 @@ def _read_csv(path: Path) -> Sheet:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise MselError(
-            str(path), [f"{path}: not UTF-8 text; in Excel save it as 'CSV UTF-8'"]
+            str(path), [f"{path}: {not_utf8(path.read_bytes())}; in Excel save it as 'CSV UTF-8'"]
         ) from None
-    lines = list(csv.reader(io.StringIO(text)))
+    try:
+        lines = csv_rows(text)
+    except CsvError as error:
+        raise MselError(str(path), [f"{path}: {error}"]) from None
     if not lines:
         raise MselError(str(path), [f"{path}: the file is empty"])
     body = [(number, list[object](cells)) for number, cells in enumerate(lines[1:], start=2)]
@@ -251,8 +255,12 @@ def _read_xlsx(path: Path) -> Sheet:
 
     try:
         workbook = load_workbook(path, read_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise MselError(str(path), [f"{path}: cannot be read as a workbook ({error})"]) from None
+    except Exception:  # openpyxl raises many kinds for a broken file
+        raise MselError(str(path), [not_a_workbook(path)]) from None
+    unsaved = first_unsaved_formula(path)
+    if unsaved is not None:
+        workbook.close()
+        raise MselError(str(path), [unsaved])
     sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
     about: dict[str, str] = {}

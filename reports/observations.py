@@ -22,7 +22,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from standby.errors import StandbyError
+from standby import yamlfile
+from standby.clock import TimeError, check_year
+from standby.errors import StandbyError, with_input
 from standby.files import unneutralise
 from standby.hints import did_you_mean
 from standby.reports.sheets import (
@@ -34,6 +36,7 @@ from standby.reports.sheets import (
     numbered,
     xlsx_sheets,
 )
+from standby.textfile import not_utf8
 
 MAX_TEXT = 4000
 MAX_SHORT = 200
@@ -158,7 +161,9 @@ class ObservationsError(StandbyError):
 class Observation(BaseModel):
     """One observation against an objective (see the module's note for what each needs)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        allow_inf_nan=False, extra="forbid", frozen=True, str_strip_whitespace=True
+    )
 
     objective: str = Field(max_length=MAX_SHORT)
     finding: Finding
@@ -242,19 +247,22 @@ def day_text(day: date) -> str:
 
 def parse_day(value: object) -> date:
     """A date from a cell: a date, ``2027-03-31`` or the UK's ``31/03/2027``."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
     text = str(value).strip()
     try:
-        if match := _UK_DATE.match(text):
+        if isinstance(value, date):
+            found = value.date() if isinstance(value, datetime) else value
+        elif match := _UK_DATE.match(text):
             day, month, year = (int(part) for part in match.groups())
-            return date(year, month, day)
-        return date.fromisoformat(text)
+            found = date(year, month, day)
+        else:
+            found = date.fromisoformat(text)
     except ValueError:
-        pass
-    raise ValueError(f"'{text}' is not a date; write it as 2027-03-31 or 31/03/2027")
+        raise ValueError(f"'{text}' is not a date; write it as 2027-03-31 or 31/03/2027") from None
+    try:
+        check_year(found, text)
+    except TimeError as error:
+        raise ValueError(error.message) from None
+    return found
 
 
 def _word(name: str, value: object) -> str:
@@ -350,7 +358,7 @@ def check_row(
 def _pydantic_problem(item: Any) -> tuple[str, str]:
     loc = tuple(item["loc"])
     name = str(loc[0]) if loc else "observation"
-    message = str(item["msg"]).removeprefix("Value error, ")
+    message = with_input(str(item["msg"]).removeprefix("Value error, "), item)
     if item["type"] == "extra_forbidden":
         message = f"not a column of an observations file; the columns are {', '.join(COLUMNS)}"
     return name, message
@@ -429,10 +437,14 @@ def _read_yaml(path: Path, rules: Rules) -> Observations:
 
     try:
         text = path.read_text(encoding="utf-8")
+        yamlfile.load(text)  # duplicate keys, tags and nesting checked as for every YAML file
         data = yaml.safe_load(text)
         root = yaml.compose(text)
     except UnicodeDecodeError:
-        raise ObservationsError([f"{path}: not UTF-8 text"], str(path)) from None
+        problem = f"{path}: {not_utf8(path.read_bytes())}; save it as UTF-8 text"
+        raise ObservationsError([problem], str(path)) from None
+    except yamlfile.YamlError as error:
+        raise ObservationsError([f"{path}: {error.message}"], str(path)) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)

@@ -17,6 +17,7 @@ from a file goes through one of these:
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -71,3 +72,44 @@ def markup(value: object) -> str:
     from rich.markup import escape
 
     return escape(printable(value))
+
+
+#: Plain forms of the characters our own messages and tables use, for a terminal that
+#: cannot show them (an ASCII-only one): one character each, so that a table laid out for
+#: the real ones keeps its columns; any other character is decomposed (é is e).
+PLAIN_FORMS = {
+    "\u2192": ">",
+    "\u2190": "<",
+    "\u2026": "~",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2212": "-",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u00d7": "x",
+    "\u2264": "<",
+    "\u2265": ">",
+    "\u00b0": "o",
+    "\u00b1": "+",
+    "\u2022": "*",
+    "\u00a3": "L",
+    "\u00a0": " ",
+}
+
+
+def plain_form(error: UnicodeError) -> tuple[str, int]:
+    """A codec error handler (``codecs.register_error``): the characters a stream's
+    encoding cannot write, in their plain forms, so that printing never fails."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start : error.end]
+    return "".join(_plain_character(character) for character in text), error.end
+
+
+def _plain_character(character: str) -> str:
+    if character in PLAIN_FORMS:
+        return PLAIN_FORMS[character]
+    decomposed = unicodedata.normalize("NFKD", character).encode("ascii", "ignore").decode()
+    return decomposed[:1] or "?"

@@ -8,13 +8,13 @@ then checks its own columns.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from standby.errors import StandbyError
+from standby.textfile import CsvError, csv_rows, not_utf8
+from standby.workbook import first_unsaved_formula, not_a_workbook
 
 Rows = list[tuple[int, Sequence[object]]]
 """``(row number, cells)`` for every row under the header."""
@@ -34,8 +34,12 @@ def csv_table(path: Path) -> tuple[list[object], Rows]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise SheetError(f"{path}: not UTF-8 text; save the sheet as 'CSV UTF-8'") from None
-    table = list(csv.reader(io.StringIO(text)))
+        problem = not_utf8(path.read_bytes())
+        raise SheetError(f"{path}: {problem}; save the sheet as 'CSV UTF-8'") from None
+    try:
+        table = csv_rows(text)
+    except CsvError as error:
+        raise SheetError(f"{path}: {error}") from None
     if not table:
         raise SheetError(f"{path}: the file is empty; put a header row first")
     return list(table[0]), [(number, row) for number, row in enumerate(table[1:], start=2)]
@@ -47,8 +51,12 @@ def xlsx_sheets(path: Path) -> dict[str, list[list[object]]]:
 
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # zipfile, XML and openpyxl errors alike
-        raise SheetError(f"{path}: not a readable .xlsx workbook ({error})") from None
+    except Exception:  # zipfile, XML and openpyxl errors alike
+        raise SheetError(not_a_workbook(path)) from None
+    unsaved = first_unsaved_formula(path)
+    if unsaved is not None:
+        workbook.close()
+        raise SheetError(unsaved)
     try:
         return {
             sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)]

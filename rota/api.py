@@ -154,6 +154,13 @@ def _read_inputs(
         )
     start = _window_end(start_text, rota.timezone, "window_start")
     end = _window_end(end_text, rota.timezone, "window_end")
+    if start is not None and end is not None and end <= start:
+        raise StandbyError(
+            f"the window ends at '{end_text}', which is not after its start '{start_text}'; "
+            "give an end later than the start (a date alone means its midnight, so one "
+            "day's window ends on the next date)",
+            parameters=("window_end", "window_start"),
+        )
     if start is None or end is None:
         span = rota_span(rota)  # an empty rota needs both ends of the window
         start = span[0] if start is None else start
@@ -385,6 +392,12 @@ def fill_files(
         raise StandbyError(
             f"a time limit of {limit:g} s leaves the solver no time; give a number of "
             "seconds above 0, such as 30",
+            parameters=("time_limit",),
+        )
+    if limit == float("inf"):
+        raise StandbyError(
+            "a time limit of inf s would let the solver run for ever on a large rota; give "
+            "a number of seconds, such as 30 (or 3600 for an hour)",
             parameters=("time_limit",),
         )
     read = _read_inputs(

@@ -17,8 +17,6 @@ can fix is a :class:`RotaFileError` naming the file, the row or cell, the value 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +25,7 @@ from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 
+from standby import limits
 from standby.clock import DEFAULT_TIMEZONE, iso_local, iso_z
 from standby.files import csv_text, unneutralise
 from standby.hints import did_you_mean
@@ -37,9 +36,9 @@ from standby.rota.io_common import (
     RequirementsSet,
     RotaFileError,
     TimeReader,
+    check_given_timezone,
     check_order,
     check_shift_count,
-    check_timezone,
     parse_level,
     people_from_ids,
     read_text,
@@ -55,6 +54,7 @@ from standby.rota.model import (
     Shift,
     TimeWindow,
 )
+from standby.textfile import CsvError, csv_rows
 
 #: The columns a CSV shift is read from, in the order :func:`parse_csv` unpacks them.
 CSV_COLUMNS = CSV_REQUIRED + CSV_OPTIONAL
@@ -87,7 +87,7 @@ def read_rota(
             f"{path}: '{suffix or '(no suffix)'}' is not a rota format Standby reads; "
             f"use one of {', '.join(READERS)}"
         )
-    check_timezone(path, timezone)
+    check_given_timezone(timezone)
     limit = shift_limit(max_shifts)
     if suffix == ".xlsx":
         from standby.rota.io_xlsx import read_xlsx
@@ -122,7 +122,7 @@ def read_requirements_file(path: Path, *, timezone: str = DEFAULT_TIMEZONE) -> R
             f"{path}: requirements are read from YAML; use a .yaml or .yml file "
             "with a 'requirements:' list"
         )
-    check_timezone(path, timezone)
+    check_given_timezone(timezone)
     from standby.rota.io_requirements import plain_requirements
     from standby.rota.io_yaml_load import load_yaml
 
@@ -237,9 +237,9 @@ def _missing_cell(values: list[str], path: Path, number: int) -> None:
 
 def _csv_rows(text: str, path: Path) -> list[list[str]]:
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        raise RotaFileError(f"{path}: not readable as CSV ({error}); check the quotes") from None
+        rows = csv_rows(text)
+    except CsvError as error:
+        raise RotaFileError(f"{path}: {error}") from None
     while rows and not any(cell.strip() for cell in rows[0]):
         rows.pop(0)
     return rows
@@ -382,10 +382,10 @@ def read_events(path: Path, timezone: str = DEFAULT_TIMEZONE) -> list[Requiremen
     needs = "a name, a start, an end, a role and the number of people (min)"
     for row in _table(path, EVENT_REQUIRED, "a planned-events file", needs):
         start, end = _span(row, read_time)
-        if not row.cells["min"].isdigit():
+        if not row.cells["min"].isdigit() or int(row.cells["min"]) > limits.MAX_PEOPLE_REQUIRED:
             raise RotaFileError(
                 f"{row.where}, column 'min': '{row.cells['min']}' is not a number of people; "
-                "write 1, 2 and so on"
+                f"write 1, 2 and so on (at most {limits.MAX_PEOPLE_REQUIRED:,})"
             )
         events.append(
             Requirement(

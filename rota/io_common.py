@@ -17,6 +17,7 @@ from standby import limits
 from standby.clock import TimeError, parse_instant_with_warning, zone
 from standby.errors import StandbyError
 from standby.rota.model import FillWeights, Person, Requirement, RoleRules, Rota
+from standby.textfile import not_utf8
 
 CSV_REQUIRED = ("person", "role", "start", "end")
 CSV_OPTIONAL = ("level", "phone", "notes", "person_id")
@@ -79,6 +80,14 @@ def check_timezone(path: Path, timezone: str) -> None:
         raise RotaFileError(f"{path}: {error}") from None
 
 
+def check_given_timezone(timezone: str) -> None:
+    """Raise unless ``timezone``, given by the caller (not read from a file), is a zone."""
+    try:
+        zone(timezone)
+    except TimeError as error:
+        raise RotaFileError(error.message, parameters=("timezone",)) from None
+
+
 def read_text(path: Path) -> str:
     """The file's text (UTF-8, a byte-order mark allowed), or a clear error."""
     try:
@@ -89,10 +98,10 @@ def read_text(path: Path) -> str:
         raise RotaFileError(f"{path}: cannot be read ({error.strerror})") from None
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
+    except UnicodeDecodeError:
+        saved_as = "'CSV UTF-8'" if path.suffix.lower() == ".csv" else "UTF-8 text"
         raise RotaFileError(
-            f"{path}: byte {error.start} is not UTF-8 text; save the file as "
-            "'CSV UTF-8' (or UTF-8 text) and try again"
+            f"{path}: {not_utf8(data)}; save it as {saved_as} and try again"
         ) from None
 
 

@@ -26,19 +26,35 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from standby.clock import DEFAULT_TIMEZONE, TimeError, local_to_utc, zone
+from standby.clock import (
+    DEFAULT_TIMEZONE,
+    TimeError,
+    is_zone_region,
+    local_to_utc,
+    zone,
+    zone_hint,
+)
 from standby.rota.io_common import RotaFileError, check_order, shift_limit, too_many_shifts
-from standby.rota.io_ics_series import TEXT_PROPERTIES, EventFields, event_where, read_series
+from standby.rota.io_ics_series import (
+    TEXT_PROPERTIES,
+    EventFields,
+    check_years,
+    event_where,
+    read_series,
+)
 from standby.rota.io_ics_text import (
+    CalendarLines,
     ContentLine,
     EventLines,
     parse_date_time,
     scan_calendar,
+    split_line,
     split_list,
     unescape_text,
 )
 from standby.rota.io_ics_write import level_suffix, notes_without_phone
 from standby.rota.model import Rota, Shift
+from standby.textfile import not_utf8
 
 
 def read_ics(
@@ -62,7 +78,12 @@ def read_ics(
     for event in scan.events:
         simple = event.uid not in series and all(map(_known_zone, event.tzids))
         (plain if simple else library).append(event)
+    defined = _defined_zones(scan)
+    for event in library:
+        _check_zone_names(event, path, defined)
     singles = [_plain_fields(event, path) for event in plain]
+    for fields in singles:
+        check_years(fields, path)
     if len(singles) > limit:
         raise too_many_shifts(str(path), limit)
     if library:
@@ -84,10 +105,9 @@ def _read_text(path: Path) -> str:
         )
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
+    except UnicodeDecodeError:
         raise RotaFileError(
-            f"{path}: byte {error.start} is not UTF-8 text, as iCalendar files must be; "
-            "export it again as .ics"
+            f"{path}: {not_utf8(data)}, as iCalendar files must be; export it again as .ics"
         ) from None
 
 
@@ -98,6 +118,38 @@ def _known_zone(tzid: str) -> ZoneInfo | None:
         return ZoneInfo(tzid)
     except Exception:  # ZoneInfoNotFoundError, ValueError for odd names
         return None
+
+
+def _defined_zones(scan: CalendarLines) -> set[str]:
+    """The TZIDs the calendar's own VTIMEZONE blocks define."""
+    defined = set()
+    for block in scan.timezones:
+        for raw in block:
+            line = split_line(raw)
+            if line is not None and line.name == "TZID":
+                defined.add(line.value.strip())
+    return defined
+
+
+def _check_zone_names(event: EventLines, path: Path, defined: set[str]) -> None:
+    """Raise for a TZID that is neither a zone, a Windows zone name, nor defined in this
+    file. icalendar remembers every VTIMEZONE it has read, so without this check a name
+    one calendar defined would be taken in the next one read, which does not define it; and
+    a region of the zone database (``Europe``) it would try to open as a zone file."""
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+    for tzid in event.tzids:
+        if _known_zone(tzid) is not None or tzid in defined or tzid in WINDOWS_TO_OLSON:
+            continue
+        summary = event.properties.get("SUMMARY")
+        where = f"{path}: event '{summary[0].value if summary else ''}' (UID {event.uid or '?'})"
+        if is_zone_region(tzid):
+            raise RotaFileError(f"{where}: TZID={tzid}: {zone_hint(tzid)}")
+        raise RotaFileError(
+            f"{where}: TZID={tzid}, a time zone that is neither a known zone nor defined in "
+            "the file (VTIMEZONE); give a zone such as Europe/London, or export the calendar "
+            "again with its time zones"
+        )
 
 
 def _calendar_timezone(named: str, path: Path, timezone: str) -> str:

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from standby.clock import zone
+from standby.clock import TimeError, check_year, zone
 from standby.rota.io_common import RotaFileError, check_order, too_many_shifts
 from standby.rota.io_ics_text import CalendarLines, EventLines, unescape_text, unreadable
 from standby.rota.model import Rota
@@ -140,11 +140,12 @@ def read_series(
             raise RotaFileError(
                 f"{path}: event '{component.get('SUMMARY', '')}' "
                 f"(UID {component.get('UID', '?')}): "
-                f"property {name or '?'} cannot be read ({problem}); correct it, e.g. "
-                "RRULE:FREQ=WEEKLY;UNTIL=20261231T000000Z"
+                f"property {name or '?'} cannot be read ({problem}); {_example(name)}"
             )
     try:
         fields = [library_fields(event, path) for event in parsed]
+        for item in fields:
+            check_years(item, path)
         series_uids = {str(event.get("UID")) for event in parsed if _in_series(event)}
         singles = [
             item
@@ -166,6 +167,37 @@ def read_series(
             f"{path}: an event cannot be read ({error}); check its DTSTART, DTEND, RRULE "
             "and EXDATE lines"
         ) from None
+
+
+#: How each property that holds a time or a rule is written, for messages.
+_EXAMPLES = {
+    "DTSTART": "DTSTART;TZID=Europe/London:20260105T090000",
+    "DTEND": "DTEND;TZID=Europe/London:20260112T090000",
+    "RECURRENCE-ID": "RECURRENCE-ID;TZID=Europe/London:20260112T090000",
+    "EXDATE": "EXDATE;TZID=Europe/London:20260112T090000",
+    "RDATE": "RDATE;TZID=Europe/London:20260112T090000",
+    "DURATION": "DURATION:P7D",
+    "RRULE": "RRULE:FREQ=WEEKLY;UNTIL=20261231T000000Z",
+}
+
+
+def _example(name: str | None) -> str:
+    """How to write the property ``name``: an example line, or general advice."""
+    example = _EXAMPLES.get((name or "").upper())
+    if example is None:
+        return "correct it, or export the calendar again"
+    return f"write it like {example}"
+
+
+def check_years(fields: EventFields, path: Path) -> None:
+    """Raise when an event starts or ends outside the years Standby works in."""
+    for value in (fields.start, fields.end):
+        if value is None:
+            continue
+        try:
+            check_year(value, f"{value.year:04d}{value.month:02d}{value.day:02d}")
+        except TimeError as error:
+            raise RotaFileError(f"{event_where(path, fields)}: {error}") from None
 
 
 def _in_series(event: Any) -> bool:

@@ -196,7 +196,8 @@ def scan_calendar(text: str, path: Path) -> CalendarLines:
     for number, raw in enumerate(unfold(text), start=1):
         line = split_line(raw)
         if line is None:
-            raise unreadable(path, f"line {number} is not 'NAME:value'")
+            start = "" if stack else "; a calendar starts with BEGIN:VCALENDAR"
+            raise unreadable(path, f"line {number} is not 'NAME:value'{start}")
         name = line.name
         if name == "BEGIN":
             opened = line.value.upper()

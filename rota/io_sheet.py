@@ -22,13 +22,12 @@ import re
 import zipfile
 from pathlib import Path
 
-from standby import limits
+from standby import limits, workbook
 from standby.rota.io_common import RotaFileError, too_many_shifts
 
 #: Cells of a sheet's rows-by-columns layout, per shift the rota may hold (a long-format
 #: row has at most eight columns Standby reads; the rest is room for a title and notes).
 MAX_CELLS_PER_SHIFT = 16
-_SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 _ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
 #: A cell past column H (the eight a long-format sheet uses): few in a rota, so cheap to find.
 _WIDE_CELL = re.compile(rb'<c\b[^>]*?\br="([I-Z]|[A-Z]{2,})(\d+)"')
@@ -65,17 +64,19 @@ def check_workbook(path: Path, max_shifts: int) -> None:
                     "more shifts",
                     parameters=("max_shifts",),
                 )
-            titles = _titles(archive)
+            titles = workbook.sheet_titles(archive)
             for member in members:
-                if _SHEET.match(member.filename):
+                if workbook.SHEET_PART.match(member.filename):
                     title = titles.get(member.filename, member.filename.rsplit("/", 1)[-1])
                     with archive.open(member) as sheet:
                         _check_sheet(sheet, path, title, max_shifts)
     except (zipfile.BadZipFile, OSError, EOFError):
-        raise RotaFileError(
-            f"{path}: not a readable .xlsx workbook; save it from Excel or LibreOffice as "
-            "'Excel Workbook (.xlsx)'"
-        ) from None
+        raise not_a_workbook(path) from None
+
+
+def not_a_workbook(path: Path) -> RotaFileError:
+    """The error for a file that is not an .xlsx workbook, saying what it is when it can."""
+    return RotaFileError(workbook.not_a_workbook(path))
 
 
 def _check_sheet(sheet: object, path: Path, title: str, max_shifts: int) -> None:
@@ -89,6 +90,9 @@ def _check_sheet(sheet: object, path: Path, title: str, max_shifts: int) -> None
         data = tail + chunk
         for found in _ROW.finditer(data):
             rows = max(rows, int(found.group(1)))
+        unsaved = workbook.unsaved_formula(data, path, title)
+        if unsaved is not None:
+            raise RotaFileError(unsaved)
         for found in _WIDE_CELL.finditer(data):
             letters, row = found.group(1).decode(), int(found.group(2))
             column = column_number(letters)
@@ -108,32 +112,3 @@ def _check_sheet(sheet: object, path: Path, title: str, max_shifts: int) -> None
             max_shifts,
             "has room for",
         )
-
-
-_TAG = re.compile(rb"<(?:\w+:)?(sheet|Relationship)\b([^>]*)>")
-_ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
-
-
-def _titles(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Each sheet's part name (``xl/worksheets/sheet1.xml``) and its title (``Rota``)."""
-    try:
-        book = archive.read("xl/workbook.xml")
-        links = archive.read("xl/_rels/workbook.xml.rels")
-    except KeyError:
-        return {}
-    targets = {}
-    for tag in _TAG.finditer(links):
-        attributes = dict(_ATTRIBUTE.findall(tag.group(2)))
-        target = attributes.get(b"Target", b"").decode(errors="replace").lstrip("/")
-        targets[attributes.get(b"Id", b"")] = (
-            target if target.startswith("xl/") else (f"xl/{target}")
-        )
-    titles = {}
-    for tag in _TAG.finditer(book):
-        if tag.group(1) != b"sheet":
-            continue
-        attributes = dict(_ATTRIBUTE.findall(tag.group(2)))
-        link = next((v for k, v in attributes.items() if k.endswith(b":id")), b"")
-        if link in targets:
-            titles[targets[link]] = attributes.get(b"name", b"").decode(errors="replace")
-    return titles

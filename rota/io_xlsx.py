@@ -359,12 +359,20 @@ def _options(
                 f"'{handover_text}' names a day; a grid's handover is a time such as 09:00"
             )
     except ValueError as error:
-        raise RotaFileError(f"{path}: {handover_at}: {error}") from None
+        raise _option_error(path, handover_at, "handover", error) from None
     try:
         length = parse_length(length_text)
     except ValueError as error:
-        raise RotaFileError(f"{path}: {length_at}: {error}") from None
+        raise _option_error(path, length_at, "shift_length", error) from None
     return handover_time, length, handover_at or "the default handover"
+
+
+def _option_error(path: Path, at: str, parameter: str, error: ValueError) -> RotaFileError:
+    """A bad handover or shift length: in a cell of the sheet, or given by the caller."""
+    if at.startswith("the "):  # given by the caller, not written in the sheet
+        words = parameter.replace("_", " ")
+        return RotaFileError(f"{path}: the grid's {words}: {error}", parameters=(parameter,))
+    return RotaFileError(f"{path}: {at}: {error}")
 
 
 def _check_option_name(key: str, path: Path, ref: str) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from standby.clock import DEFAULT_TIMEZONE, zone
+from standby.errors import with_input
 from standby.hints import closest
 from standby.rota.io_common import (
     RequirementsSet,
@@ -74,7 +75,7 @@ def validation_message(path: Path, error: ValidationError, source: Document | No
         key = ".".join(str(part) for part in loc) or "(top level)"
         line = _line_of(source, loc) if source is not None else None
         at = f" (line {line})" if line else ""
-        problem = item["msg"].removeprefix("Value error, ")
+        problem = with_input(item["msg"].removeprefix("Value error, "), item)
         if item["type"] == "extra_forbidden":
             problem = f"'{loc[-1]}' is not a key Standby knows here; check the spelling"
         elif item["type"] == "missing":

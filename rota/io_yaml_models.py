@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from standby import limits
 from standby.rota.io_words import normalise_days, normalise_window_days, parse_clock
 from standby.rota.model import WEEKDAYS, FillWeights, RoleRules, TimeWindow
 from standby.rota.patterns import parse_day_job, parse_handover, parse_length
@@ -21,7 +22,9 @@ from standby.rota.patterns import parse_day_job, parse_handover, parse_length
 class _Strict(BaseModel):
     # defer_build: a model is built when first used, so reading a requirements file does
     # not pay for the rota models (pydantic builds each model's validator up front).
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
+    model_config = ConfigDict(
+        allow_inf_nan=False, extra="forbid", populate_by_name=True, defer_build=True
+    )
 
 
 class _File(_Strict):
@@ -71,7 +74,7 @@ class RequirementModel(_Strict):
     """At least ``min`` people on call for ``role`` (inside ``when``, and ``dates``)."""
 
     role: str = Field(min_length=1)
-    min: int = Field(1, ge=0)
+    min: int = Field(1, ge=0, le=limits.MAX_PEOPLE_REQUIRED)
     when: WhenModel | None = None
     qualification: str | None = None
     name: str | None = None

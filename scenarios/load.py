@@ -6,7 +6,6 @@ open the file at the right line. Nothing here ever shows a traceback for bad inp
 
 from __future__ import annotations
 
-import csv
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -14,9 +13,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from standby import yamlfile
-from standby.errors import StandbyError
+from standby.errors import StandbyError, with_input
 from standby.hints import did_you_mean
 from standby.scenarios.model import Observation, Scenario, ScenarioReferenceError, format_loc
+from standby.textfile import CsvError, csv_rows, not_utf8
 
 Loc = tuple[str | int, ...]
 
@@ -83,7 +83,8 @@ def load_scenario(path_or_name: str | Path) -> Scenario:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise ScenarioError(str(path), [(str(path), "is not a UTF-8 text file")]) from None
+        problem = f"{not_utf8(path.read_bytes())}; save it as UTF-8 text"
+        raise ScenarioError(str(path), [(str(path), problem)]) from None
     except OSError as error:
         raise ScenarioError(str(path), [(str(path), f"cannot be read: {error.strerror}")]) from None
     return parse_scenario(text, str(path), base_dir=path.parent)
@@ -143,14 +144,8 @@ def _pydantic_problem(source: str, data: Any, root: yamlfile.Document, err: Any)
         tag = str(err.get("ctx", {}).get("discriminator", "")).strip("'")
         valid = _DISTS if tag == "dist" else _EFFECTS
         message = f"'{tag}' is missing; add '{tag}: ' with one of: {', '.join(valid)}"
-    elif (
-        "input" in err
-        and err["type"] not in ("model_type",)
-        and not message.startswith("unknown key")
-    ):
-        shown = repr(err["input"]) if not isinstance(err["input"], dict | list) else None
-        if shown is not None and len(shown) < 60:
-            message += f" (got {shown})"
+    elif err["type"] != "model_type" and not message.startswith("unknown key"):
+        message = with_input(message, err)
     return _located(source, data, root, loc, message)
 
 
@@ -212,8 +207,14 @@ def read_observations(path: Path) -> list[dict[str, Any]]:
         raise ScenarioError(
             source, [(source, f"the observations file cannot be read: {reason}")]
         ) from None
-    reader = csv.DictReader(text.splitlines())
-    header = reader.fieldnames or []
+    except UnicodeDecodeError:
+        problem = f"{not_utf8(path.read_bytes())}; save it as 'CSV UTF-8'"
+        raise ScenarioError(source, [(source, problem)]) from None
+    try:
+        table = csv_rows(text)
+    except CsvError as error:
+        raise ScenarioError(source, [(source, str(error))]) from None
+    header = [name.strip() for name in table[0]] if table else []
     missing = [c for c in OBSERVATION_COLUMNS if c not in header]
     if missing:
         hints = "; ".join(f"'{c}': {did_you_mean(c, header)}" for c in missing)
@@ -229,15 +230,18 @@ def read_observations(path: Path) -> list[dict[str, Any]]:
         )
     rows: list[dict[str, Any]] = []
     problems: list[tuple[str, str]] = []
-    for number, row in enumerate(reader, start=2):
+    for number, cells in enumerate(table[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        row = dict(zip(header, cells, strict=False))
         values = {c: (row.get(c) or "").strip() for c in OBSERVATION_COLUMNS}
         try:
             Observation.model_validate(values)
         except ValidationError as error:
             for e in error.errors():
                 column = ".".join(str(p) for p in e["loc"])
-                got = values.get(column, "")
-                problems.append((f"{source}:{number}", f"{column}: {e['msg']} (got {got!r})"))
+                message = with_input(str(e["msg"]).removeprefix("Value error, "), e)
+                problems.append((f"{source}:{number}", f"{column}: {message}"))
             continue
         rows.append(values)
     if problems:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal, Self
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
@@ -22,7 +21,8 @@ from pydantic import (
     model_validator,
 )
 
-from standby.clock import DEFAULT_TIMEZONE, parse_instant
+from standby import limits
+from standby.clock import DEFAULT_TIMEZONE, TimeError, check_year, parse_instant, zone
 from standby.errors import StandbyError
 from standby.hints import did_you_mean
 
@@ -50,10 +50,30 @@ def format_loc(loc: tuple[str | int, ...]) -> str:
     return text or "(top level)"
 
 
+def _in_years(value: date) -> date:
+    """A date in the years Standby works in (a typo such as 9999 is an error, not a crash)."""
+    try:
+        check_year(value, value.isoformat())
+    except TimeError as error:
+        raise ValueError(error.message) from None
+    return value
+
+
+#: A calendar date in a scenario (a test, a school term): within limits.EARLIEST_YEAR to
+#: LATEST_YEAR.
+CalendarDate = Annotated[date, AfterValidator(_in_years)]
+#: A number of people in one place (limits.MAX_PEOPLE_AT_PLACE: more than any UK town).
+People = Annotated[int, Field(ge=0, le=limits.MAX_PEOPLE_AT_PLACE)]
+
+
 class StrictModel(BaseModel):
     """Base for every scenario model: frozen, unknown keys rejected with a hint."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # allow_inf_nan: an .inf or .nan validates against ge/le bounds in ways the model
+    # cannot use (an infinite release rate, a NaN wind), so no number may be either
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -282,11 +302,12 @@ class Observation(StrictModel):
     @classmethod
     def _readable_time(cls, value: str) -> str:
         try:
-            datetime.strptime(value, "%Y-%m-%d %H:%M")
+            observed = datetime.strptime(value, "%Y-%m-%d %H:%M")
         except ValueError:
             raise ValueError(
                 f"time '{value}' is not a UTC time 'YYYY-MM-DD HH:MM' (e.g. 2025-11-12 02:00)"
             ) from None
+        _in_years(observed.date())
         return value
 
 
@@ -549,8 +570,8 @@ def _clock(value: str) -> time:
 class DateRange(StrictModel):
     """Days from ``from`` to ``to``, both included (a school term)."""
 
-    from_: date = Field(alias="from")
-    to: date
+    from_: CalendarDate = Field(alias="from")
+    to: CalendarDate
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -566,7 +587,7 @@ class OccupancyPeriod(StrictModel):
     ends the next day. ``dates`` (school terms) limits the days it starts on.
     """
 
-    people: Annotated[int, Field(ge=0)]
+    people: People
     days: list[Day] = Field(default_factory=lambda: list(DAYS))
     from_: str = Field(default="00:00", alias="from")
     to: str = "24:00"
@@ -609,7 +630,7 @@ class Receptor(StrictModel):
     name: str
     kind: Literal["school", "care_home", "hospital", "residential", "workplace", "other"]
     location: Location
-    population: Annotated[int, Field(ge=0)]
+    population: People
     vulnerable: bool = False
     occupancy: list[OccupancyPeriod] = Field(default_factory=list)
     air_changes_per_hour: Annotated[float, Field(gt=0.0, le=50.0)] | None = None
@@ -689,7 +710,7 @@ class ExtraDemand(StrictModel):
     """More people need help than the receptors say (e.g. a football crowd)."""
 
     kind: Literal["extra_demand"]
-    people: Annotated[int, Field(ge=1)]
+    people: Annotated[int, Field(ge=1, le=limits.MAX_PEOPLE_AT_PLACE)]
     receptor: str | None = None
     coach_load: Annotated[int, Field(ge=1)] | None = None
     coach_every_minutes: Annotated[float, Field(gt=0.0)] | None = None
@@ -799,7 +820,7 @@ class ScenarioFields(StrictModel):
     start: str = Field(description="default start: local 'YYYY-MM-DD HH:MM' or ISO with offset")
     duration_minutes: Annotated[float, Field(gt=0.0, le=7 * 24 * 60)] = 480.0
     legal_basis: str
-    last_test: date | None = None
+    last_test: CalendarDate | None = None
     hazard: Hazard | None = Field(
         default=None,
         description="a toxic release (substance, release, weather); leave it out for an "
@@ -829,11 +850,9 @@ class ScenarioFields(StrictModel):
     @classmethod
     def _known_timezone(cls, value: str) -> str:
         try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown timezone '{value}'; use an IANA name such as Europe/London"
-            ) from None
+            zone(value)
+        except TimeError as error:
+            raise ValueError(error.message) from None
         return value
 
     @property

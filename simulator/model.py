@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from standby.clock import iso_z
+from standby.errors import StandbyError
 from standby.rota.model import Requirement, Rota
 from standby.scenarios.model import Scenario
 from standby.simulator import network, people, plan, responders
@@ -325,6 +326,10 @@ def run_seeds(seed: int, runs: int) -> Iterator[np.random.SeedSequence | int]:
     (``spawn`` keys its children ``(i,)``), so a billion runs start at once and hold one
     seed at a time.
     """
+    if seed < 0:
+        raise StandbyError(
+            f"the seed {seed} is negative; give a whole number, 0 or more", parameters=("seed",)
+        )
     if runs == 1:
         yield seed
         return

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from datetime import timezone as fixed_offset
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from standby import limits
 from standby.errors import StandbyError
 
 #: The zone of local times when a file or command does not name one.
@@ -37,10 +38,35 @@ def zone(name: str) -> ZoneInfo:
     """The IANA zone ``name`` or a clear error."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise TimeError(
-            f"unknown timezone '{name}'; use an IANA name such as Europe/London"
-        ) from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a name such as 'Europe' is a folder of the time-zone database, not a zone
+        raise TimeError(f"unknown timezone '{name}'; {zone_hint(name)}") from None
+
+
+def is_zone_region(name: str) -> bool:
+    """True when ``name`` is a region of the zone database (``Europe``), not a zone."""
+    from zoneinfo import available_timezones
+
+    region = name.strip("/")
+    return bool(region) and any(zone.startswith(f"{region}/") for zone in available_timezones())
+
+
+def zone_hint(name: str) -> str:
+    """How to name a zone: a city in the region named, the closest name, or an example."""
+    from zoneinfo import available_timezones
+
+    from standby.hints import closest
+
+    known = available_timezones()
+    region = name.strip("/")
+    inside = sorted(zone for zone in known if zone.startswith(f"{region}/"))
+    if inside and region:
+        example = "Europe/London" if region == "Europe" else inside[0]
+        return f"'{region}' is a region, not a zone: name a city in it, such as {example}"
+    match = closest(name, known)
+    if match is not None:
+        return f"did you mean '{match}'?"
+    return "use an IANA name such as Europe/London"
 
 
 def region_code(region: str) -> str:
@@ -247,6 +273,7 @@ def parse_instant_with_warning(
         value = datetime.combine(text, time(0, 0))
     else:
         value = read_clock_text(str(text))
+    check_year(value, text)
     if value.tzinfo is not None:
         return value.astimezone(UTC), None
     try:
@@ -259,6 +286,15 @@ def parse_instant_with_warning(
         # Quote what was written, not our rewriting of it.
         message = error.message.replace(canonical, f"'{written}' ({value:%d %B %Y %H:%M})", 1)
         raise TimeError(message) from None
+
+
+def check_year(value: date, written: object) -> None:
+    """Raise :class:`TimeError` unless ``value`` falls in the years Standby works in."""
+    if not limits.EARLIEST_YEAR <= value.year <= limits.LATEST_YEAR:
+        raise TimeError(
+            f"'{written}': the year {value.year} is outside {limits.EARLIEST_YEAR} to "
+            f"{limits.LATEST_YEAR}, the years Standby works in; check the year"
+        )
 
 
 def to_local(instant: datetime, timezone: str = DEFAULT_TIMEZONE) -> datetime:

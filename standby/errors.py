@@ -10,6 +10,9 @@ in the library's words (:data:`PARAMETERS`), and ``cli.py`` adds the options tha
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 #: The names ``StandbyError.parameters`` may hold, and what each one is.
 PARAMETERS = {
     "window_start": "the start of the window checked",
@@ -25,8 +28,22 @@ PARAMETERS = {
     "exercise_date": "the date the exercise was held",
     "time_limit": "the seconds the gap-filling solver may take",
     "overrides_output": "the file the proposed overrides are written to",
+    "handover": "the handover time of a spreadsheet grid's shifts",
+    "shift_length": "how long each shift of a spreadsheet grid lasts",
+    "timezone": "the zone of local times",
+    "seed": "the random seed",
     "max_shifts": "the most shifts one rota may hold (standby.limits.MAX_SHIFTS by default)",
 }
+
+
+def with_input(message: str, item: Mapping[str, Any]) -> str:
+    """One of pydantic's error messages with the value it is about, `` (got nan)``, when
+    that is a short plain value (not a list or mapping) the message does not quote yet."""
+    value = item.get("input")
+    if value is None or isinstance(value, dict | list) or f"'{value}'" in message:
+        return message
+    shown = repr(value)
+    return f"{message} (got {shown})" if len(shown) < 60 else message
 
 
 class StandbyError(Exception):

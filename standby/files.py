@@ -77,8 +77,12 @@ def check_writable(path: Path, *, force: bool) -> None:
     try:
         mode = os.lstat(path).st_mode
     except (FileNotFoundError, NotADirectoryError):
-        check_folder(path.parent)  # raises when a parent is a file
+        check_folder(path.parent, shown=path)  # raises when a parent is a file
         return
+    except OSError as error:
+        if error.errno != errno.ENAMETOOLONG:
+            raise
+        raise _too_long(path) from None
     kind = _kind(mode)
     if kind is not None:
         raise OutputError(
@@ -93,13 +97,16 @@ def check_writable(path: Path, *, force: bool) -> None:
         )
 
 
-def check_folder(folder: Path) -> None:
+def check_folder(folder: Path, *, shown: Path | None = None) -> None:
     """Raise :class:`OutputError` unless files can be written in ``folder``.
 
     The folder need not exist yet: then its nearest existing ancestor must be a folder that
     can be written in (the missing folders are made when the first file is written).
+    ``shown`` is the output the message names (the file to be written there; default the
+    folder itself).
     """
     folder = Path(folder)
+    named = folder if shown is None else Path(shown)
     current = folder
     while True:
         try:
@@ -112,27 +119,51 @@ def check_folder(folder: Path) -> None:
         except NotADirectoryError:
             current = current.parent
             continue
+        except OSError as error:
+            if error.errno != errno.ENAMETOOLONG:
+                raise
+            raise _too_long(named) from None
         if not stat.S_ISDIR(mode):
             raise OutputError(
-                f"{folder}: {current} is a file, not a folder, so nothing can be written "
+                f"{named}: {current} is a file, not a folder, so nothing can be written "
                 "under it; choose another folder"
             )
         if not os.access(current, os.W_OK | os.X_OK):
             raise OutputError(
-                f"{folder}: the folder {current} cannot be written in (permission denied); "
+                f"{named}: the folder {current} cannot be written in (permission denied); "
                 "choose a folder you can write to"
             )
         return
+
+
+def _too_long(path: Path) -> OutputError:
+    """The error for a name the file system cannot hold, the name shortened to be shown."""
+    text = str(path)
+    shown = text if len(text) <= 80 else f"{text[:40]}...{text[-30:]}"
+    return OutputError(
+        f"{shown}: the name is longer than the file system allows (255 bytes for a name, "
+        "4,096 for a whole path); choose a shorter name"
+    )
 
 
 def output_path(given: str | Path, default_name: str) -> Path:
     """The file an output option names: ``reports/`` or an existing folder means
     ``reports/<default_name>``, anything else is the file itself."""
     text = os.fspath(given)
+    if not text.strip():
+        raise OutputError("the output's name is empty; give a file name, or a folder ending in /")
     seps = (os.sep, os.altsep) if os.altsep else (os.sep,)
-    if text.endswith(seps) or Path(text).is_dir():
+    if text.endswith(seps) or _is_folder(Path(text)):
         return Path(text) / default_name
     return Path(text)
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder; a name the system cannot even look up is not one."""
+    try:
+        return stat.S_ISDIR(path.stat().st_mode)
+    except OSError:  # missing, or a name too long (the check that follows says so)
+        return False
 
 
 # --------------------------------------------------------------------------- writing
@@ -166,8 +197,11 @@ def atomic_output(path: Path, *, force: bool = False) -> Iterator[BinaryIO]:
     """
     path = Path(path)
     check_writable(path, force=force)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = _create_temporary(path.parent, path.name)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = _create_temporary(path.parent, path.name)
+    except OSError as error:
+        raise OutputError(_write_problem(path, error)) from None
     try:
         with os.fdopen(descriptor, "wb") as handle:
             yield handle
@@ -176,9 +210,38 @@ def atomic_output(path: Path, *, force: bool = False) -> Iterator[BinaryIO]:
         with _signals_held():
             _commit(temporary, path, force=force)
             _remove(temporary)
+    except OSError as error:
+        # a write to this file has no file name on it (or this file's); another file's
+        # error raised inside the block (an input that cannot be read) is not ours to name
+        ours = error.errno in _WRITE_FIXES and error.filename in (None, str(temporary), str(path))
+        if isinstance(error, FileExistsError) or not ours:
+            raise
+        raise OutputError(_write_problem(path, error)) from None
     finally:
         with _signals_held():
             _remove(temporary)
+
+
+#: What to do about each way a write can fail, by errno.
+_WRITE_FIXES = {
+    errno.ENOSPC: "the disc is full: free some space, or write to another folder or drive",
+    errno.EDQUOT: "your disc quota is used up: free some space, or write somewhere else",
+    errno.EACCES: "you may not write there: choose a folder you can write to",
+    errno.EPERM: "you may not write there: choose a folder you can write to",
+    errno.EROFS: "the drive is read-only: choose a folder on another drive",
+    errno.EFBIG: "the file is too large for this drive: write to another drive",
+    errno.EIO: "the drive reported an error: check it, or write to another drive",
+}
+
+
+def _write_problem(path: Path, error: OSError) -> str:
+    """The message for an output that could not be written: what, why, and what was kept."""
+    reason = error.strerror or type(error).__name__
+    fix = _WRITE_FIXES.get(error.errno or 0, "check the folder and the drive, then try again")
+    return (
+        f"{path}: could not be written ({reason.lower()}); {fix}. Nothing was left "
+        "half-written, and any file already there is as it was"
+    )
 
 
 def _remove(path: Path) -> None:

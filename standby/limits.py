@@ -32,3 +32,17 @@ MAX_SHEET_COLUMNS = 1000
 #: Bytes a workbook may unpack to (256 MB, or 256 bytes per shift of a higher shift limit);
 #: a few kilobytes can unpack to gigabytes.
 MAX_WORKBOOK_BYTES = 256 * 2**20
+
+#: The years a date in a file or on the command line may fall in. Dates far outside them
+#: are typos (0026 for 2026, 9999 as "never"), and years 1 and 9999 leave no room for the
+#: day before or after that the checks look at.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2199
+
+#: People one requirement may ask for at once. A council's whole on-call list is a few
+#: hundred; a bigger number is a typo (or a population typed in the wrong column).
+MAX_PEOPLE_REQUIRED = 1000
+
+#: People in one place of a scenario (a receptor, an occupancy period, extra demand): more
+#: than any UK city holds, so a bigger number is a typo (10^308 would overflow the sums).
+MAX_PEOPLE_AT_PLACE = 10_000_000

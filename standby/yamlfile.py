@@ -37,6 +37,10 @@ _STR, _SEQ, _MAP, _MERGE = f"{_TAG}str", f"{_TAG}seq", f"{_TAG}map", f"{_TAG}mer
 _SCALAR_TAGS = {f"{_TAG}{name}" for name in ("null", "bool", "int", "float", "timestamp")}
 
 
+#: What to write instead of a tag Standby does not read.
+_PLAIN = "write plain values (text, numbers, true/false, lists and mappings) without a '!' tag"
+
+
 def safe_resolvers(*, timestamps: bool = True, sexagesimal: bool = True) -> Resolvers:
     """PyYAML's safe resolvers, optionally without dates and base-60 integers.
 
@@ -211,6 +215,8 @@ class _Builder:
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             problem = getattr(error, "problem", None) or str(error)
+            if "cannot start any token" in problem and mark is not None and "\t" in text:
+                problem += "; YAML is indented with spaces, never tabs"
             raise YamlError(
                 f"not valid YAML ({problem})",
                 None if mark is None else mark.line + 1,
@@ -238,7 +244,9 @@ class _Builder:
                 kind = tag.removeprefix(_TAG)
                 raise self._error(f"'{value}' is not a valid {kind}", event) from None
         else:
-            raise self._error(f"'{value}' has the type {tag}, which Standby does not read", event)
+            raise self._error(
+                f"'{value}' has the type {tag}, which Standby does not read; {_PLAIN}", event
+            )
         if event.anchor is not None:
             self.anchors[event.anchor] = (built, 1)
         return built
@@ -265,7 +273,7 @@ class _Builder:
             )
         mapping = kind is yaml.MappingStartEvent
         if event.tag not in (None, "!", _MAP if mapping else _SEQ):
-            raise self._error(f"the type {event.tag} is one Standby does not read", event)
+            raise self._error(f"the type {event.tag} is one Standby does not read; {_PLAIN}", event)
         return _Collection({} if mapping else [], event.start_mark.line + 1, event.anchor)
 
     def _end(self, collection: _Collection, below: bool) -> Any:

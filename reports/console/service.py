@@ -93,7 +93,7 @@ class NotFoundError(ConsoleError):
 
 
 class _Incoming(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(allow_inf_nan=False, extra="forbid", str_strip_whitespace=True)
 
 
 Incoming = TypeVar("Incoming", bound=_Incoming)

@@ -199,6 +199,11 @@ def test_a_zone_the_file_defines_is_read_by_its_definition(tmp_path: Path) -> No
     path.write_text(path.read_text().replace("BEGIN:VEVENT", zone + "BEGIN:VEVENT"))
     (shift,) = read_rota(path).shifts
     assert shift.start == datetime(2026, 1, 5, 7, tzinfo=UTC)
+    # icalendar remembers the zone it has read; the next file, which does not define it,
+    # must not be read in it
+    (tmp_path / "next").mkdir()
+    with pytest.raises(RotaFileError, match="TZID=Council Time, a time zone that is neither"):
+        read_rota(_calendar(tmp_path / "next", "Council Time"))
 
 
 @pytest.mark.parametrize(

@@ -139,7 +139,7 @@ def test_long_format_errors_name_the_cell(tmp_path: Path) -> None:
 def test_not_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "rota.xlsx"
     path.write_bytes(b"person,role,start,end\n")
-    with pytest.raises(RotaFileError, match=r"rota\.xlsx: not a readable \.xlsx workbook"):
+    with pytest.raises(RotaFileError, match=r"rota\.xlsx: is not a readable \.xlsx workbook"):
         read_rota(path)
 
 

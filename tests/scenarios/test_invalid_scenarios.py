@@ -353,7 +353,7 @@ def test_ambiguous_local_start_shows_both_offsets(tmp_path: Path) -> None:
 def test_unknown_timezone(tmp_path: Path) -> None:
     _, message = _only(_mutated(tmp_path, lambda d: d.update(timezone="Europe/Londn")))
     assert message.startswith("timezone: unknown timezone 'Europe/Londn'")
-    assert "IANA name such as Europe/London" in message
+    assert "did you mean 'Europe/London'?" in message
 
 
 def test_unquoted_yaml_datetime_start_is_read_as_text(tmp_path: Path) -> None:
