@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from standby import limits
 from standby.rota.io_common import RequirementsSet, RotaFileError, check_timezone, parse_time
 from standby.rota.io_words import normalise_window_days, parse_clock
 from standby.rota.model import (
@@ -87,8 +88,8 @@ def _read(document: Any, path: Path, timezone: str) -> RequirementsSet:
 def _requirement(need: Any, path: Path, index: int, timezone: str) -> Requirement:
     entry = _mapping(need, _REQUIREMENT_KEYS)
     minimum = entry.get("min", 1)
-    if type(minimum) is not int or minimum < 0:
-        raise _NotPlainError
+    if type(minimum) is not int or not 0 <= minimum <= limits.MAX_PEOPLE_REQUIRED:
+        raise _NotPlainError  # the model's message names the limit
     when = entry.get("when")
     dates = entry.get("dates")
     return Requirement(
