@@ -10,10 +10,12 @@ depend on which other streams happened to be used.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from standby.scenarios.model import Distribution, Exponential, Fixed, LogNormal, Triangular, Uniform
+from standby.simulator import seeds
 
 FIXED, UNIFORM, TRIANGULAR, EXPONENTIAL, LOGNORMAL = range(5)
 
@@ -60,6 +62,18 @@ def draw(spec: Spec, rng: np.random.Generator) -> float:
     return float(rng.lognormal(a, b))
 
 
+def scaled(spec: Spec, factor: float) -> Spec:
+    """``spec`` with every value multiplied by ``factor`` (a lognormal's median too)."""
+    code, a, b, c = spec
+    if code == LOGNORMAL:
+        return (code, a + math.log(factor), b, c)
+    if code in (FIXED, EXPONENTIAL):
+        return (code, a * factor, b, c)
+    if code == UNIFORM:
+        return (code, a * factor, b * factor, c)
+    return (code, a * factor, b * factor, c * factor)
+
+
 def mean_minutes(spec: Spec) -> float:
     """Mean of a distribution spec, in minutes."""
     code, a, b, c = spec
@@ -73,24 +87,42 @@ def mean_minutes(spec: Spec) -> float:
 
 
 class Streams:
-    """The independent random streams of one run, created lazily from one SeedSequence."""
+    """The independent random streams of one run, created lazily from one SeedSequence.
 
-    __slots__ = ("_entropy", "_generators", "_key", "_pool_size")
+    Their seeds are made a block at a time (:mod:`~standby.simulator.seeds`), the same as
+    numpy's ``SeedSequence`` children but a fraction of the time.
+    """
+
+    __slots__ = ("_blocks", "_entropy", "_generators", "_key", "_pool_size")
 
     def __init__(self, seed: int | np.random.SeedSequence) -> None:
-        root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-        self._entropy = root.entropy
-        self._key = tuple(root.spawn_key)
-        self._pool_size = root.pool_size
+        self._entropy: Any
+        if isinstance(seed, np.random.SeedSequence):
+            self._entropy = seed.entropy
+            self._key = tuple(int(k) for k in seed.spawn_key)
+            self._pool_size = seed.pool_size
+        else:
+            self._entropy, self._key, self._pool_size = seed, (), seeds.POOL_SIZE
         self._generators: dict[int, np.random.Generator] = {}
+        self._blocks: dict[int, np.ndarray] = {}
 
     def __getitem__(self, index: int) -> np.random.Generator:
         """Stream ``index``: the generator of the root's ``index``-th spawned child."""
         rng = self._generators.get(index)
         if rng is None:
-            child = np.random.SeedSequence(
-                self._entropy, spawn_key=(*self._key, index), pool_size=self._pool_size
-            )
-            rng = np.random.Generator(np.random.PCG64(child))
+            # PCG64 takes any ISeedSequence; numpy's stubs name only SeedSequence
+            rng = np.random.Generator(np.random.PCG64(self._seed(index)))  # type: ignore[arg-type]
             self._generators[index] = rng
         return rng
+
+    def _seed(self, index: int) -> seeds.Seeded | np.random.SeedSequence:
+        if not seeds.fast_path(self._entropy, self._pool_size, index):
+            return np.random.SeedSequence(
+                self._entropy, spawn_key=(*self._key, index), pool_size=self._pool_size
+            )
+        block, row = divmod(index, seeds.BLOCK)
+        states = self._blocks.get(block)
+        if states is None:
+            states = seeds.block_states(int(self._entropy), self._key, block)
+            self._blocks[block] = states
+        return seeds.Seeded(states[row])

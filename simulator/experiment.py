@@ -1,27 +1,54 @@
-"""Experiments: many runs of a scenario, and what they are run for.
+"""Many runs of one scenario from one start instant, made on any executor and streamed.
 
-Today one kind, :func:`replicate`: ``runs`` replications of one scenario from one start
-instant, run ``i`` seeded with child ``i`` of ``numpy.random.SeedSequence(seed)`` (one run
-uses the seed itself). The result, :class:`Replications`, holds every run, their summary and
-the JSON that ``standby simulate --json`` writes. This is what ``standby simulate`` and the
-demo call; Python users can call it the same way.
+:func:`replicate` runs ``runs`` replications, run ``i`` seeded with child ``i`` of
+``numpy.random.SeedSequence(seed)`` (one run uses the seed itself), in chunks on the
+executor asked for (:mod:`~standby.simulator.executors`). Each chunk comes back as small
+per-run records and, when asked, each run's JSON and event log as text; they are taken in
+replication order, so the same seed gives the same bytes whatever the executor:
+
+- the summary (:class:`~standby.simulator.summary.Tally`) adds each record;
+- :class:`RunsJson` writes what ``simulate --json`` writes (one run's result, or for several
+  the envelope ``{"scenario", "start", "seed", "runs": [...]}``, without the event log
+  unless asked), byte for byte what ``results.dumps`` gives for the whole document;
+- :class:`RunsCsv` writes ``runs.csv``, one row per run;
+- :class:`EventsJsonl` writes every event of every run as JSON Lines (``--events``).
+
+Nothing keeps every run, so memory stays flat however many runs there are. The result,
+:class:`Replications`, holds the first run, the run whose timeline was asked for and the
+summary. This is what ``standby simulate`` and the demo call; Python users can too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+
+import numpy as np
 
 from standby.clock import TimeError, parse_instant
+from standby.files import safe_csv_cell
 from standby.rota.io import read_requirements, read_rota
 from standby.rota.model import Requirement, Rota
 from standby.scenarios import Scenario, load_scenario
-from standby.simulator.model import prepare, rota_warnings, simulate
-from standby.simulator.results import RunResult
-from standby.simulator.summary import RunsSummary, summarise
+from standby.simulator.executors import (
+    Executor,
+    Setup,
+    chunk_sizes,
+    executor_for,
+    run_chunks,
+    warm_up,
+)
+from standby.simulator.model import Prepared, rota_warnings, run_once
+from standby.simulator.records import KPI_FIELDS, RunRecord, record_of
+from standby.simulator.results import RunResult, dumps
+from standby.simulator.summary import RunsSummary, Tally
 
 #: Called with the number of runs finished so far.
 Progress = Callable[[int], None]
@@ -29,42 +56,295 @@ Progress = Callable[[int], None]
 Warn = Callable[[str], None]
 
 
+def run_seed(seed: int, runs: int, replication: int) -> int | np.random.SeedSequence:
+    """The seed of one replication: ``seed`` itself for a single run, else child
+    ``replication`` of ``SeedSequence(seed)`` (made directly, not by spawning them all)."""
+    if runs == 1:
+        return seed
+    return np.random.SeedSequence(seed, spawn_key=(replication,))
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """Binary files written while the runs are made (None: not wanted)."""
+
+    json: BinaryIO | None = None
+    events: BinaryIO | None = None
+    runs_csv: BinaryIO | None = None
+
+
 @dataclass(frozen=True)
 class Replications:
-    """Many runs of one scenario from one start instant, and the seed they were spawned from."""
+    """Many runs of one scenario from one start instant, and the seed they were spawned from.
+
+    ``first`` is run 0 (its event log only if it is the timeline asked for); ``timeline``
+    is the run whose timeline was asked for, with its event log; ``warnings`` are what was
+    said before the first run about the rota and the scenario (see :func:`replicate`), then
+    what went wrong on the way and was put right (a worker that died and whose runs were made
+    again).
+    """
 
     scenario: Scenario
     seed: int
-    runs: tuple[RunResult, ...]
+    count: int
+    first: RunResult
+    summary: RunsSummary
+    timeline: RunResult | None = None
     warnings: tuple[str, ...] = ()
-
-    @property
-    def first(self) -> RunResult:
-        """The first run (the one whose timeline is shown)."""
-        return self.runs[0]
 
     @property
     def targets_missed(self) -> bool:
         """True when any run missed any target (``--fail-on-miss`` exits 1)."""
-        return any(run.targets_missed for run in self.runs)
+        return self.summary.all_targets_met < self.summary.runs
 
-    def summary(self) -> RunsSummary:
-        """Per task, role and KPI figures over the runs."""
-        return summarise(self.runs, self.seed)
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the runs assumed (the same in every run of one scenario and rota)."""
+        return self.first.notes
 
-    def to_json_dict(self) -> dict[str, Any]:
-        """What ``simulate --json`` writes: one run's result, or for several the envelope.
 
-        The envelope is ``{"scenario", "start", "seed", "runs": [each run's result]}``.
-        """
-        if len(self.runs) == 1:
-            return self.first.to_json_dict()
-        return {
-            "scenario": self.first.scenario,
-            "start": self.first.start,
-            "seed": self.seed,
-            "runs": [run.to_json_dict() for run in self.runs],
-        }
+# --- what a worker does with one chunk --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunsChunk:
+    """Replications ``first`` to ``first + count - 1`` of ``runs``, and what to send back."""
+
+    start: datetime | None
+    seed: int
+    runs: int
+    first: int
+    count: int
+    json: bool = False
+    events: bool = False
+    timeline: int | None = None
+    csv: bool = False
+
+
+@dataclass(frozen=True)
+class RunsChunkResult:
+    """One chunk's runs: records, and each run's JSON, events and CSV row as text when asked."""
+
+    records: tuple[RunRecord, ...]
+    json_texts: tuple[str, ...] = ()
+    events_text: str = ""
+    csv_text: str = ""
+    first: RunResult | None = None
+    timeline: RunResult | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def run_chunk(prepared: Prepared, chunk: RunsChunk) -> RunsChunkResult:
+    """Make the chunk's runs (in a worker)."""
+    records = []
+    texts = []
+    events = io.StringIO()
+    first = timeline = None
+    for replication in range(chunk.first, chunk.first + chunk.count):
+        keep_events = chunk.events or replication == chunk.timeline
+        result = run_once(
+            prepared.compiled,
+            prepared.roster,
+            chunk.start,
+            run_seed(chunk.seed, chunk.runs, replication),
+            replication=None if chunk.runs == 1 else replication,
+            rota_name=prepared.rota_name,
+            events=keep_events,
+        )
+        records.append(record_of(result))
+        if chunk.events:
+            _event_lines(result, replication, events)
+        if replication == chunk.timeline:
+            timeline = result
+        if keep_events and not chunk.events:
+            result = _without_events(result)
+        if chunk.json:
+            texts.append(dumps(result.to_json_dict()))
+        if replication == 0:
+            first = result
+    rows = ""
+    if chunk.csv and records:
+        rows = csv_rows(records, targets_of(result), chunk.seed)
+    warnings: tuple[str, ...] = ()
+    if chunk.first == 0:  # said once, with the experiment's first chunk
+        warnings = tuple(rota_warnings(prepared, chunk.start))
+    return RunsChunkResult(
+        tuple(records), tuple(texts), events.getvalue(), rows, first, timeline, warnings
+    )
+
+
+def _without_events(result: RunResult) -> RunResult:
+    from dataclasses import replace
+
+    return replace(result, events=None)
+
+
+def _event_lines(result: RunResult, replication: int, out: io.StringIO) -> None:
+    for event in result.events or ():
+        line = {"replication": replication, **event.to_json_dict()}
+        out.write(json.dumps(line, ensure_ascii=False, allow_nan=False))
+        out.write("\n")
+
+
+# --- the files written as the runs come back ----------------------------------------------
+
+
+def _envelope(first: RunResult, seed: int) -> dict[str, Any]:
+    return {"scenario": first.scenario, "start": first.start, "seed": seed}
+
+
+class RunsJson:
+    """``simulate --json``'s document, written one run at a time into a binary file.
+
+    The bytes are those of ``results.dumps(document)`` for the same runs: one run's result
+    when ``runs`` is 1, else the envelope ``{"scenario", "start", "seed", "runs": [...]}``.
+    Call :meth:`add` with each run's ``dumps`` text in order, then :meth:`close`.
+    """
+
+    def __init__(self, sink: BinaryIO, *, runs: int, seed: int) -> None:
+        self.sink = sink
+        self.runs = runs
+        self.seed = seed
+        self.added = 0
+
+    def _write(self, text: str) -> None:
+        self.sink.write(text.encode("utf-8"))
+
+    def add(self, first: RunResult, text: str) -> None:
+        """Write one more run (``first`` is run 0, for the envelope)."""
+        if self.added >= self.runs:
+            raise ValueError(f"more than the {self.runs} runs announced")
+        if self.runs == 1:
+            self._write(text)
+        else:
+            if self.added == 0:
+                head = dumps(_envelope(first, self.seed))  # '{\n  ...\n  "seed": 1\n}\n'
+                self._write(head[: head.rindex("\n}")] + ',\n  "runs": [\n')
+            else:
+                self._write(",\n")
+            # each run sits two levels deep in the envelope: indented by four spaces
+            self._write("    " + text[:-1].replace("\n", "\n    "))
+        self.added += 1
+
+    def close(self) -> None:
+        """End the document; every announced run must have been added."""
+        if self.added != self.runs:
+            raise ValueError(f"{self.added} of the {self.runs} runs announced were written")
+        if self.runs > 1:
+            self._write("\n  ]\n}\n")
+
+
+def csv_line(cells: Sequence[object]) -> str:
+    """One CSV line, every cell neutralised against spreadsheet formulas."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([safe_csv_cell(c) for c in cells])
+    return buffer.getvalue()
+
+
+class RunsCsv:
+    """``runs.csv``: one row per run with its seed, whether every target was met, each
+    target's end minute and met flag, the KPI figures and the roles left short.
+
+    The rows are made where the runs are (:func:`csv_rows`); this writes the header and
+    then the rows as they come back."""
+
+    def __init__(self, sink: BinaryIO, first: RunResult) -> None:
+        self.sink = sink
+        header = ["replication", "seed", "all_targets_met", "targets_met"]
+        for i in targets_of(first):
+            task = first.milestones[i].task
+            header += [f"{task}_end_minute", f"{task}_met"]
+        header += [item.name for item in KPI_FIELDS]
+        header.append("unfilled_roles")
+        self.add(csv_line(header))
+
+    def add(self, rows: str) -> None:
+        """Write rows made by :func:`csv_rows`."""
+        if rows:
+            self.sink.write(rows.encode("utf-8"))
+
+
+def targets_of(run: RunResult) -> list[int]:
+    """Positions of the milestones that have a target."""
+    return [i for i, m in enumerate(run.milestones) if m.target_minute is not None]
+
+
+def csv_rows(records: Sequence[RunRecord], targets: Sequence[int], seed: int) -> str:
+    """``runs.csv`` rows of ``records`` (``targets``: positions of the milestones with one)."""
+    lines = []
+    for record in records:
+        cells: list[object] = [
+            "" if record.replication is None else record.replication,
+            seed,
+            _flag(record.all_met),
+            record.targets_met,
+        ]
+        for i in targets:
+            end = record.ends[i]
+            cells += ["" if end is None else f"{end:g}", _flag(record.met[i])]
+        cells += ["" if value is None else f"{value:g}" for value in record.kpis]
+        cells.append("; ".join(role for role, _reason, _kind in record.unfilled))
+        lines.append(csv_line(cells))
+    return "".join(lines)
+
+
+def _flag(value: bool | None) -> str:
+    return "" if value is None else "yes" if value else "no"
+
+
+class EventsJsonl:
+    """Every event of every run, one JSON object a line with its ``replication``."""
+
+    def __init__(self, sink: BinaryIO) -> None:
+        self.sink = sink
+
+    def add(self, text: str) -> None:
+        """Write a chunk's lines."""
+        if text:
+            self.sink.write(text.encode("utf-8"))
+
+
+# --- many runs --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Writers:
+    json: RunsJson | None = None
+    csv: RunsCsv | None = None
+    events: EventsJsonl | None = None
+    tally: Tally | None = None
+    first: RunResult | None = None
+    timeline: RunResult | None = None
+    done: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def plan_chunks(
+    runs: int,
+    executor: Executor,
+    *,
+    start: datetime | None,
+    seed: int,
+    json: bool,
+    events: bool,
+    timeline: int | None,
+    csv: bool = False,
+) -> Iterator[RunsChunk]:
+    """The chunks of an experiment of ``runs`` replications."""
+    first = 0
+    for size in chunk_sizes(runs, executor.worker_count):
+        yield RunsChunk(start, seed, runs, first, size, json, events, timeline, csv)
+        first += size
+
+
+def target_texts(scenario: Scenario) -> dict[str, str]:
+    """Each plan task's target in words, by task id."""
+    return {t.id: t.target.text for t in scenario.plan.tasks if t.target is not None}
+
+
+def role_agencies(scenario: Scenario) -> dict[str, tuple[str | None, str]]:
+    """Each role's rota role and agency, by role id."""
+    return {r.id: (r.rota_role, r.agency) for r in scenario.roles}
 
 
 def replicate(
@@ -76,26 +356,111 @@ def replicate(
     start: datetime | None = None,
     seed: int = 1,
     runs: int = 1,
+    executor: Executor | None = None,
+    outputs: Outputs | None = None,
+    events: bool = False,
+    timeline: int | None = None,
     progress: Progress | None = None,
     warn: Warn | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> Replications:
     """Run ``scenario`` ``runs`` times from ``start`` (default: the scenario's own start).
 
     Without a ``rota`` every role is assumed filled by its agency's own on-call arrangement;
     ``rota_name`` is how the results name the rota; ``requirements`` (None: the rota's own)
-    say when each rota role must be covered. Before the first run, ``warn`` is given each
+    say when each rota role must be covered. With the first runs, ``warn`` is given each
     rota role the rota cannot fill at the start and why, and each inject naming a person the
     rota does not have (also in :attr:`Replications.warnings` and every run's notes).
+    ``executor`` says where the runs are made (default: processes for many runs, this
+    process for a few); ``outputs`` are files written as the runs come back. ``events``
+    keeps every run's event log in the JSON (and is implied by an events file); without it
+    only the ``timeline`` run keeps its log. ``notify`` is told about problems put right on
+    the way (a worker that died).
     """
     if runs < 1:
         raise ValueError(f"runs must be at least 1, not {runs}")
-    prepared = prepare(scenario, rota, rota_name=rota_name, requirements=requirements)
-    warnings = tuple(rota_warnings(prepared, start))
-    if warn is not None:
-        for warning in warnings:
-            warn(warning)
-    results = simulate(prepared, start, seed, runs, progress=progress)
-    return Replications(scenario, seed, tuple(results), warnings)
+    if timeline is not None and not 0 <= timeline < runs:
+        raise ValueError(f"timeline run {timeline} is not one of the {runs} runs (0 to {runs - 1})")
+    executor = executor or executor_for(runs=runs)
+    outputs = outputs or Outputs()
+    state = _Writers()
+    setup = Setup(scenario, rota, rota_name, requirements)
+
+    def before(messages: Sequence[str]) -> None:
+        for message in messages:
+            state.warnings.append(message)
+            if warn is not None:
+                warn(message)
+
+    def put_right(message: str) -> None:
+        state.warnings.append(message)
+        if notify is not None:
+            notify(message)
+
+    chunks = plan_chunks(
+        runs,
+        executor,
+        start=start,
+        seed=seed,
+        json=outputs.json is not None,
+        events=events or outputs.events is not None,
+        timeline=timeline,
+        csv=outputs.runs_csv is not None,
+    )
+    with closing(run_chunks(setup, run_chunk, chunks, executor, notify=put_right)) as results:
+        for result in results:
+            before(result.warnings)
+            _take(state, result, scenario, outputs, seed=seed, runs=runs)
+            if progress is not None:
+                progress(state.done)
+    if state.json is not None:
+        state.json.close()
+    assert state.tally is not None and state.first is not None  # runs >= 1
+    return Replications(
+        scenario,
+        seed,
+        runs,
+        state.first,
+        state.tally.summary(),
+        timeline=state.timeline,
+        warnings=tuple(state.warnings),
+    )
+
+
+def _take(
+    state: _Writers,
+    result: RunsChunkResult,
+    scenario: Scenario,
+    outputs: Outputs,
+    *,
+    seed: int,
+    runs: int,
+) -> None:
+    """Add one chunk's runs to the summary and the files, in order."""
+    if result.first is not None:
+        first = state.first = result.first
+        state.tally = Tally(
+            first, seed, roles=role_agencies(scenario), target_texts=target_texts(scenario)
+        )
+        if outputs.json is not None:
+            state.json = RunsJson(outputs.json, runs=runs, seed=seed)
+        if outputs.runs_csv is not None:
+            state.csv = RunsCsv(outputs.runs_csv, first)
+        if outputs.events is not None:
+            state.events = EventsJsonl(outputs.events)
+    if result.timeline is not None:
+        state.timeline = result.timeline
+    assert state.tally is not None and state.first is not None, "chunk 0 comes first"
+    for record in result.records:
+        state.tally.add(record)
+    if state.csv is not None:
+        state.csv.add(result.csv_text)
+    if state.json is not None:
+        for text in result.json_texts:
+            state.json.add(state.first, text)
+    if state.events is not None:
+        state.events.add(result.events_text)
+    state.done += len(result.records)
 
 
 def replicate_files(
@@ -106,33 +471,53 @@ def replicate_files(
     start_text: str | None = None,
     seed: int = 1,
     runs: int = 1,
+    executor: Executor | None = None,
+    outputs: Outputs | None = None,
+    events: bool = False,
+    timeline: int | None = None,
     progress: Progress | None = None,
     warn: Warn | None = None,
+    notify: Callable[[str], None] | None = None,
+    loaded: Callable[[Scenario], None] | None = None,
 ) -> Replications:
     """:func:`replicate` from a scenario (bundled name or file), a rota file, a requirements
     file and a start text.
 
-    The rota's local times and ``start_text`` are read in the scenario's timezone.
+    The rota's local times and ``start_text`` are read in the scenario's timezone. Worker
+    processes start while the files are read; ``loaded`` is given the scenario as soon as
+    it is read (to start work that needs only the scenario, such as drawing its maps).
     """
+    warm_up(executor or executor_for(runs=runs))
     scenario = load_scenario(scenario_name)
+    if loaded is not None:
+        loaded(scenario)
     rota = None if rota_file is None else read_rota(rota_file, timezone=scenario.timezone)
     requirements = None
     if requirements_file is not None:
         requirements = read_requirements(requirements_file, timezone=scenario.timezone)
-    start = None
-    if start_text:
-        try:
-            start = parse_instant(start_text, scenario.timezone)
-        except TimeError as error:
-            raise TimeError(error.message, parameters=("start",)) from None
     return replicate(
         scenario,
         rota,
         rota_name=rota_file.name if rota_file is not None else None,
         requirements=requirements,
-        start=start,
+        start=parse_start(start_text, scenario.timezone),
         seed=seed,
         runs=runs,
+        executor=executor,
+        outputs=outputs,
+        events=events,
+        timeline=timeline,
         progress=progress,
         warn=warn,
+        notify=notify,
     )
+
+
+def parse_start(text: str | None, timezone: str) -> datetime | None:
+    """A start instant from text in ``timezone`` (None: the scenario's own start)."""
+    if not text:
+        return None
+    try:
+        return parse_instant(text, timezone)
+    except TimeError as error:
+        raise TimeError(error.message, parameters=("start",)) from None

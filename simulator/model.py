@@ -110,8 +110,10 @@ def run_once(
     *,
     replication: int | None = None,
     rota_name: str | None = None,
+    events: bool = True,
 ) -> RunResult:
-    """Run one replication and return its result."""
+    """Run one replication and return its result (with its event log unless ``events`` is
+    False, which many runs use: the log is most of the time spent making a result)."""
     if start is None:
         start = compiled.default_start
     if start.tzinfo is None:
@@ -136,7 +138,7 @@ def run_once(
     seed_value = int(seed) if isinstance(seed, int | np.integer) else None
     if isinstance(seed, np.random.SeedSequence) and isinstance(seed.entropy, int):
         seed_value = seed.entropy
-    return _result(run, seed_value, replication, rota_name)
+    return _result(run, seed_value, replication, rota_name, events=events)
 
 
 def _milestones(run: Run) -> tuple[list[Milestone], list[CriticalPath]]:
@@ -177,7 +179,9 @@ def _milestones(run: Run) -> tuple[list[Milestone], list[CriticalPath]]:
     return milestones, paths
 
 
-def _result(run: Run, seed: int | None, replication: int | None, rota: str | None) -> RunResult:
+def _result(
+    run: Run, seed: int | None, replication: int | None, rota: str | None, *, events: bool
+) -> RunResult:
     compiled = run.compiled
     milestones, paths = _milestones(run)
     unfilled = tuple(
@@ -212,7 +216,7 @@ def _result(run: Run, seed: int | None, replication: int | None, rota: str | Non
         critical_paths=tuple(paths),
         hazard=compiled.people.hazard,
         kpis=run_kpis(run),
-        events=tuple(_events(run)),
+        events=tuple(_events(run)) if events else None,
     )
 
 

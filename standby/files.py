@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from standby.errors import OutputExistsError
 
@@ -26,11 +28,13 @@ def check_writable(path: Path, *, force: bool) -> None:
         )
 
 
-def write_bytes_atomic(path: Path, data: bytes, *, force: bool = False) -> Path:
-    """Write ``data`` to ``path`` via a temporary file and a rename.
+@contextlib.contextmanager
+def atomic_output(path: Path, *, force: bool = False) -> Iterator[BinaryIO]:
+    """A binary file to write ``path`` in pieces: it appears under its name, whole, only when
+    the block ends without an error, and an interrupted block leaves nothing behind.
 
-    A reader never sees a half-written file, and an existing file is replaced only when
-    ``force`` is true. Parent folders are created.
+    Written under a temporary name in the same folder and renamed; an existing file is
+    replaced only when ``force`` is true. Parent folders are created.
     """
     path = Path(path)
     check_writable(path, force=force)
@@ -40,13 +44,20 @@ def write_bytes_atomic(path: Path, data: bytes, *, force: bool = False) -> Path:
         # mkstemp makes the file owner-only; give it the mode a plain open() would
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         Path(tmp_name).replace(path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def write_bytes_atomic(path: Path, data: bytes, *, force: bool = False) -> Path:
+    """Write ``data`` to ``path`` atomically; see :func:`atomic_output`."""
+    path = Path(path)
+    with atomic_output(path, force=force) as handle:
+        handle.write(data)
     return path
 
 
