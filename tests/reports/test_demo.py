@@ -15,9 +15,9 @@ from standby.reports.demo import OUTPUTS, DemoSettings, run_demo
 
 def test_demo_writes_every_output(tmp_path: Path) -> None:
     steps = run_demo(DemoSettings(tmp_path, runs=5))
-    written = sorted(p.name for step in steps for p in step.files)
+    written = sorted(str(p.relative_to(tmp_path)) for step in steps for p in step.files)
     assert written == sorted(OUTPUTS)
-    summary = json.loads((tmp_path / "simulation-summary.json").read_text("utf-8"))
+    summary = json.loads((tmp_path / "simulation" / "summary.json").read_text("utf-8"))
     assert summary["runs"] == 5
     assert summary["rota"] == "council-2026.yaml"
     rota = json.loads((tmp_path / "rota-check.json").read_text("utf-8"))
@@ -25,10 +25,11 @@ def test_demo_writes_every_output(tmp_path: Path) -> None:
 
 
 def test_demo_keeps_existing_outputs_without_force(tmp_path: Path) -> None:
-    (tmp_path / "simulation-report.html").write_text("mine", encoding="utf-8")
+    (tmp_path / "simulation").mkdir()
+    (tmp_path / "simulation" / "report.html").write_text("mine", encoding="utf-8")
     with pytest.raises(OutputExistsError):
         run_demo(DemoSettings(tmp_path, runs=2))
-    assert (tmp_path / "simulation-report.html").read_text("utf-8") == "mine"
+    assert (tmp_path / "simulation" / "report.html").read_text("utf-8") == "mine"
     assert not (tmp_path / "scenarios.json").exists()
 
 
