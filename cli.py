@@ -547,16 +547,12 @@ def _sensitivity(
 ) -> Any:
     """The sensitivity study of ``simulate --sensitivity``, with its own progress bar."""
     from standby.reports.terminal import progress_bar
-    from standby.rota.io import read_requirements, read_rota
     from standby.simulator.executors import executor_for
-    from standby.simulator.experiment import parse_start
+    from standby.simulator.experiment import Inputs, parse_start
     from standby.simulator.sensitivity import ASSUMPTIONS, study
 
-    scenario = experiment.scenario
-    rota = None if rota_path is None else read_rota(rota_path, timezone=scenario.timezone)
-    requirements = None
-    if requirements_file is not None:
-        requirements = read_requirements(requirements_file, timezone=scenario.timezone)
+    inputs = Inputs.around(experiment.scenario, rota_path, requirements_file)
+    scenario, rota, requirements = inputs.scenario, inputs.rota, inputs.requirements
     total = runs * (1 + 2 * len(ASSUMPTIONS))
     with progress_bar(total, "Sensitivity", quiet=quiet) as progress:
         return study(

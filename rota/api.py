@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from standby.clock import DEFAULT_REGION, DEFAULT_TIMEZONE, TimeError, parse_instant
+from standby.clock import (
+    DEFAULT_REGION,
+    DEFAULT_TIMEZONE,
+    TimeError,
+    parse_given_instant,
+    parse_instant,
+)
 from standby.errors import StandbyError
 from standby.hints import closest
 from standby.rota.coverage import CoverageReport, check, rota_span
@@ -96,12 +102,7 @@ def check_files(
 
 def _window_end(text: str | None, timezone: str, parameter: str) -> datetime | None:
     """One end of the window as UTC, or None when not given; an error names which end."""
-    if not text:
-        return None
-    try:
-        return parse_instant(text, timezone)
-    except TimeError as error:
-        raise TimeError(error.message, parameters=(parameter,)) from None
+    return parse_given_instant(text, timezone, parameter)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from standby.clock import TimeError, parse_instant
+from standby.clock import parse_given_instant
 from standby.files import safe_csv_cell
 from standby.rota.io import read_requirements, read_rota
 from standby.rota.model import Requirement, Rota
@@ -488,19 +488,15 @@ def replicate_files(
     it is read (to start work that needs only the scenario, such as drawing its maps).
     """
     warm_up(executor or executor_for(runs=runs))
-    scenario = load_scenario(scenario_name)
+    inputs = Inputs.read(scenario_name, rota_file, requirements_file)
     if loaded is not None:
-        loaded(scenario)
-    rota = None if rota_file is None else read_rota(rota_file, timezone=scenario.timezone)
-    requirements = None
-    if requirements_file is not None:
-        requirements = read_requirements(requirements_file, timezone=scenario.timezone)
+        loaded(inputs.scenario)
     return replicate(
-        scenario,
-        rota,
+        inputs.scenario,
+        inputs.rota,
         rota_name=rota_file.name if rota_file is not None else None,
-        requirements=requirements,
-        start=parse_start(start_text, scenario.timezone),
+        requirements=inputs.requirements,
+        start=parse_start(start_text, inputs.scenario.timezone),
         seed=seed,
         runs=runs,
         executor=executor,
@@ -515,9 +511,38 @@ def replicate_files(
 
 def parse_start(text: str | None, timezone: str) -> datetime | None:
     """A start instant from text in ``timezone`` (None: the scenario's own start)."""
-    if not text:
-        return None
-    try:
-        return parse_instant(text, timezone)
-    except TimeError as error:
-        raise TimeError(error.message, parameters=("start",)) from None
+    return parse_given_instant(text, timezone, "start")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """A scenario, and a rota and its requirements read in the scenario's timezone."""
+
+    scenario: Scenario
+    rota: Rota | None
+    requirements: tuple[Requirement, ...] | None
+
+    @classmethod
+    def read(
+        cls,
+        scenario_name: str | Path,
+        rota_file: Path | None = None,
+        requirements_file: Path | None = None,
+    ) -> Inputs:
+        """Read a bundled scenario name or scenario file, a rota file, a requirements file."""
+        return cls.around(load_scenario(scenario_name), rota_file, requirements_file)
+
+    @classmethod
+    def around(
+        cls,
+        scenario: Scenario,
+        rota_file: Path | None = None,
+        requirements_file: Path | None = None,
+    ) -> Inputs:
+        """Read the rota and requirements files for ``scenario`` (in its timezone)."""
+        zone = scenario.timezone
+        rota = None if rota_file is None else read_rota(rota_file, timezone=zone)
+        requirements = None
+        if requirements_file is not None:
+            requirements = tuple(read_requirements(requirements_file, timezone=zone))
+        return cls(scenario, rota, requirements)

@@ -35,6 +35,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from standby.clock import parse_given_instant
 from standby.errors import StandbyError
 from standby.rota.coverage import rota_span
 from standby.rota.model import Requirement, Rota
@@ -681,17 +682,14 @@ def sweep_files(
 ) -> Sweep:
     """:func:`sweep` from a scenario (bundled name or file), a rota file and the window as
     text (local times in the scenario's zone, or ISO 8601 with an offset)."""
-    from standby.rota.io import read_requirements, read_rota
     from standby.rota.patterns import parse_length
-    from standby.scenarios import load_scenario
+    from standby.simulator.experiment import Inputs
 
     if executor is not None:
         warm_up(executor)
-    scenario = load_scenario(scenario_name)
-    rota = read_rota(rota_file, timezone=scenario.timezone)
-    requirements = None
-    if requirements_file is not None:
-        requirements = read_requirements(requirements_file, timezone=scenario.timezone)
+    inputs = Inputs.read(scenario_name, rota_file, requirements_file)
+    scenario, rota = inputs.scenario, inputs.rota
+    assert rota is not None  # a rota file was given
     try:
         every = parse_length(every_text)
     except ValueError as error:
@@ -700,9 +698,9 @@ def sweep_files(
         scenario,
         rota,
         rota_name=rota_file.name,
-        requirements=requirements,
-        start=_instant(start_text, scenario.timezone, "window_start"),
-        end=_instant(end_text, scenario.timezone, "window_end"),
+        requirements=inputs.requirements,
+        start=parse_given_instant(start_text, scenario.timezone, "window_start"),
+        end=parse_given_instant(end_text, scenario.timezone, "window_end"),
         every=every,
         runs_per_slot=runs_per_slot,
         seed=seed,
@@ -714,14 +712,3 @@ def sweep_files(
         total=total,
         notify=notify,
     )
-
-
-def _instant(text: str | None, timezone: str, parameter: str) -> datetime | None:
-    from standby.clock import TimeError, parse_instant
-
-    if not text:
-        return None
-    try:
-        return parse_instant(text, timezone)
-    except TimeError as error:
-        raise TimeError(error.message, parameters=(parameter,)) from None
