@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -102,8 +103,21 @@ def _times(label: str, args: list[str], goal: float | None) -> dict[str, float]:
 def runs_on_the_command_line(folder: Path) -> dict[str, float]:
     runs = "100" if QUICK else "1000"
     args = ["simulate", "chlorine-riverside", "--rota", str(ROTA), "--runs", runs]
-    args += ["--workers", "2", "--out", str(folder / "runs"), "--force", "--quiet"]
-    return _times(f"{runs} runs, 2 workers, --out, end to end", args, RUNS_GOAL_S)
+    args += ["--out", str(folder / "runs"), "--force", "--quiet"]
+    figures = _times(
+        f"{runs} runs, 2 workers, --out, end to end", [*args, "--workers", "2"], RUNS_GOAL_S
+    )
+    # the same on one process: its CPU time is the work to share out, whatever the load
+    began = resource.getrusage(resource.RUSAGE_CHILDREN)
+    took, _rss = _command([*args, "--workers", "1"])
+    ended = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (ended.ru_utime - began.ru_utime) + (ended.ru_stime - began.ru_stime)
+    print(
+        f"{runs} runs, 1 worker, --out, end to end: {took:.2f} s, CPU {cpu:.2f} s "
+        f"(the work two workers share; {_load()})"
+    )
+    figures["one_process_cpu_s"] = cpu
+    return figures
 
 
 def _mark(marks: list[tuple[float, int]], done: int) -> None:

@@ -23,9 +23,6 @@ sweep (each slot depends only on its start and the seeds, not on what ran before
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import statistics
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -33,13 +30,11 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from standby.clock import parse_given_instant
-from standby.errors import StandbyError
 from standby.rota.coverage import rota_span
 from standby.rota.model import Requirement, Rota
-from standby.rota.oncall import OnCall, OnCallEntry
+from standby.rota.oncall import OnCall
 from standby.scenarios.model import Scenario
 from standby.simulator.compiled import plan_order
 from standby.simulator.executors import (
@@ -53,6 +48,29 @@ from standby.simulator.executors import (
 from standby.simulator.experiment import run_seed
 from standby.simulator.model import Prepared, run_once
 from standby.simulator.records import record_of
+from standby.simulator.sweep_journal import Journal, SweepError, fingerprint
+from standby.simulator.sweep_results import (
+    CoverGap,
+    PersonEffect,
+    SlotResult,
+    Sweep,
+    Target,
+    WorstSlot,
+    worst_slot,
+)
+
+__all__ = [
+    "CoverGap",
+    "PersonEffect",
+    "SlotResult",
+    "Sweep",
+    "SweepError",
+    "Target",
+    "WorstSlot",
+    "slot_starts",
+    "sweep",
+    "sweep_files",
+]
 
 #: How many worst slots a sweep lists, and how many people as single points of failure.
 WORST = 20
@@ -61,68 +79,6 @@ SINGLE_POINTS = 10
 SPOF_SAMPLES = 50
 #: Most slots one sweep may have (a year of minutes would take days).
 MOST_SLOTS = 200_000
-
-
-class SweepError(StandbyError):
-    """A sweep that cannot run as asked (an empty window, a journal of another sweep)."""
-
-
-# --- what one slot gave ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SlotResult:
-    """The runs of one slot (``without`` a person, for the single points of failure).
-
-    ``met`` and ``medians`` follow the sweep's targets; ``unfilled`` is ``(role, reason,
-    runs)`` and ``drivers`` ``(text, runs)``, commonest first.
-    """
-
-    slot: int
-    start: str
-    runs: int
-    all_met: int
-    targets_met: int
-    met: tuple[int, ...]
-    medians: tuple[float | None, ...]
-    unfilled: tuple[tuple[str, str, int], ...]
-    drivers: tuple[tuple[str, int], ...]
-    without: str | None = None
-
-    def readiness(self, targets: int) -> float:
-        """Share of targets met over the slot's runs (0 to 1; 1 without targets)."""
-        return self.targets_met / (self.runs * targets) if targets else 1.0
-
-    def to_json_dict(self) -> dict[str, Any]:
-        """Plain data (a journal line)."""
-        return {
-            "slot": self.slot,
-            "start": self.start,
-            "runs": self.runs,
-            "all_met": self.all_met,
-            "targets_met": self.targets_met,
-            "met": list(self.met),
-            "medians": list(self.medians),
-            "unfilled": [list(u) for u in self.unfilled],
-            "drivers": [list(d) for d in self.drivers],
-            "without": self.without,
-        }
-
-    @classmethod
-    def from_json_dict(cls, data: dict[str, Any]) -> SlotResult:
-        """Back from :meth:`to_json_dict`."""
-        return cls(
-            slot=int(data["slot"]),
-            start=str(data["start"]),
-            runs=int(data["runs"]),
-            all_met=int(data["all_met"]),
-            targets_met=int(data["targets_met"]),
-            met=tuple(int(m) for m in data["met"]),
-            medians=tuple(None if m is None else float(m) for m in data["medians"]),
-            unfilled=tuple((str(r), str(w), int(n)) for r, w, n in data["unfilled"]),
-            drivers=tuple((str(t), int(n)) for t, n in data["drivers"]),
-            without=data.get("without"),
-        )
 
 
 @dataclass(frozen=True)
@@ -218,166 +174,6 @@ def slot_starts(start: datetime, end: datetime, every: timedelta) -> list[dateti
     return [first + k * every for k in range(count)]
 
 
-# --- the journal -----------------------------------------------------------------------------
-
-
-class Journal:
-    """Finished slots on disk, one JSON line each, after a first line naming the sweep.
-
-    Appended to and flushed chunk by chunk (not written atomically: it is the record of work
-    done so far, and a line cut short by a crash is ignored when the sweep resumes).
-    """
-
-    def __init__(self, path: Path, fingerprint: dict[str, Any], *, resume: bool) -> None:
-        self.path = Path(path)
-        self.fingerprint = fingerprint
-        self.done: dict[tuple[str | None, int], SlotResult] = {}
-        if resume and self.path.exists():
-            self._load()
-            self._handle = self.path.open("a", encoding="utf-8")
-        else:
-            if self.path.exists():
-                raise SweepError(
-                    f"{self.path}: an unfinished sweep is kept here; carry it on (resume), "
-                    "or remove the file to start again"
-                )
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = self.path.open("x", encoding="utf-8")
-            self._handle.write(json.dumps({"sweep": fingerprint}, sort_keys=True) + "\n")
-            self._flush()
-
-    def _load(self) -> None:
-        with self.path.open(encoding="utf-8") as handle:
-            lines = handle.read().split("\n")
-        try:
-            head = json.loads(lines[0]).get("sweep")
-        except (json.JSONDecodeError, AttributeError):
-            head = None
-        if head != self.fingerprint:
-            changed = sorted(
-                key
-                for key in self.fingerprint
-                if not head or head.get(key) != self.fingerprint[key]
-            )
-            raise SweepError(
-                f"{self.path}: the unfinished sweep kept here was of another scenario, rota or "
-                f"window ({', '.join(changed) or 'its first line is unreadable'} differ); "
-                "give the same ones to carry it on, or remove the file to start again"
-            )
-        for line in lines[1:]:
-            try:
-                result = SlotResult.from_json_dict(json.loads(line))
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError):
-                continue  # the last line, cut short
-            self.done[(result.without, result.slot)] = result
-
-    def _flush(self) -> None:
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
-
-    def add(self, results: Sequence[SlotResult]) -> None:
-        """Keep a chunk's slots."""
-        for result in results:
-            self._handle.write(json.dumps(result.to_json_dict()) + "\n")
-            self.done[(result.without, result.slot)] = result
-        self._flush()
-
-    def close(self) -> None:
-        """Stop writing (the file stays until :meth:`remove`)."""
-        self._handle.close()
-
-    def remove(self) -> None:
-        """The sweep is finished and its outputs written: the journal is no longer needed."""
-        self.close()
-        self.path.unlink(missing_ok=True)
-
-
-# --- what the sweep found --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Target:
-    """A plan task with a target, as the sweep's columns name it."""
-
-    task: str
-    name: str
-    minutes: float
-
-
-@dataclass(frozen=True)
-class CoverGap:
-    """No one, or no primary (level 1), on call for ``rota_role`` from ``start`` to ``end``
-    (None: beyond the rota's shifts); ``backups`` are those on call when only backups are."""
-
-    rota_role: str
-    start: datetime | None
-    end: datetime | None
-    backups: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class WorstSlot:
-    """One of the worst slots and why: gaps in the rota at its start, roles left short in
-    its runs (role name, reason, runs) and the step that most often drove its misses."""
-
-    result: SlotResult
-    start: datetime
-    readiness: float
-    gaps: tuple[CoverGap, ...]
-    shortfalls: tuple[tuple[str, str, int], ...]
-    driver: tuple[str, int] | None
-
-
-@dataclass(frozen=True)
-class PersonEffect:
-    """A person as a single point of failure: the change in the window's readiness (points
-    of targets met) if they were unavailable throughout, from ``sampled`` of the
-    ``slots_on_call`` slots in which they are on call."""
-
-    person: str
-    name: str
-    slots_on_call: int
-    sampled: int
-    change_points: float
-
-
-@dataclass(frozen=True)
-class Sweep:
-    """A whole sweep: its settings, every slot, the worst and the single points of failure."""
-
-    scenario: str
-    title: str
-    timezone: str
-    rota: str | None
-    start: datetime
-    end: datetime
-    every: timedelta
-    runs_per_slot: int
-    seed: int
-    targets: tuple[Target, ...]
-    slots: tuple[SlotResult, ...]
-    worst: tuple[WorstSlot, ...]
-    single_points: tuple[PersonEffect, ...]
-    spof_samples: int
-    warnings: tuple[str, ...] = ()
-
-    @property
-    def readiness_pct(self) -> float:
-        """Share of all targets met over every run of every slot."""
-        met = sum(s.targets_met for s in self.slots)
-        total = sum(s.runs for s in self.slots) * len(self.targets)
-        return 100.0 * met / total if total else 100.0
-
-    @property
-    def all_met_pct(self) -> float:
-        """Share of runs, over every slot, in which every target was met."""
-        return 100.0 * sum(s.all_met for s in self.slots) / sum(s.runs for s in self.slots)
-
-    def slot_start(self, result: SlotResult) -> datetime:
-        """A slot's start instant (UTC)."""
-        return self.start + result.slot * self.every
-
-
 # --- running it ------------------------------------------------------------------------------
 
 
@@ -391,37 +187,6 @@ class _Progress:
         self.done += runs
         if self.report is not None:
             self.report(self.done)
-
-
-def fingerprint(
-    scenario: Scenario,
-    rota: Rota,
-    requirements: Sequence[Requirement] | None,
-    start: datetime,
-    end: datetime,
-    every: timedelta,
-    runs_per_slot: int,
-    seed: int,
-    spof_samples: int,
-) -> dict[str, Any]:
-    """What makes a sweep the same sweep (a journal is carried on only by the same one)."""
-    from standby.rota.io import rota_to_json
-
-    def digest(text: str) -> str:
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-    return {
-        "scenario": scenario.name,
-        "scenario_content": digest(scenario.model_dump_json()),
-        "rota_content": digest(rota_to_json(rota)),
-        "requirements": None if requirements is None else digest(repr(tuple(requirements))),
-        "from": _iso(start),
-        "to": _iso(end),
-        "every_minutes": every / timedelta(minutes=1),
-        "runs_per_slot": runs_per_slot,
-        "seed": seed,
-        "spof_samples": spof_samples,
-    }
 
 
 def plan_total(slots: int, runs_per_slot: int, samples: dict[str, list[int]]) -> int:
@@ -486,6 +251,7 @@ def sweep(
                 scenario, rota, requirements, start, end, every, runs_per_slot, seed, spof_samples
             ),
             resume=resume,
+            load=SlotResult.from_json_dict,
         )
         if journal is not None
         else None
@@ -586,7 +352,7 @@ def _finish(
     count = len(targets)
     slots = tuple(done[(None, i)] for i in range(len(starts)))
     ranked = sorted(slots, key=lambda s: (s.readiness(count), s.all_met, s.slot))
-    worst = tuple(_worst(scenario, oncall, s, starts[s.slot], count) for s in ranked[:WORST])
+    worst = tuple(worst_slot(scenario, oncall, s, starts[s.slot], count) for s in ranked[:WORST])
     effects = []
     for person, (on_call, sample) in samples.items():
         change = sum(
@@ -621,45 +387,6 @@ def _targets(scenario: Scenario) -> tuple[Target, ...]:
     return tuple(
         Target(t.id, t.name, t.target.within_minutes) for t in tasks if t.target is not None
     )
-
-
-def _worst(
-    scenario: Scenario, oncall: OnCall, result: SlotResult, start: datetime, targets: int
-) -> WorstSlot:
-    """Why a slot is bad: gaps in the rota around its start, roles short, the driver."""
-    roles = list(dict.fromkeys(r.rota_role for r in scenario.roles if r.rota_role))
-    gaps = []
-    for role in roles:
-        gap = _gap(oncall, role, start)
-        if gap is not None:
-            gaps.append(gap)
-    names = {r.id: r.name for r in scenario.roles}
-    shortfalls = tuple((names.get(role, role), why, n) for role, why, n in result.unfilled)
-    return WorstSlot(
-        result=result,
-        start=start,
-        readiness=result.readiness(targets),
-        gaps=tuple(gaps),
-        shortfalls=shortfalls,
-        driver=result.drivers[0] if result.drivers else None,
-    )
-
-
-def _gap(oncall: OnCall, role: str, at: datetime) -> CoverGap | None:
-    """The gap in ``role``'s cover around ``at``: nobody on call, or no primary."""
-    nobody = oncall.span(role, at, lambda people: not people)
-    if nobody is not None:
-        return CoverGap(role, *nobody)
-    if not any(e.level == 1 for e in oncall.who(role, at)):
-        span = oncall.span(role, at, _no_primary)
-        if span is not None:
-            backups = tuple(e.name for e in oncall.who(role, at))
-            return CoverGap(role, span[0], span[1], backups)
-    return None
-
-
-def _no_primary(people: list[OnCallEntry]) -> bool:
-    return bool(people) and not any(e.level == 1 for e in people)
 
 
 def sweep_files(
