@@ -25,6 +25,8 @@ OPTIONS = {
     "start": "--start",
     "output": "--out",
     "force": "--force",
+    "every": "--every",
+    "resume": "--resume",
 }
 
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from standby.clock import parse_given_instant
+from standby.clock import iso_z, parse_given_instant
 from standby.rota.coverage import rota_span
 from standby.rota.model import Requirement, Rota
 from standby.rota.oncall import OnCall
@@ -132,7 +132,7 @@ def sweep_chunk(prepared: Prepared, chunk: SweepChunk) -> tuple[SlotResult, ...]
         results.append(
             SlotResult(
                 slot=index,
-                start=_iso(start),
+                start=iso_z(start),
                 runs=chunk.runs,
                 all_met=all_met,
                 targets_met=targets_met,
@@ -146,29 +146,28 @@ def sweep_chunk(prepared: Prepared, chunk: SweepChunk) -> tuple[SlotResult, ...]
     return tuple(results)
 
 
-def _iso(instant: datetime) -> str:
-    from standby.clock import iso_z
-
-    return iso_z(instant)
-
-
 # --- the window ------------------------------------------------------------------------------
 
 
 def slot_starts(start: datetime, end: datetime, every: timedelta) -> list[datetime]:
     """Every ``every`` from ``start`` (included) to ``end`` (left out), stepped in UTC."""
     if every <= timedelta(0):
-        raise SweepError("the step between slots must be longer than nothing; give 1h or 30m")
+        raise SweepError(
+            "the step between slots must be longer than nothing; give 1h or 30m",
+            parameters=("every",),
+        )
     if end <= start:
         raise SweepError(
-            f"the sweep ends ({_iso(end)}) before it starts ({_iso(start)}); "
+            f"the sweep ends ({iso_z(end)}) before it starts ({iso_z(start)}); "
             "its end must be later than its start",
+            parameters=("window_start", "window_end"),
         )
     count = -(-(end - start) // every)
     if count > MOST_SLOTS:
         raise SweepError(
             f"{count:,} slots is more than a sweep takes ({MOST_SLOTS:,}); take a longer step "
-            "or a shorter window"
+            "or a shorter window",
+            parameters=("every", "window_start", "window_end"),
         )
     first = start.astimezone(UTC)
     return [first + k * every for k in range(count)]
@@ -420,7 +419,7 @@ def sweep_files(
     try:
         every = parse_length(every_text)
     except ValueError as error:
-        raise SweepError(f"the step between slots: {error}") from None
+        raise SweepError(f"the step between slots: {error}", parameters=("every",)) from None
     return sweep(
         scenario,
         rota,

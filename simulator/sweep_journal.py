@@ -68,8 +68,9 @@ class Journal(Generic[E]):
         else:
             if self.path.exists():
                 raise SweepError(
-                    f"{self.path}: an unfinished sweep is kept here; carry it on (resume), "
-                    "or remove the file to start again"
+                    f"{self.path}: an unfinished sweep is kept here; carry it on, or allow "
+                    "the outputs to be replaced to start again",
+                    parameters=("resume", "force"),
                 )
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = self.path.open("x", encoding="utf-8")
@@ -92,7 +93,9 @@ class Journal(Generic[E]):
             raise SweepError(
                 f"{self.path}: the unfinished sweep kept here was of another scenario, rota or "
                 f"window ({', '.join(changed) or 'its first line is unreadable'} differ); "
-                "give the same ones to carry it on, or remove the file to start again"
+                "give the same ones to carry it on, or allow the outputs to be replaced to "
+                "start again",
+                parameters=("force",),
             )
         for line in lines[1:]:
             try:

@@ -19,6 +19,8 @@ PARAMETERS = {
     "start": "the instant a simulated incident starts",
     "output": "the file written",
     "force": "permission to replace an existing output",
+    "every": "the step between the slots of a readiness sweep",
+    "resume": "carrying on an interrupted readiness sweep",
 }
 
 
