@@ -67,22 +67,59 @@ def _machine() -> str:
     )
 
 
+def _children() -> dict[int, int]:
+    """Every process's parent, from /proc (empty where there is no /proc)."""
+    parents = {}
+    for entry in Path("/proc").iterdir() if Path("/proc").exists() else ():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+    return parents
+
+
+def _peak_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def _command(args: list[str]) -> tuple[float, dict[str, int]]:
-    """Seconds a ``standby`` command took end to end, and its peak memory (kB)."""
+    """Seconds a ``standby`` command took end to end, and its peak memory (kB): its own and
+    its largest worker's (read from /proc while it runs: workers are the fork server's
+    children, not the command's)."""
     started = time.perf_counter()
-    result = subprocess.run(
+    process = subprocess.Popen(
         [sys.executable, "-c", _RUNNER, *args],
-        capture_output=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
         env={**os.environ, "MPLBACKEND": "Agg"},
-        check=False,
     )
+    worker_kb = 0
+    while process.poll() is None:
+        parents = _children()
+        family = {process.pid}
+        for _ in range(3):  # the command, its fork server, the workers
+            family |= {child for child, parent in parents.items() if parent in family}
+        for pid in family - {process.pid}:
+            worker_kb = max(worker_kb, _peak_kb(pid))
+        time.sleep(0.2)
+    stderr = process.stderr.read() if process.stderr else ""
     seconds = time.perf_counter() - started
-    if result.returncode != 0:
-        raise RuntimeError(f"standby {' '.join(args)} failed:\n{result.stderr[-2000:]}")
-    line = next(x for x in reversed(result.stderr.splitlines()) if x.startswith("RSS "))
-    return seconds, json.loads(line[4:])
+    if process.returncode != 0:
+        raise RuntimeError(f"standby {' '.join(args)} failed:\n{stderr[-2000:]}")
+    line = next(x for x in reversed(stderr.splitlines()) if x.startswith("RSS "))
+    rss = json.loads(line[4:])
+    rss["worker_kb"] = max(worker_kb, rss["worker_kb"])
+    return seconds, rss
 
 
 def _times(label: str, args: list[str], goal: float | None) -> dict[str, float]:
