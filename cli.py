@@ -1,18 +1,26 @@
 """Standby command line: parse arguments, call a library function, print, map errors to exit codes.
 
-Exit codes: 0 all good; 1 the check found problems; 2 bad input or usage. Heavy libraries
-(matplotlib, openpyxl, networkx, simpy) are imported inside the commands that need them so
-that ``standby --help`` stays fast.
+Exit codes: 0 all good; 1 the check found problems; 2 bad input or usage; 130 stopped by
+Ctrl-C and 143 by SIGTERM (one line on stderr; no file is left half-written). Files are
+written first and the terminal is written to last, so a reader that goes away early
+(``standby rota check ... | head -1``) loses only terminal output, and the exit code is the
+command's own. Heavy libraries (matplotlib, openpyxl, networkx, simpy) are imported inside
+the commands that need them so that ``standby --help`` stays fast.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TypeVar
 
 import click
 
-from standby import StandbyError, __version__
+from standby import StandbyError, __version__, limits
 from standby.clock import DEFAULT_REGION, DEFAULT_TIMEZONE, REGIONS
 
 #: The options that set each value a library error can name (``StandbyError.parameters``);
@@ -21,13 +29,30 @@ OPTIONS = {
     "window_start": "--from",
     "window_end": "--to",
     "requirements": "--requirements",
+    "rota": "--rota",
     "at": "--at",
+    "role": "--role",
+    "not_work": "--not-work",
     "start": "--start",
     "output": "--out",
     "force": "--force",
     "every": "--every",
     "resume": "--resume",
+    "exercise_date": "--date",
+    "time_limit": "--time-limit",
+    "overrides_output": "--overrides",
+    "max_shifts": "--max-shifts",
 }
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+#: Exit codes of a command stopped from outside: 128 + the signal's number, as shells do.
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that ``finally`` blocks tidy up."""
 
 
 def error_text(error: StandbyError) -> str:
@@ -36,15 +61,53 @@ def error_text(error: StandbyError) -> str:
     return f"{error.message} ({', '.join(options)})" if options else error.message
 
 
+@contextlib.contextmanager
+def terminal(stream: IO[str] | None = None) -> Iterator[None]:
+    """Print inside this block; a reader that has gone away (a closed pipe) ends it quietly.
+
+    Later output to the stream is thrown away, so the command still finishes, and exits
+    with its own code, after ``| head -1``.
+    """
+    stream = stream or sys.stdout
+    try:
+        yield
+        stream.flush()
+    except BrokenPipeError:
+        _discard(stream)
+
+
+def _discard(stream: IO[str]) -> None:
+    """Point the stream's file descriptor at the null device (what Python's docs advise)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, stream.fileno())
+        os.close(null)
+
+
+def _say(message: str, *, colour: str) -> None:
+    """One line on stderr: an error, a warning or why the command stopped."""
+    from standby.reports.plain import printable
+
+    with terminal(sys.stderr):
+        click.secho(printable(message), fg=colour, err=True)
+
+
 class StandbyGroup(click.Group):
-    """A click group that turns :class:`StandbyError` into a message and exit code 2."""
+    """A click group that turns :class:`StandbyError` into a message and exit code 2, and
+    Ctrl-C or SIGTERM into one line and exit code 130 or 143."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except StandbyError as error:
-            click.secho(f"Error: {error_text(error)}", fg="red", err=True)
+            _say(f"Error: {error_text(error)}", colour="red")
             ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            _say("Stopped (Ctrl-C); no output file was left half-written.", colour="yellow")
+            ctx.exit(EXIT_INTERRUPTED)
+        except Terminated:
+            _say("Stopped (SIGTERM); no output file was left half-written.", colour="yellow")
+            ctx.exit(EXIT_TERMINATED)
 
 
 @click.group(cls=StandbyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -54,9 +117,59 @@ def cli() -> None:
 
 
 def _console(**settings: Any) -> Any:
+    """A rich console that, like :func:`terminal`, goes quiet when its reader has gone."""
+    return _quiet_console_class()(highlight=False, **settings)
+
+
+@functools.cache
+def _quiet_console_class() -> Any:
     from rich.console import Console
 
-    return Console(highlight=False, **settings)
+    class QuietConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # rich would exit with code 1 here; the command's own exit code must win
+            self.quiet = True
+            _discard(self.file)
+
+    return QuietConsole
+
+
+def _warn(message: str) -> None:
+    """A warning (reading a file, or before a run), on stderr so that piped output stays clean."""
+    _say(f"Warning: {message}", colour="yellow")
+
+
+def _out_option(default_name: str) -> Callable[[Command], Command]:
+    """``--out FILE`` for one output file; ``--out FOLDER/`` (or an existing folder) writes
+    ``default_name`` inside it."""
+    return click.option(
+        "--out",
+        metavar="FILE",
+        type=click.Path(path_type=str),
+        help=f"Write to FILE (atomically). A folder (ending in /) gets {default_name}.",
+    )
+
+
+#: The width of text written to a file or a pipe, unless COLUMNS says otherwise.
+PIPE_WIDTH = 100
+
+
+def _plain_text(renderables: Any, width: int | None = None) -> str:
+    """Rich renderables as plain text without trailing spaces, for a file or a pipe.
+
+    In a terminal the tables are printed in colour at its width; written to a file or piped
+    they are laid out for ``width`` columns (COLUMNS, else :data:`PIPE_WIDTH`), so that no
+    border is cut and the lines carry no padding.
+    """
+    import io
+    import shutil
+
+    width = width or shutil.get_terminal_size((PIPE_WIDTH, 24)).columns
+    console = _console(file=io.StringIO(), width=width, color_system=None)
+    for item in renderables:
+        console.print(item)
+    text = console.file.getvalue()
+    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
 
 # --- scenarios ------------------------------------------------------------------------------
@@ -64,7 +177,7 @@ def _console(**settings: Any) -> Any:
 
 @cli.group()
 def scenario() -> None:
-    """List, show, validate and describe scenario files."""
+    """List, show and validate scenario files, and print their JSON Schema."""
 
 
 @scenario.command("list")
@@ -73,16 +186,21 @@ def scenario_list() -> None:
     from standby.reports.terminal import scenario_table
     from standby.scenarios import bundled_scenarios
 
-    _console().print(scenario_table(bundled_scenarios()))
+    table = scenario_table(bundled_scenarios())
+    with terminal():
+        _console().print(table)
 
 
 @scenario.command("show")
 @click.argument("name")
 def scenario_show(name: str) -> None:
     """Print a scenario file (bundled NAME or a path), to copy and adapt."""
+    from standby.reports.plain import printable
     from standby.scenarios import scenario_source
 
-    click.echo(scenario_source(name), nl=False)
+    source = scenario_source(name)
+    with terminal():
+        click.echo(printable(source, limit=None), nl=False)
 
 
 @scenario.command("validate")
@@ -101,9 +219,10 @@ def scenario_validate(files: tuple[str, ...]) -> None:
             item = load_scenario(name)
         except ScenarioError as error:
             failed += 1
-            click.secho(f"Error: {error.message}", fg="red", err=True)
+            _say(f"Error: {error.message}", colour="red")
             continue
-        click.echo(valid_scenario(name, item))
+        with terminal():
+            click.echo(valid_scenario(name, item))
     if failed:
         raise SystemExit(2)
 
@@ -115,7 +234,9 @@ def scenario_schema() -> None:
 
     from standby.scenarios.model import Scenario
 
-    click.echo(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2))
+    schema = json.dumps(Scenario.model_json_schema(by_alias=True), indent=2)
+    with terminal():
+        click.echo(schema)
 
 
 # --- rota -----------------------------------------------------------------------------------
@@ -123,9 +244,20 @@ def scenario_schema() -> None:
 _WHEN_HELP = "a date (local midnight), '2026-03-27 09:00' (local) or ISO 8601 with an offset"
 
 
+def _max_shifts_option() -> Callable[[Command], Command]:
+    return click.option(
+        "--max-shifts",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="The most shifts the rota may hold, after patterns and repeats are expanded "
+        f"(default {limits.MAX_SHIFTS:,}); a file that would make more is refused.",
+    )
+
+
 def _reading_options(command: Any) -> Any:
-    """--timezone, and --handover / --shift-length for a spreadsheet grid rota."""
+    """--timezone, --max-shifts, and --handover / --shift-length for a spreadsheet grid."""
     options = [
+        _max_shifts_option(),
         click.option(
             "--timezone", default=DEFAULT_TIMEZONE, show_default=True, help="Zone of local times."
         ),
@@ -147,9 +279,42 @@ def _reading_options(command: Any) -> Any:
     return command
 
 
+def _rules_options(command: Any) -> Any:
+    """--region, --not-work and --callouts: what the check's rules and figures read."""
+    options = [
+        click.option(
+            "--region",
+            type=click.Choice(list(REGIONS)),
+            default=DEFAULT_REGION,
+            show_default=True,
+            help="Bank-holiday region: the days a requirement's bank_holiday window opens on, and "
+            "the bank-holiday hours in the fairness figures.",
+        ),
+        click.option(
+            "--not-work",
+            "not_work",
+            multiple=True,
+            metavar="ROLE",
+            help="On-call time in ROLE is not working time (repeatable; 'all' for every role). "
+            "Overrides the files' 'working_time:' settings; without either, on-call time counts "
+            "for the Working Time Regulations checks.",
+        ),
+        click.option(
+            "--callouts",
+            "callouts_file",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Call-out log CSV (person, start, end, role, notes): time actually worked on "
+            "call-outs, always working time.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.group("rota")
 def rota_group() -> None:
-    """Check on-call rotas for coverage gaps, see who is on call, export rotas."""
+    """Check on-call rotas for coverage gaps, fill them, see who is on call, export rotas."""
 
 
 @rota_group.command("check")
@@ -165,31 +330,30 @@ def rota_group() -> None:
 @click.option("--from", "start_text", metavar="WHEN", help=f"Window start: {_WHEN_HELP}.")
 @click.option("--to", "end_text", metavar="WHEN", help=f"Window end: {_WHEN_HELP}.")
 @_reading_options
-@click.option(
-    "--region",
-    type=click.Choice(list(REGIONS)),
-    default=DEFAULT_REGION,
-    show_default=True,
-    help="Bank holidays used for the fairness figures.",
-)
+@_rules_options
 @click.option(
     "--format",
     "output_format",
     type=click.Choice(["text", "json", "csv", "html"]),
     default="text",
     show_default=True,
-    help="text tables, JSON (UTC times), CSV of gaps, or a self-contained HTML page.",
+    help="text tables, JSON (UTC times), CSV (every gap and finding), or a self-contained "
+    "HTML page that prints on A4.",
 )
 @click.option(
-    "--not-work",
-    "not_work",
-    multiple=True,
-    metavar="ROLE",
-    help="On-call time in ROLE is not working time (repeatable; 'all' for every role). "
-    "Overrides the files' 'working_time:' settings; without either, on-call time counts "
-    "for the Working Time Regulations checks.",
+    "--summary",
+    is_flag=True,
+    help="Only the one-page summary for an email: cover by requirement, the next gaps and "
+    "who to ask (free, qualified, within the working-time rules).",
 )
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option(
+    "--events",
+    "events_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Planned events CSV (name, start, end, role, min): extra cover for a few hours, "
+    "checked with the requirements and shown on rows of their own.",
+)
+@_out_option("rota-check.txt (or .json, .csv, .html)")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 def rota_check(
     rota_file: Path,
@@ -199,10 +363,14 @@ def rota_check(
     timezone: str,
     handover: str | None,
     shift_length: str | None,
+    max_shifts: int | None,
     region: str,
     output_format: str,
+    summary: bool,
     not_work: tuple[str, ...],
-    out: Path | None,
+    events_file: Path | None,
+    callouts_file: Path | None,
+    out: str | None,
     force: bool,
 ) -> None:
     """Check ROTA for coverage gaps, shortfalls, clashes, working time and fairness.
@@ -210,12 +378,15 @@ def rota_check(
     The window defaults to the span of the rota. Exit code 0 when every requirement is
     met, 1 when there are gaps, 2 for bad input.
     """
-    from standby.files import check_writable, write_text_atomic
-    from standby.reports.coverage import render, text_renderables
+    from standby.files import check_writable, output_path, write_text_atomic
+    from standby.reports.coverage import render, summary_text, text_renderables
     from standby.rota.api import check_files
+    from standby.rota.summary import gap_summary
 
-    if out is not None:
-        check_writable(out, force=force)
+    suffix = "txt" if output_format == "text" else output_format
+    target = None if out is None else output_path(out, f"rota-check.{suffix}")
+    if target is not None:
+        check_writable(target, force=force)
     checked = check_files(
         rota_file,
         requirements_file,
@@ -226,23 +397,36 @@ def rota_check(
         not_work=not_work,
         handover=handover,
         shift_length=shift_length,
+        max_shifts=max_shifts,
+        callouts_file=callouts_file,
+        events_file=events_file,
     )
-    for warning in checked.warnings:
-        click.secho(f"Warning: {warning}", fg="yellow", err=True)
     report = checked.report
-    if output_format == "text":
-        console = _console(record=out is not None, width=120 if out else None)
-        for item in text_renderables(report):
-            console.print(item)
-        if out is not None:
-            write_text_atomic(out, console.export_text(), force=force)
-    elif out is None:
-        click.echo(render(report, output_format), nl=False)
+    brief = gap_summary(checked.rota, report, checked.role_rules) if summary else None
+    in_colour = output_format == "text" and brief is None and target is None
+    in_colour = in_colour and sys.stdout.isatty()
+    if output_format == "text" and brief is not None:
+        text = summary_text(brief)
+    elif in_colour:
+        text = ""  # printed as tables below, after any file
+    elif output_format == "text":
+        text = _plain_text(text_renderables(report), 120 if target is not None else None)
     else:
-        write_text_atomic(out, render(report, output_format), force=force)
-    if out is not None:
-        gaps = sum(len(role.gaps) for role in report.roles)
-        click.echo(f"wrote {out}: {len(report.roles)} requirements, {gaps} gaps")
+        text = render(report, output_format, brief)
+    if target is not None:
+        write_text_atomic(target, text, force=force)
+    for warning in checked.warnings:
+        _warn(warning)
+    with terminal():
+        if in_colour:
+            console = _console()
+            for item in text_renderables(report):
+                console.print(item)
+        elif target is None:
+            click.echo(text, nl=False)
+        else:
+            gaps = len(report.gaps)
+            click.echo(f"wrote {target}: {len(report.roles)} requirements, {gaps} gaps")
     if not checked.all_met:
         raise SystemExit(1)
 
@@ -251,28 +435,65 @@ def rota_check(
 @click.argument(
     "rota_file", metavar="ROTA", type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option("--role", required=True, help="The role, as named in the rota.")
-@click.option("--at", "at_text", required=True, metavar="WHEN", help=f"The instant: {_WHEN_HELP}.")
+@click.option(
+    "--role",
+    help="The role: its name in any case, the start of it, or its initials (DEPO).",
+)
+@click.option("--all", "all_roles", is_flag=True, help="Every role: the contact sheet.")
+@click.option(
+    "--at", "at_text", required=True, metavar="WHEN", help=f"The instant: 'now', {_WHEN_HELP}."
+)
 @_reading_options
 def rota_who(
     rota_file: Path,
-    role: str,
+    role: str | None,
+    all_roles: bool,
     at_text: str,
     timezone: str,
     handover: str | None,
     shift_length: str | None,
+    max_shifts: int | None,
 ) -> None:
-    """Print who is on call for --role at --at, in escalation order (exit 1 if nobody)."""
-    from standby.reports.terminal import nobody_on_call, on_call_table
-    from standby.rota.api import who_is_on_call
+    """Print who is on call for --role (or --all roles) at --at, in escalation order.
 
+    Exit code 1 when nobody is on call (for any role, with --all).
+    """
+    from standby.reports.terminal import contact_sheet_table, nobody_on_call, on_call_table
+    from standby.rota.api import contact_sheet, who_is_on_call
+
+    if (role is None) == (not all_roles):
+        raise click.UsageError("give --role ROLE or --all (one of them)")
+    if role is None:
+        sheet = contact_sheet(
+            rota_file,
+            at_text,
+            timezone=timezone,
+            handover=handover,
+            shift_length=shift_length,
+            max_shifts=max_shifts,
+        )
+        table = contact_sheet_table(sheet)
+        with terminal():
+            _console().print(table)
+        if sheet.uncovered:
+            raise SystemExit(1)
+        return
     found = who_is_on_call(
-        rota_file, role, at_text, timezone=timezone, handover=handover, shift_length=shift_length
+        rota_file,
+        role,
+        at_text,
+        timezone=timezone,
+        handover=handover,
+        shift_length=shift_length,
+        max_shifts=max_shifts,
     )
+    with terminal():
+        if found.entries:
+            _console().print(on_call_table(found))
+        else:
+            click.echo(nobody_on_call(found))
     if not found.entries:
-        click.echo(nobody_on_call(found))
         raise SystemExit(1)
-    _console().print(on_call_table(found))
 
 
 @rota_group.command("export")
@@ -286,32 +507,172 @@ def rota_who(
     required=True,
     help="ics for calendars, csv for payroll and spreadsheets, json for other tools.",
 )
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@_out_option("the rota's name with the format's suffix")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @_reading_options
 def rota_export(
     rota_file: Path,
     output_format: str,
-    out: Path | None,
+    out: str | None,
     force: bool,
     timezone: str,
     handover: str | None,
     shift_length: str | None,
+    max_shifts: int | None,
 ) -> None:
     """Write ROTA as ICS, CSV or JSON (to stdout, or atomically to --out)."""
-    from standby.files import check_writable, write_bytes_atomic
+    from standby.files import check_writable, output_path, write_bytes_atomic
     from standby.rota.api import export_file
 
-    if out is not None:
-        check_writable(out, force=force)
+    target = None if out is None else output_path(out, f"{rota_file.stem}.{output_format}")
+    if target is not None:
+        check_writable(target, force=force)
     exported = export_file(
-        rota_file, output_format, timezone=timezone, handover=handover, shift_length=shift_length
+        rota_file,
+        output_format,
+        timezone=timezone,
+        handover=handover,
+        shift_length=shift_length,
+        max_shifts=max_shifts,
     )
-    if out is None:
-        click.echo(exported.data, nl=False)
-    else:
-        write_bytes_atomic(out, exported.data, force=force)
-        click.echo(f"wrote {out}: {len(exported.rota.shifts)} shifts")
+    if target is not None:
+        write_bytes_atomic(target, exported.data, force=force)
+    for warning in exported.rota.warnings:
+        _warn(warning)
+    with terminal():
+        if target is None:
+            click.echo(exported.data, nl=False)
+        else:
+            click.echo(f"wrote {target}: {len(exported.rota.shifts)} shifts")
+
+
+@rota_group.command("fill")
+@click.argument(
+    "rota_file", metavar="ROTA", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--requirements",
+    "requirements_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Requirements YAML; its 'fill: weights:' section weighs fairness (see docs/rota.md).",
+)
+@click.option("--from", "start_text", metavar="WHEN", help=f"Window start: {_WHEN_HELP}.")
+@click.option("--to", "end_text", metavar="WHEN", help=f"Window end: {_WHEN_HELP}.")
+@_reading_options
+@_rules_options
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the proposed rota to FILE, in the format its suffix names (.csv, .xlsx, "
+    ".yaml, .ics, .json); a YAML rota is written back with the proposal in its overrides.",
+)
+@click.option(
+    "--overrides",
+    "overrides_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the proposal as an 'overrides:' YAML section, to paste into a YAML rota.",
+)
+@click.option("--force", is_flag=True, help="Replace --out or --overrides if it exists.")
+@click.option(
+    "--explain", is_flag=True, help="Also show every piece of every gap: the binding constraints."
+)
+@click.option(
+    "--time-limit",
+    "time_limit",
+    type=float,
+    default=30.0,
+    show_default=True,
+    metavar="S",
+    help="Seconds the solver may take; the best proposal found by then is given, with its "
+    "status (optimal or feasible).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="The report: text tables, or JSON (UTC times).",
+)
+def rota_fill(
+    rota_file: Path,
+    requirements_file: Path,
+    start_text: str | None,
+    end_text: str | None,
+    timezone: str,
+    handover: str | None,
+    shift_length: str | None,
+    max_shifts: int | None,
+    region: str,
+    not_work: tuple[str, ...],
+    callouts_file: Path | None,
+    out: Path | None,
+    overrides_out: Path | None,
+    force: bool,
+    explain: bool,
+    time_limit: float,
+    output_format: str,
+) -> None:
+    """Propose cover for the gaps in ROTA, within the rules the check applies.
+
+    Candidates hold the role and its qualifications, are not on leave or on call then, and
+    would break no working-time rule. The solver fills every required minute it can, then
+    spreads hours, nights, weekends and bank holidays most evenly within each role over
+    the year so far, then makes the fewest changes and calls. What it cannot fill is
+    listed with the reason. Exit code 0 when every gap is filled, 1 when some are left, 2
+    for bad input.
+    """
+    from standby.files import check_writable, write_bytes_atomic, write_text_atomic
+    from standby.reports.fill import fill_json, text_renderables
+    from standby.rota.api import fill_files
+
+    for path in (out, overrides_out):
+        if path is not None:
+            check_writable(path, force=force)
+    if overrides_out is not None and overrides_out.suffix.lower() not in (".yaml", ".yml"):
+        raise click.UsageError(f"--overrides {overrides_out}: give a .yaml or .yml file")
+    filled = fill_files(
+        rota_file,
+        requirements_file,
+        start_text,
+        end_text,
+        timezone=timezone,
+        region=region,
+        not_work=not_work,
+        handover=handover,
+        shift_length=shift_length,
+        max_shifts=max_shifts,
+        callouts_file=callouts_file,
+        time_limit=time_limit,
+        explain=explain,
+    )
+    # Files first, the terminal last: a closed pipe cannot lose what was written.
+    count = len(filled.proposal.proposed)
+    written: list[str] = []
+    if out is not None:
+        write_bytes_atomic(out, filled.proposal_file(out), force=force)
+        written.append(f"wrote {out}: the rota with {count} proposed shift(s)")
+    if overrides_out is not None:
+        write_text_atomic(overrides_out, filled.overrides_file(), force=force)
+        written.append(f"wrote {overrides_out}: {count} override(s)")
+    for warning in filled.warnings:
+        _warn(warning)
+    # With JSON on standard output, what was written is said on standard error.
+    aside = output_format == "json"
+    with terminal():
+        if output_format == "json":
+            click.echo(fill_json(filled.proposal), nl=False)
+        elif sys.stdout.isatty():
+            console = _console()
+            for item in text_renderables(filled.proposal, explain=explain):
+                console.print(item)
+        else:
+            click.echo(_plain_text(text_renderables(filled.proposal, explain=explain)), nl=False)
+        for line in written:
+            click.echo(line, err=aside)
+    if not filled.all_filled:
+        raise SystemExit(1)
 
 
 # --- simulate -------------------------------------------------------------------------------
@@ -404,12 +765,14 @@ def _executor_options(command: Any) -> Any:
 @click.option(
     "--json",
     "json_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write each run's milestones, alerts, unfilled roles and KPIs as JSON to this file "
-    "(the event log too with --events).",
+    metavar="FILE",
+    type=click.Path(path_type=str),
+    help="Write each run's milestones, alerts, unfilled roles and KPIs as JSON to FILE (a "
+    "folder ending in / gets runs.json); the event log too with --events.",
 )
 @click.option("--fail-on-miss", is_flag=True, help="Exit with code 1 when a target is missed.")
 @click.option("--force", is_flag=True, help="Replace output files that already exist.")
+@_max_shifts_option()
 def simulate(
     scenario_name: str,
     rota_path: Path | None,
@@ -425,9 +788,10 @@ def simulate(
     timeline_run: int | None,
     sensitivity: bool,
     factor: float,
-    json_path: Path | None,
+    json_path: str | None,
     fail_on_miss: bool,
     force: bool,
+    max_shifts: int | None,
 ) -> None:
     """Simulate the response to SCENARIO: who is called, who arrives, which targets are met.
 
@@ -441,7 +805,7 @@ def simulate(
     executor = executor_for(workers, scheduler, runs=runs)
     warm_up(executor)  # the fork server imports the simulator while this process starts
 
-    from standby.files import atomic_output, check_writable
+    from standby.files import atomic_output, check_folder, check_writable, output_path
     from standby.reports.runs import EVENTS_FILE, MapsAhead, folder_files, write_folder
     from standby.reports.terminal import progress_bar, summary_renderables, timeline_renderables
     from standby.simulator.experiment import Outputs, replicate_files
@@ -452,15 +816,17 @@ def simulate(
             param_hint="--timeline",
         )
     timeline = 0 if runs == 1 and timeline_run is None else timeline_run
-    outputs: list[Path] = [json_path] if json_path else []
+    json_file = None if json_path is None else output_path(json_path, "runs.json")
+    outputs: list[Path] = [json_file] if json_file else []
     if out_dir:
+        check_folder(out_dir)
         names = folder_files(events=events, sensitivity=sensitivity, timeline=timeline is not None)
         outputs += [out_dir / name for name in names]
     for target in outputs:
         check_writable(target, force=force)
     with contextlib.ExitStack() as files:
         streams = Outputs(
-            json=files.enter_context(atomic_output(json_path, force=force)) if json_path else None,
+            json=files.enter_context(atomic_output(json_file, force=force)) if json_file else None,
             runs_csv=(
                 files.enter_context(atomic_output(out_dir / "runs.csv", force=force))
                 if out_dir
@@ -476,7 +842,7 @@ def simulate(
 
         def draw_maps(scenario: Any) -> None:
             if out_dir is not None:
-                maps.append(MapsAhead(scenario, out_dir))
+                maps.append(MapsAhead(scenario, out_dir, force=force))
 
         with progress_bar(runs, quiet=quiet) as progress:
             experiment = replicate_files(
@@ -494,6 +860,7 @@ def simulate(
                 warn=_warn,
                 notify=_warn,
                 loaded=draw_maps,
+                max_shifts=max_shifts,
             )
     study = None
     if sensitivity:
@@ -508,31 +875,31 @@ def simulate(
             workers,
             scheduler,
             quiet,
+            max_shifts,
         )
+    written = [] if json_file is None else [f"Wrote {json_file}"]
     if out_dir is not None:
         ahead = maps[0] if maps else None
-        write_folder(experiment, out_dir, force=force, sensitivity=study, maps_ahead=ahead)
-    console = _console()
-    for item in summary_renderables(experiment, rota_path):
-        console.print(item)
-    if study is not None:
-        from standby.reports.terminal import sensitivity_table
-
-        console.print(sensitivity_table(study))
-    if experiment.timeline is not None:
-        for item in timeline_renderables(experiment.timeline):
+        files_written = write_folder(
+            experiment, out_dir, force=force, sensitivity=study, maps_ahead=ahead
+        )
+        names = sorted({path.name for path in files_written} | {"runs.csv"})
+        written.append(f"Wrote {out_dir}/: {', '.join(names)}")
+    with terminal():
+        console = _console()
+        for item in summary_renderables(experiment, rota_path):
             console.print(item)
-    if json_path is not None:
-        console.print(f"Wrote {json_path}")
-    if out_dir is not None:
-        console.print(f"Wrote {out_dir}/: summary.json, runs.csv, report.html and the charts")
+        if study is not None:
+            from standby.reports.terminal import sensitivity_table
+
+            console.print(sensitivity_table(study))
+        if experiment.timeline is not None:
+            for item in timeline_renderables(experiment.timeline):
+                console.print(item)
+        for line in written:
+            console.print(line, markup=False)
     if fail_on_miss and experiment.targets_missed:
         raise SystemExit(1)
-
-
-def _warn(message: str) -> None:
-    """A warning before the run, on stderr so that piped output stays clean."""
-    click.echo(f"Warning: {message}", err=True)
 
 
 def _sensitivity(
@@ -546,6 +913,7 @@ def _sensitivity(
     workers: int | None,
     scheduler: str | None,
     quiet: bool,
+    max_shifts: int | None,
 ) -> Any:
     """The sensitivity study of ``simulate --sensitivity``, with its own progress bar."""
     from standby.reports.terminal import progress_bar
@@ -553,7 +921,7 @@ def _sensitivity(
     from standby.simulator.experiment import Inputs, parse_start
     from standby.simulator.sensitivity import ASSUMPTIONS, study
 
-    inputs = Inputs.around(experiment.scenario, rota_path, requirements_file)
+    inputs = Inputs.around(experiment.scenario, rota_path, requirements_file, max_shifts)
     scenario, rota, requirements = inputs.scenario, inputs.rota, inputs.requirements
     total = runs * (1 + 2 * len(ASSUMPTIONS))
     with progress_bar(total, "Sensitivity", quiet=quiet) as progress:
@@ -639,6 +1007,7 @@ def _sensitivity(
 @click.option(
     "--force", is_flag=True, help="Replace outputs (and start an unfinished sweep again)."
 )
+@_max_shifts_option()
 def sweep(
     scenario_name: str,
     rota_path: Path,
@@ -655,6 +1024,7 @@ def sweep(
     out_dir: Path | None,
     resume: bool,
     force: bool,
+    max_shifts: int | None,
 ) -> None:
     """Start SCENARIO at every step of a window against ROTA: when is the response least ready?
 
@@ -667,13 +1037,14 @@ def sweep(
     executor = executor_for(workers, scheduler)
     warm_up(executor)  # the fork server imports the simulator while this process starts
 
-    from standby.files import check_writable
+    from standby.files import check_folder, check_writable
     from standby.reports.sweep import FOLDER_FILES, JOURNAL, sweep_renderables, write_folder
     from standby.reports.terminal import progress_bar
     from standby.simulator.sweep import sweep_files
 
     journal = None
     if out_dir is not None:
+        check_folder(out_dir)
         for name in FOLDER_FILES:
             check_writable(out_dir / name, force=force)
         journal = out_dir / JOURNAL
@@ -699,25 +1070,28 @@ def sweep(
                 progress=progress,
                 total=progress.set_total if progress else None,
                 notify=_warn,
+                max_shifts=max_shifts,
             )
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated) as stop:
         kept = (
             f"; the finished slots are kept in {journal}: run the same command with "
             "--resume to carry on"
             if journal
             else ""
         )
-        click.secho(f"Stopped (Ctrl-C){kept}.", fg="yellow", err=True)
-        raise SystemExit(130) from None
+        ctrl_c = isinstance(stop, KeyboardInterrupt)
+        _say(f"Stopped ({'Ctrl-C' if ctrl_c else 'SIGTERM'}){kept}.", colour="yellow")
+        raise SystemExit(EXIT_INTERRUPTED if ctrl_c else EXIT_TERMINATED) from None
     if out_dir is not None:
         write_folder(result, out_dir, force=force)
         if journal is not None:
             journal.unlink(missing_ok=True)
-    console = _console()
-    for item in sweep_renderables(result):
-        console.print(item)
-    if out_dir is not None:
-        console.print(f"Wrote {out_dir}/: {', '.join(FOLDER_FILES)}")
+    with terminal():
+        console = _console()
+        for item in sweep_renderables(result):
+            console.print(item)
+        if out_dir is not None:
+            console.print(f"Wrote {out_dir}/: {', '.join(FOLDER_FILES)}", markup=False)
 
 
 # --- demo -----------------------------------------------------------------------------------
@@ -745,7 +1119,8 @@ def demo(out_dir: Path, force: bool, runs: int) -> None:
     from standby.reports.demo import DemoSettings, run_demo, summary_table
 
     steps = run_demo(DemoSettings(out_dir, force=force, runs=runs))
-    _console().print(summary_table(steps, out_dir))
+    with terminal():
+        _console().print(summary_table(steps, out_dir))
 
 
 # --- exercise -------------------------------------------------------------------------------
@@ -753,7 +1128,7 @@ def demo(out_dir: Path, force: bool, runs: int) -> None:
 
 @cli.group()
 def exercise() -> None:
-    """Run a tabletop exercise: the live console and its log."""
+    """Plan and run a tabletop exercise: the pack, its MSEL, the live console and its log."""
 
 
 @exercise.command("serve")
@@ -846,7 +1221,7 @@ def exercise_log_import(file: Path, db: str, scenario_name: str | None) -> None:
 
     summary = import_log(file, db, scenario_name)
     for warning in summary.warnings:
-        click.secho(f"Warning: {warning}", fg="yellow", err=True)
+        _warn(warning)
     skipped = f"; {summary.skipped} already there" if summary.skipped else ""
     click.echo(f"{summary.database}: added {summary.added} entries{skipped}")
 
@@ -861,8 +1236,279 @@ def exercise_log_schema() -> None:
     click.echo(json.dumps(log_schema(), indent=2))
 
 
+@exercise.command("pack")
+@click.argument("scenario_name", metavar="SCENARIO")
+@click.option(
+    "--rota",
+    "rota_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Rota file: the snapshot of who is on call, and the model's call-outs.",
+)
+@click.option("--start", "start_text", metavar="WHEN", help=f"Exercise start: {_WHEN_HELP}.")
+@click.option(
+    "--runs",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Simulated runs behind the model's expectations and the generated injects.",
+)
+@click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
+@click.option(
+    "--stress",
+    is_flag=True,
+    help="Start at the instant of thinnest cover in the rota for the scenario's roles.",
+)
+@click.option(
+    "--requirements",
+    "requirements_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="For --stress: how many people each role needs (default: the rota's own, else "
+    "as many as the scenario's roles).",
+)
+@click.option("--from", "window_start", metavar="WHEN", help="For --stress: search from.")
+@click.option("--to", "window_end", metavar="WHEN", help="For --stress: search until.")
+@click.option(
+    "--weeks",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 520),
+    help="For --stress without --to: weeks to search from the start.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("exercise-pack"),
+    show_default=True,
+    help="Folder for exercise-pack.html, .docx, .md and its figures.",
+)
+@click.option("--force", is_flag=True, help="Replace files that already exist.")
+def exercise_pack(
+    scenario_name: str,
+    rota_path: Path | None,
+    start_text: str | None,
+    runs: int,
+    seed: int,
+    stress: bool,
+    requirements_file: Path | None,
+    window_start: str | None,
+    window_end: str | None,
+    weeks: int,
+    out_dir: Path,
+    force: bool,
+) -> None:
+    """Write the tabletop exercise pack for SCENARIO as HTML, Word and Markdown.
+
+    MSEL (with injects generated from the model, marked as such), objectives with the
+    model's expectations, participant briefing, facilitator guide, evaluator sheets, inject
+    cards, rota snapshot, plume map and a Gantt chart of the simulated response.
+    """
+    from standby.reports.exercise import pack_files
+    from standby.reports.exercise_document import write_pack
+
+    pack = pack_files(
+        scenario_name,
+        rota_path,
+        start_text=start_text,
+        runs=runs,
+        seed=seed,
+        stress=stress,
+        requirements_file=requirements_file,
+        window_start_text=window_start,
+        window_end_text=window_end,
+        weeks=weeks,
+    )
+    if pack.stress is not None:
+        click.echo(f"Thinnest cover: {pack.stress.sentence()}")
+    files = write_pack(pack, out_dir, force=force)
+    generated = sum(1 for row in pack.msel if row.generated)
+    click.echo(
+        f"Wrote {out_dir}/: {', '.join(path.name for path in files.all)} "
+        f"({len(pack.msel)} injects, {generated} generated; {pack.runs} runs)"
+    )
+
+
+@exercise.group("msel")
+def exercise_msel() -> None:
+    """Export the MSEL to edit in Excel, and import it back into a scenario."""
+
+
+@exercise_msel.command("export")
+@click.argument("scenario_name", metavar="SCENARIO")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["xlsx", "csv"]),
+    required=True,
+    help="xlsx for Excel (keeps the start it was made for), csv for any spreadsheet.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--start",
+    "start_text",
+    metavar="WHEN",
+    help=f"Clock times from this start ({_WHEN_HELP}). Default: the scenario's.",
+)
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def exercise_msel_export(
+    scenario_name: str, output_format: str, out: Path, start_text: str | None, force: bool
+) -> None:
+    """Write the injects of SCENARIO as a spreadsheet, one inject a row, in time order."""
+    from standby.reports.msel import export_msel
+
+    scenario = export_msel(scenario_name, output_format, out, start_text=start_text, force=force)
+    click.echo(f"wrote {out}: {len(scenario.injects)} injects")
+
+
+@exercise_msel.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--into", "into", metavar="SCENARIO", required=True, help="The scenario to update.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The new scenario file (never the old one unless --force).",
+)
+@click.option(
+    "--start",
+    "start_text",
+    metavar="WHEN",
+    help="The start the sheet's clock times are read against. Default: the workbook's "
+    "own, else the scenario's.",
+)
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def exercise_msel_import(
+    file: Path, into: str, out: Path, start_text: str | None, force: bool
+) -> None:
+    """Read an edited MSEL sheet (CSV or XLSX) into a new scenario file, every row checked."""
+    from standby.reports.msel_import import import_msel
+
+    result = import_msel(file, into, out, start_text=start_text, force=force)
+    for warning in result.warnings:
+        _warn(warning)
+    changes = [
+        f"{len(items)} {what}"
+        for items, what in (
+            (result.added, "added"),
+            (result.changed, "changed"),
+            (result.removed, "removed"),
+        )
+        if items
+    ]
+    click.echo(
+        f"wrote {out}: {len(result.scenario.injects)} injects ({', '.join(changes) or 'no change'})"
+    )
+
+
+# --- debrief --------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("scenario_name", metavar="SCENARIO")
+@click.option(
+    "--log",
+    "log_source",
+    required=True,
+    metavar="FILE|URL",
+    help="The exercise log: exported JSON, CSV or XLSX, the console's SQLite file, or a "
+    "postgresql:// URL.",
+)
+@click.option(
+    "--observations",
+    "observations_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The evaluators' observations (YAML, CSV or XLSX): strengths, areas for "
+    "improvement with their actions, rating overrides.",
+)
+@click.option(
+    "--rota",
+    "rota_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Rota file for the model's runs (as for simulate).",
+)
+@click.option(
+    "--runs",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Model runs, made twice: as the plan expects and with the players' times.",
+)
+@click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
+@click.option(
+    "--date",
+    "date_text",
+    metavar="DATE",
+    help="The day the exercise was held (2026-03-18). Default: from the observations file "
+    "or the log's wall-clock times.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("debrief"),
+    show_default=True,
+    help="Folder for debrief.html, .docx, .md, .json and lessons.csv.",
+)
+@click.option("--force", is_flag=True, help="Replace a debrief report already in --out.")
+def debrief(
+    scenario_name: str,
+    log_source: str,
+    observations_file: Path | None,
+    rota_path: Path | None,
+    runs: int,
+    seed: int,
+    date_text: str | None,
+    out_dir: Path,
+    force: bool,
+) -> None:
+    """Write the debrief report of an exercise of SCENARIO from its log and observations.
+
+    The model is re-run with the players' logged milestones (same seeds as its own runs) to
+    show what their times would have meant; each objective gets a suggested HSEEP rating.
+    """
+    from standby.reports.debrief import parse_date
+    from standby.reports.debrief_output import run_debrief
+    from standby.reports.terminal import progress_bar
+
+    when = None if date_text is None else parse_date(date_text)
+    with progress_bar(2 * runs, "Running the model") as progress:
+        done = run_debrief(
+            scenario_name,
+            log_source,
+            out_dir,
+            observations_file=observations_file,
+            rota_file=rota_path,
+            runs=runs,
+            seed=seed,
+            exercise_date=when,
+            force=force,
+            progress=progress,
+        )
+    from standby.reports.plain import printable
+
+    report = done.debrief
+    ratings = ", ".join(f"{o.objective} {o.rating or '-'}" for o in report.objectives)
+    names = ", ".join(path.name for path in done.files.all())
+    lines = [
+        f"Debrief of {report.exercise.name or report.title}",
+        *(f"- {line}" for line in report.summary),
+        f"Ratings: {ratings}",
+        f"Wrote {out_dir}/: {names}",
+    ]
+    with terminal():
+        for line in lines:
+            click.echo(printable(line))
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def main() -> None:
-    """Console-script entry point (``standby``)."""
+    """Console-script entry point (``standby``): SIGTERM stops the command like Ctrl-C."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="standby")
 
 

@@ -1,7 +1,8 @@
 """Time the incident simulator: set-up, one replication, and the Pool against raw SimPy.
 
 Goals: one replication of the chlorine scenario with the bundled rota under 3 ms (median)
-after set-up, as many runs make it (no event log); an M/M/c queue
+after set-up, as many runs make it (no event log; each run drawing its own weather); an M/M/c
+queue
 built on :class:`simulator.plan.Pool` at least half the throughput of the same queue on
 ``simpy.Resource``. Run ``python benchmarks/bench_simulator.py``; ``main()`` prints one line
 per figure and returns them as a dict.
@@ -101,6 +102,13 @@ def main() -> dict[str, float]:
     runs = timed(lambda: run_once(prepared.compiled, None, None, next(seeds)), 300)
     per_run_ms = statistics.median(runs) * 1000.0
     scenario = load_scenario("chlorine-riverside")
+    fixed_weather = prepare(
+        scenario.model_copy(
+            update={"hazard": scenario.hazard.model_copy(update={"weather_spread": None})}
+        )
+    )
+    fixed_runs = timed(lambda: run_once(fixed_weather.compiled, None, None, next(seeds)), 300)
+    fixed_ms = statistics.median(fixed_runs) * 1000.0
     with_rota = prepare(scenario, read_rota(ROTA, timezone=scenario.timezone))
     rota_runs = timed(
         lambda: run_once(with_rota.compiled, with_rota.roster, None, next(seeds)), 300
@@ -127,10 +135,15 @@ def main() -> dict[str, float]:
         f"simulator set-up (compile chlorine scenario, first call incl. imports): {setup_ms:.1f} ms"
     )
     load = os.getloadavg()[0]
-    print(
-        f"one replication, chlorine, no rota, with its event log: median {per_run_ms:.2f} ms "
-        f"(best {min(runs) * 1000:.2f} ms)"
-    )
+    for label, median, best in (
+        ("weather sampling on", per_run_ms, min(runs)),
+        ("weather sampling off", fixed_ms, min(fixed_runs)),
+    ):
+        print(
+            f"one replication, chlorine, no rota, with its event log, {label}: median "
+            f"{median:.2f} ms (best {best * 1000:.2f} ms)"
+        )
+    print(f"weather sampling costs {per_run_ms - fixed_ms:+.2f} ms a replication (median)")
     print(
         "one replication, chlorine, bundled council rota, with its event log: "
         f"median {rota_ms:.2f} ms"
@@ -151,6 +164,7 @@ def main() -> dict[str, float]:
     return {
         "setup_ms": setup_ms,
         "replication_ms": per_run_ms,
+        "replication_fixed_weather_ms": fixed_ms,
         "replication_with_rota_ms": rota_ms,
         "replication_many_runs_ms": lean_ms,
         "replication_many_runs_cpu_ms": cpu_ms,

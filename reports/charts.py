@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from standby.simulator.hazard import (
         ChemetArea,
         ConcentrationGrid,
+        ConfidenceSector,
         ReceptorExposure,
         ThreatZones,
     )
@@ -43,15 +44,36 @@ def plume_map(
     path: str | Path,
     receptors: Sequence[ReceptorExposure] = (),
     site_label: str = "Site",
+    *,
+    force: bool = False,
 ) -> Path:
-    """AEGL-1/2/3 areas over the map, the site, receptors coloured by zone, wind, scale, limits."""
+    """AEGL-1/2/3 areas over the map, the site, receptors coloured by zone, wind, scale, limits.
+
+    An existing ``path`` is replaced only when ``force`` is true.
+    """
+    return _save(_plume_figure(grid, zones, receptors, site_label), path, force=force)
+
+
+def plume_map_png(maps: HazardMaps) -> bytes:
+    """The plume map of :func:`plume_map` as PNG bytes (for pages that inline it)."""
+    return png_bytes(_plume_figure(maps.grid, maps.zones, maps.receptors, maps.site))
+
+
+def _plume_figure(
+    grid: ConcentrationGrid,
+    zones: ThreatZones,
+    receptors: Sequence[ReceptorExposure],
+    site_label: str,
+) -> Figure:
+    import numpy as np
+
     fig = new_figure()
     ax = fig.add_axes((0.09, 0.25, 0.86, 0.68))
     east_km, north_km = grid.east_m / 1000.0, grid.north_m / 1000.0
     thresholds = [
         (z.level, z.threshold_ppm) for z in reversed(zones.zones) if z.threshold_ppm is not None
     ]
-    peak = float(grid.ppm.max())
+    peak = float(np.nanmax(grid.ppm))
     for level, ppm in thresholds:  # AEGL-1 first, so the more severe zones are drawn on top
         if peak >= ppm:
             ax.contourf(
@@ -62,6 +84,7 @@ def plume_map(
                 colors=[ZONE_COLOURS[level]],
                 alpha=0.75,
             )
+    _draw_near_field(ax)
     _draw_site_and_receptors(ax, receptors, site_label, by_zone=True)
     handles = _zone_legend_handles(zones)
     ax.legend(handles=handles, loc="upper left", fontsize=8, framealpha=0.9)
@@ -73,7 +96,7 @@ def plume_map(
         fontsize=11,
     )
     _draw_limits(fig, [*zones.limits, *zones.warnings])
-    return _save(fig, path)
+    return fig
 
 
 def chemet_map(
@@ -81,8 +104,13 @@ def chemet_map(
     path: str | Path,
     receptors: Sequence[ReceptorExposure] = (),
     site_label: str = "Site",
+    *,
+    force: bool = False,
 ) -> Path:
-    """A CHEMET-style exercise map: the area the plume may cover, no concentrations."""
+    """A CHEMET-style exercise map: the area the plume may cover, no concentrations.
+
+    An existing ``path`` is replaced only when ``force`` is true.
+    """
     from matplotlib.patches import Circle, Wedge
 
     fig = new_figure()
@@ -106,14 +134,75 @@ def chemet_map(
     issued = "" if area.issued_minute is None else f", issued at minute {area.issued_minute:g}"
     ax.set_title(f"CHEMET-style area at risk (exercise){issued}", fontsize=11)
     _draw_limits(fig, area.notes)
-    return _save(fig, path)
+    return _save(fig, path, force=force)
 
 
-def hazard_maps(maps: HazardMaps, directory: Path) -> list[Path]:
-    """Write ``plume-map.png`` and ``chemet-map.png`` into ``directory``."""
+def sector_map(
+    sector: ConfidenceSector,
+    maps: HazardMaps,
+    path: str | Path,
+    notes: Sequence[str] = (),
+    *,
+    force: bool = False,
+) -> Path:
+    """The confidence sector: the share of runs whose AEGL-2 footprint reaches each cell,
+    with the single deterministic AEGL-2 zone outlined for comparison."""
+    import numpy as np
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    fig = new_figure()
+    ax = fig.add_axes((0.09, 0.25, 0.78, 0.68))
+    east_km, north_km = sector.east_m / 1000.0, sector.north_m / 1000.0
+    levels = [0.005, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0001]
+    shares = np.where(sector.share > 0.0, sector.share, np.nan)
+    filled = ax.contourf(east_km, north_km, shares, levels=levels, cmap="Oranges", alpha=0.85)
+    colour_bar = fig.colorbar(filled, ax=ax, fraction=0.04, pad=0.02)
+    colour_bar.set_label("share of runs with AEGL-2 or worse", fontsize=8)
+    aegl2 = maps.zones.zone("AEGL-2").threshold_ppm
+    handles: list[Any] = [Patch(facecolor="#fd8d3c", label="AEGL-2 in some runs (share)")]
+    grid = maps.grid
+    if aegl2 is not None and float(np.nanmax(grid.ppm)) >= aegl2:
+        ax.contour(
+            grid.east_m / 1000.0,
+            grid.north_m / 1000.0,
+            np.nan_to_num(grid.ppm),
+            levels=[aegl2],
+            colors=["black"],
+            linewidths=1.2,
+        )
+        handles.append(Line2D([0], [0], color="black", label="AEGL-2, scenario's own weather"))
+    _draw_near_field(ax)
+    _draw_site_and_receptors(ax, maps.receptors, maps.site, by_zone=False)
+    ax.legend(handles=handles, loc="upper left", fontsize=8, framealpha=0.9)
+    _draw_scale_bar(ax, float(east_km[-1] - east_km[0]))
+    _finish_map(ax, east_km, north_km)
+    ax.set_title(
+        f"{maps.zones.substance_name}: confidence sector over {sector.runs} runs "
+        f"({maps.zones.aegl_duration_min} min AEGL-2 at the planned duration)",
+        fontsize=10,
+    )
+    _draw_limits(fig, [*notes, *maps.zones.limits])
+    return _save(fig, path, force=force)
+
+
+def hazard_maps(maps: HazardMaps, directory: Path, *, force: bool = False) -> list[Path]:
+    """Write ``plume-map.png`` and ``chemet-map.png`` into ``directory``.
+
+    Existing maps are replaced only when ``force`` is true.
+    """
     return [
-        plume_map(maps.grid, maps.zones, directory / "plume-map.png", maps.receptors, maps.site),
-        chemet_map(maps.chemet, directory / "chemet-map.png", maps.receptors, maps.site),
+        plume_map(
+            maps.grid,
+            maps.zones,
+            directory / "plume-map.png",
+            maps.receptors,
+            maps.site,
+            force=force,
+        ),
+        chemet_map(
+            maps.chemet, directory / "chemet-map.png", maps.receptors, maps.site, force=force
+        ),
     ]
 
 
@@ -271,6 +360,24 @@ def _draw_site_and_receptors(
         )
 
 
+def _draw_near_field(ax: Axes) -> None:
+    """The blank disc where the model reports nothing (within 100 m of the source)."""
+    from matplotlib.patches import Circle
+
+    ax.add_patch(
+        Circle((0.0, 0.0), 0.1, facecolor="white", edgecolor="#4d4d4d", linestyle=":", zorder=3)
+    )
+    ax.annotate(
+        "no results within 100 m",
+        (0.0, 0.1),
+        xytext=(0, 4),
+        textcoords="offset points",
+        fontsize=6,
+        ha="center",
+        color="#4d4d4d",
+    )
+
+
 def _draw_wind_arrow(
     ax: Axes, wind_from_deg: float, speed_ms: float | None, stability: str | None
 ) -> None:
@@ -332,11 +439,11 @@ def _draw_limits(fig: Figure, lines: Sequence[str]) -> None:
     fig.text(0.04, 0.02, text, fontsize=7, va="bottom", ha="left", wrap=True)
 
 
-def _save(fig: Figure, path: str | Path) -> Path:
-    """Write the PNG atomically (temporary file in the same folder, then rename)."""
+def _save(fig: Figure, path: str | Path, *, force: bool) -> Path:
+    """Write the PNG atomically through ``standby.files`` (replacing only when forced)."""
     from standby.files import write_bytes_atomic
 
-    return write_bytes_atomic(Path(path), png_bytes(fig), force=True)
+    return write_bytes_atomic(Path(path), png_bytes(fig), force=force)
 
 
 def png_bytes(fig: Figure) -> bytes:

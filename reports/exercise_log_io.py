@@ -33,7 +33,7 @@ EXPORT_FORMATS = ("json", "csv", "xlsx")
 
 
 def read_log(source: str | Path, scenario: Scenario | None = None) -> ExerciseLog:
-    """Read an exercise log from a JSON, CSV or XLSX file, a SQLite file or a PostgreSQL URL.
+    """Read an exercise log from a JSON, CSV, XLSX or YAML file, a SQLite file or a PostgreSQL URL.
 
     With ``scenario`` every row's objective, inject and task ids are checked against it and
     clock times are read from its start; without it a file's own scenario details are used
@@ -56,7 +56,7 @@ def read_log(source: str | Path, scenario: Scenario | None = None) -> ExerciseLo
         if scenario is not None:
             check_references(log, LogContext.of(scenario), str(path))
         return log
-    if suffix in (".csv", ".xlsx"):
+    if suffix in (".csv", ".xlsx", ".yaml", ".yml"):
         return read_sheet(path, scenario).log
     return _read_database(text, scenario)
 

@@ -8,7 +8,6 @@ every row is. Scenario times may be minutes since the start (``45``, ``+45``), a
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -43,6 +42,15 @@ from standby.reports.exercise_log import (
     is_adhoc_inject,
     kind_problems,
     reference_problems,
+)
+from standby.reports.sheets import (
+    Rows,
+    SheetError,
+    column_key,
+    csv_table,
+    is_blank,
+    numbered,
+    xlsx_sheets,
 )
 
 if TYPE_CHECKING:
@@ -236,7 +244,7 @@ class ParsedRows:
 
 def column_name(header: object) -> str:
     """A header cell as a column name: ``Scenario minute`` -> ``scenario_minute``."""
-    name = re.sub(r"[\s\-]+", "_", str(header or "").strip().lower())
+    name = column_key(header)
     return _ALIASES.get(name, name)
 
 
@@ -247,10 +255,13 @@ def parse_rows(
     context: LogContext,
     *,
     keep_ids: bool = True,
+    row_label: str = "row",
+    cell_label: str = "column",
 ) -> ParsedRows:
     """Validate spreadsheet rows (``(row number, cells)``) into records, all or nothing.
 
-    Every problem names the file, row and column and says what would be valid; they are
+    Every problem names the file, row and column (``row_label`` and ``cell_label`` say what
+    to call them: a YAML log's line and field) and says what would be valid; they are
     raised together as one :class:`LogError`. With ``keep_ids`` a file's ``id`` column is
     kept (the ids must ascend); otherwise records are numbered in row order.
     """
@@ -281,7 +292,7 @@ def parse_rows(
         cell_map = {
             name: cells[i]
             for i, name in enumerate(columns)
-            if name in known and i < len(cells) and not _blank(cells[i])
+            if name in known and i < len(cells) and not is_blank(cells[i])
         }
         if not cell_map:
             continue
@@ -311,15 +322,12 @@ def parse_rows(
                         hashlib.sha256(f"{canonical}#{seen[canonical]}".encode()).hexdigest()
                     )
         problems += [
-            f"{source}: row {number}, column '{name}': {problem}" for name, problem in row_problems
+            f"{source}: {row_label} {number}, {cell_label} '{name}': {problem}"
+            for name, problem in row_problems
         ]
     if problems:
         raise LogError(problems, source)
     return ParsedRows(records, warnings, keys)
-
-
-def _blank(cell: object) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def _row_values(
@@ -435,15 +443,32 @@ def read_sheet(
     context: LogContext | None = None,
     keep_ids: bool = True,
 ) -> SheetLog:
-    """Read a CSV or XLSX log, validated row by row (see :func:`parse_rows`)."""
+    """Read a CSV, XLSX or YAML log, validated row by row (see :func:`parse_rows`).
+
+    A YAML log is a ``records:`` list of mappings with the sheet's columns as keys (and may
+    give ``scenario``, ``start`` and ``timezone``); its problems name each record's line.
+    """
     about: dict[str, str] = {}
-    if path.suffix.lower() == ".xlsx":
+    row_label, cell_label = "row", "column"
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
         header, rows, about = _xlsx_rows(path)
+    elif suffix in (".yaml", ".yml"):
+        header, rows, about = _yaml_rows(path)
+        row_label, cell_label = "line", "field"
     else:
         header, rows = _csv_rows(path)
     if context is None:
         context = LogContext.of(scenario) if scenario is not None else _about_context(about, path)
-    parsed = parse_rows(header, rows, str(path), context, keep_ids=keep_ids)
+    parsed = parse_rows(
+        header,
+        rows,
+        str(path),
+        context,
+        keep_ids=keep_ids,
+        row_label=row_label,
+        cell_label=cell_label,
+    )
     log = ExerciseLog(
         scenario=context.scenario,
         start=context.start,
@@ -465,36 +490,76 @@ def _about_context(about: Mapping[str, str], path: Path) -> LogContext:
         raise LogError([f"{path}: sheet 'about', start: {error.message}"]) from None
 
 
-def _csv_rows(path: Path) -> tuple[list[object], list[tuple[int, Sequence[object]]]]:
+def _csv_rows(path: Path) -> tuple[list[object], Rows]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise LogError([f"{path}: not UTF-8 text; save the sheet as 'CSV UTF-8'"]) from None
-    table = list(csv.reader(io.StringIO(text)))
-    if not table:
-        raise LogError(
-            [f"{path}: the file is empty; put a header row first: {', '.join(SHEET_COLUMNS)}"]
-        )
-    return list(table[0]), [(number, row) for number, row in enumerate(table[1:], start=2)]
+        return csv_table(path)
+    except SheetError as error:
+        message = error.message
+        if "empty" in message:
+            message += f": {', '.join(SHEET_COLUMNS)}"
+        raise LogError([message]) from None
 
 
-def _xlsx_rows(
-    path: Path,
-) -> tuple[list[object], list[tuple[int, Sequence[object]]], dict[str, str]]:
-    import openpyxl
-
+def _xlsx_rows(path: Path) -> tuple[list[object], Rows, dict[str, str]]:
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # zipfile, XML and openpyxl errors alike
-        raise LogError([f"{path}: not a readable .xlsx workbook ({error})"]) from None
-    sheet = workbook["log"] if "log" in workbook.sheetnames else workbook.worksheets[0]
-    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+        sheets = xlsx_sheets(path)
+        name = "log" if "log" in sheets else next(iter(sheets))
+        header, rows = numbered(sheets[name], path, name)
+    except SheetError as error:
+        raise LogError([error.message]) from None
     about: dict[str, str] = {}
-    if "about" in workbook.sheetnames:
-        for row in workbook["about"].iter_rows(values_only=True):
-            if len(row) >= 2 and row[0]:
-                about[str(row[0]).strip()] = "" if row[1] is None else str(row[1]).strip()
-    workbook.close()
-    if not table:
-        raise LogError([f"{path}: sheet '{sheet.title}' is empty; put a header row first"])
-    return table[0], [(number, row) for number, row in enumerate(table[1:], start=2)], about
+    for row in sheets.get("about", []):
+        if len(row) >= 2 and row[0]:
+            about[str(row[0]).strip()] = "" if row[1] is None else str(row[1]).strip()
+    return header, rows, about
+
+
+def _yaml_rows(path: Path) -> tuple[list[object], Rows, dict[str, str]]:
+    """A YAML log's records as rows numbered by their line, every value kept as typed text
+    (so ``02:55`` is a clock time, never YAML's base-60 number)."""
+    import yaml
+
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise LogError([f"{path}: not UTF-8 text"]) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise LogError(
+            [f"{where}: YAML syntax error: {getattr(error, 'problem', error)}"]
+        ) from None
+    top = _yaml_mapping(root)
+    records = top.get("records")
+    if not isinstance(records, yaml.SequenceNode):
+        raise LogError([f"{path}: the file needs a 'records:' list, one mapping a record"])
+    about = {
+        key: value.value
+        for key, value in top.items()
+        if key in ("scenario", "start", "timezone") and isinstance(value, yaml.ScalarNode)
+    }
+    header: list[object] = []
+    items = []
+    for node in records.value:
+        cells = _yaml_mapping(node)
+        header += [key for key in cells if key not in header]
+        items.append((node.start_mark.line + 1, cells))
+    rows: Rows = [
+        (
+            line,
+            [
+                cells[str(key)].value if isinstance(cells.get(str(key)), yaml.ScalarNode) else None
+                for key in header
+            ],
+        )
+        for line, cells in items
+    ]
+    return header, rows, about
+
+
+def _yaml_mapping(node: object) -> dict[str, Any]:
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(key.value): value for key, value in node.value}

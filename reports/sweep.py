@@ -184,15 +184,16 @@ def _runs(count: int) -> str:
 
 def sweep_renderables(sweep: Sweep, *, worst: int = 10, people: int = 5) -> list[Any]:
     """What ``standby sweep`` prints: the headline, the worst slots, the single points."""
-    from rich.markup import escape
     from rich.table import Table
+
+    from standby.reports.plain import cell, markup
 
     tz = sweep.timezone
     out: list[Any] = [
-        f"[bold]{escape(sweep.title)}[/bold]\nReadiness sweep {when(sweep.start, tz)} to "
+        f"[bold]{markup(sweep.title)}[/bold]\nReadiness sweep {when(sweep.start, tz)} to "
         f"{when(sweep.end, tz)} ({len(sweep.slots)} slots every "
         f"{sweep.every.total_seconds() / 3600:g} h, {_runs(sweep.runs_per_slot)} each, "
-        f"seed {sweep.seed}), rota {escape(sweep.rota or '-')}",
+        f"seed {sweep.seed}), rota {markup(sweep.rota or '-')}",
         f"Targets met: {sweep.readiness_pct:.1f} % over the window; every target met in "
         f"{sweep.all_met_pct:.1f} % of runs",
     ]
@@ -203,7 +204,7 @@ def sweep_renderables(sweep: Sweep, *, worst: int = 10, people: int = 5) -> list
         table.add_row(
             to_local(item.start, tz).strftime("%a %d %b %H:%M"),
             f"{100.0 * item.readiness:.0f} %",
-            escape(reason_text(item, tz)),
+            cell(reason_text(item, tz)),
         )
     out.append(table)
     if sweep.single_points:
@@ -212,7 +213,7 @@ def sweep_renderables(sweep: Sweep, *, worst: int = 10, people: int = 5) -> list
             spof.add_column(column, justify="left" if column == "person" else "right")
         for effect in sweep.single_points[:people]:
             spof.add_row(
-                escape(effect.name),
+                cell(effect.name),
                 f"{effect.slots_on_call} slots",
                 f"{effect.change_points:+.1f}",
             )

@@ -1,8 +1,10 @@
 """What a person reads in the terminal: the rich tables and lines the commands print.
 
 Each function reads a result (a scenario list, an on-call answer, simulated runs) and
-returns rich renderables; ``cli.py`` prints them. ``rich`` is imported inside the
-functions so that importing this module stays cheap.
+returns rich renderables; ``cli.py`` prints them. Text from a file (names, phones, titles,
+reasons) goes through ``reports.plain``, so it is printed literally and never read as rich
+markup or a terminal control sequence. ``rich`` is imported inside the functions so that
+importing this module stays cheap.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from standby.clock import iso_z
-from standby.reports.render import local_text
+from standby.reports.plain import cell, cell_text, markup, printable
+from standby.reports.render import local_text, short_local_text
 
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from standby.rota.api import OnCallAt
+    from standby.rota.api import ContactSheet, OnCallAt
     from standby.scenarios.model import Scenario
     from standby.simulator.experiment import Replications
     from standby.simulator.results import RunResult
@@ -36,7 +39,7 @@ def scenario_table(scenarios: Sequence[tuple[str, Scenario]]) -> Table:
     table.add_column("site")
     table.add_column("start (local)")
     for name, item in scenarios:
-        table.add_row(name, item.title, item.site.name, item.start)
+        table.add_row(cell(name), cell(item.title), cell(item.site.name), cell(item.start))
     return table
 
 
@@ -52,20 +55,46 @@ def valid_scenario(name: str, scenario: Scenario) -> str:
 def nobody_on_call(found: OnCallAt) -> str:
     """The line printed when nobody covers the role at the instant asked about."""
     local = local_text(found.at, found.rota.timezone)
-    return f"Nobody is on call for {found.role} at {local} ({iso_z(found.at)})."
+    return f"Nobody is on call for {printable(found.role)} at {local} ({iso_z(found.at)})."
 
 
 def on_call_table(found: OnCallAt) -> Table:
     """Who is on call, in escalation order, with their phone and the end of their shift."""
     from rich.table import Table
+    from rich.text import Text
 
     timezone = found.rota.timezone
-    table = Table(title=f"{found.role} on call at {local_text(found.at, timezone)}")
+    title = f"{cell_text(found.role)} on call at {local_text(found.at, timezone)}"
+    table = Table(title=Text(title), min_width=len(title))
     for column in ("level", "name", "phone", "until"):
-        table.add_column(column, no_wrap=column != "name")
+        # names and phones come from the file: they wrap (folding long words), the rest not
+        from_file = column in ("name", "phone")
+        table.add_column(
+            column, no_wrap=not from_file, overflow="fold" if from_file else "ellipsis"
+        )
     for entry in found.entries:
-        until = local_text(entry.shift_end, timezone)
-        table.add_row(str(entry.level), entry.name, entry.phone or "-", until)
+        until = short_local_text(entry.shift_end, timezone)
+        table.add_row(str(entry.level), cell(entry.name), cell(entry.phone or "-"), until)
+    return table
+
+
+def contact_sheet_table(sheet: ContactSheet) -> Table:
+    """Every role at one instant: who is on call in escalation order, or nobody (in red)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    timezone = sheet.rota.timezone
+    table = Table(title=f"On call at {local_text(sheet.at, timezone)}")
+    for column in ("role", "level", "name", "phone", "until"):
+        table.add_column(column, no_wrap=column in ("level", "phone", "until"))
+    for found in sheet.roles:
+        if not found.entries:
+            nobody = Text("nobody on call", style="bold red")
+            table.add_row(cell(found.role), "-", nobody, "-", "-")
+        for number, entry in enumerate(found.entries):
+            until = short_local_text(entry.shift_end, timezone)
+            role = cell(found.role if number == 0 else "")
+            table.add_row(role, str(entry.level), cell(entry.name), cell(entry.phone or "-"), until)
     return table
 
 
@@ -171,11 +200,11 @@ def summary_renderables(experiment: Replications, rota_path: Path | None) -> lis
     local_start = iso_local_text(first.start, first.timezone)
     low, high = summary.all_met_interval_pct
     out: list[Any] = [
-        f"[bold]{plain(experiment.scenario.title)}[/bold]\nStart {local_start} ({first.start}), "
+        f"[bold]{markup(experiment.scenario.title)}[/bold]\nStart {local_start} ({first.start}), "
         f"seed {experiment.seed}" + (f", {summary.runs} runs" if summary.runs > 1 else ""),
-        f"Rota: {plain(str(rota_path))}"
+        f"Rota: {markup(str(rota_path))}"
         if rota_path
-        else f"[yellow]Note: {plain(first.notes[0])}[/yellow]",
+        else f"[yellow]Note: {markup(first.notes[0])}[/yellow]",
     ]
     if summary.runs == 1:
         return out  # one run is told by its timeline
@@ -196,12 +225,12 @@ def summary_renderables(experiment: Replications, rota_path: Path | None) -> lis
         if task.target_minute is None or interval is None or task.met_pct is None:
             continue
         targets.add_row(
-            plain(task.task),
+            cell(task.task),
             f"{task.target_minute:g} min",
             f"{task.met_pct:.0f} % ({_bound(interval[0])}-{_bound(interval[1])})",
             _minutes(task.median_end),
             _spread(task.p10_end, task.p90_end),
-            plain(_counted(task.drivers, limit=1)),
+            cell(_counted(task.drivers, limit=1)),
         )
     out.append(targets)
     if summary.roles:
@@ -210,10 +239,10 @@ def summary_renderables(experiment: Replications, rota_path: Path | None) -> lis
             roles.add_column(column)
         for role in summary.roles:
             roles.add_row(
-                plain(role.role),
-                plain(role.rota_role or "-"),
+                cell(role.role),
+                cell(role.rota_role or "-"),
                 f"{role.unfilled_pct:.0f} %",
-                plain(_counted(role.reasons, limit=1)),
+                cell(_counted(role.reasons, limit=1)),
             )
         out.append(roles)
     else:
@@ -246,7 +275,7 @@ def timeline_renderables(run: RunResult) -> list[Any]:
     for column in ("local", "minute", "who", "what", "detail"):
         timeline.add_column(column)
     for row in timeline_rows(run):
-        timeline.add_row(*(plain(cell) for cell in row))
+        timeline.add_row(*(cell(value) for value in row))
     out.append(timeline)
     targets = Table(title="Plan targets" + label)
     for column in ("task", "target", "done", "result", "reason"):
@@ -259,18 +288,17 @@ def timeline_renderables(run: RunResult) -> list[Any]:
         )
         verdict = {True: "[green]met[/green]", False: "[red]missed[/red]", None: ""}[m.met]
         target = "" if m.target_minute is None else f"{m.target_minute:g} min"
-        targets.add_row(plain(m.task), target, done, verdict, plain(m.reason))
+        targets.add_row(cell(m.task), target, done, verdict, cell(m.reason))
     out.append(targets)
     for path in run.critical_paths:
         chain = " -> ".join(f"+{whole_minute(step.minute)} {step.what}" for step in path.steps)
-        out.append(
-            f"[bold]Why {plain(path.task)} missed {path.target_minute:g} min[/bold]: {plain(chain)}"
-        )
+        missed = markup(path.task)
+        out.append(f"[bold]Why {missed} missed {path.target_minute:g} min[/bold]: {markup(chain)}")
     for role in run.unfilled_roles:
         out.append(
-            f"[red]Role unfilled[/red]: {plain(role.role)} "
-            f"({plain(role.rota_role or 'no rota role')}) "
-            f"at +{whole_minute(role.minute)} min: {plain(role.reason)}"
+            f"[red]Role unfilled[/red]: {markup(role.role)} "
+            f"({markup(role.rota_role or 'no rota role')}) "
+            f"at +{whole_minute(role.minute)} min: {markup(role.reason)}"
         )
     lines = kpi_lines(run)
     if lines:
@@ -299,13 +327,6 @@ def sensitivity_table(study: SensitivityStudy) -> Table:
                 cells.append(f"{change.points:+.1f} ±{change.half_width:.1f}")
         table.add_row(item.label, *cells)
     return table
-
-
-def plain(text: str) -> str:
-    """Text from a user's files, with rich markup escaped so it prints as written."""
-    from rich.markup import escape
-
-    return escape(text)
 
 
 def iso_local_text(iso: str, timezone: str) -> str:

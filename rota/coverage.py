@@ -15,12 +15,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from standby import limits
 from standby.errors import StandbyError
 from standby.rota.clock import DEFAULT_REGION, iso_z, window_intervals
 from standby.rota.fairness import FairnessRow, RoleSpread, fairness_rows, role_spread
+from standby.rota.findings import (
+    RuleSummary,
+    no_primary_findings,
+    role_findings,
+    shift_findings,
+    summarise_working_time,
+)
 from standby.rota.model import Finding, Requirement, RoleRules, Rota, Shift, TimeWindow
 from standby.rota.oncall import Interval, leave_by_person, merge, subtract
 from standby.rota.rules import working_time_findings
@@ -71,6 +79,12 @@ class RoleCoverage:
     when: TimeWindow | None
     checked_minutes: float
     gaps: tuple[Gap, ...]
+    #: A planned event's name and dated periods (UTC), None for a standing requirement.
+    name: str | None = None
+    dates: tuple[tuple[datetime, datetime], ...] | None = None
+    #: The fewest people on call at any instant in which the requirement applied (None when
+    #: it never applied in the window).
+    least_on_call: int | None = None
 
     @property
     def gap_minutes(self) -> float:
@@ -107,9 +121,16 @@ class RoleCoverage:
         """This role's coverage as JSON-ready data."""
         return {
             "role": self.role,
+            "name": self.name,
             "required": self.required,
             "qualification": self.qualification,
             "when": _when_json(self.when),
+            "dates": (
+                None
+                if self.dates is None
+                else [{"start": iso_z(a), "end": iso_z(b)} for a, b in self.dates]
+            ),
+            "least_on_call": self.least_on_call,
             "checked_minutes": self.checked_minutes,
             "coverage_pct": self.coverage_pct,
             "gap_minutes": self.gap_minutes,
@@ -140,11 +161,29 @@ class CoverageReport:
     findings: tuple[Finding, ...]
     fairness: tuple[FairnessRow, ...] = ()
     spread: tuple[RoleSpread, ...] = ()
+    #: People's names by id, from the rota's people list, for reports.
+    names: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def all_met(self) -> bool:
         """True when no requirement has a gap."""
         return all(role.met for role in self.roles)
+
+    def name(self, person: str) -> str:
+        """A person's name as the planner wrote it (the id when there is no people list)."""
+        return self.names.get(person, person)
+
+    @property
+    def gaps(self) -> list[tuple[RoleCoverage, Gap]]:
+        """Every gap of every requirement, in time order."""
+        found = [(role, gap) for role in self.roles for gap in role.gaps]
+        found.sort(key=lambda item: (item[1].start, item[1].end, item[0].role))
+        return found
+
+    @property
+    def working_time_summary(self) -> list[RuleSummary]:
+        """The working-time findings by person and rule: count and worst case."""
+        return summarise_working_time(self.findings)
 
     def to_json_dict(self) -> dict[str, object]:
         """The report as ARCHITECTURE.md's JSON (and a little more)."""
@@ -155,6 +194,7 @@ class CoverageReport:
             "all_met": self.all_met,
             "roles": [role.to_json_dict() for role in self.roles],
             "findings": [finding.to_json_dict() for finding in self.findings],
+            "working_time_summary": [row.to_json_dict() for row in self.working_time_summary],
             "fairness": [row.to_json_dict() for row in self.fairness],
             "spread": [row.to_json_dict() for row in self.spread],
         }
@@ -172,6 +212,37 @@ def rota_span(rota: Rota) -> tuple[datetime, datetime]:
             parameters=("window_start", "window_end"),
         )
     return min(s.start for s in rota.shifts), max(s.end for s in rota.shifts)
+
+
+def check_window_length(rota: Rota, start: datetime, end: datetime) -> None:
+    """Raise when ``[start, end)`` is longer than :data:`limits.MAX_WINDOW_DAYS`.
+
+    When a shift sets an end of the window (the window is the rota's span), the message
+    names it: a shift ending in 3026 is the usual cause.
+    """
+    days = (end - start) / timedelta(days=1)
+    if days <= limits.MAX_WINDOW_DAYS:
+        return
+    first = next((shift for shift in rota.shifts if shift.start == start), None)
+    last = next((shift for shift in rota.shifts if shift.end == end), None)
+    if first is not None and first is last:
+        hint = (
+            f"; the shift at {first.source or first.person} runs from {iso_z(start)[:10]} to "
+            f"{iso_z(end)[:10]}: check its dates"
+        )
+    elif last is not None:
+        hint = (
+            f"; the last shift, at {last.source or last.person}, ends on {iso_z(end)[:10]}: "
+            "check its dates"
+        )
+    else:
+        hint = ""
+    raise StandbyError(
+        f"the check window runs from {iso_z(start)[:10]} to {iso_z(end)[:10]}, {days:,.0f} "
+        f"days, longer than the {limits.MAX_WINDOW_DAYS:,} days (ten years) Standby checks "
+        f"at once (standby.limits.MAX_WINDOW_DAYS){hint}; or check a shorter window",
+        parameters=("window_start", "window_end"),
+    )
 
 
 def default_requirements(rota: Rota) -> list[Requirement]:
@@ -204,7 +275,10 @@ def check(
             "the window's end must be later than its start",
             parameters=("window_end", "window_start"),
         )
+    check_window_length(rota, start, end)
     wanted = default_requirements(rota) if requirements is None else list(requirements)
+    # Requirements someone wrote (not "every role at minimum 1"): a role outside them is news.
+    explicit = requirements is not None or bool(rota.requirements)
     leave = leave_by_person(rota.leave)
     by_role: dict[str, list[Shift]] = defaultdict(list)
     for shift in rota.shifts:
@@ -215,8 +289,10 @@ def check(
         for need in wanted
     )
     findings = [
-        *_findings(rota, wanted, by_role, leave, start, end),
-        *working_time_findings(rota, (start, end), role_rules),
+        *role_findings(rota, wanted, by_role, explicit, (start, end)),
+        *no_primary_findings(rota, by_role, leave, (start, end)),
+        *shift_findings(rota, wanted, by_role, leave, (start, end)),
+        *working_time_findings(rota, (start, end), role_rules, region=region),
     ]
     findings.sort(key=lambda f: (f.start, f.kind, f.person, f.end))
     return CoverageReport(
@@ -228,6 +304,7 @@ def check(
         findings=tuple(findings),
         fairness=tuple(fairness_rows(rota, (start, end), region=region)),
         spread=tuple(role_spread(rota, (start, end))),
+        names={person.id: person.name for person in rota.people.values()},
     )
 
 
@@ -254,18 +331,29 @@ def _role_coverage(
         applies = [(start, end)]
     else:
         applies = window_intervals(need.when, start, end, rota.timezone, region)
+    if need.dates is not None:
+        applies = _intersect(
+            applies,
+            merge([(max(a, start), min(b, end)) for a, b in need.dates if a < end and b > start]),
+        )
     # A person on two overlapping shifts of the role is still one person on call.
     cover: dict[str, list[Interval]] = defaultdict(list)
     for shift in shifts:
         if counts_as_cover(rota, shift, need.qualification):
-            low, high = max(shift.start, start), min(shift.end, end)
-            cover[shift.person] += subtract(low, high, leave.get(shift.person, []))
+            low = shift.start if shift.start > start else start
+            high = shift.end if shift.end < end else end
+            holes = leave.get(shift.person)
+            if holes is None:
+                cover[shift.person].append((low, high))
+            else:
+                cover[shift.person] += subtract(low, high, holes)
     changes: dict[datetime, int] = defaultdict(int)
     for pieces in cover.values():
         for piece_start, piece_end in merge(pieces):
             changes[piece_start] += 1
             changes[piece_end] -= 1
-    gaps = tuple(_gaps(_steps(changes, start, end), applies, need.minimum))
+    steps = _steps(changes, start, end)
+    gaps = tuple(_gaps(steps, applies, need.minimum))
     checked = sum(((b - a) for a, b in applies), timedelta()).total_seconds() / 60.0
     return RoleCoverage(
         role=need.role,
@@ -274,7 +362,40 @@ def _role_coverage(
         when=need.when,
         checked_minutes=checked,
         gaps=gaps,
+        name=need.name,
+        dates=need.dates,
+        least_on_call=_least(steps, applies),
     )
+
+
+def _intersect(first: list[Interval], second: list[Interval]) -> list[Interval]:
+    """The parts of two sorted, disjoint interval lists that overlap."""
+    found: list[Interval] = []
+    i = j = 0
+    while i < len(first) and j < len(second):
+        low, high = max(first[i][0], second[j][0]), min(first[i][1], second[j][1])
+        if low < high:
+            found.append((low, high))
+        if first[i][1] < second[j][1]:
+            i += 1
+        else:
+            j += 1
+    return found
+
+
+def _least(steps: list[tuple[datetime, datetime, int]], applies: list[Interval]) -> int | None:
+    """The fewest on call in any step that overlaps where the requirement applies."""
+    least = None
+    index = 0
+    for low, high in applies:
+        while index < len(steps) and steps[index][1] <= low:
+            index += 1
+        scan = index
+        while scan < len(steps) and steps[scan][0] < high:
+            count = steps[scan][2]
+            least = count if least is None else min(least, count)
+            scan += 1
+    return least
 
 
 def _steps(
@@ -322,118 +443,3 @@ def _gaps(
         step_index = max(step_index, index - 1)
     if current:
         yield current
-
-
-# ------------------------------------------------------------------------------ findings
-
-
-def _findings(
-    rota: Rota,
-    wanted: list[Requirement],
-    by_role: dict[str, list[Shift]],
-    leave: dict[str, list[Interval]],
-    start: datetime,
-    end: datetime,
-) -> list[Finding]:
-    in_window = [shift for shifts in by_role.values() for shift in shifts]
-    found = _double_bookings(in_window, start, end)
-    needed: dict[str, set[str]] = defaultdict(set)
-    for need in wanted:
-        if need.qualification:
-            needed[need.role].add(need.qualification)
-    for shift in in_window:
-        found += _leave_clashes(shift, leave.get(shift.person, []), start, end)
-        low, high = max(shift.start, start), min(shift.end, end)
-        if rota.people and shift.person not in rota.people:
-            found.append(
-                Finding(
-                    "unknown_person",
-                    shift.person,
-                    low,
-                    high,
-                    f"'{shift.person}' is not in the people list{_at(shift)}; "
-                    "the shift does not count as cover",
-                    shift.role,
-                )
-            )
-            continue
-        if needed.get(shift.role):
-            found += _unqualified(rota, shift, needed[shift.role], low, high)
-    return found
-
-
-def _at(shift: Shift) -> str:
-    return f" ({shift.source})" if shift.source else ""
-
-
-def _double_bookings(shifts: list[Shift], start: datetime, end: datetime) -> list[Finding]:
-    by_person: dict[str, list[Shift]] = defaultdict(list)
-    for shift in shifts:
-        by_person[shift.person].append(shift)
-    found: list[Finding] = []
-    for person, own in by_person.items():
-        own.sort(key=lambda s: (s.start, s.end))
-        open_shifts: list[Shift] = []
-        for shift in own:
-            open_shifts = [other for other in open_shifts if other.end > shift.start]
-            for other in open_shifts:
-                low = max(shift.start, other.start, start)
-                high = min(shift.end, other.end, end)
-                if low < high:
-                    found.append(
-                        Finding(
-                            "double_booking",
-                            person,
-                            low,
-                            high,
-                            f"on two shifts at once: {other.role}{_at(other)} and "
-                            f"{shift.role}{_at(shift)}",
-                            shift.role,
-                        )
-                    )
-            open_shifts.append(shift)
-    return found
-
-
-def _leave_clashes(
-    shift: Shift, periods: list[Interval], start: datetime, end: datetime
-) -> list[Finding]:
-    found = []
-    for leave_start, leave_end in periods:
-        low = max(shift.start, leave_start, start)
-        high = min(shift.end, leave_end, end)
-        if low < high:
-            found.append(
-                Finding(
-                    "leave_clash",
-                    shift.person,
-                    low,
-                    high,
-                    f"on leave during a {shift.role} shift{_at(shift)}; "
-                    "that part does not count as cover",
-                    shift.role,
-                )
-            )
-    return found
-
-
-def _unqualified(
-    rota: Rota, shift: Shift, needed: set[str], low: datetime, high: datetime
-) -> list[Finding]:
-    person = rota.people.get(shift.person)
-    held = set(person.qualifications) if person else set()
-    found = []
-    for qualification in sorted(needed - held):
-        why = "" if rota.people else " (no people list, so no qualifications are known)"
-        found.append(
-            Finding(
-                "unqualified",
-                shift.person,
-                low,
-                high,
-                f"does not hold '{qualification}' needed for {shift.role}{_at(shift)}{why}; "
-                "the shift does not count as cover where it is required",
-                shift.role,
-            )
-        )
-    return found

@@ -15,14 +15,14 @@ Definitions (also in docs/rota.md):
 from __future__ import annotations
 
 import statistics
-from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 
 from standby.rota.clock import DEFAULT_REGION, is_bank_holiday, resolve_local, zone
 from standby.rota.model import Rota, Shift
-from standby.rota.oncall import Interval, leave_by_person, merge, subtract
+from standby.rota.oncall import Interval, leave_by_person, merge, seconds_in_slots, subtract
 
 NIGHT_START = time(23, 0)
 NIGHT_END = time(6, 0)
@@ -89,9 +89,14 @@ def _by_person(
     start, end = window
     pieces: dict[str, list[Interval]] = defaultdict(list)
     for shift in shifts:
-        low, high = max(shift.start, start), min(shift.end, end)
+        low = shift.start if shift.start > start else start
+        high = shift.end if shift.end < end else end
         if low < high:
-            pieces[shift.person] += subtract(low, high, leave.get(shift.person, []))
+            holes = leave.get(shift.person)
+            if holes is None:
+                pieces[shift.person].append((low, high))
+            else:
+                pieces[shift.person] += subtract(low, high, holes)
     return {person: merge(own) for person, own in pieces.items()}
 
 
@@ -123,33 +128,22 @@ class _LocalDays:
             for d in self.days
         ]
 
+        stamps = [start.timestamp() for start in self.starts]
+        # The last start only closes the day before it.
+        self.day_slots = list(pairwise(stamps))
+        self.night_slots = [(a.timestamp(), b.timestamp()) for a, b in self.nights]
+
     def special_hours(self, intervals: list[Interval]) -> tuple[float, float]:
         """Hours of ``intervals`` on weekend days and on bank holidays."""
-        weekend = holiday = 0.0
-        for start, end in intervals:
-            index = max(bisect_right(self.starts, start) - 1, 0)
-            while index + 1 < len(self.starts) and self.starts[index] < end:
-                low = max(start, self.starts[index])
-                high = min(end, self.starts[index + 1])
-                if low < high:
-                    seconds = (high - low).total_seconds()
-                    weekend += seconds if self.weekend[index] else 0.0
-                    holiday += seconds if self.holiday[index] else 0.0
-                index += 1
+        seconds = seconds_in_slots(intervals, self.day_slots)
+        weekend = sum(value for value, flag in zip(seconds, self.weekend, strict=False) if flag)
+        holiday = sum(value for value, flag in zip(seconds, self.holiday, strict=False) if flag)
         return weekend / 3600.0, holiday / 3600.0
 
     def night_count(self, intervals: list[Interval]) -> int:
         """Nights with at least :data:`NIGHT_MIN_HOURS` on call."""
-        on_call: dict[int, float] = defaultdict(float)
-        for start, end in intervals:
-            index = max(bisect_right(self.starts, start) - 2, 0)
-            while index < len(self.nights) and self.nights[index][0] < end:
-                low = max(start, self.nights[index][0])
-                high = min(end, self.nights[index][1])
-                if low < high:
-                    on_call[index] += (high - low).total_seconds()
-                index += 1
-        return sum(1 for seconds in on_call.values() if seconds >= NIGHT_MIN_HOURS * 3600)
+        seconds = seconds_in_slots(intervals, self.night_slots)
+        return sum(1 for value in seconds if value >= NIGHT_MIN_HOURS * 3600)
 
 
 def fairness_rows(

@@ -8,18 +8,28 @@ value and the fix.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from standby import limits
 from standby.clock import TimeError, parse_instant_with_warning, zone
 from standby.errors import StandbyError
-from standby.rota.model import Requirement, RoleRules
+from standby.rota.model import FillWeights, Person, Requirement, RoleRules, Rota
 
 CSV_REQUIRED = ("person", "role", "start", "end")
-CSV_OPTIONAL = ("level", "phone", "notes")
-_UK_TIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2}))?$")
+CSV_OPTIONAL = ("level", "phone", "notes", "person_id")
+
+
+def people_from_ids(rota: Rota, names: dict[str, str]) -> None:
+    """Fill ``rota.people`` from a ``person_id`` column: each id with the name written beside it.
+
+    Standby's CSV export writes the person's name (what the planner entered) in ``person``
+    and the id in ``person_id``, so that reading it back gives the same people and ids.
+    """
+    for person_id, name in names.items():
+        rota.people.setdefault(person_id, Person(id=person_id, name=name))
 
 
 class RotaFileError(StandbyError):
@@ -37,6 +47,28 @@ class RequirementsSet:
     requirements: list[Requirement]
     role_rules: dict[str, RoleRules] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: The ``fill:`` section's weights (``rota fill``), None when the file has none.
+    fill_weights: FillWeights | None = None
+
+
+def shift_limit(max_shifts: int | None) -> int:
+    """The most shifts one rota may hold: ``max_shifts``, or :data:`limits.MAX_SHIFTS`."""
+    return limits.MAX_SHIFTS if max_shifts is None else max_shifts
+
+
+def too_many_shifts(where: str, limit: int, what: str = "holds") -> RotaFileError:
+    """The error for a rota over the shift limit; the command line adds ``--max-shifts``."""
+    return RotaFileError(
+        f"{where}: {what} more than {limit:,} shifts, the most Standby reads from one rota; "
+        "check the dates and lengths, split the rota, or allow more shifts",
+        parameters=("max_shifts",),
+    )
+
+
+def check_shift_count(path: Path, count: int, limit: int) -> None:
+    """Raise :func:`too_many_shifts` when ``count`` is over ``limit``."""
+    if count > limit:
+        raise too_many_shifts(str(path), limit)
 
 
 def check_timezone(path: Path, timezone: str) -> None:
@@ -68,33 +100,55 @@ def parse_time(
     value: str | datetime | date,
     *,
     timezone: str,
-    where: str,
+    where: str | Callable[[], str],
     warnings: list[str],
 ) -> datetime:
     """A local or offset time as aware UTC; ``where`` names file and row for messages.
 
-    A nonexistent local time is an error; an ambiguous one takes the first occurrence and
-    adds a warning naming ``where``.
+    ``where`` may be a function that makes the text, so a reader of a million shifts
+    makes it only for the few that need a message. A nonexistent local time is an error;
+    an ambiguous one takes the first occurrence and adds a warning naming ``where``.
     """
     try:
-        instant, warning = parse_instant_with_warning(
-            uk_to_iso(value) if isinstance(value, str) else value, timezone, ambiguous="first"
-        )
+        instant, warning = parse_instant_with_warning(value, timezone, ambiguous="first")
     except TimeError as error:
-        raise RotaFileError(f"{where}: '{value}': {error}") from None
+        place = where if isinstance(where, str) else where()
+        quoted = error.message.startswith("'")
+        raise RotaFileError(
+            f"{place}: {error}" if quoted else f"{place}: '{value}': {error}"
+        ) from None
     if warning:
-        warnings.append(f"{where}: {warning}")
+        warnings.append(f"{where if isinstance(where, str) else where()}: {warning}")
     return instant
 
 
-def uk_to_iso(text: str) -> str:
-    """``27/03/2026 09:00`` (as Excel saves CSV in a UK locale) as ``2026-03-27 09:00``."""
-    match = _UK_TIME.match(text.strip())
-    if not match:
-        return text
-    day, month, year, hour, minute = match.groups()
-    clock = f" {int(hour):02d}:{minute}" if hour else ""
-    return f"{year}-{int(month):02d}-{int(day):02d}{clock}"
+class TimeReader:
+    """Reads the local times of one file, each distinct text once.
+
+    A year's rota repeats the same few thousand handover times across its roles and levels,
+    so caching the text's instant (and its warning) makes reading a 50,000-shift file
+    several times quicker; every row still gets its own warning.
+    """
+
+    def __init__(self, timezone: str, warnings: list[str]) -> None:
+        self.timezone = timezone
+        self.warnings = warnings
+        self._seen: dict[str | datetime | date, tuple[datetime, str | None]] = {}
+
+    def __call__(self, text: str | datetime | date, where: Callable[[], str]) -> datetime:
+        """The instant ``text`` (or a spreadsheet's naive local time) means; ``where()``
+        names the file and row for messages."""
+        known = self._seen.get(text)
+        if known is None:
+            try:
+                known = parse_instant_with_warning(text, self.timezone, ambiguous="first")
+            except TimeError:
+                parse_time(text, timezone=self.timezone, where=where(), warnings=[])
+                raise
+            self._seen[text] = known
+        if known[1]:
+            self.warnings.append(f"{where()}: {known[1]}")
+        return known[0]
 
 
 def check_order(

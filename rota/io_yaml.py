@@ -9,17 +9,15 @@ planner can find it in an editor.
 from __future__ import annotations
 
 import contextlib
-import functools
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import replace as dataclass_replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from standby import yamlfile
 from standby.clock import DEFAULT_TIMEZONE, zone
 from standby.hints import closest
 from standby.rota.io_common import (
@@ -29,8 +27,12 @@ from standby.rota.io_common import (
     check_timezone,
     parse_time,
     read_text,
+    shift_limit,
+    too_many_shifts,
 )
 from standby.rota.io_yaml_models import (
+    CalloutModel,
+    JsonCallout,
     JsonLeave,
     JsonOverride,
     JsonRota,
@@ -45,88 +47,49 @@ from standby.rota.io_yaml_models import (
     ShiftModel,
     WorkingTimeModel,
 )
-from standby.rota.model import Leave, Override, Person, Requirement, RoleRules, Rota, Shift
-from standby.rota.patterns import Pattern, apply_override, expand, parse_handover, parse_length
+from standby.rota.model import Callout, Leave, Override, Person, Requirement, RoleRules, Rota, Shift
+from standby.rota.patterns import (
+    Pattern,
+    TooManyShiftsError,
+    apply_override,
+    expand,
+    parse_handover,
+    parse_length,
+)
+from standby.yamlfile import Document, safe_resolvers
 
 # --------------------------------------------------------------------------- YAML loading
 
+#: YAML 1.1 reads ``17:00`` as the base-60 number 1020 and ``2026-03-27 09:00:00`` as a
+#: naive datetime; both must reach our parsers as the text the planner wrote.
+_RESOLVERS = safe_resolvers(timestamps=False, sexagesimal=False)
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves times and dates as text.
 
-    YAML 1.1 reads ``17:00`` as the base-60 number 1020 and ``2026-03-27 09:00:00`` as a
-    naive datetime; both must reach our parsers as the text the planner wrote.
+def load_yaml(path: Path) -> tuple[Any, Document]:
+    """The parsed document and where its keys are, or a RotaFileError naming the line.
+
+    Duplicate keys, deep nesting and alias bombs are errors (``standby.yamlfile``).
     """
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag != "tag:yaml.org,2002:timestamp"
-        and not (tag == "tag:yaml.org,2002:int" and ":" in regexp.pattern)
-    ]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
-    list("-+0123456789"),
-)
-
-
-def load_yaml(path: Path) -> tuple[Any, str]:
-    """The parsed document and its text, or a RotaFileError naming the line."""
     text = read_text(path)
     try:
-        document = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
-        problem = getattr(error, "problem", None) or str(error)
-        raise RotaFileError(
-            f"{path}: {where}: not valid YAML ({problem}); check the indentation and that "
-            "text containing ': ' is quoted"
-        ) from None
-    return document, text
+        source = yamlfile.load(text, _RESOLVERS)
+    except yamlfile.YamlError as error:
+        raise RotaFileError(f"{path}: {error.message}") from None
+    return source.data, source
 
 
-@functools.lru_cache(maxsize=4)
-def _compose(text: str) -> yaml.Node | None:
-    """The document's node tree (with line marks), built once per text."""
-    try:
-        return yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError:
-        return None
+def _line_of(source: Document, loc: tuple[int | str, ...]) -> int | None:
+    """The line (1-based) of the YAML value at ``loc``, if it can be found."""
+    return source.line_of(loc)
 
 
-def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
-    """The line (1-based) of the YAML node at ``loc``, if it can be found."""
-    node = _compose(text)
-    line = None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = [value for key, value in node.value if key.value == str(part)]
-            if not match:
-                break
-            node = match[0]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(node.value):
-                break
-            node = node.value[part]
-        else:
-            break
-        line = node.start_mark.line + 1
-    return line
-
-
-def validation_message(path: Path, error: ValidationError, text: str | None) -> str:
+def validation_message(path: Path, error: ValidationError, source: Document | None) -> str:
     """One line ``file: key.path (line N): problem`` per pydantic error."""
     lines = []
     for item in error.errors():
         loc = tuple(item["loc"])
         key = ".".join(str(part) for part in loc) or "(top level)"
-        line = _line_of(text, loc) if text is not None else None
+        line = _line_of(source, loc) if source is not None else None
         at = f" (line {line})" if line else ""
         problem = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
@@ -137,24 +100,53 @@ def validation_message(path: Path, error: ValidationError, text: str | None) -> 
     return "\n".join(lines)
 
 
-def to_requirements(models: Sequence[RequirementModel], path: Path) -> list[Requirement]:
-    """Model requirements, each with its source ``file:requirements.N``."""
-    return [
-        Requirement(
-            role=model.role,
-            minimum=model.min,
-            when=None if model.when is None else model.when.window(),
-            qualification=model.qualification,
-            source=f"{path.name}:requirements.{index}",
+def to_requirements(
+    models: Sequence[RequirementModel],
+    path: Path,
+    *,
+    timezone: str = DEFAULT_TIMEZONE,
+    source: Document | None = None,
+    warnings: list[str] | None = None,
+) -> list[Requirement]:
+    """Model requirements, each with its source ``file:requirements.N``.
+
+    A planned event's ``dates`` are local times in ``timezone``.
+    """
+    found = []
+    for index, model in enumerate(models):
+        dates = None
+        if model.dates is not None:
+            periods = []
+            for number, period in enumerate(model.dates):
+                loc = ("requirements", index, "dates", number)
+                where = where_in(path, source, *loc)
+                start = parse_time(
+                    period.start, timezone=timezone, where=f"{where}.start", warnings=warnings or []
+                )
+                end = parse_time(
+                    period.end, timezone=timezone, where=f"{where}.end", warnings=warnings or []
+                )
+                check_order(start, end, where=where, start_text=period.start, end_text=period.end)
+                periods.append((start, end))
+            dates = tuple(sorted(periods))
+        found.append(
+            Requirement(
+                role=model.role,
+                minimum=model.min,
+                when=None if model.when is None else model.when.window(),
+                qualification=model.qualification,
+                source=f"{path.name}:requirements.{index}",
+                name=model.name,
+                dates=dates,
+            )
         )
-        for index, model in enumerate(models)
-    ]
+    return found
 
 
-def where_in(path: Path, text: str | None, *loc: int | str) -> str:
+def where_in(path: Path, source: Document | None, *loc: int | str) -> str:
     """``file: key.path (line N)`` for messages that point into the file."""
     key = ".".join(str(part) for part in loc)
-    line = _line_of(text, loc) if text is not None else None
+    line = _line_of(source, loc) if source is not None else None
     return f"{path}: {key}" + (f" (line {line})" if line else "")
 
 
@@ -162,7 +154,7 @@ def to_role_rules(
     models: Sequence[WorkingTimeModel],
     *,
     path: Path,
-    text: str | None,
+    source: Document | None,
     roles: Collection[str] | None,
     warnings: list[str],
 ) -> dict[str, RoleRules]:
@@ -174,17 +166,14 @@ def to_role_rules(
     rules: dict[str, RoleRules] = {}
     first: dict[str, int] = {}
     for index, model in enumerate(models):
-        where = where_in(path, text, "working_time", index, "role")
+        where = where_in(path, source, "working_time", index, "role")
         if model.role in rules:
             raise RotaFileError(
                 f"{where}: '{model.role}' is listed twice (first at working_time."
                 f"{first[model.role]}); give each role one entry"
             )
         first[model.role] = index
-        rules[model.role] = RoleRules(
-            counts_as_work=model.on_call_is_work,
-            max_consecutive_days=model.max_consecutive_days,
-        )
+        rules[model.role] = model.rules()
         if roles is not None and model.role not in roles:
             match = closest(model.role, roles)
             hint = f" (did you mean '{match}'?)" if match else ""
@@ -197,7 +186,7 @@ def to_role_rules(
 
 def read_requirements_set(path: Path, timezone: str = DEFAULT_TIMEZONE) -> RequirementsSet:
     """Requirements and working-time settings from a requirements YAML, or a YAML rota."""
-    document, text = load_yaml(path)
+    document, source = load_yaml(path)
     if document is None:
         raise RotaFileError(
             f"{path}: the file is empty; write 'requirements:' and a list of "
@@ -208,46 +197,74 @@ def read_requirements_set(path: Path, timezone: str = DEFAULT_TIMEZONE) -> Requi
             f"{path}: the top level must be a mapping with a 'requirements:' list, "
             f"not a {type(document).__name__}"
         )
-    if set(document) - {"timezone", "requirements", "working_time"}:
+    if set(document) - {"timezone", "requirements", "working_time", "fill"}:
         rota = read_yaml(path, timezone)
-        return RequirementsSet(rota.requirements, rota.role_rules, rota.warnings)
+        return RequirementsSet(
+            rota.requirements, rota.role_rules, rota.warnings, fill_weights=rota.fill_weights
+        )
     try:
         parsed = RequirementsFile.model_validate(document)
     except ValidationError as error:
-        raise RotaFileError(validation_message(path, error, text)) from None
+        raise RotaFileError(validation_message(path, error, source)) from None
     if parsed.timezone:
         check_timezone(path, parsed.timezone)
     if not parsed.requirements:
         raise RotaFileError(
             f"{path}: 'requirements' is empty; list at least one '- role: ..., min: 1'"
         )
-    requirements = to_requirements(parsed.requirements, path)
     warnings: list[str] = []
+    requirements = to_requirements(
+        parsed.requirements,
+        path,
+        timezone=parsed.timezone or timezone,
+        source=source,
+        warnings=warnings,
+    )
     role_rules = to_role_rules(
         parsed.working_time,
         path=path,
-        text=text,
+        source=source,
         roles={requirement.role for requirement in requirements},
         warnings=warnings,
     )
-    return RequirementsSet(requirements, role_rules, warnings)
+    weights = parsed.fill.weights.weights() if parsed.fill is not None else None
+    return RequirementsSet(requirements, role_rules, warnings, fill_weights=weights)
 
 
 # --------------------------------------------------------------------------- conversion
 
 
-def read_yaml(path: Path, timezone: str = DEFAULT_TIMEZONE) -> Rota:
-    """Read a YAML rota: people, shifts, patterns, overrides, leave, requirements."""
-    document, text = load_yaml(path)
+def read_yaml(
+    path: Path, timezone: str = DEFAULT_TIMEZONE, *, max_shifts: int | None = None
+) -> Rota:
+    """Read a YAML rota: people, shifts, patterns, overrides, leave, requirements.
+
+    Patterns stop as soon as the rota would hold more than ``max_shifts`` shifts (default
+    ``standby.limits.MAX_SHIFTS``), before the rest are made.
+    """
+    document, source = load_yaml(path)
     if document is None:
         raise RotaFileError(
             f"{path}: the file is empty; write at least 'shifts:' or 'patterns:' (see docs/rota.md)"
         )
-    return rota_from_document(document, path=path, timezone=timezone, kind="yaml", text=text)
+    return rota_from_document(
+        document,
+        path=path,
+        timezone=timezone,
+        kind="yaml",
+        source=source,
+        max_shifts=max_shifts,
+    )
 
 
 def rota_from_document(
-    document: Any, *, path: Path, timezone: str, kind: str, text: str | None = None
+    document: Any,
+    *,
+    path: Path,
+    timezone: str,
+    kind: str,
+    source: Document | None = None,
+    max_shifts: int | None = None,
 ) -> Rota:
     """A rota from a parsed YAML rota or a ``rota_to_json`` document."""
     if not isinstance(document, dict):
@@ -259,11 +276,11 @@ def rota_from_document(
     try:
         parsed = model.model_validate(document)
     except ValidationError as error:
-        raise RotaFileError(validation_message(path, error, text)) from None
+        raise RotaFileError(validation_message(path, error, source)) from None
     if parsed.timezone:
         check_timezone(path, parsed.timezone)
         timezone = parsed.timezone
-    builder = _Builder(path, timezone, text)
+    builder = _Builder(path, timezone, source, shift_limit(max_shifts))
     builder.people(parsed.people)
     if isinstance(parsed, JsonRota):
         builder.rota.warnings.extend(parsed.warnings)
@@ -277,7 +294,10 @@ def rota_from_document(
         # so reading an export (and exporting it again) never applies one twice.
         builder.overrides(parsed.overrides, apply=False)
     builder.leave(parsed.leave)
-    builder.rota.requirements = to_requirements(parsed.requirements, path)
+    builder.callouts(parsed.callouts)
+    builder.rota.requirements = to_requirements(
+        parsed.requirements, path, timezone=timezone, source=source, warnings=builder.rota.warnings
+    )
     if isinstance(parsed, JsonRota):
         builder.rota.requirements = [
             replace_source(requirement, model.source)
@@ -290,10 +310,12 @@ def rota_from_document(
     builder.rota.role_rules = to_role_rules(
         parsed.working_time,
         path=path,
-        text=text,
+        source=source,
         roles=None if isinstance(parsed, JsonRota) else builder.rota.roles,
         warnings=builder.rota.warnings,
     )
+    if isinstance(parsed, RotaFile) and parsed.fill is not None:
+        builder.rota.fill_weights = parsed.fill.weights.weights()
     return builder.rota
 
 
@@ -305,26 +327,31 @@ def replace_source(requirement: Requirement, source: str) -> Requirement:
 class _Builder:
     """Turns validated models into model objects, with messages that point into the file."""
 
-    def __init__(self, path: Path, timezone: str, text: str | None) -> None:
+    def __init__(self, path: Path, timezone: str, source: Document | None, max_shifts: int) -> None:
         self.path = path
+        self.max_shifts = max_shifts
         self.timezone = timezone
         self.tz = zone(timezone)
-        self.text = text
+        self.source = source
         self.rota = Rota(timezone=timezone, sources=[str(path)])
         self.names: dict[str, str] = {}
 
     def where(self, *loc: int | str) -> str:
-        return where_in(self.path, self.text, *loc)
+        return where_in(self.path, self.source, *loc)
 
     def time(self, value: str, *loc: int | str) -> datetime:
         return parse_time(
-            value, timezone=self.timezone, where=self.where(*loc), warnings=self.rota.warnings
+            value,
+            timezone=self.timezone,
+            where=lambda: self.where(*loc),  # made only for a message
+            warnings=self.rota.warnings,
         )
 
     def span(self, start: str, end: str, *loc: int | str) -> tuple[datetime, datetime]:
         first = self.time(start, *loc, "start")
         last = self.time(end, *loc, "end")
-        check_order(first, last, where=self.where(*loc), start_text=start, end_text=end)
+        if last <= first:
+            check_order(first, last, where=self.where(*loc), start_text=start, end_text=end)
         return first, last
 
     def person(self, name: str, *loc: int | str) -> str:
@@ -358,6 +385,7 @@ class _Builder:
                 home_base=model.home_base,
                 home_location=None if location is None else (location.lat, location.lon),
                 phone=model.phone,
+                day_job=model.day_job_windows(),
             )
             for key in (person_id, model.name):
                 self.names.setdefault(key, person_id)
@@ -366,7 +394,9 @@ class _Builder:
     def shifts(self, models: list[ShiftModel] | list[JsonShift]) -> None:
         for index, model in enumerate(models):
             start, end = self.span(model.start, model.end, "shifts", index)
-            source = getattr(model, "source", "") or f"{self.path.name}:shifts.{index}"
+            source = (isinstance(model, JsonShift) and model.source) or (
+                f"{self.path.name}:shifts.{index}"
+            )
             self.rota.shifts.append(
                 Shift(
                     person=self.person(model.person, "shifts", index, "person"),
@@ -409,9 +439,13 @@ class _Builder:
                     f"start '{model.start}'; the pattern runs from start up to end"
                 )
             try:
-                generated = expand(pattern, self.tz)
-            except ValueError as error:
-                raise RotaFileError(f"{self.where('patterns', index)}: {error}") from None
+                room = self.max_shifts - len(self.rota.shifts)
+                generated = expand(pattern, self.tz, limit=max(room, 0))
+            except TooManyShiftsError:
+                what = "makes, with the shifts before it," if self.rota.shifts else "makes"
+                raise too_many_shifts(
+                    self.where("patterns", index), self.max_shifts, what
+                ) from None
             if not generated:
                 self.rota.warnings.append(
                     f"{self.where('patterns', index)}: makes no shifts; check its handover "
@@ -446,6 +480,21 @@ class _Builder:
             self.rota.overrides.append(override)
             if apply:
                 self.rota.shifts = apply_override(self.rota.shifts, override)
+
+    def callouts(self, models: list[CalloutModel] | list[JsonCallout]) -> None:
+        for index, model in enumerate(models):
+            start, end = self.span(model.start, model.end, "callouts", index)
+            source = getattr(model, "source", "") or f"{self.path.name}:callouts.{index}"
+            self.rota.callouts.append(
+                Callout(
+                    person=self.person(model.person, "callouts", index, "person"),
+                    start=start,
+                    end=end,
+                    role=model.role,
+                    source=source,
+                    notes=model.notes,
+                )
+            )
 
     def leave(self, models: list[LeaveModel] | list[JsonLeave]) -> None:
         for index, model in enumerate(models):

@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from standby.rota.model import BANK_HOLIDAY, WEEKDAYS, TimeWindow
-from standby.rota.patterns import parse_handover, parse_length
+from standby.rota.model import BANK_HOLIDAY, WEEKDAYS, FillWeights, RoleRules, TimeWindow
+from standby.rota.patterns import parse_day_job, parse_handover, parse_length
 
 _DAY_NAMES = {name: name for name in WEEKDAYS} | {
     "monday": "mon",
@@ -35,7 +35,9 @@ _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # defer_build: a model is built when first used, so reading a requirements file does
+    # not pay for the rota models (pydantic builds each model's validator up front).
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class _File(_Strict):
@@ -46,7 +48,7 @@ class _File(_Strict):
     def _empty_sections(cls, data: Any) -> Any:
         if isinstance(data, dict):
             return {
-                key: [] if value is None and key != "timezone" else value
+                key: [] if value is None and key not in ("timezone", "fill") else value
                 for key, value in data.items()
             }
         return data
@@ -109,21 +111,91 @@ class WhenModel(_Strict):
         return TimeWindow(tuple(self.days), parse_clock(self.from_), parse_clock(self.to))
 
 
+class DatesModel(_Strict):
+    """One dated period of a planned event: local start and end."""
+
+    start: str
+    end: str
+
+
 class RequirementModel(_Strict):
-    """At least ``min`` people on call for ``role`` (inside ``when``)."""
+    """At least ``min`` people on call for ``role`` (inside ``when``, and ``dates``)."""
 
     role: str = Field(min_length=1)
     min: int = Field(1, ge=0)
     when: WhenModel | None = None
     qualification: str | None = None
+    name: str | None = None
+    dates: list[DatesModel] | None = Field(None, min_length=1)
 
 
 class WorkingTimeModel(_Strict):
-    """Working-time settings for one role (``working_time:`` entries)."""
+    """Working-time settings for one role (``working_time:`` entries; see ``RoleRules``).
+
+    ``on_call_is_work`` is the older way to say ``standby``: true is ``work``, false ``rest``.
+    """
 
     role: str = Field(min_length=1)
-    on_call_is_work: bool = True
+    standby: Literal["work", "rest", "by_response_time"] | None = None
+    on_call_is_work: bool | None = None
+    response_minutes: float | None = Field(None, ge=0)
+    callouts_per_week: float | None = Field(None, ge=0)
+    reference_weeks: int = Field(17, ge=1, le=52)
+    weekly_rest: Literal["weekly", "fortnightly"] = "weekly"
+    weekly_rest_may_include_daily_rest: bool = False
+    hazardous_night_work: bool = False
     max_consecutive_days: int | None = Field(None, ge=1)
+
+    @model_validator(mode="after")
+    def _one_standby(self) -> WorkingTimeModel:
+        if self.standby is not None and self.on_call_is_work is not None:
+            raise ValueError(
+                "give 'standby' (work, rest or by_response_time) or the older "
+                "'on_call_is_work', not both"
+            )
+        mode = self.standby or ("rest" if self.on_call_is_work is False else "work")
+        if mode == "by_response_time" and self.response_minutes is None:
+            raise ValueError(
+                "standby 'by_response_time' needs 'response_minutes' (how soon the person "
+                "must respond), and may give 'callouts_per_week'"
+            )
+        return self
+
+    def rules(self) -> RoleRules:
+        mode = self.standby or ("rest" if self.on_call_is_work is False else "work")
+        return RoleRules(
+            standby=mode,
+            response_minutes=self.response_minutes,
+            callouts_per_week=self.callouts_per_week,
+            reference_weeks=self.reference_weeks,
+            weekly_rest=self.weekly_rest,
+            weekly_rest_may_include_daily_rest=self.weekly_rest_may_include_daily_rest,
+            hazardous_night_work=self.hazardous_night_work,
+            max_consecutive_days=self.max_consecutive_days,
+        )
+
+
+_WEIGHTS = FillWeights()
+
+
+class FillWeightsModel(_Strict):
+    """``fill: weights:``: how ``rota fill`` weighs fairness and changes (see ``FillWeights``)."""
+
+    hours: float = Field(_WEIGHTS.hours, ge=0)
+    nights: float = Field(_WEIGHTS.nights, ge=0)
+    weekend_hours: float = Field(_WEIGHTS.weekend_hours, ge=0)
+    bank_holiday_hours: float = Field(_WEIGHTS.bank_holiday_hours, ge=0)
+    changes: float = Field(_WEIGHTS.changes, ge=0)
+    people: float = Field(_WEIGHTS.people, ge=0)
+
+    def weights(self) -> FillWeights:
+        return FillWeights(**self.model_dump())
+
+
+class FillModel(_Strict):
+    """The ``fill:`` section of a requirements file or YAML rota."""
+
+    weights: FillWeightsModel = Field(default_factory=FillWeightsModel)
 
 
 class RequirementsFile(_File):
@@ -132,6 +204,7 @@ class RequirementsFile(_File):
     timezone: str | None = None
     requirements: list[RequirementModel] = Field(default_factory=list)
     working_time: list[WorkingTimeModel] = Field(default_factory=list)
+    fill: FillModel | None = None
 
 
 # --------------------------------------------------------------------------- rota models
@@ -155,6 +228,32 @@ class PersonModel(_Strict):
     home_base: str | None = None
     home_location: LocationModel | None = None
     phone: str | None = None
+    day_job: str | list[WhenModel] | None = None
+
+    @field_validator("day_job")
+    @classmethod
+    def _day_job(cls, value: str | list[WhenModel] | None) -> str | list[WhenModel] | None:
+        if isinstance(value, str):
+            parse_day_job(value)
+        return value
+
+    def day_job_windows(self) -> tuple[TimeWindow, ...]:
+        """The day job as weekly windows (empty when none is given)."""
+        if self.day_job is None:
+            return ()
+        if isinstance(self.day_job, str):
+            return parse_day_job(self.day_job)
+        return tuple(window.window() for window in self.day_job)
+
+
+class CalloutModel(_Strict):
+    """Time actually worked on a call-out (``callouts:`` entries)."""
+
+    person: str = Field(min_length=1)
+    start: str
+    end: str
+    role: str | None = None
+    notes: str | None = None
 
 
 class ShiftModel(_Strict):
@@ -241,8 +340,10 @@ class RotaFile(_File):
     patterns: list[PatternModel] = Field(default_factory=list)
     overrides: list[OverrideModel] = Field(default_factory=list)
     leave: list[LeaveModel] = Field(default_factory=list)
+    callouts: list[CalloutModel] = Field(default_factory=list)
     requirements: list[RequirementModel] = Field(default_factory=list)
     working_time: list[WorkingTimeModel] = Field(default_factory=list)
+    fill: FillModel | None = None
 
 
 class JsonShift(ShiftModel):
@@ -253,6 +354,12 @@ class JsonShift(ShiftModel):
 
 class JsonLeave(LeaveModel):
     """Leave as ``rota_to_json`` writes it."""
+
+    source: str = ""
+
+
+class JsonCallout(CalloutModel):
+    """A call-out as ``rota_to_json`` writes it."""
 
     source: str = ""
 
@@ -277,6 +384,7 @@ class JsonRota(_File):
     shifts: list[JsonShift] = Field(default_factory=list)
     overrides: list[JsonOverride] = Field(default_factory=list)
     leave: list[JsonLeave] = Field(default_factory=list)
+    callouts: list[JsonCallout] = Field(default_factory=list)
     requirements: list[JsonRequirement] = Field(default_factory=list)
     working_time: list[WorkingTimeModel] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)

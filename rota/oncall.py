@@ -50,7 +50,8 @@ def subtract(start: datetime, end: datetime, holes: list[Interval]) -> list[Inte
             break
         if hole_start > cursor:
             pieces.append((cursor, hole_start))
-        cursor = max(cursor, hole_end)
+        if hole_end > cursor:
+            cursor = hole_end
         if cursor >= end:
             break
     if cursor < end:
@@ -63,10 +64,38 @@ def merge(intervals: list[Interval]) -> list[Interval]:
     merged: list[Interval] = []
     for start, end in sorted(intervals):
         if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
     return merged
+
+
+def seconds_in_slots(intervals: list[Interval], slots: list[tuple[float, float]]) -> list[float]:
+    """Seconds of ``intervals`` (sorted) inside each of ``slots`` (sorted, disjoint, epoch
+    seconds): the work or on-call time on each local day or night.
+
+    Epoch floats rather than datetimes: this runs over every day of every person's year.
+    """
+    seconds = [0.0] * len(slots)
+    count = len(slots)
+    index = 0
+    for start, end in intervals:
+        low_edge, high_edge = start.timestamp(), end.timestamp()
+        # Both lists are sorted, so the first slot that can overlap only moves forward.
+        while index < count and slots[index][1] <= low_edge:
+            index += 1
+        scan = index
+        while scan < count:
+            slot_start, slot_end = slots[scan]
+            if slot_start >= high_edge:
+                break
+            low = low_edge if low_edge > slot_start else slot_start
+            high = high_edge if high_edge < slot_end else slot_end
+            if high > low:
+                seconds[scan] += high - low
+            scan += 1
+    return seconds
 
 
 def leave_by_person(leave: list[Leave]) -> dict[str, list[Interval]]:

@@ -14,11 +14,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from standby.rota.model import WEEKDAYS, Override, Shift
+from standby.rota.model import WEEKDAYS, Override, Shift, TimeWindow
 
 _LENGTH = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
 _HANDOVER = re.compile(r"^(?:([a-z]+)\s+)?([01]?\d|2[0-3]):([0-5]\d)$")
-MAX_SHIFTS = 200_000
 
 
 def parse_length(text: str) -> timedelta:
@@ -51,6 +50,59 @@ def parse_handover(text: str) -> tuple[int | None, time]:
         )
     weekday = None if day_name is None else WEEKDAYS.index(day_name)
     return weekday, time(int(match.group(2)), int(match.group(3)))
+
+
+_DAY_SPAN = re.compile(r"^([a-z]+)(?:\s*-\s*([a-z]+))?$")
+_CLOCK_SPAN = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def parse_day_job(text: str) -> tuple[TimeWindow, ...]:
+    """A weekly day-job pattern: ``mon-fri 09:00-12:30, 13:00-17:00; sat 09:00-12:00``.
+
+    Entries are separated by ``;``; each is days (a range ``mon-fri``, or a list
+    ``mon,wed,fri``) and one or more local time spans separated by commas (write a lunch
+    break as two spans). Raises ValueError with the fix.
+    """
+    windows: list[TimeWindow] = []
+    for entry in str(text).lower().split(";"):
+        entry = entry.strip()
+        if not entry:
+            continue
+        days_text, _space, spans_text = entry.partition(" ")
+        days = _day_list(days_text, text)
+        spans = [span.strip() for span in spans_text.split(",") if span.strip()]
+        if not spans:
+            raise ValueError(
+                f"'{text}': '{entry}' gives days but no hours; write mon-fri 09:00-17:00"
+            )
+        for span in spans:
+            match = _CLOCK_SPAN.match(span)
+            if not match:
+                raise ValueError(
+                    f"'{text}': '{span}' is not a span of hours; write it as 09:00-17:00"
+                )
+            start = time(int(match.group(1)), int(match.group(2)))
+            end = time(int(match.group(3)), int(match.group(4)))
+            windows.append(TimeWindow(days, start, end))
+    if not windows:
+        raise ValueError(f"'{text}' is not a day job; write it like mon-fri 09:00-17:00")
+    return tuple(windows)
+
+
+def _day_list(days_text: str, text: str) -> tuple[str, ...]:
+    days: list[str] = []
+    for part in days_text.split(","):
+        match = _DAY_SPAN.match(part.strip())
+        first, last = (
+            (match.group(1)[:3], (match.group(2) or match.group(1))[:3]) if match else ("", "")
+        )
+        if first not in WEEKDAYS or last not in WEEKDAYS:
+            raise ValueError(
+                f"'{text}': '{part}' is not a day or range of days; write mon-fri or mon,wed,fri"
+            )
+        low, high = WEEKDAYS.index(first), WEEKDAYS.index(last)
+        days += [WEEKDAYS[index % 7] for index in range(low, high + (7 if high < low else 0) + 1)]
+    return tuple(dict.fromkeys(days))
 
 
 def wall_clock_to_utc(naive: datetime, tz: ZoneInfo) -> datetime:
@@ -95,10 +147,19 @@ def first_handover(pattern: Pattern) -> datetime:
     return datetime.combine(day, pattern.handover_time)
 
 
-def expand(pattern: Pattern, tz: ZoneInfo) -> list[Shift]:
+class TooManyShiftsError(ValueError):
+    """A pattern that would make more shifts than it may (``limit``)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"makes more than {limit:,} shifts")
+        self.limit = limit
+
+
+def expand(pattern: Pattern, tz: ZoneInfo, *, limit: int) -> list[Shift]:
     """Every shift of ``pattern`` that starts before its end date (local midnight).
 
-    Raises ValueError when the pattern would make an unreasonable number of shifts.
+    Raises :class:`TooManyShiftsError` as soon as the pattern makes more than ``limit`` shifts,
+    before the rest are made.
     """
     shifts: list[Shift] = []
     stop = datetime.combine(pattern.end, time(0, 0))
@@ -118,10 +179,8 @@ def expand(pattern: Pattern, tz: ZoneInfo) -> list[Shift]:
                 )
             )
             turn += 1
-            if len(shifts) > MAX_SHIFTS:
-                raise ValueError(
-                    f"makes more than {MAX_SHIFTS} shifts; check 'every' and the dates"
-                )
+            if len(shifts) > limit:
+                raise TooManyShiftsError(limit)
         naive += pattern.every
     return shifts
 

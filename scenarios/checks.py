@@ -14,7 +14,13 @@ from graphlib import CycleError, TopologicalSorter
 
 from standby.clock import TimeError, parse_instant
 from standby.hints import did_you_mean
-from standby.scenarios.sections import ExtraDemand, LinkDown, RoleUnavailable, ScenarioFields
+from standby.scenarios.sections import (
+    ExtraDemand,
+    LinkDown,
+    RoleUnavailable,
+    ScenarioFields,
+    WindChange,
+)
 from standby.scenarios.substances import SUBSTANCES
 
 Loc = tuple[str | int, ...]
@@ -60,7 +66,11 @@ def reference_problems(scenario: ScenarioFields) -> list[Problem]:
     receptors = [r.id for r in s.receptors]
     report_points = ["remote"] + [p.id for p in s.places] + [c.id for c in s.rest_centres]
 
-    problems += _ref(("hazard", "substance"), "substance", s.hazard.substance, SUBSTANCES)
+    if s.hazard is not None:
+        problems += _ref(("hazard", "substance"), "substance", s.hazard.substance, SUBSTANCES)
+        isolated_by = s.hazard.release.isolated_by
+        if isolated_by is not None:
+            problems += _ref(("hazard", "release", "isolated_by"), "task", isolated_by, tasks)
     for i, role in enumerate(s.roles):
         problems += _ref(("roles", i, "agency"), "agency", role.agency, agencies)
         problems += _ref(("roles", i, "reports_to"), "place", role.reports_to, report_points)
@@ -122,6 +132,8 @@ def reference_problems(scenario: ScenarioFields) -> list[Problem]:
             )
         if inject.objective is not None:
             problems += _ref(("injects", i, "objective"), "objective", inject.objective, objectives)
+        if inject.after is not None:
+            problems += _inject_order(s, i, inject.after)
         problems += _effect_problems(s, i, agencies, roles, receptors, link_pairs)
     for i, objective in enumerate(s.objectives):
         for j, task_id in enumerate(objective.tasks):
@@ -194,6 +206,25 @@ def _task_role_problems(s: ScenarioFields, i: int, role_agency: dict[str, str]) 
     return problems
 
 
+def _inject_order(s: ScenarioFields, i: int, after: str) -> list[Problem]:
+    """An inject's dependency names another inject released no later than it."""
+    loc: Loc = ("injects", i, "after")
+    earlier = {inject.id: inject for inject in s.injects}
+    if after == s.injects[i].id:
+        return [(loc, f"inject '{after}' depends on itself; name another inject or remove it")]
+    if after not in earlier:
+        return _ref(loc, "inject", after, earlier)
+    if earlier[after].minute > s.injects[i].minute:
+        return [
+            (
+                loc,
+                f"depends on '{after}' at minute {earlier[after].minute:g}, which comes after "
+                f"this inject (minute {s.injects[i].minute:g}); move one of them",
+            )
+        ]
+    return []
+
+
 def _effect_problems(
     s: ScenarioFields,
     i: int,
@@ -210,6 +241,14 @@ def _effect_problems(
         problems += _ref((*loc, "to"), "agency", effect.to, agencies)
         if not problems and (effect.from_, effect.to) not in link_pairs:
             problems.append((loc, f"no link {effect.from_} -> {effect.to} in 'links' to take down"))
+    elif isinstance(effect, WindChange) and s.hazard is None:
+        problems.append(
+            (
+                (*loc, "kind"),
+                "a wind_change moves a toxic plume, and this scenario has no 'hazard:' "
+                "section; remove the effect or add the hazard",
+            )
+        )
     elif isinstance(effect, RoleUnavailable):
         problems += _ref((*loc, "role"), "role", effect.role, roles)
     elif isinstance(effect, ExtraDemand) and effect.receptor is not None:

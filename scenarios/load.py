@@ -6,16 +6,17 @@ open the file at the right line. Nothing here ever shows a traceback for bad inp
 
 from __future__ import annotations
 
+import csv
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from standby import yamlfile
 from standby.errors import StandbyError
 from standby.hints import did_you_mean
-from standby.scenarios.model import Scenario, ScenarioReferenceError, format_loc
+from standby.scenarios.model import Observation, Scenario, ScenarioReferenceError, format_loc
 
 Loc = tuple[str | int, ...]
 
@@ -85,31 +86,39 @@ def load_scenario(path_or_name: str | Path) -> Scenario:
         raise ScenarioError(str(path), [(str(path), "is not a UTF-8 text file")]) from None
     except OSError as error:
         raise ScenarioError(str(path), [(str(path), f"cannot be read: {error.strerror}")]) from None
-    return parse_scenario(text, str(path))
+    return parse_scenario(text, str(path), base_dir=path.parent)
 
 
-def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
-    """Validate scenario YAML ``text``; ``source`` names it in messages."""
+def parse_scenario(
+    text: str, source: str = "<scenario>", *, base_dir: Path | None = None
+) -> Scenario:
+    """Validate scenario YAML ``text``; ``source`` names it in messages.
+
+    ``base_dir`` is where files the scenario names (``weather_observations_csv``) are read
+    from; without it they are read from the current folder.
+    """
     if not text.strip():
         raise ScenarioError(
             source,
             [(source, "the file is empty; start from 'standby scenario show chlorine-riverside'")],
         )
     try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
-        problem = getattr(error, "problem", None) or str(error)
-        raise ScenarioError(
-            source, [(where, f"YAML syntax error: {problem}; check indentation and quotes")]
-        ) from None
+        root = yamlfile.load(text)
+    except yamlfile.YamlError as error:
+        where = source if error.line is None else f"{source}:{error.line}"
+        if error.line is not None and error.column is not None:
+            where += f":{error.column}"
+        problem = error.problem
+        if problem.startswith("not valid YAML ("):
+            problem = f"YAML syntax error: {problem[16:-1]}; check indentation and quotes"
+        raise ScenarioError(source, [(where, problem)]) from None
+    data = root.data
     if not isinstance(data, dict):
         raise ScenarioError(
             source,
             [(source, "the top level must be a mapping of keys such as 'name:', 'site:', 'plan:'")],
         )
+    _read_observation_file(data, base_dir or Path())
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
@@ -119,7 +128,7 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
     raise ScenarioError(source, problems)
 
 
-def _pydantic_problem(source: str, data: Any, root: Any, err: Any) -> tuple[str, str]:
+def _pydantic_problem(source: str, data: Any, root: yamlfile.Document, err: Any) -> tuple[str, str]:
     loc: Loc = tuple(err["loc"])
     message = str(err["msg"])
     if message.startswith(("Value error, ", "Assertion failed, ")):
@@ -145,20 +154,23 @@ def _pydantic_problem(source: str, data: Any, root: Any, err: Any) -> tuple[str,
     return _located(source, data, root, loc, message)
 
 
-def _located(source: str, data: Any, root: Any, loc: Loc, message: str) -> tuple[str, str]:
+def _located(
+    source: str, data: Any, root: yamlfile.Document, loc: Loc, message: str
+) -> tuple[str, str]:
     """Drop loc parts that are union tags, then find the YAML line of what remains."""
     kept: list[str | int] = []
-    value, node = data, root
-    line = None
+    found: list[str | int] = []  # the part of the path that is in the file
+    value = data
     for part in loc:
         key = "from" if part == "from_" else part
         if _has(value, key):
             value = value[key]
-            node, line = _child(node, key, line)
+            found.append(key)
             kept.append(key)
         elif isinstance(key, str) and key not in _UNION_TAGS:
             # a missing field: name it; a union tag (the 'dist' or 'kind' value) is skipped
             kept.append(key)
+    line = root.line_of(found)
     where = f"{source}:{line}" if line else source
     return where, f"{format_loc(tuple(kept))}: {message}"
 
@@ -174,12 +186,62 @@ _EFFECTS = ("link_down", "person_unavailable", "role_unavailable", "wind_change"
 _UNION_TAGS = {*_DISTS, *_EFFECTS}
 
 
-def _child(node: Any, key: str | int, line: int | None) -> tuple[Any, int | None]:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if key_node.value == key:
-                return value_node, key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-        child = node.value[key]
-        return child, child.start_mark.line + 1
-    return None, line
+OBSERVATION_COLUMNS = ("time", "wind_from_deg", "wind_speed_ms", "cloud_oktas")
+
+
+def _read_observation_file(data: dict[str, Any], base_dir: Path) -> None:
+    """Put the rows of ``hazard.weather_observations_csv`` into ``weather_observations``."""
+    hazard = data.get("hazard")
+    name = hazard.get("weather_observations_csv") if isinstance(hazard, dict) else None
+    if not isinstance(name, str) or not isinstance(hazard, dict):
+        return
+    hazard["weather_observations"] = read_observations(base_dir / name)
+
+
+def read_observations(path: Path) -> list[dict[str, Any]]:
+    """The observed hours of a CSV file (header ``time,wind_from_deg,wind_speed_ms,cloud_oktas``).
+
+    Every problem is reported at once as ``file:row: column: problem``; extra columns are
+    ignored.
+    """
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        reason = "no such file" if not path.exists() else error.strerror
+        raise ScenarioError(
+            source, [(source, f"the observations file cannot be read: {reason}")]
+        ) from None
+    reader = csv.DictReader(text.splitlines())
+    header = reader.fieldnames or []
+    missing = [c for c in OBSERVATION_COLUMNS if c not in header]
+    if missing:
+        hints = "; ".join(f"'{c}': {did_you_mean(c, header)}" for c in missing)
+        raise ScenarioError(
+            source,
+            [
+                (
+                    f"{source}:1",
+                    f"missing column(s) {', '.join(missing)} ({hints}); the header "
+                    f"must be {','.join(OBSERVATION_COLUMNS)}",
+                )
+            ],
+        )
+    rows: list[dict[str, Any]] = []
+    problems: list[tuple[str, str]] = []
+    for number, row in enumerate(reader, start=2):
+        values = {c: (row.get(c) or "").strip() for c in OBSERVATION_COLUMNS}
+        try:
+            Observation.model_validate(values)
+        except ValidationError as error:
+            for e in error.errors():
+                column = ".".join(str(p) for p in e["loc"])
+                got = values.get(column, "")
+                problems.append((f"{source}:{number}", f"{column}: {e['msg']} (got {got!r})"))
+            continue
+        rows.append(values)
+    if problems:
+        raise ScenarioError(source, problems)
+    if not rows:
+        raise ScenarioError(source, [(source, "the observations file has no rows")])
+    return rows

@@ -9,11 +9,12 @@ need the whole file and so cannot live in any one section.
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -162,21 +163,55 @@ class Site(StrictModel):
 
 
 class Release(StrictModel):
-    """A continuous release from a point source."""
+    """A continuous release from a point source.
+
+    ``isolated_by`` names the plan task whose end stops the release (the isolation of a
+    line or valve): each run's release then lasts until that task ends, and
+    ``duration_minutes`` is what the zones assume until then (the planning figure).
+    """
 
     rate_gs: Annotated[float, Field(gt=0.0, description="release rate, g/s")]
     duration_minutes: Annotated[float, Field(gt=0.0)]
     height_m: Annotated[float, Field(ge=0.0)] = 0.0
+    isolated_by: str | None = Field(
+        default=None, description="plan task id: the release ends when this task ends"
+    )
+
+
+MIN_WIND_MS = 1.0
+"""Below this the Gaussian plume does not hold (calm or near-calm air meanders)."""
+
+
+def _windy_enough(speed: float) -> float:
+    if speed < MIN_WIND_MS:
+        raise ValueError(
+            f"wind {speed:g} m/s is below {MIN_WIND_MS:g} m/s: a Gaussian plume does not hold "
+            "in calm or near-calm air (the plume meanders; ALOHA refuses such winds too). "
+            f"Give at least {MIN_WIND_MS:g} m/s, or use a heavy-gas or puff model"
+        )
+    return speed
+
+
+WindSpeed = Annotated[float, Field(le=40.0), AfterValidator(_windy_enough)]
+Stability = Literal["A", "B", "C", "D", "E", "F"]
 
 
 class Weather(StrictModel):
-    """Weather at the start; stability class is derived when not given."""
+    """Weather at the start; stability class is derived when not given.
 
-    wind_speed_ms: Annotated[float, Field(gt=0.0, le=40.0)]
+    ``mixing_height_m`` puts a lid on the plume (reflections from an inversion at that
+    height); left out, a night-time default applies at night and no lid by day;
+    ``unlimited`` turns the lid off.
+    """
+
+    wind_speed_ms: WindSpeed
     wind_from_deg: Annotated[float, Field(ge=0.0, lt=360.0)]
-    stability: Literal["A", "B", "C", "D", "E", "F"] | None = None
+    stability: Stability | None = None
     insolation: Literal["strong", "moderate", "slight", "night"] | None = None
     cloud_cover_oktas: Annotated[int, Field(ge=0, le=8)] | None = None
+    mixing_height_m: Annotated[float, Field(ge=10.0, le=5000.0)] | Literal["unlimited"] | None = (
+        None
+    )
 
     @model_validator(mode="after")
     def _derivable(self) -> Self:
@@ -194,13 +229,101 @@ class Weather(StrictModel):
         return self
 
 
+class SpeedRange(StrictModel):
+    """Wind speeds drawn uniformly between ``low`` and ``high`` (m/s)."""
+
+    low: WindSpeed
+    high: WindSpeed
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low:g}) must not exceed high ({self.high:g})")
+        return self
+
+
+class WeatherSpread(StrictModel):
+    """How the weather varies from run to run around ``weather``: each run draws its own.
+
+    The wind direction is normal around ``weather.wind_from_deg`` with standard deviation
+    ``wind_from_sd_deg``; the speed uniform in ``wind_speed_ms`` (else the weather's); the
+    stability class one of ``stability`` with the given weights (else the weather's, or
+    Pasquill's table from the drawn speed).
+    """
+
+    wind_from_sd_deg: Annotated[float, Field(ge=0.0, le=180.0)] = 0.0
+    wind_speed_ms: SpeedRange | None = None
+    stability: dict[Stability, Annotated[float, Field(gt=0.0)]] | None = None
+
+    @field_validator("stability")
+    @classmethod
+    def _some_classes(cls, value: dict[Stability, float] | None) -> dict[Stability, float] | None:
+        if value is not None and not value:
+            raise ValueError("give at least one class with a weight, e.g. {E: 1, F: 3}")
+        return value
+
+
+class Observation(StrictModel):
+    """One observed hour (Met Office style): UTC time, wind from, wind speed, cloud oktas."""
+
+    time: str = Field(description="UTC 'YYYY-MM-DD HH:MM', as the Met Office records hours")
+    wind_from_deg: Annotated[float, Field(ge=0.0, le=360.0)]
+    wind_speed_ms: Annotated[float, Field(ge=0.0, le=60.0)]
+    cloud_oktas: Annotated[int, Field(ge=0, le=9)]
+
+    @field_validator("time", mode="before")
+    @classmethod
+    def _time_as_text(cls, value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.strftime("%Y-%m-%d %H:%M")
+        return value
+
+    @field_validator("time")
+    @classmethod
+    def _readable_time(cls, value: str) -> str:
+        try:
+            datetime.strptime(value, "%Y-%m-%d %H:%M")
+        except ValueError:
+            raise ValueError(
+                f"time '{value}' is not a UTC time 'YYYY-MM-DD HH:MM' (e.g. 2025-11-12 02:00)"
+            ) from None
+        return value
+
+
 class Hazard(StrictModel):
-    """What is released, how, and in what weather."""
+    """What is released, how, and in what weather (fixed, or drawn anew in each run)."""
 
     substance: str
     release: Release
     weather: Weather
     terrain: Literal["rural", "urban"] = "rural"
+    weather_spread: WeatherSpread | None = None
+    weather_observations: list[Observation] | None = Field(
+        default=None, description="observed hours; each run draws one of them"
+    )
+    weather_observations_csv: str | None = Field(
+        default=None,
+        description="CSV of observed hours (time, wind_from_deg, wind_speed_ms, cloud_oktas), "
+        "read relative to the scenario file when it is loaded",
+    )
+
+    @model_validator(mode="after")
+    def _one_way_to_vary(self) -> Self:
+        if self.weather_spread is not None and (
+            self.weather_observations or self.weather_observations_csv
+        ):
+            raise ValueError(
+                "give either 'weather_spread' or observed hours ('weather_observations' or "
+                "'weather_observations_csv'), not both"
+            )
+        if self.weather_observations_csv is not None and not self.weather_observations:
+            raise ValueError(
+                f"'weather_observations_csv: {self.weather_observations_csv}' is read when the "
+                "scenario is loaded from a file; in Python give 'weather_observations' instead"
+            )
+        if self.weather_observations is not None and not self.weather_observations:
+            raise ValueError("'weather_observations' is empty: give at least one observed hour")
+        return self
 
 
 # --- responders --------------------------------------------------------------------------
@@ -409,8 +532,78 @@ class Plan(StrictModel):
 # --- people and places at risk -----------------------------------------------------------
 
 
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAYS: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _clock(value: str) -> time:
+    """``HH:MM`` as a time of day; ``24:00`` is the end of the day."""
+    if value == "24:00":
+        return time.max
+    try:
+        return datetime.strptime(value, "%H:%M").time()
+    except ValueError:
+        raise ValueError(f"'{value}' is not a time of day 'HH:MM' (00:00 to 24:00)") from None
+
+
+class DateRange(StrictModel):
+    """Days from ``from`` to ``to``, both included (a school term)."""
+
+    from_: date = Field(alias="from")
+    to: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.to < self.from_:
+            raise ValueError(f"'to' ({self.to}) is before 'from' ({self.from_})")
+        return self
+
+
+class OccupancyPeriod(StrictModel):
+    """How many people are there on ``days`` between local ``from`` and ``to``.
+
+    ``to`` at or before ``from`` crosses midnight: the period starts on a listed day and
+    ends the next day. ``dates`` (school terms) limits the days it starts on.
+    """
+
+    people: Annotated[int, Field(ge=0)]
+    days: list[Day] = Field(default_factory=lambda: list(DAYS))
+    from_: str = Field(default="00:00", alias="from")
+    to: str = "24:00"
+    dates: list[DateRange] | None = None
+
+    @field_validator("from_", "to")
+    @classmethod
+    def _time_of_day(cls, value: str) -> str:
+        _clock(value)
+        return value
+
+    def covers(self, local: datetime) -> bool:
+        """Whether the period holds at the naive local wall-clock time ``local``."""
+        start, end = _clock(self.from_), _clock(self.to)
+        now = local.time()
+        if start < end:
+            return now >= start and now < end and self._starts_on(local.date())
+        # across midnight: either the evening part today or the morning part of a period
+        # that started yesterday
+        if now >= start and self._starts_on(local.date()):
+            return True
+        return now < end and self._starts_on(local.date() - timedelta(days=1))
+
+    def _starts_on(self, day: date) -> bool:
+        if DAYS[day.weekday()] not in self.days:
+            return False
+        return self.dates is None or any(r.from_ <= day <= r.to for r in self.dates)
+
+
 class Receptor(StrictModel):
-    """A place where people are at risk: school, care home, hospital, housing."""
+    """A place where people are at risk: school, care home, hospital, housing.
+
+    ``population`` is the number of people there unless one of ``occupancy``'s periods
+    (checked in order, the first that holds wins) covers the scenario's start.
+    ``air_changes_per_hour`` (with doors and windows shut) sets how fast outdoor air gets in
+    when people shelter; left out, the default for the receptor's kind applies.
+    """
 
     id: Identifier
     name: str
@@ -418,6 +611,15 @@ class Receptor(StrictModel):
     location: Location
     population: Annotated[int, Field(ge=0)]
     vulnerable: bool = False
+    occupancy: list[OccupancyPeriod] = Field(default_factory=list)
+    air_changes_per_hour: Annotated[float, Field(gt=0.0, le=50.0)] | None = None
+
+    def people_at(self, local: datetime) -> int:
+        """People there at the naive local wall-clock time ``local``."""
+        for period in self.occupancy:
+            if period.covers(local):
+                return period.people
+        return self.population
 
 
 class RestCentre(StrictModel):
@@ -478,9 +680,9 @@ class WindChange(StrictModel):
     """The wind changes; the hazard model recomputes its zones."""
 
     kind: Literal["wind_change"]
-    wind_speed_ms: Annotated[float, Field(gt=0.0, le=40.0)]
+    wind_speed_ms: WindSpeed
     wind_from_deg: Annotated[float, Field(ge=0.0, lt=360.0)]
-    stability: Literal["A", "B", "C", "D", "E", "F"] | None = None
+    stability: Stability | None = None
 
 
 class ExtraDemand(StrictModel):
@@ -518,15 +720,69 @@ class Inject(StrictModel):
     expected_action: str
     objective: str | None = None
     effect: Effect | None = None
+    phase: str | None = Field(
+        default=None, description="move or phase of the exercise, e.g. 'Move 1: alert'"
+    )
+    controller: str | None = Field(
+        default=None, description="the exercise controller who releases it"
+    )
+    status: Literal["planned", "draft"] = "planned"
+    contingency: bool = Field(
+        default=False,
+        description="held in reserve: released only if the players need it to stay on track",
+    )
+    after: str | None = Field(
+        default=None, description="id of the inject that must be released before this one"
+    )
+    notes: str | None = None
+
+
+#: The JESIP principles an objective may test.
+JESIP_PRINCIPLES = (
+    "co-locate",
+    "communicate",
+    "co-ordinate",
+    "jointly understand risk",
+    "shared situational awareness",
+)
+JesipPrinciple = Literal[
+    "co-locate",
+    "communicate",
+    "co-ordinate",
+    "jointly understand risk",
+    "shared situational awareness",
+]
+
+#: COMAH 2015 regulation 11: the objectives every emergency plan must have.
+COMAH_AIMS = {
+    "11(a)": "containing and controlling incidents so as to minimise the consequences, and "
+    "to limit damage to human health, the environment and property",
+    "11(b)": "implementing the necessary measures to protect human health and the "
+    "environment from the consequences of major accidents",
+    "11(c)": "communicating the necessary information to the public and to the services "
+    "or authorities concerned in the area",
+    "11(d)": "providing for the restoration and clean up of the environment following a "
+    "major accident",
+}
+ComahAim = Literal["11(a)", "11(b)", "11(c)", "11(d)"]
 
 
 class Objective(StrictModel):
-    """An exercise objective and how it is measured."""
+    """An exercise objective, how it is measured, and what it tests."""
 
     id: Identifier
     text: str
     measured_by: str
     tasks: list[str] = Field(default_factory=list)
+    jesip: list[JesipPrinciple] | None = Field(
+        default=None,
+        description="JESIP principles it tests; left out, they follow from its tasks' kinds",
+    )
+    comah: list[ComahAim] | None = Field(
+        default=None,
+        description="COMAH 2015 regulation 11 objectives it tests; left out, they follow "
+        "from its tasks' kinds (none when the site is not a COMAH site)",
+    )
 
 
 # --- the whole file ----------------------------------------------------------------------
@@ -544,7 +800,11 @@ class ScenarioFields(StrictModel):
     duration_minutes: Annotated[float, Field(gt=0.0, le=7 * 24 * 60)] = 480.0
     legal_basis: str
     last_test: date | None = None
-    hazard: Hazard
+    hazard: Hazard | None = Field(
+        default=None,
+        description="a toxic release (substance, release, weather); leave it out for an "
+        "incident with none, such as a flood or a power cut",
+    )
     agencies: list[Agency] = Field(min_length=1)
     places: list[Place] = Field(default_factory=list)
     roles: list[Role] = Field(default_factory=list)

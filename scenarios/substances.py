@@ -14,7 +14,16 @@ hydrogen cyanide, carbon monoxide, nitrogen dioxide, and hydrogen chloride's AEG
 typed from EPA's table: no readable EPA or NRC copy was found to check them against, so they
 are marked unchecked. HSE's SLOT/SLOD table could not be read: only the sulphur dioxide values
 quoted in HSE's own introduction (n = 2, SLOT DTL 4.6e6 ppm^2.min) are filled in; every other
-DTL is ``None`` and the toxic-load distances are then not shown.
+DTL is ``None`` and the toxic-load distances are then not shown. A second search (November
+2026: HSE's haztox page by substance name, "SLOT DTL", "SLOD DTL", HSE's chlorine safety
+report assessment guide, HSE's offshore human vulnerability guidance SPC/Tech/OSD/30, IOGP
+434-14) again found only that introduction, so no value was added: the values quoted for
+checking (chlorine SLOT 1.08e5 and SLOD 4.84e5 ppm^2.min, and those of ammonia, sulphur
+dioxide's SLOD, hydrogen sulphide and hydrogen chloride) stay unconfirmed and unused.
+
+``dense_gas`` marks every substance that forms a heavier-than-air cloud on release (ammonia
+as a pressurised liquefied aerosol); each result and map then warns that a Gaussian plume is
+only a screening estimate for it.
 """
 
 from __future__ import annotations
@@ -64,6 +73,7 @@ class Substance:
     # duration (minutes) -> (AEGL-1, AEGL-2, AEGL-3) in ppm; None means not recommended
     aegl_ppm: dict[int, tuple[float | None, float | None, float | None]]
     dense_gas: bool = False
+    dense_gas_reason: str = ""  # why the cloud is heavier than air, for the warning
     toxic_load_n: float | None = None
     slot_dtl: float | None = None  # ppm^n.min
     slod_dtl: float | None = None  # ppm^n.min
@@ -86,6 +96,7 @@ SUBSTANCES: dict[str, Substance] = {
                 480: (0.5, 0.71, 7.1),
             },
             dense_gas=True,
+            dense_gas_reason="molar mass 70.9 against air's 29",
             toxic_load_n=2.0,
             sources=(AEGL_SOURCE, CHLORINE_AEGL_CHECK, CHLORINE_N_SOURCE),
         ),
@@ -101,6 +112,11 @@ SUBSTANCES: dict[str, Substance] = {
                 240: (30.0, 110.0, 550.0),
                 480: (30.0, 110.0, 390.0),
             },
+            dense_gas=True,
+            dense_gas_reason=(
+                "released as a pressurised liquefied gas it forms a cold aerosol cloud "
+                "heavier than air, although the pure gas is lighter"
+            ),
             sources=(AEGL_SOURCE, AEGL_UNCHECKED),
         ),
         Substance(
@@ -115,6 +131,8 @@ SUBSTANCES: dict[str, Substance] = {
                 240: (1.8, 11.0, 26.0),
                 480: (1.8, 11.0, 26.0),
             },
+            dense_gas=True,
+            dense_gas_reason=("molar mass 36.5, and with humid air it forms a dense acid mist"),
             sources=(AEGL_SOURCE, HCL_AEGL1_CHECK),
         ),
         Substance(
@@ -130,6 +148,7 @@ SUBSTANCES: dict[str, Substance] = {
                 480: (0.20, 0.75, 16.0),
             },
             dense_gas=True,
+            dense_gas_reason="molar mass 64.1",
             toxic_load_n=2.0,
             slot_dtl=4.6e6,
             sources=(AEGL_SOURCE, AEGL_UNCHECKED, HSE_DTL_SOURCE, SO2_DTL_CHECK),
@@ -160,6 +179,8 @@ SUBSTANCES: dict[str, Substance] = {
                 240: (0.36, 20.0, 37.0),
                 480: (0.33, 17.0, 31.0),
             },
+            dense_gas=True,
+            dense_gas_reason="molar mass 34.1; it collects in low ground",
             sources=(AEGL_SOURCE, H2S_AEGL_CHECK),
         ),
         Substance(
@@ -188,6 +209,8 @@ SUBSTANCES: dict[str, Substance] = {
                 240: (0.50, 8.2, 14.0),
                 480: (0.50, 6.7, 11.0),
             },
+            dense_gas=True,
+            dense_gas_reason="molar mass 46.0",
             sources=(AEGL_SOURCE, AEGL_UNCHECKED),
         ),
     )

@@ -17,6 +17,13 @@ from typing import Any
 from standby.scenarios import model as scenario_model
 from standby.scenarios.model import Scenario
 from standby.simulator.distributions import Spec, compile_distribution, fixed, mean_minutes
+from standby.simulator.exposure import (
+    HazardModel,
+    Occupancy,
+    compile_hazard,
+    compile_occupancy,
+    wind_shifts,
+)
 from standby.simulator.people_setup import PeopleSetup, compile_people
 from standby.simulator.travel import LatLon
 
@@ -124,7 +131,8 @@ class RoleUnavailableEffect:
 
 @dataclass(frozen=True, slots=True)
 class WindChangeEffect:
-    """The wind changes; ``zones`` is the text of the zones it brings (computed once)."""
+    """The wind changes; ``zones`` is the text of the zones it brings while the release lasts
+    (computed once)."""
 
     wind_speed_ms: float
     wind_from_deg: float
@@ -193,6 +201,8 @@ class CompiledScenario:
     injects: tuple[CompiledInject, ...]
     graph: Any = field(compare=False, repr=False)
     people: PeopleSetup = field(compare=False, repr=False)
+    hazard: HazardModel | None = field(compare=False, repr=False)
+    occupancy: Occupancy = field(compare=False, repr=False)
     door_knock_tasks: tuple[int, ...] = ()
     broadcast_tasks: tuple[int, ...] = ()
     unreachable: tuple[str, ...] = ()
@@ -205,7 +215,8 @@ class CompiledScenario:
 
     # Random stream numbering: 0 declaration, then one per link, role call-out, task; then
     # the people model's: one per door-knock task, evacuee arrivals, extra-demand arrivals and
-    # one per rest centre's registration desk (after the others, so theirs keep numbers).
+    # one per rest centre's registration desk (after the others, so theirs keep numbers);
+    # last the weather's (so adding it renumbered none of the others).
     @property
     def declare_stream(self) -> int:
         """Stream of the declaration delay."""
@@ -248,6 +259,12 @@ class CompiledScenario:
     def detection_stream(self, detection: int) -> int:
         """Stream of one self-detection's delay (after every other stream)."""
         return self.registration_stream(len(self.people.rest_centres)) + detection
+
+    @property
+    def weather_stream(self) -> int:
+        """Stream of the run's weather draw (wind direction, speed, stability, observed hour),
+        after every other stream."""
+        return self.detection_stream(len(self.detections))
 
 
 def plan_order(scenario: Scenario) -> list[int]:
@@ -441,6 +458,8 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         injects=tuple(injects),
         graph=graph,
         people=people,
+        hazard=compile_hazard(scenario, {t.id: t.index for t in tasks}, wind_shifts(scenario)),
+        occupancy=compile_occupancy(scenario),
         door_knock_tasks=door_knock,
         broadcast_tasks=broadcast,
         unreachable=_unreachable(
@@ -578,4 +597,5 @@ class Assumptions:
     # multipliers for a sensitivity study (1: as assumed above and in the scenario)
     answer_probability_scale: float = 1.0  # every answer probability, capped at 1
     travel_scale: float = 1.0  # every journey and remote joining time
+    evacuation_route_minutes: float = 15.0
     road_graph: Any = field(default=None, compare=False, repr=False)

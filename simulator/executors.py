@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
@@ -62,8 +62,9 @@ class WorkerError(StandbyError):
 
 @dataclass(frozen=True)
 class Setup:
-    """What every chunk of one experiment needs: the scenario, the rota (or None) and its
-    requirements (None: the rota's own).
+    """What every chunk of one experiment needs: the scenario, the rota (or None), its
+    requirements (None: the rota's own) and the plan tasks pinned at given minutes (the
+    debrief's counterfactual; None: none).
 
     ``key`` identifies the content, so that a worker that has already built the
     :class:`~standby.simulator.model.Prepared` of the same setup reuses it.
@@ -73,11 +74,13 @@ class Setup:
     rota: Rota | None
     rota_name: str | None = None
     requirements: Sequence[Requirement] | None = None
+    pinned: Mapping[str, float] | None = None
     key: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if not self.key:
-            content = (self.scenario, self.rota, self.rota_name, self.requirements)
+            pins = None if self.pinned is None else sorted(self.pinned.items())
+            content = (self.scenario, self.rota, self.rota_name, self.requirements, pins)
             digest = hashlib.sha256(pickle.dumps(content)).hexdigest()
             object.__setattr__(self, "key", digest[:16])
 
@@ -123,16 +126,18 @@ def executor_for(
 SMALL = 200
 
 
-def chunk_sizes(total: int, workers: int, *, largest: int = 100, per_worker: int = 4) -> list[int]:
+def chunk_sizes(
+    total: int, workers: int, *, largest: int = 100, per_worker: int = 4
+) -> Iterator[int]:
     """``total`` items in chunks: about ``per_worker`` per worker, none larger than
-    ``largest``."""
+    ``largest``; made as they are asked for, so a billion runs start at once."""
     if total <= 0:
-        return []
+        return
     size = max(1, min(largest, -(-total // (workers * per_worker))))
-    sizes = [size] * (total // size)
+    for _ in range(total // size):
+        yield size
     if total % size:
-        sizes.append(total % size)
-    return sizes
+        yield total % size
 
 
 # --- in the worker ---------------------------------------------------------------------------
@@ -148,7 +153,9 @@ def prepared_for(setup: Setup) -> Prepared:
     if prepared is None:
         if len(_PREPARED) >= 4:
             _PREPARED.clear()
-        prepared = prepare(setup.scenario, setup.rota, setup.rota_name, setup.requirements)
+        prepared = prepare(
+            setup.scenario, setup.rota, setup.rota_name, setup.requirements, setup.pinned
+        )
         _PREPARED[setup.key] = prepared
     return prepared
 
@@ -386,13 +393,3 @@ def _dask(
         client.close()
         if cluster is not None:
             cluster.close()
-
-
-def sized(items: Sequence[Any], sizes: Sequence[int]) -> list[Sequence[Any]]:
-    """``items`` cut into consecutive pieces of the given sizes."""
-    pieces = []
-    start = 0
-    for size in sizes:
-        pieces.append(items[start : start + size])
-        start += size
-    return pieces

@@ -6,27 +6,29 @@ executor asked for (:mod:`~standby.simulator.executors`). Each chunk comes back 
 per-run records and, when asked, each run's JSON and event log as text; they are taken in
 replication order, so the same seed gives the same bytes whatever the executor:
 
-- the summary (:class:`~standby.simulator.summary.Tally`) adds each record;
+- the summary (:class:`~standby.simulator.summary.Tally`) adds each record, with the run's
+  own hazard (weather, release, exposure: its spread and the confidence sector);
 - :mod:`~standby.simulator.run_files` writes ``--json`` (without the event log unless
   asked), ``runs.csv`` (one row per run) and ``events.jsonl`` (``--events``).
 
-Nothing keeps every run, so memory stays flat however many runs there are. The result,
-:class:`Replications`, holds the first run, the run whose timeline was asked for and the
-summary. This is what ``standby simulate`` and the demo call; Python users can too.
+Nothing keeps every run unless asked (``keep_runs``, for a few runs such as an exercise
+pack's), so memory grows only by a run's record and hazard however many runs there are.
+Plan tasks can be pinned at given minutes in every run (``pinned``, the debrief's
+counterfactual). The result, :class:`Replications`, holds the first run, the run whose
+timeline was asked for and the summary. This is what ``standby simulate``, the exercise pack
+and the demo call; Python users can too.
 """
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
-
-import numpy as np
 
 from standby.clock import parse_given_instant
 from standby.rota.io import read_requirements, read_rota
@@ -40,9 +42,9 @@ from standby.simulator.executors import (
     run_chunks,
     warm_up,
 )
-from standby.simulator.model import Prepared, rota_warnings, run_once
+from standby.simulator.model import Prepared, rota_warnings, run_once, run_seed
 from standby.simulator.records import RunRecord, record_of
-from standby.simulator.results import RunResult, dumps
+from standby.simulator.results import RunHazard, RunResult, dumps
 from standby.simulator.run_files import EventsJsonl, RunsCsv, RunsJson, csv_rows, targets_of
 from standby.simulator.summary import RunsSummary, Tally
 
@@ -50,14 +52,6 @@ from standby.simulator.summary import RunsSummary, Tally
 Progress = Callable[[int], None]
 #: Called, before the first run, with each warning about the rota and the scenario.
 Warn = Callable[[str], None]
-
-
-def run_seed(seed: int, runs: int, replication: int) -> int | np.random.SeedSequence:
-    """The seed of one replication: ``seed`` itself for a single run, else child
-    ``replication`` of ``SeedSequence(seed)`` (made directly, not by spawning them all)."""
-    if runs == 1:
-        return seed
-    return np.random.SeedSequence(seed, spawn_key=(replication,))
 
 
 @dataclass(frozen=True)
@@ -77,7 +71,8 @@ class Replications:
     is the run whose timeline was asked for, with its event log; ``warnings`` are what was
     said before the first run about the rota and the scenario (see :func:`replicate`), then
     what went wrong on the way and was put right (a worker that died and whose runs were made
-    again).
+    again). ``runs`` holds every run (without event logs unless asked) when they were kept
+    (``replicate(..., keep_runs=True)``), else nothing; ``count`` is how many there were.
     """
 
     scenario: Scenario
@@ -87,6 +82,9 @@ class Replications:
     summary: RunsSummary
     timeline: RunResult | None = None
     warnings: tuple[str, ...] = ()
+    runs: tuple[RunResult, ...] = ()
+    #: Each run's own hazard, in replication order, for the confidence sector map.
+    exposures: tuple[RunHazard, ...] = ()
 
     @property
     def targets_missed(self) -> bool:
@@ -115,6 +113,7 @@ class RunsChunk:
     events: bool = False
     timeline: int | None = None
     csv: bool = False
+    keep: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,12 +127,14 @@ class RunsChunkResult:
     first: RunResult | None = None
     timeline: RunResult | None = None
     warnings: tuple[str, ...] = ()
+    results: tuple[RunResult, ...] = ()
 
 
 def run_chunk(prepared: Prepared, chunk: RunsChunk) -> RunsChunkResult:
     """Make the chunk's runs (in a worker)."""
     records = []
     texts = []
+    kept = []
     events = io.StringIO()
     first = timeline = None
     for replication in range(chunk.first, chunk.first + chunk.count):
@@ -145,6 +146,7 @@ def run_chunk(prepared: Prepared, chunk: RunsChunk) -> RunsChunkResult:
             run_seed(chunk.seed, chunk.runs, replication),
             replication=None if chunk.runs == 1 else replication,
             rota_name=prepared.rota_name,
+            pinned=prepared.pinned,
             events=keep_events,
         )
         records.append(record_of(result))
@@ -158,6 +160,8 @@ def run_chunk(prepared: Prepared, chunk: RunsChunk) -> RunsChunkResult:
             texts.append(dumps(result.to_json_dict()))
         if replication == 0:
             first = result
+        if chunk.keep:
+            kept.append(result)
     rows = ""
     if chunk.csv and records:
         rows = csv_rows(records, targets_of(result), chunk.seed)
@@ -165,7 +169,14 @@ def run_chunk(prepared: Prepared, chunk: RunsChunk) -> RunsChunkResult:
     if chunk.first == 0:  # said once, with the experiment's first chunk
         warnings = tuple(rota_warnings(prepared, chunk.start))
     return RunsChunkResult(
-        tuple(records), tuple(texts), events.getvalue(), rows, first, timeline, warnings
+        tuple(records),
+        tuple(texts),
+        events.getvalue(),
+        rows,
+        first,
+        timeline,
+        warnings,
+        tuple(kept),
     )
 
 
@@ -195,6 +206,7 @@ class _Writers:
     timeline: RunResult | None = None
     done: int = 0
     warnings: list[str] = field(default_factory=list)
+    kept: list[RunResult] = field(default_factory=list)
 
 
 def plan_chunks(
@@ -207,11 +219,12 @@ def plan_chunks(
     events: bool,
     timeline: int | None,
     csv: bool = False,
+    keep: bool = False,
 ) -> Iterator[RunsChunk]:
-    """The chunks of an experiment of ``runs`` replications."""
+    """The chunks of an experiment of ``runs`` replications, made as they are asked for."""
     first = 0
     for size in chunk_sizes(runs, executor.worker_count):
-        yield RunsChunk(start, seed, runs, first, size, json, events, timeline, csv)
+        yield RunsChunk(start, seed, runs, first, size, json, events, timeline, csv, keep)
         first += size
 
 
@@ -241,6 +254,8 @@ def replicate(
     progress: Progress | None = None,
     warn: Warn | None = None,
     notify: Callable[[str], None] | None = None,
+    pinned: Mapping[str, float] | None = None,
+    keep_runs: bool = False,
 ) -> Replications:
     """Run ``scenario`` ``runs`` times from ``start`` (default: the scenario's own start).
 
@@ -253,7 +268,10 @@ def replicate(
     process for a few); ``outputs`` are files written as the runs come back. ``events``
     keeps every run's event log in the JSON (and is implied by an events file); without it
     only the ``timeline`` run keeps its log. ``notify`` is told about problems put right on
-    the way (a worker that died).
+    the way (a worker that died). ``pinned`` holds plan tasks (by id) at the minutes given,
+    in every run (the debrief's counterfactual); the same ``seed`` with and without pins gives
+    runs that differ only by what the pins changed. ``keep_runs`` keeps every run's result
+    in :attr:`Replications.runs` (for a few runs: each is a run's whole story).
     """
     if runs < 1:
         raise ValueError(f"runs must be at least 1, not {runs}")
@@ -262,7 +280,7 @@ def replicate(
     executor = executor or executor_for(runs=runs)
     outputs = outputs or Outputs()
     state = _Writers()
-    setup = Setup(scenario, rota, rota_name, requirements)
+    setup = Setup(scenario, rota, rota_name, requirements, None if not pinned else dict(pinned))
 
     def before(messages: Sequence[str]) -> None:
         for message in messages:
@@ -284,6 +302,7 @@ def replicate(
         events=events or outputs.events is not None,
         timeline=timeline,
         csv=outputs.runs_csv is not None,
+        keep=keep_runs,
     )
     with closing(run_chunks(setup, run_chunk, chunks, executor, notify=put_right)) as results:
         for result in results:
@@ -302,6 +321,8 @@ def replicate(
         state.tally.summary(),
         timeline=state.timeline,
         warnings=tuple(state.warnings),
+        runs=tuple(state.kept),
+        exposures=tuple(state.tally.exposures),
     )
 
 
@@ -338,6 +359,7 @@ def _take(
             state.json.add(state.first, text)
     if state.events is not None:
         state.events.add(result.events_text)
+    state.kept.extend(result.results)
     state.done += len(result.records)
 
 
@@ -357,16 +379,20 @@ def replicate_files(
     warn: Warn | None = None,
     notify: Callable[[str], None] | None = None,
     loaded: Callable[[Scenario], None] | None = None,
+    max_shifts: int | None = None,
+    pinned: Mapping[str, float] | None = None,
+    keep_runs: bool = False,
 ) -> Replications:
     """:func:`replicate` from a scenario (bundled name or file), a rota file, a requirements
     file and a start text.
 
     The rota's local times and ``start_text`` are read in the scenario's timezone. Worker
     processes start while the files are read; ``loaded`` is given the scenario as soon as
-    it is read (to start work that needs only the scenario, such as drawing its maps).
+    it is read (to start work that needs only the scenario, such as drawing its maps);
+    ``max_shifts`` bounds the rota (see ``rota.io.read_rota``).
     """
     warm_up(executor or executor_for(runs=runs))
-    inputs = Inputs.read(scenario_name, rota_file, requirements_file)
+    inputs = Inputs.read(scenario_name, rota_file, requirements_file, max_shifts)
     if loaded is not None:
         loaded(inputs.scenario)
     return replicate(
@@ -384,6 +410,8 @@ def replicate_files(
         progress=progress,
         warn=warn,
         notify=notify,
+        pinned=pinned,
+        keep_runs=keep_runs,
     )
 
 
@@ -406,9 +434,11 @@ class Inputs:
         scenario_name: str | Path,
         rota_file: Path | None = None,
         requirements_file: Path | None = None,
+        max_shifts: int | None = None,
     ) -> Inputs:
-        """Read a bundled scenario name or scenario file, a rota file, a requirements file."""
-        return cls.around(load_scenario(scenario_name), rota_file, requirements_file)
+        """Read a bundled scenario name or scenario file, a rota file (of at most
+        ``max_shifts`` shifts, see ``rota.io.read_rota``), a requirements file."""
+        return cls.around(load_scenario(scenario_name), rota_file, requirements_file, max_shifts)
 
     @classmethod
     def around(
@@ -416,10 +446,15 @@ class Inputs:
         scenario: Scenario,
         rota_file: Path | None = None,
         requirements_file: Path | None = None,
+        max_shifts: int | None = None,
     ) -> Inputs:
         """Read the rota and requirements files for ``scenario`` (in its timezone)."""
         zone = scenario.timezone
-        rota = None if rota_file is None else read_rota(rota_file, timezone=zone)
+        rota = (
+            None
+            if rota_file is None
+            else read_rota(rota_file, timezone=zone, max_shifts=max_shifts)
+        )
         requirements = None
         if requirements_file is not None:
             requirements = tuple(read_requirements(requirements_file, timezone=zone))

@@ -10,17 +10,45 @@ definition lives here.
 
 from __future__ import annotations
 
+from standby.simulator.exposure import outcome, release_end
 from standby.simulator.people import (
-    ALL_ZONES,
     covered,
     desk_staff,
+    occupants,
     receptor_arrival,
     receptor_zone,
 )
 from standby.simulator.people_setup import CompiledRestCentre
 from standby.simulator.plan import explain
-from standby.simulator.results import Kpis, ReceptorWarning, RestCentreFigures, ZonePeople
+from standby.simulator.results import (
+    Kpis,
+    ReceptorWarning,
+    RestCentreFigures,
+    RunHazard,
+    ZonePeople,
+)
 from standby.simulator.state import Run
+
+
+def hazard_outcome(run: Run) -> RunHazard | None:
+    """The run's hazard once it is over: its release lasted until the isolation task ended
+    (or the planned duration), and evacuees would have left when it decided its action.
+    None with no toxic release."""
+    model = run.compiled.hazard
+    if model is None or run.weather is None:
+        return None
+    isolation = model.isolation_task
+    isolated = None if isolation is None else run.tasks[isolation].end
+    minutes, reason = release_end(model, isolated)
+    return outcome(
+        model,
+        run.weather,
+        minutes,
+        reason,
+        run.occupants,
+        run.public.action_minute,
+        run.assumptions.evacuation_route_minutes,
+    )
 
 
 def kpis(run: Run) -> Kpis:
@@ -31,10 +59,14 @@ def kpis(run: Run) -> Kpis:
     zones = tuple(
         ZonePeople(
             level,
-            sum(r.population for r in setup.receptors if receptor_zone(run, r.index) == level),
+            sum(
+                occupants(run, r.index)
+                for r in setup.receptors
+                if receptor_zone(run, r.index) == level
+            ),
             tuple(r.id for r in setup.receptors if receptor_zone(run, r.index) == level),
         )
-        for level in ALL_ZONES
+        for level in setup.zones
     )
     warnings = _warnings(run)
     reached = [w for w in warnings if w.plume_arrival_minute is not None]
@@ -89,6 +121,8 @@ def kpis(run: Run) -> Kpis:
             "unless the inject sends coaches",
             f"registration takes exponential mean {a.registration_minutes:g} min per household "
             "(assumed); nobody leaves a rest centre during the scenario (assumed)",
+            f"evacuees are outdoors on their way out for {a.evacuation_route_minutes:g} min "
+            "(assumed)",
         ),
     )
 
@@ -123,7 +157,7 @@ def _warnings(run: Run) -> tuple[ReceptorWarning, ...]:
             ReceptorWarning(
                 receptor=receptor.id,
                 zone=zone,
-                people=receptor.population,
+                people=occupants(run, receptor.index),
                 plume_arrival_minute=arrival,
                 in_person_minute=state.in_person,
                 in_person_by=_task_id(run, state.in_person_by),

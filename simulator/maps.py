@@ -17,6 +17,7 @@ from standby.simulator.geo import to_plume_axes
 from standby.simulator.plume import FloatArray, Plume, plume_from_hazard
 from standby.simulator.zones import (
     FAR_FIELD_M,
+    NEAR_FIELD_M,
     ReceptorExposure,
     ThreatZones,
     scenario_exposures,
@@ -24,7 +25,10 @@ from standby.simulator.zones import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from standby.scenarios.model import Scenario
+    from standby.simulator.results import RunHazard
 
 CHEMET_LEAD_MINUTES = 20.0  # Met Office CHEMET: plume-area map within about 20 minutes
 
@@ -43,6 +47,7 @@ def concentration_grid(
 ) -> ConcentrationGrid:
     """A ``cells`` x ``cells`` grid from -extent to +extent metres in each direction.
 
+    Cells within 100 m of the source are NaN: the model reports nothing there.
     Without ``extent_m`` the grid spans 1.2 x the AEGL-1 reach (at least 1 km, at most 20 km).
     """
     if extent_m is None:
@@ -50,7 +55,11 @@ def concentration_grid(
         extent_m = float(min(max(1.2 * reach, 1000.0), 20_000.0))
     axis = np.linspace(-extent_m, extent_m, cells)
     east, north = np.meshgrid(axis, axis)
-    return ConcentrationGrid(axis, axis.copy(), plume.concentration_ppm(east, north))
+    ppm = plume.concentration_ppm(east, north)
+    # the model reports nothing within 100 m of the source (as ALOHA): left blank on the map
+    return ConcentrationGrid(
+        axis, axis.copy(), np.where(np.hypot(east, north) < NEAR_FIELD_M, np.nan, ppm)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +130,11 @@ class HazardMaps:
     site: str
 
 
-def hazard_maps(scenario: Scenario) -> HazardMaps:
-    """Compute the map products of ``scenario`` (the drawing is in :mod:`reports.charts`)."""
+def hazard_maps(scenario: Scenario) -> HazardMaps | None:
+    """Compute the map products of ``scenario`` (the drawing is in :mod:`reports.charts`);
+    None for a scenario with no toxic release."""
+    if scenario.hazard is None:
+        return None
     plume = plume_from_hazard(scenario.hazard)
     zones = threat_zones(plume)
     return HazardMaps(
@@ -132,3 +144,44 @@ def hazard_maps(scenario: Scenario) -> HazardMaps:
         receptors=tuple(scenario_exposures(scenario)),
         site=scenario.site.name,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ConfidenceSector:
+    """The union of the runs' AEGL-2 footprints: ``share[i, j]`` of the runs reach the cell
+    at north[i], east[j] (0 to 1)."""
+
+    east_m: FloatArray
+    north_m: FloatArray
+    share: FloatArray
+    runs: int
+
+
+def confidence_sector(
+    exposures: Sequence[RunHazard], extent_m: float | None = None, cells: int = 241
+) -> ConfidenceSector:
+    """The share of runs whose AEGL-2 footprint covers each cell of a grid around the site.
+
+    Each run's footprint is its edge (half-widths along the axis of each wind period),
+    rotated to its wind; a cell counts once per run however many periods cover it. Without
+    ``extent_m`` the grid spans 1.2 x the longest footprint (at least 1 km, at most 20 km).
+    """
+    if extent_m is None:
+        reach = max((f.downwind_m for e in exposures for f in e.aegl2_footprints), default=0.0)
+        extent_m = float(min(max(1.2 * reach, 1000.0), 20_000.0))
+    axis = np.linspace(-extent_m, extent_m, cells)
+    east, north = np.meshgrid(axis, axis)
+    counts = np.zeros_like(east)
+    for exposure in exposures:
+        covered = np.zeros(east.shape, dtype=bool)
+        for edge in exposure.aegl2_footprints:
+            if edge.downwind_m <= 0.0:
+                continue
+            x, y = to_plume_axes(east, north, edge.wind_from_deg)
+            along = np.concatenate(([0.0], edge.along_m))
+            width = np.concatenate(([0.0], edge.half_width_m))
+            inside = (x > 0.0) & (x <= edge.downwind_m)
+            covered |= inside & (np.abs(y) <= np.interp(x, along, width))
+        counts += covered
+    share = counts / max(len(exposures), 1)
+    return ConfidenceSector(axis, axis.copy(), share, len(exposures))

@@ -3,6 +3,8 @@
 ``prepare(scenario, rota)`` does the set-up once (compiled scenario, agency graph, OnCall
 index); ``run_once(compiled, roster, start, seed)`` then runs one replication and returns a
 :class:`~standby.simulator.results.RunResult`. ``simulate`` is the convenience for a few runs.
+``pinned`` (task id to minute, given to ``prepare`` or ``run_once``) holds plan tasks at
+given end times, such as the players' in an exercise (:mod:`~standby.simulator.plan`).
 This module assembles the others: it makes the run's :class:`~standby.simulator.state.Run`,
 starts the alert cascade (:mod:`~standby.simulator.network`), the plan
 (:mod:`~standby.simulator.plan`) and the injects, and reads the result off the state.
@@ -12,7 +14,7 @@ random process, numbered by :class:`~standby.simulator.compiled.CompiledScenario
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -34,6 +36,7 @@ from standby.simulator.compiled import (
     WindChangeEffect,
     compile_scenario,
 )
+from standby.simulator.kpis import hazard_outcome
 from standby.simulator.kpis import kpis as run_kpis
 from standby.simulator.results import (
     AgencyAlert,
@@ -83,6 +86,12 @@ def _apply_inject(run: Run, inject: CompiledInject) -> None:
         case WindChangeEffect() as wind:
             extra = "" if wind.stability is None else f", stability {wind.stability}"
             zones = f"; {wind.zones}" if wind.zones else ""
+            ended = _release_ended(run)
+            if ended is not None:
+                zones = (
+                    f"; release ended at minute {ended:g}: zones unchanged "
+                    "(the cloud already released is not re-steered)"
+                )
             run.log(
                 "wind_change",
                 detail=f"wind from {wind.wind_from_deg:g} deg at {wind.wind_speed_ms:g} m/s"
@@ -101,6 +110,18 @@ def _apply_inject(run: Run, inject: CompiledInject) -> None:
             people.extra_demand(run, count, demand.coach_load, demand.coach_every)
 
 
+def _release_ended(run: Run) -> float | None:
+    """The minute the release ended if it has by now (the isolation task's end, or the
+    planned duration when the scenario names no isolation task)."""
+    model = run.compiled.hazard
+    if model is None:
+        return None
+    if model.isolation_task is None:
+        return model.planned_minutes if model.planned_minutes <= run.env.now else None
+    end = run.tasks[model.isolation_task].end
+    return None if end is None else round(end, 1)
+
+
 def run_once(
     compiled: CompiledScenario,
     roster: Roster | None = None,
@@ -110,10 +131,15 @@ def run_once(
     *,
     replication: int | None = None,
     rota_name: str | None = None,
+    pinned: Mapping[str, float] | None = None,
     events: bool = True,
 ) -> RunResult:
     """Run one replication and return its result (with its event log unless ``events`` is
-    False, which many runs use: the log is most of the time spent making a result)."""
+    False, which many runs use: the log is most of the time spent making a result).
+
+    ``pinned`` maps plan task ids to the minute each ends at, whatever its sampled duration
+    (:mod:`~standby.simulator.plan` says how a pinned task waits and holds its people).
+    """
     if start is None:
         start = compiled.default_start
     if start.tzinfo is None:
@@ -130,8 +156,14 @@ def run_once(
         "its tasks cannot start"
         for agency in compiled.unreachable
     )
+    pins = plan.pin_minutes(compiled, pinned)
+    run.notes.extend(
+        f"{task.id} pinned to end at minute {pin:g}"
+        for task, pin in zip(compiled.tasks, pins, strict=True)
+        if pin is not None
+    )
     network.start_cascade(run)
-    plan.start_tasks(run)
+    plan.start_tasks(run, pins)
     if compiled.injects:
         run.env.process(_inject_process(run))
     run.env.run(until=compiled.duration_minutes)
@@ -146,13 +178,12 @@ def _milestones(run: Run) -> tuple[list[Milestone], list[CriticalPath]]:
     compiled = run.compiled
     milestones = []
     paths = []
+    explainer = plan.Explainer(run)
     for task in compiled.tasks:
         state = run.tasks[task.index]
         end = state.end
         met = None if task.target is None else (end is not None and end <= task.target)
-        explanation = None
-        if end is None or met is False:
-            explanation = plan.explain(run, task.index)
+        explained = end is None or met is False
         match state.phase:
             case Finished():
                 status = "done"
@@ -170,12 +201,13 @@ def _milestones(run: Run) -> tuple[list[Milestone], list[CriticalPath]]:
                 task.target,
                 met,
                 status,
-                "" if explanation is None else explanation.reason,
-                "" if explanation is None else explanation.driver,
+                explainer.reason(task.index) if explained else "",
+                explainer.driver(task.index) if explained else "",
             )
         )
-        if met is False and task.target is not None and explanation is not None:
-            paths.append(CriticalPath(task.id, task.target, rounded(end), explanation.path))
+        if met is False and task.target is not None:
+            path = explainer.path(task.index).steps()
+            paths.append(CriticalPath(task.id, task.target, rounded(end), path))
     return milestones, paths
 
 
@@ -201,6 +233,7 @@ def _result(
         AgencyAlert(agency, rounded(state.alerted), state.via or "not alerted")
         for agency, state in zip(compiled.agencies, run.agencies, strict=True)
     )
+    exposure = hazard_outcome(run)
     return RunResult(
         scenario=compiled.name,
         start=_to_the_second(run.start),
@@ -214,7 +247,8 @@ def _result(
         milestones=tuple(milestones),
         unfilled_roles=unfilled,
         critical_paths=tuple(paths),
-        hazard=compiled.people.hazard,
+        hazard=compiled.people.hazard_with(run.occupants),
+        exposure=exposure,
         kpis=run_kpis(run),
         events=tuple(_events(run)) if events else None,
     )
@@ -255,11 +289,12 @@ def _events(run: Run) -> Iterator[Event]:
 
 @dataclass(frozen=True)
 class Prepared:
-    """The once-per-process set-up: compiled scenario and the on-call index."""
+    """The once-per-process set-up: compiled scenario, the on-call index, pinned task times."""
 
     compiled: CompiledScenario
     roster: Roster | None
     rota_name: str | None = None
+    pinned: Mapping[str, float] | None = None
 
 
 def prepare(
@@ -267,14 +302,17 @@ def prepare(
     rota: Rota | None = None,
     rota_name: str | None = None,
     requirements: Sequence[Requirement] | None = None,
+    pinned: Mapping[str, float] | None = None,
 ) -> Prepared:
     """Compile ``scenario`` and index ``rota`` (None: every role on its agency's own call-out).
 
     ``requirements`` (None: the rota's own) say when each rota role must be covered, so that a
-    role the rota leaves empty out of its hours is told apart from a gap."""
+    role the rota leaves empty out of its hours is told apart from a gap. ``pinned`` (task id
+    to minute) is checked here and given to every run."""
     compiled = compile_scenario(scenario)
     roster = Roster.from_rota(rota, requirements) if rota is not None else None
-    return Prepared(compiled, roster, rota_name)
+    plan.pin_minutes(compiled, pinned)
+    return Prepared(compiled, roster, rota_name, None if not pinned else dict(pinned))
 
 
 def rota_warnings(prepared: Prepared, start: datetime | None = None) -> list[str]:
@@ -284,11 +322,20 @@ def rota_warnings(prepared: Prepared, start: datetime | None = None) -> list[str
     return responders.rota_problems(compiled, prepared.roster, start or compiled.default_start)
 
 
-def run_seeds(seed: int, runs: int) -> list[np.random.SeedSequence | int]:
-    """Seeds of ``runs`` replications: the seed itself for one run, else its spawned children."""
+def run_seed(seed: int, runs: int, replication: int) -> int | np.random.SeedSequence:
+    """The seed of one replication: ``seed`` itself for a single run, else child
+    ``replication`` of ``SeedSequence(seed)``, made directly: the same as
+    ``SeedSequence(seed).spawn(runs)[replication]`` (``spawn`` keys its children ``(i,)``)."""
     if runs == 1:
-        return [seed]
-    return list(np.random.SeedSequence(seed).spawn(runs))
+        return seed
+    return np.random.SeedSequence(seed, spawn_key=(replication,))
+
+
+def run_seeds(seed: int, runs: int) -> Iterator[np.random.SeedSequence | int]:
+    """Seeds of ``runs`` replications (:func:`run_seed` of each), made as they are asked for,
+    so that a billion runs start at once and hold one seed at a time."""
+    for replication in range(runs):
+        yield run_seed(seed, runs, replication)
 
 
 def simulate(
@@ -311,6 +358,7 @@ def simulate(
                 assumptions,
                 replication=None if runs == 1 else i,
                 rota_name=prepared.rota_name,
+                pinned=prepared.pinned,
             )
         )
         if progress is not None:

@@ -1,7 +1,9 @@
 """People at risk in one replication: warnings, the protective action and rest centres.
 
-Each run turns the receptors' zones and plume arrivals (read through :func:`receptor_zone`
-and :func:`receptor_arrival`, the one place the hazard is asked) into demand on the plan:
+Each run turns the receptors' zones and plume arrivals, forecast from the run's own weather
+and the planned release (read through :func:`receptor_zone` and :func:`receptor_arrival`, the
+one place the hazard is asked), and the people there at the run's start (:func:`occupants`,
+occupancy by period), into demand on the plan:
 
 * **the area a task covers**: the receptors and AEGL zones its ``covers`` names; without it,
   vulnerable premises inside AEGL-2 (or AEGL-3) for an in-person warning, everyone in a zone
@@ -49,14 +51,22 @@ ALL_ZONES = ("AEGL-3", "AEGL-2", "AEGL-1")
 
 
 def receptor_zone(run: Run, receptor: int) -> str | None:
-    """The receptor's worst AEGL zone in this run (None: never in one)."""
-    return run.compiled.people.receptors[receptor].zone
+    """The receptor's worst AEGL zone in this run (None: never in one): the forecast of the
+    run's own weather and the planned release duration
+    (:func:`standby.simulator.exposure.forecast`)."""
+    return run.forecast[receptor].zone
 
 
 def receptor_arrival(run: Run, receptor: int) -> float | None:
     """The minute the plume first reaches the receptor at the AEGL-1 concentration or more
     in this run (None: never)."""
-    return run.compiled.people.receptors[receptor].arrival_minute
+    return run.forecast[receptor].arrival_minute
+
+
+def occupants(run: Run, receptor: int) -> int:
+    """The people at the receptor at the run's start (its occupancy period, else its
+    population)."""
+    return run.occupants[receptor]
 
 
 # --- the area each task covers ----------------------------------------------------------
@@ -80,20 +90,26 @@ def covered(run: Run, task: int, *, in_person: bool = False) -> tuple[int, ...]:
         return tuple(
             r.index
             for r in receptors
-            if r.vulnerable and receptor_zone(run, r.index) in WARNING_ZONES
+            if r.vulnerable
+            and occupants(run, r.index) > 0  # an empty school at night is not door-knocked
+            and receptor_zone(run, r.index) in WARNING_ZONES
         )
-    zones = ALL_ZONES if spec.kind == "warning" else run.assumptions.protective_zones
+    setup = compiled.people
+    if setup.hazard is None:  # no plume: warnings and protective action cover the area at risk
+        zones = setup.zones
+    else:
+        zones = ALL_ZONES if spec.kind == "warning" else run.assumptions.protective_zones
     return tuple(r.index for r in receptors if receptor_zone(run, r.index) in zones)
 
 
 def _people(run: Run, receptors: Sequence[int]) -> int:
-    return sum(run.compiled.people.receptors[r].population for r in receptors)
+    return sum(occupants(run, r) for r in receptors)
 
 
 def _area_text(run: Run, task: int) -> str:
     area = run.compiled.tasks[task].area
     if area is None:
-        return "the default area"
+        return "the default area" if run.compiled.people.hazard is not None else "the area at risk"
     ids = [run.compiled.people.receptors[r].id for r in area.receptors]
     return ", ".join([*ids, *area.zones])
 

@@ -8,8 +8,8 @@ each wind-change inject logs. :mod:`standby.simulator.people` turns it into dema
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from standby import StandbyError
 from standby.simulator.results import (
@@ -22,13 +22,18 @@ from standby.simulator.results import (
 if TYPE_CHECKING:
     from standby.scenarios.model import Scenario
 
-WARNING_ZONES = ("AEGL-3", "AEGL-2")
-"""Zones whose vulnerable premises are warned in person (the issue's "inside AEGL-2")."""
+AT_RISK = "area at risk"
+"""The one zone of every receptor in a scenario with no toxic release (a flood, a power cut)."""
+AEGL_ZONES = ("AEGL-3", "AEGL-2", "AEGL-1")
+WARNING_ZONES = ("AEGL-3", "AEGL-2", AT_RISK)
+"""Zones whose vulnerable premises are warned in person (the issue's "inside AEGL-2"; with no
+toxic release, every vulnerable premises in the area at risk)."""
 
 
 @dataclass(frozen=True, slots=True)
 class CompiledReceptor:
-    """A receptor with its zone and plume arrival, fixed for the scenario."""
+    """A receptor with its zone and plume arrival in the scenario's own weather (each run has
+    its own: :func:`standby.simulator.people.plume_arrival`)."""
 
     index: int
     id: str
@@ -66,8 +71,30 @@ class PeopleSetup:
 
     receptors: tuple[CompiledReceptor, ...]
     rest_centres: tuple[CompiledRestCentre, ...]
-    hazard: HazardSummary
+    hazard: HazardSummary | None
     wind_notes: dict[float, str]
+    _by_occupancy: dict[tuple[int, ...], HazardSummary] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def hazard_with(self, people: tuple[int, ...]) -> HazardSummary | None:
+        """The deterministic summary with each receptor's people at a run's start (kept);
+        None with no toxic release."""
+        if self.hazard is None:
+            return None
+        summary = self._by_occupancy.get(people)
+        if summary is None:
+            receptors = tuple(
+                replace(r, population=n) for r, n in zip(self.hazard.receptors, people, strict=True)
+            )
+            summary = replace(self.hazard, receptors=receptors)
+            self._by_occupancy[people] = summary
+        return summary
+
+    @property
+    def zones(self) -> tuple[str, ...]:
+        """The zones people can be in: the AEGL zones, or the area at risk with no plume."""
+        return AEGL_ZONES if self.hazard is not None else (AT_RISK,)
 
     @property
     def warn_targets(self) -> tuple[int, ...]:
@@ -89,19 +116,6 @@ def compile_people(scenario: Scenario, openers: dict[int, tuple[str, ...]]) -> P
         zones_over_time,
     )
 
-    try:
-        periods = zones_over_time(scenario.hazard, wind_changes_from_injects(scenario.injects))
-    except ValueError as error:
-        changes = [i.id for i in scenario.injects if i.effect and i.effect.kind == "wind_change"]
-        raise StandbyError(
-            f"scenario {scenario.name}: injects {', '.join(changes)}: {error}; give the "
-            "wind_change a 'stability' (A-F) or the weather an insolation"
-        ) from error
-    exposures = scenario_exposures(scenario)
-    receptors = tuple(
-        CompiledReceptor(i, r.id, r.name, r.population, r.vulnerable, e.zone, e.arrival_minute)
-        for i, (r, e) in enumerate(zip(scenario.receptors, exposures, strict=True))
-    )
     role_index = {r.id: i for i, r in enumerate(scenario.roles)}
     centres = tuple(
         CompiledRestCentre(
@@ -116,6 +130,25 @@ def compile_people(scenario: Scenario, openers: dict[int, tuple[str, ...]]) -> P
             None if c.registration_role is None else role_index[c.registration_role],
         )
         for i, c in enumerate(scenario.rest_centres)
+    )
+    if scenario.hazard is None:  # nothing toxic: everyone listed is in the area at risk
+        at_risk = tuple(
+            CompiledReceptor(i, r.id, r.name, r.population, r.vulnerable, AT_RISK, None)
+            for i, r in enumerate(scenario.receptors)
+        )
+        return PeopleSetup(at_risk, centres, None, {})
+    try:
+        periods = zones_over_time(scenario.hazard, wind_changes_from_injects(scenario.injects))
+    except ValueError as error:
+        changes = [i.id for i in scenario.injects if i.effect and i.effect.kind == "wind_change"]
+        raise StandbyError(
+            f"scenario {scenario.name}: injects {', '.join(changes)}: {error}; give the "
+            "wind_change a 'stability' (A-F) or the weather an insolation"
+        ) from error
+    exposures = scenario_exposures(scenario)
+    receptors = tuple(
+        CompiledReceptor(i, r.id, r.name, r.population, r.vulnerable, e.zone, e.arrival_minute)
+        for i, (r, e) in enumerate(zip(scenario.receptors, exposures, strict=True))
     )
     warnings: list[str] = []
     limits: list[str] = []
@@ -160,21 +193,46 @@ def compile_people(scenario: Scenario, openers: dict[int, tuple[str, ...]]) -> P
         warnings=tuple(warnings),
         limits=tuple(limits),
     )
-    release_minutes = scenario.hazard.release.duration_minutes
+    return PeopleSetup(receptors, centres, hazard, _wind_notes(scenario, hazard, periods[0]))
+
+
+def _wind_notes(scenario: Scenario, hazard: HazardSummary, first: Any) -> dict[float, str]:
+    """The zones each wind change brings, should the release still be going on then."""
+    from standby.scenarios.model import WindChange
+    from standby.simulator.hazard import stability_of, threat_zones
+
+    assert scenario.hazard is not None, "called only with a toxic release"
+    weather = scenario.hazard.weather
     notes = {}
     for inject in scenario.injects:
-        if inject.effect is None or inject.effect.kind != "wind_change":
+        change = inject.effect
+        if not isinstance(change, WindChange):
             continue
         minute = float(inject.minute)
-        if minute >= release_minutes:
-            notes[minute] = (
-                f"release ended at minute {release_minutes:g}: zones unchanged "
-                "(the cloud already released is not re-steered)"
+        if minute < scenario.hazard.release.duration_minutes:  # a period of the summary
+            current = next(p for p in reversed(hazard.periods) if p.start_minute <= minute)
+            notes[minute] = f"new zones from minute {current.start_minute:g}: " + _reach_text(
+                current
             )
             continue
-        current = next(p for p in reversed(hazard.periods) if p.start_minute <= minute)
-        notes[minute] = f"new zones from minute {current.start_minute:g}: " + _reach_text(current)
-    return PeopleSetup(receptors, centres, hazard, notes)
+        stability, basis = stability_of(
+            change.wind_speed_ms, change.stability, weather.insolation, weather.cloud_cover_oktas
+        )
+        plume = first.plume.with_wind(change.wind_speed_ms, change.wind_from_deg, stability, basis)
+        zones = threat_zones(plume)
+        period = HazardPeriod(
+            minute,
+            None,
+            zones.wind_speed_ms,
+            zones.wind_from_deg,
+            zones.stability,
+            tuple(
+                ZoneReach(z.level, z.threshold_ppm, z.downwind_m, z.max_half_width_m, z.area_m2)
+                for z in zones.zones
+            ),
+        )
+        notes[minute] = f"new zones from minute {minute:g}: " + _reach_text(period)
+    return notes
 
 
 def _reach_text(period: HazardPeriod) -> str:

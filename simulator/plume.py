@@ -29,6 +29,12 @@ Terrain = Literal["rural", "urban"]
 Insolation = Literal["strong", "moderate", "slight", "night"]
 
 MOLAR_VOLUME_L = 24.45  # litres per mole of ideal gas at 25 C and 1 atm
+PURE_GAS_PPM = 1.0e6  # a concentration cannot exceed the pure gas
+NIGHT_MIXING_HEIGHT_M = 200.0
+"""Lid at night when the scenario gives no mixing height (assumed: stable night-time layers
+are tens to a few hundred metres deep)."""
+REFLECTIONS = 4  # Turner (1970): 3 or 4 image pairs each side are enough
+UNIFORM_MIXING_SIGMA_Z = 1.6  # Turner: beyond sigma_z = 1.6 L the vertical is well mixed
 
 # Briggs (1973) fits, x in metres: sigma = a x (1 + b x)^p. Rural from DOMAIN.md; urban
 # (McElroy-Pooler, St Louis) as quoted in CCPS (1999) and GasDispersion.jl's briggs.jl.
@@ -89,6 +95,11 @@ def pasquill_stability(
     raise AssertionError("unreachable: the last row has no upper bound")
 
 
+def briggs_coefficients(stability: Stability, terrain: Terrain = "rural") -> tuple[_Fit, _Fit]:
+    """Briggs' ``(a, b, p)`` for sigma_y and sigma_z: sigma = a x (1 + b x)^p."""
+    return _BRIGGS[terrain][stability]
+
+
 def briggs_sigmas(
     x_m: npt.ArrayLike, stability: Stability, terrain: Terrain = "rural"
 ) -> tuple[FloatArray, FloatArray]:
@@ -100,6 +111,66 @@ def briggs_sigmas(
     return sigma_y, sigma_z
 
 
+def vertical_term(h_m: float, sigma_z: npt.ArrayLike, lid_m: float | None = None) -> FloatArray:
+    """The vertical factor of the ground-level plume, ground (and lid) reflections included.
+
+    Without a lid: ``2 exp(-H^2 / 2 sz^2)``. Under a lid at ``lid_m`` (a mixing height
+    above the release), Turner's (1970) multiple reflections between the ground and the lid:
+    ``sum over j = -4..4 of 2 exp(-(H + 2 j L)^2 / 2 sz^2)``, and once sigma_z exceeds
+    1.6 L the uniform mixing of the layer, ``sqrt(2 pi) sz / L``.
+    """
+    sz = np.asarray(sigma_z, dtype=np.float64)
+    if lid_m is None:
+        return 2.0 * np.exp(-(h_m**2) / (2.0 * sz**2))
+    total = np.zeros_like(sz)
+    for j in range(-REFLECTIONS, REFLECTIONS + 1):
+        total = total + 2.0 * np.exp(-((h_m + 2.0 * j * lid_m) ** 2) / (2.0 * sz**2))
+    mixed = math.sqrt(2.0 * math.pi) * sz / lid_m
+    return np.where(sz > UNIFORM_MIXING_SIGMA_Z * lid_m, mixed, total)
+
+
+def _vertical_point(h_m: float, sz: float, lid_m: float | None) -> float:
+    """:func:`vertical_term` at one point, stopping once the images add nothing."""
+    two_var = 2.0 * sz * sz
+    total = 2.0 * math.exp(-(h_m * h_m) / two_var)
+    if lid_m is None:
+        return total
+    if sz > UNIFORM_MIXING_SIGMA_Z * lid_m:
+        return math.sqrt(2.0 * math.pi) * sz / lid_m
+    for j in range(1, REFLECTIONS + 1):
+        up, down = h_m + 2.0 * j * lid_m, h_m - 2.0 * j * lid_m
+        images = 2.0 * (math.exp(-(up * up) / two_var) + math.exp(-(down * down) / two_var))
+        total += images
+        if images <= 1e-16 * total:
+            break
+    return total
+
+
+def point_ppm(
+    plume_q_gs: float,
+    wind_ms: float,
+    height_m: float,
+    coefficients: tuple[_Fit, _Fit],
+    x_m: float,
+    y_m: float,
+    lid_m: float | None,
+    ppm_per_g_m3: float,
+) -> float:
+    """Ground-level ppm at one point (plain math, for the per-run receptors); 0 upwind."""
+    if x_m <= 0.0:
+        return 0.0
+    (ay, by, py), (az, bz, pz) = coefficients
+    sy = ay * x_m * (1.0 + by * x_m) ** py
+    sz = az * x_m * (1.0 + bz * x_m) ** pz
+    c = (
+        plume_q_gs
+        / (2.0 * math.pi * wind_ms * sy * sz)
+        * math.exp(-(y_m**2) / (2.0 * sy**2))
+        * _vertical_point(height_m, sz, lid_m)
+    )
+    return float(min(c * ppm_per_g_m3, PURE_GAS_PPM))
+
+
 def gaussian_plume(
     q_gs: float,
     u_ms: float,
@@ -107,8 +178,12 @@ def gaussian_plume(
     sigma_y: npt.ArrayLike,
     sigma_z: npt.ArrayLike,
     y_m: npt.ArrayLike = 0.0,
+    lid_m: float | None = None,
 ) -> FloatArray:
-    """Ground-level concentration (g/m3) with ground reflection, sigmas given directly."""
+    """Ground-level concentration (g/m3) with ground reflection, sigmas given directly.
+
+    ``lid_m`` adds the reflections from a mixing-height lid (:func:`vertical_term`).
+    """
     sy = np.asarray(sigma_y, dtype=np.float64)
     sz = np.asarray(sigma_z, dtype=np.float64)
     y = np.asarray(y_m, dtype=np.float64)
@@ -116,8 +191,7 @@ def gaussian_plume(
         q_gs
         / (2.0 * math.pi * u_ms * sy * sz)
         * np.exp(-(y**2) / (2.0 * sy**2))
-        * 2.0
-        * np.exp(-(h_m**2) / (2.0 * sz**2))
+        * vertical_term(h_m, sz, lid_m)
     )
 
 
@@ -130,6 +204,7 @@ def ground_concentration(
     x_m: float,
     y_m: float = 0.0,
     terrain: Terrain = "rural",
+    lid_m: float | None = None,
 ) -> float: ...
 @overload
 def ground_concentration(
@@ -140,6 +215,7 @@ def ground_concentration(
     x_m: FloatArray,
     y_m: npt.ArrayLike = 0.0,
     terrain: Terrain = "rural",
+    lid_m: float | None = None,
 ) -> FloatArray: ...
 def ground_concentration(
     q_gs: float,
@@ -149,17 +225,19 @@ def ground_concentration(
     x_m: npt.ArrayLike,
     y_m: npt.ArrayLike = 0.0,
     terrain: Terrain = "rural",
+    lid_m: float | None = None,
 ) -> float | FloatArray:
     """Ground-level concentration (g/m3) at downwind ``x_m`` and crosswind ``y_m`` metres.
 
     Scalars give a float; arrays broadcast. Zero upwind and at the source (``x <= 0``).
+    ``lid_m``: a mixing-height lid (None: none).
     """
     x = np.asarray(x_m, dtype=np.float64)
     y = np.asarray(y_m, dtype=np.float64)
     downwind = x > 0.0
     safe_x = np.where(downwind, x, 1.0)
     sigma_y, sigma_z = briggs_sigmas(safe_x, stability, terrain)
-    c = np.where(downwind, gaussian_plume(q_gs, wind_ms, height_m, sigma_y, sigma_z, y), 0.0)
+    c = np.where(downwind, gaussian_plume(q_gs, wind_ms, height_m, sigma_y, sigma_z, y, lid_m), 0.0)
     return float(c) if c.ndim == 0 else c
 
 
@@ -186,6 +264,7 @@ class Plume:
     stability: Stability
     terrain: Terrain = "rural"
     stability_basis: str = "given"
+    mixing_height_m: float | None = None
 
     @property
     def substance(self) -> Substance:
@@ -195,7 +274,8 @@ class Plume:
     @property
     def sigma_set(self) -> str:
         """Which dispersion coefficients this plume uses, for every result to name."""
-        return f"Briggs (1973) {self.terrain}, Pasquill-Gifford class {self.stability}"
+        lid = "" if self.mixing_height_m is None else f", lid at {self.mixing_height_m:g} m"
+        return f"Briggs (1973) {self.terrain}, Pasquill-Gifford class {self.stability}{lid}"
 
     def centreline_g_m3(self, x_m: FloatArray) -> FloatArray:
         """Ground-level concentration on the plume axis at downwind distances ``x_m``."""
@@ -207,10 +287,15 @@ class Plume:
             x_m,
             0.0,
             self.terrain,
+            self.mixing_height_m,
         )
 
     def concentration_ppm(self, east_m: npt.ArrayLike, north_m: npt.ArrayLike) -> FloatArray:
-        """Ground-level concentration (ppm) at points east/north of the site."""
+        """Ground-level concentration (ppm) at points east/north of the site.
+
+        Capped at the pure gas (10^6 ppm), which a point-source formula can exceed very near
+        the source.
+        """
         x, y = to_plume_axes(
             np.asarray(east_m, dtype=np.float64),
             np.asarray(north_m, dtype=np.float64),
@@ -224,8 +309,10 @@ class Plume:
             np.asarray(x),
             y,
             self.terrain,
+            self.mixing_height_m,
         )
-        return np.asarray(c) * 1000.0 * MOLAR_VOLUME_L / self.substance.molar_mass
+        ppm = np.asarray(c) * 1000.0 * MOLAR_VOLUME_L / self.substance.molar_mass
+        return np.minimum(ppm, PURE_GAS_PPM)
 
     def with_wind(
         self, wind_speed_ms: float, wind_from_deg: float, stability: Stability, basis: str
@@ -241,6 +328,7 @@ class Plume:
             stability,
             self.terrain,
             basis,
+            self.mixing_height_m,
         )
 
 
@@ -260,7 +348,23 @@ def plume_from_hazard(hazard: Hazard) -> Plume:
         stability=stability,
         terrain=hazard.terrain,
         stability_basis=basis,
+        mixing_height_m=mixing_height(weather.mixing_height_m, weather.insolation, stability),
     )
+
+
+def mixing_height(
+    given: float | str | None, insolation: Insolation | None, stability: Stability
+) -> float | None:
+    """The lid to use: the scenario's height, none for ``unlimited``, else the night default.
+
+    Night is ``insolation: night``, or classes E and F when no insolation is given.
+    """
+    if isinstance(given, int | float):
+        return float(given)
+    if given == "unlimited":
+        return None
+    night = insolation == "night" or (insolation is None and stability in ("E", "F"))
+    return NIGHT_MIXING_HEIGHT_M if night else None
 
 
 def stability_of(

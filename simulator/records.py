@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from standby.simulator.results import Kpis, RunResult
+from standby.simulator.results import Kpis, RunHazard, RunResult
 
 #: ``minute``: minutes after the incident began (None: it never happened); ``minutes``: a
 #: length of time; ``count``: people or places.
@@ -61,7 +61,8 @@ class RunRecord:
     ``reasons`` and ``drivers`` are empty strings for tasks that met their target (or have
     none) and were done; ``unfilled`` is ``(role id, reason, kind)`` for each role left short
     (``kind`` as :class:`~standby.simulator.results.UnfilledRole` has it); ``kpis`` follows
-    :data:`KPI_FIELDS`.
+    :data:`KPI_FIELDS`; ``exposure`` is the run's own hazard (weather, release, receptors,
+    people above each level and footprints: a few kilobytes), None without a hazard.
     """
 
     replication: int | None
@@ -72,6 +73,7 @@ class RunRecord:
     drivers: tuple[str, ...]
     unfilled: tuple[tuple[str, str, str], ...]
     kpis: tuple[float | None, ...]
+    exposure: RunHazard | None = None
 
     @property
     def targets_met(self) -> int:
@@ -110,4 +112,5 @@ def record_of(result: RunResult) -> RunRecord:
             for role in {u.role: u for u in result.unfilled_roles}.values()
         ),
         kpis=kpi_values(result.kpis),
+        exposure=result.exposure,
     )

@@ -149,7 +149,8 @@ class HazardPeriod(_Json):
 
 @dataclass(frozen=True, slots=True)
 class ReceptorZone(_Json):
-    """A receptor: its worst zone over the wind periods and when the plume first reaches it."""
+    """A receptor: its worst zone over the wind periods and when the plume first reaches it,
+    in the scenario's own weather; ``population`` is the people there at the run's start."""
 
     receptor: str
     name: str
@@ -175,6 +176,100 @@ class HazardSummary(_Json):
     receptors: tuple[ReceptorZone, ...]
     warnings: tuple[str, ...]
     limits: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RunWeather(_Json):
+    """The weather of one run: drawn, observed or the scenario's; ``floored`` when an
+    observed wind below 1 m/s was raised to 1 m/s."""
+
+    wind_from_deg: float
+    wind_speed_ms: float
+    stability: str
+    mixing_height_m: float | None
+    source: str
+    floored: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReceptorOutcome(_Json):
+    """What the people at one receptor breathed in this run, outdoors, sheltered, evacuated.
+
+    Concentrations are peaks (ppm) and loads C^n x t (ppm^n.min, None without ``n``);
+    ``plume_passed_minute`` is when the plume has gone by (air the building from then);
+    ``indoor_above_aegl1_minutes`` how long indoor air would stay above AEGL-1 afterwards if
+    the building is not aired.
+    """
+
+    receptor: str
+    people: int
+    zone: str | None
+    arrival_minute: float | None
+    plume_passed_minute: float | None
+    outdoor_ppm: float
+    outdoor_toxic_load: float | None
+    air_changes_per_hour: float
+    sheltered_ppm: float
+    sheltered_toxic_load: float | None
+    sheltered_zone: str | None
+    indoor_above_aegl1_minutes: float
+    evacuated_ppm: float | None
+    evacuated_zone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleAbove(_Json):
+    """People at or above one AEGL level: all outdoors, all sheltering indoors, evacuated
+    when the run decided its protective action (None: no decision, or no such level)."""
+
+    level: str
+    threshold_ppm: float | None
+    outdoors: int
+    sheltered: int
+    evacuated: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class FootprintEdge(_Json):
+    """The AEGL-2 footprint of one wind period: its axis, reach and half-width along it."""
+
+    start_minute: float
+    wind_from_deg: float
+    downwind_m: float
+    along_m: tuple[float, ...]
+    half_width_m: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LevelReach(_Json):
+    """How far downwind one level reaches on the plume's axis (first wind period)."""
+
+    level: str
+    threshold_ppm: float | None
+    downwind_m: float
+
+
+@dataclass(frozen=True, slots=True)
+class RunHazard(_Json):
+    """The hazard of one replication: its weather, release, zones, receptors and people."""
+
+    weather: RunWeather
+    release_minutes: float
+    release_reason: str
+    aegl_duration_min: int
+    zone_reach_m: tuple[LevelReach, ...]
+    slot_distance_m: float | None
+    slod_distance_m: float | None
+    receptors_reached: int
+    receptors: tuple[ReceptorOutcome, ...]
+    people_above: tuple[PeopleAbove, ...]
+    evacuation_minute: float | None
+    aegl2_footprints: tuple[FootprintEdge, ...]
+    warnings: tuple[str, ...]
+
+    def above(self, level: str) -> PeopleAbove:
+        """The people figures of one AEGL level."""
+        return next(p for p in self.people_above if p.level == level)
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +396,7 @@ class RunResult(_Json):
     unfilled_roles: tuple[UnfilledRole, ...]
     critical_paths: tuple[CriticalPath, ...]
     hazard: HazardSummary | None
+    exposure: RunHazard | None
     kpis: Kpis | None
     events: tuple[Event, ...] | None
 
@@ -386,6 +482,23 @@ def _verdict(result: RunResult, task: str | None) -> str:
     return f" ({milestone.task}: target {milestone.target_minute:g} min {verdict})"
 
 
+def _hazard_lines(result: RunResult) -> list[str]:
+    """This run's weather and release, and the people above AEGL-2 three ways."""
+    e = result.exposure
+    if e is None:
+        return []
+    w = e.weather
+    lid = "" if w.mixing_height_m is None else f", lid {w.mixing_height_m:g} m"
+    above = e.above("AEGL-2")
+    evacuating = "" if above.evacuated is None else f", evacuating {above.evacuated}"
+    return [
+        f"This run's weather ({w.source}): wind from {w.wind_from_deg:.0f} deg at "
+        f"{w.wind_speed_ms:.1f} m/s, class {w.stability}{lid}; release {e.release_minutes:.0f} "
+        f"min ({e.release_reason})",
+        f"People above AEGL-2: outdoors {above.outdoors}, sheltering {above.sheltered}{evacuating}",
+    ]
+
+
 def kpi_lines(result: RunResult) -> list[str]:
     """The people KPIs as short lines for the timeline and the terminal.
 
@@ -404,6 +517,7 @@ def kpi_lines(result: RunResult) -> list[str]:
     )
     lines = [
         f"People in zones: {zones}",
+        *_hazard_lines(result),
         f"Warned before the plume reached them: {k.people_warned_before_plume} of {reached} "
         f"people; warned after exposure began: {k.people_warned_after_plume}; not warned: "
         f"{k.people_not_warned}",

@@ -25,8 +25,7 @@ from standby.scenarios.model import Scenario
 from standby.simulator.compiled import Assumptions, CompiledScenario
 from standby.simulator.distributions import scaled
 from standby.simulator.executors import Executor, Setup, chunk_sizes, executor_for, run_chunks
-from standby.simulator.experiment import run_seed
-from standby.simulator.model import DEFAULT_ASSUMPTIONS, Prepared, run_once
+from standby.simulator.model import DEFAULT_ASSUMPTIONS, Prepared, run_once, run_seed
 from standby.simulator.records import record_of
 from standby.simulator.summary import Z95
 

@@ -27,10 +27,12 @@ import simpy
 
 from standby.simulator.compiled import Assumptions, CompiledScenario
 from standby.simulator.distributions import Streams
+from standby.simulator.exposure import ReceptorForecast, forecast
 from standby.simulator.pool import Pool
 from standby.simulator.rest_centre import RestCentreDesk
 from standby.simulator.roster import Candidate, Roster
 from standby.simulator.travel import LatLon
+from standby.simulator.weather import DrawnWeather
 
 
 @dataclass(slots=True)
@@ -255,8 +257,10 @@ class Run:
         "compiled",
         "env",
         "events",
+        "forecast",
         "links",
         "notes",
+        "occupants",
         "people",
         "pool",
         "public",
@@ -267,6 +271,7 @@ class Run:
         "streams",
         "tasks",
         "unavailable",
+        "weather",
     )
 
     def __init__(
@@ -308,6 +313,23 @@ class Run:
             [CentreState() for _ in setup.rest_centres],
         )
         self._zone = ZoneInfo(compiled.timezone)
+        # the hazard of this run: its weather (drawn from its own stream when the scenario
+        # lets it vary), the zones and arrivals forecast from it, the people there at the start
+        hazard = compiled.hazard
+        self.occupants: tuple[int, ...] = compiled.occupancy.people_at(start)
+        self.weather: DrawnWeather | None = None
+        if hazard is None:  # no toxic release: the area at risk, the same in every run
+            self.forecast: tuple[ReceptorForecast, ...] = tuple(
+                ReceptorForecast(r.zone, r.arrival_minute) for r in compiled.people.receptors
+            )
+            return
+        weather = hazard.weather
+        self.weather = (
+            weather.draw(self.streams[compiled.weather_stream])
+            if weather.varies
+            else weather.nominal
+        )
+        self.forecast = forecast(hazard, self.weather)
 
     def log(
         self,

@@ -3,10 +3,11 @@
 Per target: the share of runs that met it with a 95 % Wilson interval, the 10th, 50th and
 90th percentile of its end, and the steps that drove the misses, with counts. Per role: how
 often it was short, and why. Per KPI (:data:`~standby.simulator.records.KPI_FIELDS`): how
-often it happened and its spread. :class:`Tally` adds runs one at a time (a few numbers a
-run, so memory stays flat however many runs there are); :func:`summarise` does it for a list
-of results. Reads results, never runs the model; gives plain data for the reports, the
-terminal and ``summary.json``.
+often it happened and its spread. The hazard: each run's weather and exposure spread over the
+runs (:class:`HazardSpread`). :class:`Tally` adds runs one at a time (a few numbers a run,
+and each run's hazard, so memory grows by a few kilobytes a run, not by the run's whole
+story); :func:`summarise` does it for a list of results. Reads results, never runs the
+model; gives plain data for the reports, the terminal and ``summary.json``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from standby.simulator.records import KPI_FIELDS, KpiUnit, RunRecord, record_of
-from standby.simulator.results import Milestone, RunResult
+from standby.simulator.results import Milestone, RunHazard, RunResult
 
 #: The normal quantile of a two-sided 95 % interval.
 Z95 = 1.959963984540054
@@ -185,6 +186,43 @@ class TargetFigures:
 
 
 @dataclass(frozen=True, slots=True)
+class Spread:
+    """One figure over the runs: its median and 10th and 90th percentiles (None: no runs)."""
+
+    label: str
+    runs: int
+    median: float | None
+    p10: float | None
+    p90: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReceptorReach:
+    """How often the plume reached one receptor over the runs, and how soon."""
+
+    receptor: str
+    runs: int
+    in_any_zone: int
+    aegl2_or_worse: int
+    median_arrival: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class HazardSpread:
+    """The hazard over the runs: people above AEGL-2 outdoors, sheltering and evacuating,
+    the release, the receptors reached and the weather."""
+
+    weather_varies: bool
+    runs_floored: int
+    people_above_aegl2: tuple[Spread, ...]
+    release_minutes: Spread
+    aegl2_reach_m: Spread
+    slot_distance_m: Spread
+    slod_distance_m: Spread
+    receptors: tuple[ReceptorReach, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class RunsSummary:
     """Many runs of one scenario from one start instant."""
 
@@ -199,6 +237,7 @@ class RunsSummary:
     tasks: tuple[TaskSummary, ...]
     roles: tuple[RoleSummary, ...]
     kpis: tuple[KpiSummary, ...]
+    hazard: HazardSpread | None = None
 
     @property
     def all_met_pct(self) -> float:
@@ -288,7 +327,8 @@ class Tally:
     ``first`` is any run of the experiment, for the names of its tasks; ``roles`` gives each
     role id its rota role and agency, and ``target_texts`` each task id its target's words
     (both from the scenario). What it keeps per run is a float per task and per KPI (for the
-    quantiles); reasons are counted. Runs must be added in the same order every time for the
+    quantiles) and the run's hazard (:attr:`exposures`, for its spread and the confidence
+    sector map); reasons are counted. Runs must be added in the same order every time for the
     same summary bytes (ties between equally common reasons go to the one seen first).
     """
 
@@ -315,6 +355,8 @@ class Tally:
         self._roles = {u.role: (u.rota_role, u.agency) for u in first.unfilled_roles}
         self._roles.update(roles or {})
         self._kpis = [array("d") for _ in KPI_FIELDS]
+        #: Each run's hazard (a few kilobytes a run), for its spread and the confidence sector.
+        self.exposures: list[RunHazard] = []
 
     def add(self, record: RunRecord) -> None:
         """Count one more run (of the same scenario and start as the others)."""
@@ -348,6 +390,8 @@ class Tally:
         for minutes, value in zip(self._kpis, record.kpis, strict=True):
             if value is not None:
                 minutes.append(value)
+        if record.exposure is not None:
+            self.exposures.append(record.exposure)
 
     def summary(self) -> RunsSummary:
         """The figures over every run added so far."""
@@ -405,6 +449,7 @@ class Tally:
             tasks=tuple(tasks),
             roles=roles,
             kpis=tuple(kpis),
+            hazard=hazard_spread(self.exposures) if self.exposures else None,
         )
 
 
@@ -417,3 +462,53 @@ def summarise(results: Sequence[RunResult], seed: int) -> RunsSummary:
     for result in results:
         tally.add(record_of(result))
     return tally.summary()
+
+
+def spread(label: str, values: Sequence[float]) -> Spread:
+    """Median, 10th and 90th percentiles of ``values``."""
+    p10, p50, p90 = _quantiles(values, (0.1, 0.5, 0.9))
+    return Spread(label, len(values), p50, p10, p90)
+
+
+def hazard_spread(exposures: Sequence[RunHazard]) -> HazardSpread:
+    """The hazard figures over the runs (each run's :class:`RunHazard`)."""
+    above = [e.above("AEGL-2") for e in exposures]
+    evacuated = [float(a.evacuated) for a in above if a.evacuated is not None]
+    reach = [next(z.downwind_m for z in e.zone_reach_m if z.level == "AEGL-2") for e in exposures]
+    receptors = []
+    for index, first in enumerate(exposures[0].receptors):
+        rows = [e.receptors[index] for e in exposures]
+        arrivals = [r.arrival_minute for r in rows if r.arrival_minute is not None]
+        receptors.append(
+            ReceptorReach(
+                receptor=first.receptor,
+                runs=len(rows),
+                in_any_zone=sum(1 for r in rows if r.zone is not None),
+                aegl2_or_worse=sum(1 for r in rows if r.zone in ("AEGL-2", "AEGL-3")),
+                median_arrival=_quantiles(arrivals, (0.5,))[0],
+            )
+        )
+    return HazardSpread(
+        weather_varies=len({(e.weather.wind_from_deg, e.weather.wind_speed_ms) for e in exposures})
+        > 1,
+        runs_floored=sum(1 for e in exposures if e.weather.floored),
+        people_above_aegl2=(
+            spread(
+                "people above AEGL-2 outdoors (nobody protected)",
+                [float(a.outdoors) for a in above],
+            ),
+            spread("people above AEGL-2 sheltering indoors", [float(a.sheltered) for a in above]),
+            spread("people above AEGL-2 evacuating when the action was decided", evacuated),
+        ),
+        release_minutes=spread("release duration (min)", [e.release_minutes for e in exposures]),
+        aegl2_reach_m=spread("AEGL-2 reach downwind (m)", reach),
+        slot_distance_m=spread(
+            "SLOT distance (m)",
+            [e.slot_distance_m for e in exposures if e.slot_distance_m is not None],
+        ),
+        slod_distance_m=spread(
+            "SLOD distance (m)",
+            [e.slod_distance_m for e in exposures if e.slod_distance_m is not None],
+        ),
+        receptors=tuple(receptors),
+    )

@@ -45,8 +45,7 @@ from standby.simulator.executors import (
     run_chunks,
     warm_up,
 )
-from standby.simulator.experiment import run_seed
-from standby.simulator.model import Prepared, run_once
+from standby.simulator.model import Prepared, run_once, run_seed
 from standby.simulator.records import record_of
 from standby.simulator.sweep_journal import Journal, SweepError, fingerprint
 from standby.simulator.sweep_results import (
@@ -405,15 +404,17 @@ def sweep_files(
     progress: Callable[[int], None] | None = None,
     total: Callable[[int], None] | None = None,
     notify: Callable[[str], None] | None = None,
+    max_shifts: int | None = None,
 ) -> Sweep:
     """:func:`sweep` from a scenario (bundled name or file), a rota file and the window as
-    text (local times in the scenario's zone, or ISO 8601 with an offset)."""
+    text (local times in the scenario's zone, or ISO 8601 with an offset); ``max_shifts``
+    bounds the rota (see ``rota.io.read_rota``)."""
     from standby.rota.patterns import parse_length
     from standby.simulator.experiment import Inputs
 
     if executor is not None:
         warm_up(executor)
-    inputs = Inputs.read(scenario_name, rota_file, requirements_file)
+    inputs = Inputs.read(scenario_name, rota_file, requirements_file, max_shifts)
     scenario, rota = inputs.scenario, inputs.rota
     assert rota is not None  # a rota file was given
     try:

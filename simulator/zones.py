@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from standby.scenarios.substances import AEGL_DURATIONS_MIN
+from standby.scenarios.substances import AEGL_DURATIONS_MIN, Substance
 from standby.simulator.geo import LocalFrame, to_plume_axes
 from standby.simulator.plume import (
     FloatArray,
@@ -192,13 +192,21 @@ def plume_limits(plume: Plume) -> tuple[str, ...]:
         f"Dispersion coefficients: {plume.sigma_set}.",
         f"AEGL thresholds for {aegl_duration_for(plume.duration_minutes)} min exposure "
         f"(release {plume.duration_minutes:g} min).",
+        f"Nothing is reported within {NEAR_FIELD_M:g} m of the source (as in ALOHA): the "
+        "model does not hold there; concentrations are capped at the pure gas (10^6 ppm).",
     ]
     if plume.substance.dense_gas:
-        limits.append(
-            f"{plume.substance.name} forms a dense (heavier-than-air) cloud: use a heavy-gas "
-            "model (HSE uses DRIFT; industry uses Phast) for decisions."
-        )
+        limits.append(dense_gas_warning(plume.substance))
     return tuple(limits)
+
+
+def dense_gas_warning(substance: Substance) -> str:
+    """The warning every map and report carries for a heavier-than-air cloud."""
+    return (
+        f"Dense gas: {substance.name} forms a heavier-than-air cloud "
+        f"({substance.dense_gas_reason}); a Gaussian plume is a screening estimate only. Use "
+        "a heavy-gas model (HSE uses DRIFT; industry uses Phast) for decisions."
+    )
 
 
 def plume_warnings(plume: Plume, reach_m: float = 0.0) -> tuple[str, ...]:
@@ -237,7 +245,10 @@ def plume_warnings(plume: Plume, reach_m: float = 0.0) -> tuple[str, ...]:
 def receptor_warnings(distance_m: float) -> tuple[str, ...]:
     """Warnings for a receptor too near or too far for the model."""
     if distance_m < NEAR_FIELD_M:
-        return (f"Within {NEAR_FIELD_M:g} m of the source: the model is unreliable this close.",)
+        return (
+            f"Within {NEAR_FIELD_M:g} m of the source: the model reports nothing this close; "
+            f"shown with the concentration {NEAR_FIELD_M:g} m out in the same direction.",
+        )
     if distance_m > FAR_FIELD_M:
         return (f"Beyond {FAR_FIELD_M / 1000:g} km: the model is unreliable this far.",)
     return ()
@@ -267,6 +278,21 @@ class ReceptorExposure:
         return asdict(self)
 
 
+def near_field_point(east_m: float, north_m: float, wind_from_deg: float) -> tuple[float, float]:
+    """The point where a receptor's concentration is read: itself, or 100 m out if closer.
+
+    At the source itself, 100 m straight downwind.
+    """
+    distance = math.hypot(east_m, north_m)
+    if distance >= NEAR_FIELD_M:
+        return east_m, north_m
+    if distance == 0.0:
+        towards = math.radians(wind_from_deg + 180.0)
+        return NEAR_FIELD_M * math.sin(towards), NEAR_FIELD_M * math.cos(towards)
+    scale = NEAR_FIELD_M / distance
+    return east_m * scale, north_m * scale
+
+
 def zone_for(c_ppm: float, zones: ThreatZones) -> ZoneLevel | None:
     """The most severe AEGL level whose threshold ``c_ppm`` reaches, or None."""
     for zone in zones.zones:
@@ -288,10 +314,13 @@ def classify_receptor(
     """Zone and plume arrival minute of a point ``east_m``/``north_m`` of the site.
 
     Arrival is ``start_minute`` plus travel time (downwind distance / wind speed) for any point
-    downwind of the source, whatever its zone; None upwind.
+    downwind of the source, whatever its zone; None upwind. A point within 100 m of the
+    source takes the concentration 100 m out in its direction (the model reports nothing
+    closer).
     """
     downwind, crosswind = to_plume_axes(east_m, north_m, plume.wind_from_deg)
-    c_ppm = float(plume.concentration_ppm(east_m, north_m))
+    east_c, north_c = near_field_point(east_m, north_m, plume.wind_from_deg)
+    c_ppm = float(plume.concentration_ppm(east_c, north_c))
     arrival = start_minute + downwind / plume.wind_speed_ms / 60.0 if downwind > 0 else None
     n = plume.substance.toxic_load_n
     load = float(toxic_load(c_ppm, plume.duration_minutes, n)) if n is not None else None
@@ -418,6 +447,8 @@ def scenario_exposures(scenario: Scenario) -> list[ReceptorExposure]:
     The one call the incident simulator needs to turn receptors into warning demand: each
     exposure has the receptor id, zone (None if never in a zone) and first arrival minute.
     """
+    if scenario.hazard is None:
+        raise ValueError(f"scenario {scenario.name} has no toxic release to classify against")
     frame = LocalFrame(scenario.site.location.lat, scenario.site.location.lon)
     periods = zones_over_time(scenario.hazard, wind_changes_from_injects(scenario.injects))
     exposures = []

@@ -12,7 +12,9 @@ the instant has one, so text read back gives the same instant.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from datetime import timezone as fixed_offset
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from standby.errors import StandbyError
@@ -103,13 +105,107 @@ def _offset(aware: datetime) -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+#: How times may be written, for messages.
+FORMS = "2026-03-27, 2026-03-27 09:00, 27/03/2026 09:00 or 2026-03-27T09:00+01:00"
+#: Words that mean an instant relative to the present (see :func:`parse_user_instant`).
+NOW_WORDS = ("now", "today")
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_ISO_TEXT = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[Tt ]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6}))?)?\s*(Z|z|[+-]\d{2}:?\d{2})?)?$"
+)
+_CLOCK_ONLY = re.compile(r"^\d{1,2}:\d{2}$")
+_DAY_FIRST_TEXT = re.compile(
+    r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[Tt ,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
+)
+
+
+def read_clock_text(raw: str) -> datetime:
+    """A date or time as written by a person: naive local, or aware when it has an offset.
+
+    Accepted: ``2026-03-27`` (midnight), ``2026-03-27 09:00`` or ``T09:00``, one-digit hours
+    (``2026-03-27 9:00``), seconds and fractions, an offset or ``Z``, and day-first dates as
+    a UK spreadsheet writes them (``27/03/2026``, ``27/3/2026 9:00``). Raises
+    :class:`TimeError` quoting ``raw`` as written and saying what is wrong with it (there
+    is no month 14; 31 February does not exist; dates with slashes are read day first).
+    """
+    text = raw.strip()
+    if not text:
+        raise TimeError(f"empty time; write it as {FORMS}")
+    iso = _ISO_TEXT.match(text)
+    day_first = None if iso else _DAY_FIRST_TEXT.match(text)
+    if iso:
+        year, month, day, hour, minute, second, fraction, offset = iso.groups()
+    elif day_first:
+        day, month, year, hour, minute, second = day_first.groups()
+        fraction = offset = None
+    else:
+        raise TimeError(f"'{raw}' is not a date or time; write it as {FORMS}")
+    when = _calendar_date(raw, int(year), int(month), int(day), day_first=day_first is not None)
+    if hour is None:
+        return datetime.combine(when, time(0, 0))
+    if int(hour) > 23 or int(minute) > 59 or int(second or 0) > 59:
+        raise TimeError(
+            f"'{raw}': {int(hour):02d}:{minute} is not a time of day; use 00:00 to 23:59"
+        )
+    micro = int((fraction or "0").ljust(6, "0"))
+    naive = datetime.combine(when, time(int(hour), int(minute), int(second or 0), micro))
+    if offset is None:
+        return naive
+    return naive.replace(tzinfo=_offset_zone(raw, offset))
+
+
+def _calendar_date(raw: str, year: int, month: int, day: int, *, day_first: bool) -> date:
+    order = (
+        "dates with slashes are read day first, 14/02/2027 for 14 February"
+        if day_first
+        else "dates with dashes are year-month-day, 2027-02-14 for 14 February"
+    )
+    if not 1 <= month <= 12:
+        raise TimeError(f"'{raw}' is not a date: there is no month {month} ({order})")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        pass
+    days = (date(year + month // 12, month % 12 + 1, 1) - date(year, month, 1)).days
+    raise TimeError(
+        f"'{raw}' is not a date: {day} {_MONTHS[month - 1]} {year} does not exist "
+        f"({_MONTHS[month - 1]} {year} has {days} days)"
+    )
+
+
+def _offset_zone(raw: str, offset: str) -> fixed_offset:
+    if offset in ("Z", "z"):
+        return UTC
+    digits = offset[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours > 23 or minutes > 59:
+        raise TimeError(f"'{raw}': '{offset}' is not an offset; write it as +01:00 or Z")
+    sign = 1 if offset[0] == "+" else -1
+    return fixed_offset(sign * timedelta(hours=hours, minutes=minutes))
+
+
 def parse_instant(
     text: str | datetime | date, timezone: str = DEFAULT_TIMEZONE, *, ambiguous: str = "error"
 ) -> datetime:
     """Read a date, a local datetime or an ISO 8601 instant with offset, as aware UTC.
 
-    Accepted: ``2026-03-27`` (local midnight), ``2026-03-27 09:00``, ``2026-03-27T09:00``,
-    ``2026-03-27T09:00:00+01:00``, ``2026-03-27T08:00Z``.
+    Accepted: what :func:`read_clock_text` reads, such as ``2026-03-27`` (local midnight),
+    ``2026-03-27 09:00``, ``27/03/2026 9:00``, ``2026-03-27T09:00:00+01:00``,
+    ``2026-03-27T08:00Z``.
     """
     return parse_instant_with_warning(text, timezone, ambiguous=ambiguous)[0]
 
@@ -126,6 +222,31 @@ def parse_given_instant(text: str | None, timezone: str, parameter: str) -> date
         raise TimeError(error.message, parameters=(parameter,)) from None
 
 
+def parse_user_instant(
+    text: str, timezone: str = DEFAULT_TIMEZONE, *, now: datetime | None = None
+) -> datetime:
+    """As :func:`parse_instant`, also reading ``now``, ``today`` (local midnight) and a time
+    of day alone (``9:00``: today at 09:00 local).
+
+    ``now`` is the present unless given (aware). For what a person types on a command line.
+    """
+    word = text.strip().lower()
+    present = now if now is not None else datetime.now(UTC)
+    if word in NOW_WORDS:
+        if word == "now":
+            return present.astimezone(UTC)
+        return parse_instant(present.astimezone(zone(timezone)).date(), timezone)
+    if _CLOCK_ONLY.match(word):
+        today = present.astimezone(zone(timezone)).date()
+        return parse_instant(f"{today.isoformat()} {word}", timezone)
+    try:
+        return parse_instant(text, timezone)
+    except TimeError as error:
+        if "is not a date or time" in error.message:
+            raise TimeError(f"{error.message}, or 'now'") from None
+        raise
+
+
 def parse_instant_with_warning(
     text: str | datetime | date, timezone: str = DEFAULT_TIMEZONE, *, ambiguous: str = "error"
 ) -> tuple[datetime, str | None]:
@@ -136,22 +257,19 @@ def parse_instant_with_warning(
     elif isinstance(text, date):
         value = datetime.combine(text, time(0, 0))
     else:
-        raw = str(text).strip()
-        if not raw:
-            raise TimeError("empty time; write it as 2026-03-27 09:00")
-        candidate = raw.replace(" ", "T", 1) if len(raw) > 10 else raw
-        if candidate.endswith(("Z", "z")):
-            candidate = candidate[:-1] + "+00:00"
-        try:
-            value = datetime.fromisoformat(candidate)
-        except ValueError:
-            raise TimeError(
-                f"'{raw}' is not a date or time; write it as 2026-03-27, 2026-03-27 09:00 "
-                "or 2026-03-27T09:00+01:00"
-            ) from None
+        value = read_clock_text(str(text))
     if value.tzinfo is not None:
         return value.astimezone(UTC), None
-    return local_to_utc(value, tz, ambiguous=ambiguous)
+    try:
+        return local_to_utc(value, tz, ambiguous=ambiguous)
+    except TimeError as error:
+        written = str(text).strip() if isinstance(text, str) else ""
+        canonical = f"{value:%Y-%m-%d %H:%M}"
+        if not written or written == canonical:
+            raise
+        # Quote what was written, not our rewriting of it.
+        message = error.message.replace(canonical, f"'{written}' ({value:%d %B %Y %H:%M})", 1)
+        raise TimeError(message) from None
 
 
 def to_local(instant: datetime, timezone: str = DEFAULT_TIMEZONE) -> datetime:
@@ -165,6 +283,8 @@ def iso_z(instant: datetime) -> str:
     Whole seconds, and microseconds when the instant has them (``2026-03-29T01:00:40.250000Z``):
     the text is exact, never rounded.
     """
+    if instant.tzinfo is UTC and not instant.microsecond:  # the common case, quickly
+        return f"{instant:%Y-%m-%dT%H:%M:%S}Z"
     return _iso(instant.astimezone(UTC), short=False).removesuffix("+00:00") + "Z"
 
 

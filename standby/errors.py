@@ -15,12 +15,19 @@ PARAMETERS = {
     "window_start": "the start of the window checked",
     "window_end": "the end of the window checked",
     "requirements": "the requirements file",
+    "rota": "the rota file",
     "at": "the instant asked about",
+    "role": "the role asked about",
+    "not_work": "the roles whose on-call time is not work",
     "start": "the instant a simulated incident starts",
     "output": "the file written",
     "force": "permission to replace an existing output",
     "every": "the step between the slots of a readiness sweep",
     "resume": "carrying on an interrupted readiness sweep",
+    "exercise_date": "the date the exercise was held",
+    "time_limit": "the seconds the gap-filling solver may take",
+    "overrides_output": "the file the proposed overrides are written to",
+    "max_shifts": "the most shifts one rota may hold (standby.limits.MAX_SHIFTS by default)",
 }
 
 

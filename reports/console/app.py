@@ -256,7 +256,7 @@ class _Pages:
             "tasks": {t.id: t.name for t in scenario.plan.tasks},
             "expected": {}
             if expectations is None
-            else {key: value.summary() for key, value in expectations.tasks.items()},
+            else {key: value.text() for key, value in expectations.tasks.items()},
             "jdm_stages": JDM_STAGES,
             "ratings": RATINGS,
             "findings": FINDINGS,

@@ -91,6 +91,8 @@ class PlumeMaps:
         from standby.simulator.zones import classify_receptor, threat_zones
 
         scenario = self.scenario
+        if scenario.hazard is None:  # map_periods gives no key to draw without a release
+            raise ValueError(f"scenario {scenario.name} has no toxic release to map")
         plume = plume_from_hazard(scenario.hazard)
         change = self._change(key)
         if change is not None:

@@ -1,5 +1,6 @@
 """`standby exercise serve` and `standby exercise log export|import|schema` as a planner runs
-them, and every example in docs/exercises.md and docs/exercise-log.md, run as shown."""
+them, and every example in docs/exercises.md (planning and running an exercise) and
+docs/exercise-log.md, run as shown."""
 
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ def console_examples() -> list[tuple[str, list[str]]]:
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(ROOT / "docs" / "examples", tmp_path / "docs" / "examples")
+    (tmp_path / "rota").symlink_to(ROOT / "rota")  # the planning guide's bundled rota
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -60,12 +62,27 @@ def test_the_guide_shows_serve_import_and_export() -> None:
     assert any(c.startswith("standby exercise log export") for c in commands)
 
 
-def test_the_guides_log_commands_print_what_it_shows(workdir: Path) -> None:
+def test_the_guide_walks_through_planning_an_exercise() -> None:
+    commands = [command for command, _ in console_examples()]
+    for step in ("scenario show", "exercise pack", "exercise msel export", "exercise msel import"):
+        assert any(c.startswith(f"standby {step}") for c in commands), step
+    assert any("--stress" in c for c in commands)
+
+
+@pytest.mark.slow  # the planning part simulates the response 100 times
+def test_the_guides_commands_print_what_it_shows(workdir: Path) -> None:
     for command, expected in console_examples():
         args = shlex.split(command)[1:]
         if args[:2] == ["exercise", "serve"]:
             continue
+        redirect = None
+        if ">" in args:  # `standby scenario show NAME > FILE`
+            args, redirect = args[: args.index(">")], args[args.index(">") + 1]
         result = CliRunner().invoke(cli, args)
+        if redirect is not None:
+            assert (result.exit_code, expected) == (0, []), command
+            Path(redirect).write_text(result.stdout, encoding="utf-8")
+            continue
         shown = result.output.splitlines()
         assert shown == expected, command
         assert result.exit_code == (2 if shown[0].startswith("Error:") else 0), command

@@ -57,3 +57,20 @@ def test_help_does_not_import_heavy_libraries() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip().splitlines()[-1] == "HEAVY:"
+
+
+def test_a_groups_help_names_only_commands_it_has() -> None:
+    # The scenario group's help once promised a `describe` command that did not exist.
+    verbs = {"list", "show", "validate", "schema", "describe", "check", "who", "export", "fill"}
+    for name, group in cli.commands.items():
+        if not isinstance(group, click.Group):
+            continue
+        words = {word.strip(",.") for word in (group.help or "").lower().split()}
+        for verb in sorted(words & verbs):
+            promised = {"schema": "schema"}.get(verb, verb)
+            assert promised in group.commands, f"'{name}' help mentions '{verb}'"
+
+
+def test_region_help_says_it_opens_bank_holiday_windows_too() -> None:
+    result = CliRunner().invoke(cli, ["rota", "check", "--help"], env={"COLUMNS": "200"})
+    assert "bank_holiday window" in " ".join(result.output.split())

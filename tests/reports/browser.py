@@ -37,27 +37,44 @@ def chromium() -> str:
     pytest.skip("chromium is not installed (CI installs it; see .ci/run)")
 
 
-def screenshot(page: Path, work: Path, size: str = "1200,1600") -> tuple[Path, list[str]]:
-    """Screenshot ``page`` into ``work``; return the PNG and the page's console lines."""
-    png = work / "page.png"
-    profile = work / "profile"
+def _chromium(page: Path, profile: Path, *options: str) -> str:
+    """Run headless Chromium on ``page`` with a fresh profile; return what it logged."""
     result = subprocess.run(
-        [
-            chromium(),
-            *FLAGS,
-            f"--user-data-dir={profile}",
-            f"--window-size={size}",
-            f"--screenshot={png}",
-            page.resolve().as_uri(),
-        ],
+        [chromium(), *FLAGS, f"--user-data-dir={profile}", *options, page.resolve().as_uri()],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
-    console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
-    assert png.is_file(), result.stderr[-2000:]
+    return result.stderr
+
+
+def screenshot(page: Path, work: Path, size: str = "1200,1600") -> tuple[Path, list[str]]:
+    """Screenshot ``page`` into ``work``; return the PNG and the page's console lines."""
+    png = work / "page.png"
+    log = _chromium(page, work / "profile", f"--window-size={size}", f"--screenshot={png}")
+    console = [line for line in log.splitlines() if ":CONSOLE" in line]
+    assert png.is_file(), log[-2000:]
     return png, console
+
+
+def print_to_pdf(page: Path, work: Path) -> Path:
+    """Print ``page`` to PDF as Chromium prints it (A4 from the page's @page rule)."""
+    pdf = work / "page.pdf"
+    log = _chromium(page, work / "pdf-profile", "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+    assert pdf.is_file(), log[-2000:]
+    return pdf
+
+
+def pdf_pages(pdf: Path) -> list[tuple[float, float]]:
+    """Each page's size in millimetres."""
+    from pypdf import PdfReader
+
+    points = 25.4 / 72
+    return [
+        (float(page.mediabox.width) * points, float(page.mediabox.height) * points)
+        for page in PdfReader(pdf).pages
+    ]
 
 
 def distinct_colours(png: Path) -> int:

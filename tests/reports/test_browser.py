@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from browser import distinct_colours, screenshot
 
-from standby.reports.coverage import render_html
+from standby.reports.rota_html import render_html
 from standby.rota.coverage import check
 from standby.rota.model import Rota, Shift
 

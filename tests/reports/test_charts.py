@@ -127,3 +127,17 @@ def test_importing_charts_does_not_load_matplotlib() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_maps_replace_an_existing_file_only_when_forced(tmp_path: Path) -> None:
+    from standby.errors import OutputExistsError
+    from standby.reports import charts
+    from standby.simulator.maps import hazard_maps as map_products
+
+    maps = map_products(load_scenario("chlorine-riverside"))
+    (tmp_path / "chemet-map.png").write_bytes(b"keep me")
+    with pytest.raises(OutputExistsError, match=r"chemet-map\.png: already exists"):
+        charts.hazard_maps(maps, tmp_path)
+    assert (tmp_path / "chemet-map.png").read_bytes() == b"keep me"
+    charts.hazard_maps(maps, tmp_path, force=True)
+    assert (tmp_path / "chemet-map.png").read_bytes().startswith(b"\x89PNG")

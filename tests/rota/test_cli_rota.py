@@ -67,7 +67,7 @@ def test_check_with_a_gap_exits_1_and_shows_it_in_local_time(rota_file: Path) ->
     result = run("check", str(rota_file), "--not-work", "all")
     assert result.exit_code == 1, result.output
     assert "GAPS FOUND" in result.output
-    assert "2026-03-30 09:00 BST" in result.output
+    assert "Mon 30 Mar 2026 09:00 to" in result.output  # the gap, 09:00 to 10:00 BST
     assert "No findings." in result.output
 
 
@@ -172,14 +172,16 @@ def test_check_out_refuses_to_overwrite_without_force(rota_file: Path, tmp_path:
     assert out.read_text(encoding="utf-8") == "keep me"
     forced = run("check", str(rota_file), "--format", "csv", "--out", str(out), "--force")
     assert forced.exit_code == 1
-    assert out.read_text(encoding="utf-8").startswith("role,qualification")
+    assert out.read_text(encoding="utf-8").startswith("record,role,qualification")
 
 
 def test_check_text_out_writes_the_tables(rota_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.txt"
     result = run("check", str(rota_file), "--out", str(out))
     assert result.exit_code == 1
-    assert "Gaps: Duty Emergency Planning Officer (1)" in out.read_text(encoding="utf-8")
+    written = out.read_text(encoding="utf-8")
+    assert "Gaps (1), local times" in written
+    assert f"{EPO}   Mon 30 Mar 2026 09:00 to 10:00 BST   1 h      nobody" in written
 
 
 def test_check_region_changes_bank_holiday_hours(tmp_path: Path) -> None:
@@ -196,7 +198,9 @@ def test_check_region_changes_bank_holiday_hours(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--from", "yesterday"], "Error: 'yesterday' is not a date or time"),
-        (["--from", "yesterday"], "or 2026-03-27T09:00+01:00 (--from)\n"),
+        (["--from", "yesterday"], "or 2026-03-27T09:00+01:00, or 'now' (--from)\n"),
+        (["--from", "02/14/2026"], "Error: '02/14/2026' is not a date: there is no month 14"),
+        (["--from", "31/02/2026"], "31 February 2026 does not exist (February 2026 has 28 days)"),
         (["--from", "2026-03-29 01:30"], "does not exist in Europe/London"),
         (["--from", "2026-10-25 01:30"], "happens twice in Europe/London"),
         (["--from", "2026-04-01", "--to", "2026-03-25"], "before it starts"),
@@ -245,7 +249,7 @@ def test_who_prints_people_in_escalation_order(rota_file: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.index("A. Jones") < result.output.index("C. Patel")
     assert "07700 900001" in result.output
-    assert "2026-03-30 09:00 BST" in result.output
+    assert "Mon 30 Mar 09:00 BST" in result.output
 
 
 def test_who_with_nobody_on_call_exits_1(rota_file: Path) -> None:
@@ -354,7 +358,7 @@ def test_every_writing_rota_example_in_the_docs_writes_its_file(
 def test_who_unknown_role_with_nothing_close_lists_the_roles(rota_file: Path) -> None:
     result = run("who", str(rota_file), "--role", "Gold", "--at", "2026-03-29")
     assert result.exit_code == 2
-    assert result.output == (f"Error: {rota_file}: no role 'Gold'; Roles in the rota: {EPO}\n")
+    assert result.output == (f"Error: {rota_file}: no role 'Gold'; valid: {EPO} (--role)\n")
 
 
 def test_who_role_only_in_the_requirements_is_known_but_nobody_covers_it(tmp_path: Path) -> None:
@@ -371,7 +375,7 @@ def test_who_role_only_in_the_requirements_is_known_but_nobody_covers_it(tmp_pat
 def test_heatmap_marks_uncovered_hours_and_where_the_requirement_applies() -> None:
     from datetime import UTC, datetime, time
 
-    from standby.reports.coverage import heatmap
+    from standby.reports.rota_html import heatmap
     from standby.rota.coverage import check
     from standby.rota.model import Requirement, Rota, Shift, TimeWindow
 
@@ -434,3 +438,20 @@ def test_check_of_a_grid_measures_the_shifts_from_the_options(tmp_path: Path) ->
     # two nights uncovered between three 09:00-21:00 days; the second is the spring-forward
     # night, 21:00 GMT to 09:00 BST, which lasts 11 hours
     assert role["gap_minutes"] == 12 * 60 + 11 * 60
+
+
+@pytest.mark.parametrize("columns", ["80", "120"])
+def test_piped_text_fits_the_width_with_no_trailing_spaces(
+    rota_file: Path, tmp_path: Path, columns: str
+) -> None:
+    requirements = write(tmp_path, "req.yaml", f"requirements:\n  - {{role: {EPO}, min: 2}}\n")
+    result = CliRunner().invoke(
+        cli,
+        ["rota", "check", str(rota_file), "--requirements", str(requirements)],
+        env={"COLUMNS": columns},
+    )
+    lines = result.output.splitlines()
+    assert len(lines) > 10
+    assert max(len(line) for line in lines) <= int(columns)
+    assert all(line == line.rstrip() for line in lines)
+    assert not any(char in result.output for char in "│┃┏┗")  # no side borders to cut

@@ -66,7 +66,7 @@ def test_other_timezone(tmp_path: Path) -> None:
         ("person,role,begin,end\nA,R,x,y\n", ["rota.csv", "row 1", "'start'", "header"]),
         (
             HEADER + "A,R,2026-13-01 09:00,2026-01-05 17:00\n",
-            ["rota.csv", "row 2", "'start'", "2026-13-01 09:00", "write it as"],
+            ["rota.csv", "row 2", "'start'", "2026-13-01 09:00", "there is no month 13"],
         ),
         (
             HEADER + "A,R,2026-01-05 09:00,2026-01-05 08:00\n",

@@ -49,13 +49,16 @@ def grid_workbook(
     return workbook
 
 
-def test_grid_with_merged_cells_gives_a_shift_each_day(tmp_path: Path) -> None:
+def test_grid_with_a_name_merged_down_a_week_gives_one_weekly_shift(tmp_path: Path) -> None:
     rota = read_rota(save(grid_workbook(), tmp_path), handover="09:00", shift_length="1d")
-    depo = [s for s in rota.shifts if s.role == "Duty Emergency Planning Officer"]
-    assert len(depo) == 7 and {s.person for s in depo} == {"A. Jones"}
-    assert [s.hours for s in depo] == [24, 23, 24, 24, 24, 24, 24]
-    assert depo[0].start == datetime(2026, 3, 27, 9, tzinfo=UTC)
-    assert depo[-1].end == datetime(2026, 4, 3, 8, tzinfo=UTC)
+    (depo,) = [s for s in rota.shifts if s.role == "Duty Emergency Planning Officer"]
+    assert depo.person == "A. Jones" and depo.source == "rota.xlsx:Rota!B2"
+    # Friday 27 March 09:00 GMT to Friday 3 April 09:00 BST: 7 x 24 h less the lost hour.
+    assert (depo.start, depo.end) == (
+        datetime(2026, 3, 27, 9, tzinfo=UTC),
+        datetime(2026, 4, 3, 8, tzinfo=UTC),
+    )
+    assert depo.hours == 167
     backup = [s for s in rota.shifts if s.level == 2]
     assert [(s.role, s.person) for s in backup] == [("Duty EPO", "B. Khan")] * 2
     (rest_centre,) = [s for s in rota.shifts if s.role == "Rest Centre Manager"]
@@ -67,9 +70,13 @@ def test_handover_cell_above_the_header(tmp_path: Path) -> None:
     assert rota.shifts[0].start == datetime(2026, 3, 27, 8, tzinfo=UTC)
 
 
-def test_shift_length_option(tmp_path: Path) -> None:
+def test_shift_length_option_and_a_merged_name_on_night_shifts(tmp_path: Path) -> None:
     rota = read_rota(save(grid_workbook(), tmp_path), handover="20:00", shift_length="12h")
-    assert rota.shifts[0].hours == 12
+    depo = [s for s in rota.shifts if s.role == "Duty Emergency Planning Officer"]
+    # The merged name is A. Jones's night on each of the seven days, not one long shift;
+    # Saturday's night is 11 h (20:00 GMT to 08:00 BST).
+    assert [s.hours for s in depo] == [12, 11, 12, 12, 12, 12, 12]
+    assert depo[2].start == datetime(2026, 3, 29, 19, tzinfo=UTC)  # 20:00 BST
 
 
 def test_people_sheet_accepts_known_people(tmp_path: Path) -> None:

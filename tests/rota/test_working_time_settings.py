@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from standby.cli import cli
 from standby.clock import parse_instant
-from standby.reports.coverage import heatmap
 from standby.reports.demo import DemoSettings, step_rota
+from standby.reports.rota_html import heatmap
 from standby.rota import patterns
 from standby.rota.api import check_files
 from standby.rota.coverage import check
@@ -63,7 +63,7 @@ def regs(findings: tuple[Finding, ...] | list[Finding]) -> list[str]:
 
 def test_role_rules_lives_in_the_model_and_rota_rules_still_offers_it() -> None:
     assert RulesRoleRules is RoleRules
-    assert RoleRules() == RoleRules(counts_as_work=True, max_consecutive_days=None)
+    assert RoleRules() == RoleRules(standby="work", max_consecutive_days=None)
     assert Rota().role_rules == {}
 
 
@@ -78,8 +78,8 @@ def test_yaml_rota_section_becomes_role_rules_with_defaults(tmp_path: Path) -> N
     )
     rota = read_rota(write(tmp_path, "rota.yaml", text))
     assert rota.role_rules == {
-        EPO: RoleRules(counts_as_work=False, max_consecutive_days=7),
-        f"{EPO} (backup)": RoleRules(counts_as_work=True, max_consecutive_days=None),
+        EPO: RoleRules(standby="rest", max_consecutive_days=7),
+        f"{EPO} (backup)": RoleRules(standby="work", max_consecutive_days=None),
     }
 
 
@@ -141,7 +141,7 @@ def test_requirements_file_section_is_read_with_the_requirements(tmp_path: Path)
     loaded = read_requirements_file(path)
     assert isinstance(loaded, RequirementsSet)
     assert [r.role for r in loaded.requirements] == [EPO]
-    assert loaded.role_rules == {EPO: RoleRules(counts_as_work=False)}
+    assert loaded.role_rules == {EPO: RoleRules(standby="rest")}
     assert loaded.warnings == []
     assert read_requirements(path) == loaded.requirements
 
@@ -199,9 +199,17 @@ def test_json_export_writes_working_time_and_reads_it_back(tmp_path: Path) -> No
     )
     rota = read_rota(write(tmp_path, "rota.yaml", text))
     exported = rota_to_json(rota)
+    defaults = {
+        "response_minutes": None,
+        "callouts_per_week": None,
+        "reference_weeks": 17,
+        "weekly_rest": "weekly",
+        "weekly_rest_may_include_daily_rest": False,
+        "hazardous_night_work": False,
+    }
     assert json.loads(exported)["working_time"] == [
-        {"role": EPO, "on_call_is_work": False, "max_consecutive_days": 7},
-        {"role": RCM, "on_call_is_work": True, "max_consecutive_days": None},
+        {"role": EPO, "standby": "rest", **defaults, "max_consecutive_days": 7},
+        {"role": RCM, "standby": "work", **defaults, "max_consecutive_days": None},
     ]
     again = read_rota(write(tmp_path, "rota.json", exported))
     assert again.role_rules == rota.role_rules
@@ -219,15 +227,15 @@ def test_json_export_without_working_time_still_reads(tmp_path: Path) -> None:
 
 
 def test_merge_later_source_wins_and_not_work_keeps_the_limit() -> None:
-    from_rota = {EPO: RoleRules(True, 10), RCM: RoleRules(True, 5)}
-    from_requirements = {EPO: RoleRules(False, 7)}
+    from_rota = {EPO: RoleRules(max_consecutive_days=10), RCM: RoleRules(max_consecutive_days=5)}
+    from_requirements = {EPO: RoleRules(standby="rest", max_consecutive_days=7)}
     merged = merge_role_rules(from_rota, from_requirements, not_work=[RCM, "Gold"])
     assert merged == {
-        EPO: RoleRules(False, 7),
-        RCM: RoleRules(False, 5),
-        "Gold": RoleRules(False, None),
+        EPO: RoleRules(standby="rest", max_consecutive_days=7),
+        RCM: RoleRules(standby="rest", max_consecutive_days=5),
+        "Gold": RoleRules(standby="rest"),
     }
-    assert from_rota[RCM] == RoleRules(True, 5)  # the sources are left alone
+    assert from_rota[RCM] == RoleRules(max_consecutive_days=5)  # the sources are left alone
 
 
 @pytest.fixture
@@ -238,7 +246,12 @@ def two_weeks(tmp_path: Path) -> Path:
 
 def test_check_files_uses_the_rotas_own_settings(two_weeks: Path) -> None:
     report = check_files(two_weeks).report
-    assert regs(report.findings) == ["local limit", "reg 10 daily rest", "reg 11 weekly rest"]
+    # Two weeks on call from Monday 5 January 09:00: both local weeks lack a weekly rest.
+    assert regs(report.findings) == [
+        "local limit",
+        "reg 10 daily rest",
+        *["reg 11 weekly rest"] * 2,
+    ]
     assert "(limit 10)" in next(f.detail for f in report.findings if "local" in f.detail)
 
 
@@ -263,7 +276,7 @@ def test_check_files_not_work_overrides_the_files_and_keeps_the_limit(two_weeks:
         requirements_text(f"working_time:\n  - {{role: {EPO}, on_call_is_work: true}}\n"),
     )
     from_files = check_files(two_weeks, requirements).report
-    assert regs(from_files.findings) == ["reg 10 daily rest", "reg 11 weekly rest"]
+    assert regs(from_files.findings) == ["reg 10 daily rest", *["reg 11 weekly rest"] * 2]
     for names in ([EPO], ["all"]):
         report = check_files(two_weeks, not_work=names).report
         assert regs(report.findings) == ["local limit"]
@@ -280,7 +293,12 @@ def test_cli_not_work_still_silences_the_regulations(two_weeks: Path) -> None:
         found = json.loads(result.output)["findings"]
         return sorted(f["detail"].split(":")[0] for f in found if f["kind"] == "working_time")
 
-    assert working_time() == ["local limit", "reg 10 daily rest", "reg 11 weekly rest"]
+    assert working_time() == [
+        "local limit",
+        "reg 10 daily rest",
+        "reg 11 weekly rest",
+        "reg 11 weekly rest",
+    ]
     assert working_time("--not-work", EPO) == ["local limit"]
     assert working_time("--not-work", "all") == ["local limit"]
 

@@ -69,13 +69,24 @@ def test_the_declaration_target_measures_the_declaration_itself() -> None:
 
 
 def test_every_warning_to_westbank_came_after_the_plume_and_the_kpis_say_so() -> None:
+    # each run draws its own wind from the forecast spread: look at the runs whose plume
+    # reaches Westbank (the school is empty at night, so only its neighbours count)
     westbank = {"westbank_primary", "riverview_care_home", "westbank_terraces"}
+    reached_runs = 0
     for run in _runs("chlorine-riverside"):
         warnings = {w.receptor: w for w in run.kpis.warnings}
-        assert {warnings[r].before_plume for r in westbank} == {False}
-        assert run.kpis.people_warned_before_plume < 500
+        hit = [
+            warnings[r]
+            for r in westbank
+            if r in warnings and warnings[r].plume_arrival_minute is not None
+        ]
+        if not hit:
+            continue
+        reached_runs += 1
+        assert {w.before_plume for w in hit} == {False}
         warned_late = run.kpis.people_warned_after_plume + run.kpis.people_not_warned
-        assert warned_late >= 2180  # the three Westbank receptors' 2,180 people
+        assert warned_late >= sum(w.people for w in hit)
+    assert reached_runs >= 20  # the spread still carries the plume over Westbank often
 
 
 def test_the_evacuated_school_counts_its_people_although_it_is_in_aegl1() -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from standby.clock import parse_instant
 from standby.rota.io import read_rota
 from standby.scenarios import load_scenario
 from standby.simulator.executors import Executor, chunk_sizes
@@ -18,9 +19,12 @@ from standby.simulator.experiment import Outputs, Replications, replicate
 from standby.simulator.model import prepare, simulate
 from standby.simulator.records import KPI_FIELDS
 from standby.simulator.results import Kpis, dumps
+from standby.simulator.run_files import RunsJson
 from standby.simulator.summary import wilson_interval
 
-ROTA = Path(__file__).resolve().parents[2] / "rota" / "data" / "council-2026.yaml"
+ROOT = Path(__file__).resolve().parents[2]
+ROTA = ROOT / "rota" / "data" / "council-2026.yaml"
+GOLDEN = ROOT / "tests" / "golden" / "chlorine-seed1.json"
 
 
 def run_files(executor: Executor, runs: int = 60) -> tuple[bytes, bytes, Replications]:
@@ -52,7 +56,7 @@ def test_two_processes_give_the_bytes_of_one_serial_run(
 ) -> None:
     # two workers cut the runs into smaller chunks (8 runs, against 15 serially) that finish
     # out of order; the results are still taken in replication order
-    assert chunk_sizes(60, 2) != chunk_sizes(60, 1)
+    assert list(chunk_sizes(60, 2)) != list(chunk_sizes(60, 1))
     summary, runs_csv, _ = run_files(Executor("processes", workers=2))
     assert summary == serial[0]
     assert runs_csv == serial[1]
@@ -123,6 +127,9 @@ def test_the_timeline_run_keeps_its_event_log_and_the_others_do_not() -> None:
         (15, 148, 0.0624, 0.1605),
         (0, 20, 0.0, 0.1611),
         (1, 29, 0.0061, 0.1718),
+        # the same method, further examples of Newcombe's: 0 of 10 and 5 of 10
+        (0, 10, 0.0, 0.2775),
+        (5, 10, 0.2366, 0.7634),
     ],
 )
 def test_wilson_interval_matches_newcombes_published_values(
@@ -161,3 +168,94 @@ def test_every_numeric_kpi_is_in_the_one_table_of_kpi_fields() -> None:
         if set(typing.get_args(hint) or (hint,)) - {type(None)} <= {int, float}
     }
     assert numeric == {item.name for item in KPI_FIELDS}
+
+
+def test_one_streamed_run_with_its_events_is_the_golden_file_byte_for_byte() -> None:
+    scenario = load_scenario("chlorine-riverside")
+    rota = read_rota(ROTA, timezone=scenario.timezone)
+    sink = io.BytesIO()
+    replicate(
+        scenario,
+        rota,
+        rota_name=ROTA.name,
+        start=parse_instant("2026-11-12 02:10", scenario.timezone),
+        seed=1,
+        runs=1,
+        outputs=Outputs(json=sink),
+        events=True,
+    )
+    assert sink.getvalue() == GOLDEN.read_bytes()
+
+
+def test_several_streamed_runs_with_events_are_the_envelope_json_dumps_writes() -> None:
+    sink = io.BytesIO()
+    experiment = replicate(
+        load_scenario("smoke-distribution"),
+        seed=5,
+        runs=3,
+        outputs=Outputs(json=sink),
+        events=True,
+        keep_runs=True,
+    )
+    document = {
+        "scenario": experiment.first.scenario,
+        "start": experiment.first.start,
+        "seed": 5,
+        "runs": [run.to_json_dict() for run in experiment.runs],
+    }
+    expected = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    assert sink.getvalue().decode("utf-8") == expected
+    assert [run["replication"] for run in json.loads(expected)["runs"]] == [0, 1, 2]
+
+
+def test_runs_are_kept_only_when_asked() -> None:
+    scenario = load_scenario("smoke-distribution")
+    streamed = replicate(scenario, seed=5, runs=4)
+    assert (streamed.count, streamed.runs, streamed.summary.runs) == (4, (), 4)
+    assert streamed.first.replication == 0
+    kept = replicate(scenario, seed=5, runs=4, keep_runs=True)
+    assert [run.replication for run in kept.runs] == [0, 1, 2, 3]
+    assert all(run.events is None for run in kept.runs)
+
+
+def test_the_writer_refuses_more_or_fewer_runs_than_announced() -> None:
+    experiment = replicate(load_scenario("smoke-distribution"), seed=5, runs=2, keep_runs=True)
+    writer = RunsJson(io.BytesIO(), runs=2, seed=5)
+    first, second = (run.to_json() for run in experiment.runs)
+    writer.add(experiment.first, first)
+    with pytest.raises(ValueError, match="1 of the 2 runs"):
+        writer.close()
+    writer.add(experiment.first, second)
+    with pytest.raises(ValueError, match="more than the 2 runs"):
+        writer.add(experiment.first, second)
+
+
+@pytest.mark.parametrize("executor", [Executor("serial"), Executor("processes", workers=2)])
+def test_pinned_tasks_end_at_their_minute_in_every_run_on_any_executor(executor: Executor) -> None:
+    experiment = replicate(
+        load_scenario("chlorine-riverside"),
+        seed=4,
+        runs=3,
+        pinned={"declare_major_incident": 7.5},
+        executor=executor,
+        keep_runs=True,
+    )
+    ends = [
+        next(m.end_minute for m in run.milestones if m.task == "declare_major_incident")
+        for run in experiment.runs
+    ]
+    assert ends == [7.5, 7.5, 7.5]
+    declared = next(t for t in experiment.summary.tasks if t.task == "declare_major_incident")
+    assert (declared.p10_end, declared.p90_end) == (7.5, 7.5)
+
+
+def test_each_runs_hazard_is_in_the_summary_and_kept_for_the_sector_map() -> None:
+    experiment = replicate(load_scenario("chlorine-riverside"), seed=8, runs=30)
+    assert len(experiment.exposures) == 30
+    spread = experiment.summary.hazard
+    assert spread is not None and spread.weather_varies
+    outdoors = sorted(e.above("AEGL-2").outdoors for e in experiment.exposures)
+    # the median of 30 values is the mean of the 15th and 16th (numpy's linear quantile)
+    assert spread.people_above_aegl2[0].median == pytest.approx(
+        (outdoors[14] + outdoors[15]) / 2, abs=0.01
+    )

@@ -306,9 +306,32 @@ def test_warnings_for_low_wind_stable_air_and_long_release() -> None:
     assert any("Briggs (1973) rural" in line for line in zones.limits)
 
 
-def test_neutral_ammonia_has_no_dense_gas_limit() -> None:
+@pytest.mark.parametrize(
+    ("substance", "dense"),
+    [
+        ("chlorine", True),
+        ("ammonia", True),  # as a pressurised liquefied aerosol
+        ("hydrogen_chloride", True),
+        ("hydrogen_sulphide", True),
+        ("nitrogen_dioxide", True),
+        ("sulphur_dioxide", True),
+        ("carbon_monoxide", False),
+        ("hydrogen_cyanide", False),
+    ],
+)
+def test_every_heavier_than_air_cloud_carries_the_dense_gas_warning(
+    substance: str, dense: bool
+) -> None:
+    zones = threat_zones(plume_from_hazard(make_hazard(substance, wind_ms=5.0)))
+    flagged = [line for line in zones.limits if line.startswith("Dense gas:")]
+    assert bool(flagged) is dense
+    if dense:
+        assert "DRIFT" in flagged[0] and "screening estimate only" in flagged[0]
+
+
+def test_ammonia_warning_names_the_liquefied_aerosol() -> None:
     zones = threat_zones(plume_from_hazard(make_hazard("ammonia", wind_ms=5.0)))
-    assert not any("DRIFT" in line for line in zones.limits)
+    assert any("cold aerosol cloud" in line for line in zones.limits)
 
 
 def test_receptor_near_source_is_flagged() -> None:
@@ -342,7 +365,7 @@ def test_concentration_grid_is_500_square_and_peaks_downwind() -> None:
     plume = plume_from_hazard(make_hazard())
     grid = concentration_grid(plume)
     assert grid.ppm.shape == (500, 500)
-    i, j = np.unravel_index(int(np.argmax(grid.ppm)), grid.ppm.shape)
+    i, j = np.unravel_index(int(np.nanargmax(grid.ppm)), grid.ppm.shape)
     assert grid.east_m[j] > 0 and grid.north_m[i] > 0  # wind from SW carries it north-east
 
 

@@ -50,7 +50,7 @@ def test_several_runs_use_spawned_children_of_the_seed(chlorine: object) -> None
     alone = run_once(chlorine.compiled, None, None, child, replication=2)
     assert results[2].to_json() == alone.to_json()
     assert [r.replication for r in results] == [0, 1, 2]
-    assert len(run_seeds(5, 1)) == 1
+    assert list(run_seeds(5, 1)) == [5]
 
 
 def test_events_are_in_time_order(chlorine: object) -> None:

@@ -12,6 +12,7 @@ from standby.clock import (
     iso_z,
     parse_instant,
     parse_instant_with_warning,
+    parse_user_instant,
     region_code,
 )
 
@@ -53,10 +54,69 @@ def test_ambiguous_time_can_take_the_first_occurrence_with_a_warning() -> None:
     assert warning is not None and "first occurrence" in warning
 
 
-@pytest.mark.parametrize("text", ["", "tomorrow", "2026-13-01", "25/12/2026"])
+@pytest.mark.parametrize("text", ["", "tomorrow", "12/25/2026 at nine"])
 def test_unreadable_times_say_how_to_write_them(text: str) -> None:
     with pytest.raises(TimeError, match="2026-03-27"):
         parse_instant(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("14/02/2027 10:00", datetime(2027, 2, 14, 10, 0, tzinfo=UTC)),
+        ("14/2/2027 9:00", datetime(2027, 2, 14, 9, 0, tzinfo=UTC)),
+        ("25/12/2026", datetime(2026, 12, 25, 0, 0, tzinfo=UTC)),
+        ("2026-07-15 9:00", datetime(2026, 7, 15, 8, 0, tzinfo=UTC)),
+        ("2026-07-15T09:00:30.5+01:00", datetime(2026, 7, 15, 8, 0, 30, 500000, tzinfo=UTC)),
+    ],
+)
+def test_day_first_dates_and_one_digit_hours_are_read_as_people_write_them(
+    text: str, expected: datetime
+) -> None:
+    assert parse_instant(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # An American date: the month would be 14 when read day first, as UK files are.
+        (
+            "02/14/2027",
+            "'02/14/2027' is not a date: there is no month 14 (dates with slashes "
+            "are read day first, 14/02/2027 for 14 February)",
+        ),
+        (
+            "2026-13-01",
+            "'2026-13-01' is not a date: there is no month 13 (dates with dashes "
+            "are year-month-day",
+        ),
+        (
+            "31/02/2027 09:00",
+            "'31/02/2027 09:00' is not a date: 31 February 2027 does not "
+            "exist (February 2027 has 28 days)",
+        ),
+        ("2028-02-30", "30 February 2028 does not exist (February 2028 has 29 days)"),
+        ("2026-03-27 24:00", "'2026-03-27 24:00': 24:00 is not a time of day"),
+        (
+            "29/03/2026 1:30",
+            "'29/03/2026 1:30' (29 March 2026 01:30) does not exist in "
+            "Europe/London: the clocks go forward",
+        ),
+    ],
+)
+def test_errors_quote_what_was_typed_and_say_why(text: str, reason: str) -> None:
+    with pytest.raises(TimeError) as caught:
+        parse_instant(text)
+    assert reason in caught.value.message
+
+
+def test_now_and_today_are_read_against_the_present() -> None:
+    present = datetime(2026, 7, 15, 23, 30, tzinfo=UTC)  # 00:30 BST on the 16th
+    assert parse_user_instant("now", now=present) == present
+    assert parse_user_instant(" Today ", now=present) == datetime(2026, 7, 15, 23, 0, tzinfo=UTC)
+    assert parse_user_instant("16/07/2026", now=present) == datetime(2026, 7, 15, 23, 0, tzinfo=UTC)
+    with pytest.raises(TimeError, match="or 'now'"):
+        parse_user_instant("later", now=present)
 
 
 def test_unknown_timezone_is_named() -> None:
