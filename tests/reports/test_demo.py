@@ -28,17 +28,17 @@ def test_demo_report_shows_the_spread_of_people_above_aegl2_and_the_sector(
     tmp_path: Path,
 ) -> None:
     run_demo(DemoSettings(tmp_path, runs=20))
-    summary = json.loads((tmp_path / "simulation-summary.json").read_text("utf-8"))
+    summary = json.loads((tmp_path / "simulation" / "summary.json").read_text("utf-8"))
     outdoors, sheltered, _evacuated = summary["hazard"]["people_above_aegl2"]
     assert outdoors["runs"] == sheltered["runs"] == 20
     assert sheltered["median"] <= outdoors["median"]  # walls never make it worse
     assert outdoors["p10"] <= outdoors["median"] <= outdoors["p90"]
     assert summary["hazard"]["weather_varies"] is True  # the chlorine wind has a spread
-    page = (tmp_path / "simulation-report.html").read_text("utf-8")
+    page = (tmp_path / "simulation" / "report.html").read_text("utf-8")
     assert "The hazard across the runs" in page
     assert "<th>median</th><th>10th percentile</th><th>90th percentile</th>" in page
     assert 'alt="Confidence sector: share of runs reaching AEGL-2"' in page
-    assert (tmp_path / "sector-map.png").read_bytes().startswith(b"\x89PNG")
+    assert (tmp_path / "simulation" / "sector-map.png").read_bytes().startswith(b"\x89PNG")
 
 
 def test_demo_keeps_existing_outputs_without_force(tmp_path: Path) -> None:
