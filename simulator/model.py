@@ -133,9 +133,12 @@ def run_once(
     rota_name: str | None = None,
     pinned: Mapping[str, float] | None = None,
     events: bool = True,
+    exposure: bool = True,
 ) -> RunResult:
     """Run one replication and return its result (with its event log unless ``events`` is
-    False, which many runs use: the log is most of the time spent making a result).
+    False, which many runs use: the log is most of the time spent making a result; and with
+    what its people breathed unless ``exposure`` is False, which a sweep or a sensitivity
+    study that reads only the response uses: ``RunResult.exposure`` is then None).
 
     ``pinned`` maps plan task ids to the minute each ends at, whatever its sampled duration
     (:mod:`~standby.simulator.plan` says how a pinned task waits and holds its people).
@@ -170,7 +173,7 @@ def run_once(
     seed_value = int(seed) if isinstance(seed, int | np.integer) else None
     if isinstance(seed, np.random.SeedSequence) and isinstance(seed.entropy, int):
         seed_value = seed.entropy
-    return _result(run, seed_value, replication, rota_name, events=events)
+    return _result(run, seed_value, replication, rota_name, events=events, exposure=exposure)
 
 
 def _milestones(run: Run) -> tuple[list[Milestone], list[CriticalPath]]:
@@ -212,7 +215,13 @@ def _milestones(run: Run) -> tuple[list[Milestone], list[CriticalPath]]:
 
 
 def _result(
-    run: Run, seed: int | None, replication: int | None, rota: str | None, *, events: bool
+    run: Run,
+    seed: int | None,
+    replication: int | None,
+    rota: str | None,
+    *,
+    events: bool,
+    exposure: bool,
 ) -> RunResult:
     compiled = run.compiled
     milestones, paths = _milestones(run)
@@ -233,7 +242,7 @@ def _result(
         AgencyAlert(agency, rounded(state.alerted), state.via or "not alerted")
         for agency, state in zip(compiled.agencies, run.agencies, strict=True)
     )
-    exposure = hazard_outcome(run)
+    breathed = hazard_outcome(run) if exposure else None
     return RunResult(
         scenario=compiled.name,
         start=_to_the_second(run.start),
@@ -248,7 +257,7 @@ def _result(
         unfilled_roles=unfilled,
         critical_paths=tuple(paths),
         hazard=compiled.people.hazard_with(run.occupants),
-        exposure=exposure,
+        exposure=breathed,
         kpis=run_kpis(run),
         events=tuple(_events(run)) if events else None,
     )

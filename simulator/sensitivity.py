@@ -147,6 +147,7 @@ def variant_chunk(prepared: Prepared, chunk: VariantChunk) -> VariantRuns:
             assumptions,
             replication=replication,
             events=False,
+            exposure=False,
         )
         record = record_of(result)
         all_met.append(1 if record.all_met else 0)

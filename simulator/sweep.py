@@ -110,6 +110,7 @@ def sweep_chunk(prepared: Prepared, chunk: SweepChunk) -> tuple[SlotResult, ...]
                 start,
                 run_seed(chunk.seed, chunk.runs, j),
                 events=False,
+                exposure=False,
                 rota_name=prepared.rota_name,
             )
             record = record_of(run)

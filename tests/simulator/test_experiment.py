@@ -16,7 +16,7 @@ from standby.rota.io import read_rota
 from standby.scenarios import load_scenario
 from standby.simulator.executors import Executor, chunk_sizes
 from standby.simulator.experiment import Outputs, Replications, replicate
-from standby.simulator.model import prepare, simulate
+from standby.simulator.model import prepare, run_once, simulate
 from standby.simulator.records import KPI_FIELDS
 from standby.simulator.results import Kpis, dumps
 from standby.simulator.run_files import RunsJson
@@ -259,3 +259,13 @@ def test_each_runs_hazard_is_in_the_summary_and_kept_for_the_sector_map() -> Non
     assert spread.people_above_aegl2[0].median == pytest.approx(
         (outdoors[14] + outdoors[15]) / 2, abs=0.01
     )
+
+
+def test_leaving_out_what_people_breathed_leaves_the_response_as_it_was() -> None:
+    # a sweep and a sensitivity study read only the response (exposure=False)
+    compiled = prepare(load_scenario("chlorine-riverside")).compiled
+    for seed in (1, 2, 3):
+        whole = run_once(compiled, None, None, seed, events=False)
+        lean = run_once(compiled, None, None, seed, events=False, exposure=False)
+        assert whole.exposure is not None and lean.exposure is None
+        assert lean.milestones == whole.milestones and lean.kpis == whole.kpis
