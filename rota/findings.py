@@ -231,7 +231,7 @@ def _double_bookings(shifts: list[Shift], start: datetime, end: datetime) -> lis
     for shift in shifts:
         by_person[shift.person].append(shift)
     found: list[Finding] = []
-    order = attrgetter("start", "end")
+    order = attrgetter("start", "end", "role")  # the same pair reads the same in any order
     for person, own in by_person.items():
         own.sort(key=order)
         open_shifts: list[Shift] = []
