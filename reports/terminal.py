@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from standby.simulator.experiment import Replications
     from standby.simulator.results import RunResult
     from standby.simulator.sensitivity import SensitivityStudy
+    from standby.simulator.summary import HazardSpread
 
 
 def scenario_table(scenarios: Sequence[tuple[str, Scenario]]) -> Table:
@@ -259,7 +260,31 @@ def summary_renderables(experiment: Replications, rota_path: Path | None) -> lis
             _spread(kpi.p10, kpi.p90),
         )
     out.append(kpis)
+    if summary.hazard is not None:
+        out.append(_hazard_table(summary.hazard))
     return out
+
+
+def _hazard_table(hazard: HazardSpread) -> Table:
+    """Each run's own hazard over the runs: people above AEGL-2, the release, the reach."""
+    from rich.table import Table
+
+    weather = "each run's own weather" if hazard.weather_varies else "the same weather every run"
+    table = Table(title=f"The hazard over the runs ({weather})")
+    for column in ("figure", "runs", "median", "10th-90th"):
+        table.add_column(column, justify="left" if column == "figure" else "right")
+    rows = (
+        *hazard.people_above_aegl2,
+        hazard.release_minutes,
+        hazard.aegl2_reach_m,
+        hazard.slot_distance_m,
+        hazard.slod_distance_m,
+    )
+    for row in rows:
+        if row.runs:
+            median = "-" if row.median is None else f"{row.median:.0f}"
+            table.add_row(row.label, str(row.runs), median, _spread(row.p10, row.p90))
+    return table
 
 
 def timeline_renderables(run: RunResult) -> list[Any]:

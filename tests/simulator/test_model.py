@@ -127,6 +127,13 @@ def test_cli_fail_on_miss_exits_1_and_many_runs_write_each_run_without_its_event
     assert "Timeline (run 2)" in result.output
     timeline = (tmp_path / "out" / "timeline.txt").read_text(encoding="utf-8")
     assert timeline.startswith("02:10")
+    # each run's own hazard: in summary.json, and the same figures in the terminal
+    hazard = json.loads((tmp_path / "out" / "summary.json").read_text("utf-8"))["hazard"]
+    outdoors = hazard["people_above_aegl2"][0]
+    assert outdoors["runs"] == 3
+    row = next(line for line in result.output.splitlines() if "AEGL-2 outdoors" in line)
+    assert [cell.strip() for cell in row.split("│")[2:4]] == ["3", f"{outdoors['median']:.0f}"]
+    assert (tmp_path / "out" / "sector-map.png").read_bytes().startswith(b"\x89PNG")
 
 
 def test_cli_bad_start_is_a_user_error(runner: object) -> None:
