@@ -20,7 +20,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -60,11 +59,11 @@ class Measured:
 def measure(code: str, *args: str, cwd: Path) -> Measured:
     """Run ``python -c code`` (or ``-m standby`` with ``args``) against :data:`CODE`."""
 
-    def limit() -> None:
-        cap = MEMORY_CAP_MB * 2**20
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-
-    command = [sys.executable, "-m", "standby", *args] if args else [sys.executable, "-c", code]
+    # The cap is set by a small shell that then becomes Python: a child forked from this
+    # process (preexec_fn) would report this process's memory as its own peak.
+    python = [sys.executable, "-m", "standby", *args] if args else [sys.executable, "-c", code]
+    cap_kb = MEMORY_CAP_MB * 1024
+    command = ["/bin/sh", "-c", f'ulimit -v {cap_kb} && exec "$@"', "sh", *python]
     env = {**os.environ, "PYTHONPATH": str(CODE), "OPENBLAS_NUM_THREADS": "1"}
     started = datetime.now()
     process = subprocess.Popen(
@@ -73,11 +72,13 @@ def measure(code: str, *args: str, cwd: Path) -> Measured:
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        preexec_fn=limit,
     )
     timer = threading.Timer(SECONDS_CAP, process.kill)
     timer.start()
-    output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+    output = ""
+    if process.stdout is not None:
+        with process.stdout:
+            output = process.stdout.read().decode(errors="replace")
     _, status, usage = os.wait4(process.pid, 0)
     timer.cancel()
     process.returncode = os.waitstatus_to_exitcode(status)

@@ -20,6 +20,8 @@ def main() -> int:
         spec = importlib.util.spec_from_file_location(path.stem, path)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
+        # Registered before it runs, as an import would: dataclasses look their module up.
+        sys.modules[path.stem] = module
         try:
             spec.loader.exec_module(module)
             module.main()

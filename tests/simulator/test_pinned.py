@@ -128,8 +128,8 @@ def test_tasks_the_pin_cannot_reach_keep_their_times(chlorine_baseline: list) ->
     # environment_sampling follows isolate_release (site and EA people only): pinning the
     # public warning changes neither, so the same seed gives the same minutes
     compiled = prepare(load_scenario("chlorine-riverside")).compiled
-    seeds = run_seeds(3, CHLORINE_RUNS)
-    for seed, base in zip(list(seeds)[:10], chlorine_baseline[:10], strict=True):
+    seeds = list(run_seeds(3, CHLORINE_RUNS))
+    for seed, base in zip(seeds[:10], chlorine_baseline[:10], strict=True):
         pinned = run_once(compiled, None, None, seed, pinned={"public_warning": 170})
         for task in ("site_emergency_plan", "isolate_release", "environment_sampling"):
             assert _ends(pinned)[task] == _ends(base)[task]
@@ -139,7 +139,7 @@ def test_tasks_the_pin_cannot_reach_keep_their_times(chlorine_baseline: list) ->
 def test_pinning_a_task_later_never_brings_any_task_earlier(chlorine_baseline: list) -> None:
     # each run's own warning and TCG, 30 minutes later than that run did them
     compiled = prepare(load_scenario("chlorine-riverside")).compiled
-    seeds = run_seeds(3, CHLORINE_RUNS)
+    seeds = list(run_seeds(3, CHLORINE_RUNS))
     later = 0
     for seed, base in zip(seeds, chlorine_baseline, strict=True):
         ends = _ends(base)
