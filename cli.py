@@ -37,6 +37,8 @@ OPTIONS = {
     "start": "--start",
     "output": "--out",
     "force": "--force",
+    "every": "--every",
+    "resume": "--resume",
     "exercise_date": "--date",
     "time_limit": "--time-limit",
     "overrides_output": "--overrides",
@@ -705,6 +707,27 @@ def rota_fill(
 # --- simulate -------------------------------------------------------------------------------
 
 
+def _executor_options(command: Any) -> Any:
+    """--workers, --scheduler and --quiet, shared by simulate and sweep."""
+    options = [
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            help="Worker processes (default: one per CPU; 1 runs everything in this process).",
+        ),
+        click.option(
+            "--scheduler",
+            metavar="ADDR|local",
+            help="Run on a Dask cluster: its scheduler (tcp://host:8786), or 'local' to start "
+            "one on this machine. Needs the dask extra: pip install 'standby[dask]'.",
+        ),
+        click.option("--quiet", is_flag=True, help="No progress bar."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.command()
 @click.argument("scenario_name", metavar="SCENARIO")
 @click.option(
@@ -737,18 +760,46 @@ def rota_fill(
     type=click.IntRange(min=1),
     help="Replications; run i uses child i spawned from --seed.",
 )
+@_executor_options
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for summary.json, runs.csv (one row per run), the charts, the maps and "
+    "report.html.",
+)
+@click.option(
+    "--events",
+    is_flag=True,
+    help="Keep every event of every run: events.jsonl in --out, and in --json.",
+)
+@click.option(
+    "--timeline",
+    "timeline_run",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Print the timeline of run N (shown anyway for a single run).",
+)
+@click.option(
+    "--sensitivity",
+    is_flag=True,
+    help="Vary each assumption by --factor and 1/--factor, one at a time, with the same "
+    "random numbers; tornado chart in --out.",
+)
+@click.option(
+    "--factor",
+    default=1.25,
+    show_default=True,
+    type=click.FloatRange(min=1.0, min_open=True),
+    help="How much --sensitivity scales each assumption.",
+)
 @click.option(
     "--json",
     "json_path",
     metavar="FILE",
     type=click.Path(path_type=str),
-    help="Write the result(s) as JSON to FILE (a folder ending in / gets runs.json).",
-)
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for simulation.json, timeline.txt, plume-map.png and chemet-map.png.",
+    help="Write each run's milestones, alerts, unfilled roles and KPIs as JSON to FILE (a "
+    "folder ending in / gets runs.json); the event log too with --events.",
 )
 @click.option("--fail-on-miss", is_flag=True, help="Exit with code 1 when a target is missed.")
 @click.option("--force", is_flag=True, help="Replace output files that already exist.")
@@ -760,74 +811,318 @@ def simulate(
     start_text: str | None,
     seed: int,
     runs: int,
-    json_path: str | None,
+    workers: int | None,
+    scheduler: str | None,
+    quiet: bool,
     out_dir: Path | None,
+    events: bool,
+    timeline_run: int | None,
+    sensitivity: bool,
+    factor: float,
+    json_path: str | None,
     fail_on_miss: bool,
     force: bool,
     max_shifts: int | None,
 ) -> None:
     """Simulate the response to SCENARIO: who is called, who arrives, which targets are met.
 
-    Each run's result is written to the JSON files as soon as it is made, so memory stays
-    flat however many runs are asked for; the files appear when the last run is done.
+    Many runs (--runs) print the summary: per target the chance it is met with a 95 %
+    interval, when it ends, and what drove the misses; the roles short; the key figures.
     """
-    from standby.files import (
-        atomic_output,
-        check_folder,
-        check_writable,
-        output_path,
-        write_text_atomic,
-    )
-    from standby.reports.terminal import progress_bar, simulation_renderables
-    from standby.simulator.experiment import replicate_files
-    from standby.simulator.results import timeline_text
+    import contextlib
 
-    json_files = [] if json_path is None else [output_path(json_path, "runs.json")]
-    maps = ("plume-map.png", "chemet-map.png")
-    others: list[Path] = []
+    from standby.simulator.executors import executor_for, warm_up
+
+    executor = executor_for(workers, scheduler, runs=runs)
+    warm_up(executor)  # the fork server imports the simulator while this process starts
+
+    from standby.files import atomic_output, check_folder, check_writable, output_path
+    from standby.reports.runs import EVENTS_FILE, MapsAhead, folder_files, write_folder
+    from standby.reports.terminal import progress_bar, summary_renderables, timeline_renderables
+    from standby.simulator.experiment import Outputs, replicate_files
+
+    if timeline_run is not None and timeline_run >= runs:
+        raise click.BadParameter(
+            f"run {timeline_run} is not one of the {runs} runs (0 to {runs - 1})",
+            param_hint="--timeline",
+        )
+    timeline = 0 if runs == 1 and timeline_run is None else timeline_run
+    json_file = None if json_path is None else output_path(json_path, "runs.json")
+    outputs: list[Path] = [json_file] if json_file else []
     if out_dir:
         check_folder(out_dir)
-        json_files.append(out_dir / "simulation.json")
-        others = [out_dir / name for name in ("timeline.txt", *maps)]
-    for target in [*json_files, *others]:
+        names = folder_files(events=events, sensitivity=sensitivity, timeline=timeline is not None)
+        outputs += [out_dir / name for name in names]
+    for target in outputs:
         check_writable(target, force=force)
-    with contextlib.ExitStack() as outputs, progress_bar(runs) as progress:
-        sinks = [outputs.enter_context(atomic_output(f, force=force)) for f in json_files]
-        experiment = replicate_files(
-            scenario_name,
-            rota_path,
-            requirements_file=requirements_file,
-            start_text=start_text,
-            seed=seed,
-            runs=runs,
-            progress=progress,
-            warn=_warn,
-            json_sinks=sinks,
-            keep_runs=False,
-            max_shifts=max_shifts,
+    with contextlib.ExitStack() as files:
+        streams = Outputs(
+            json=files.enter_context(atomic_output(json_file, force=force)) if json_file else None,
+            runs_csv=(
+                files.enter_context(atomic_output(out_dir / "runs.csv", force=force))
+                if out_dir
+                else None
+            ),
+            events=(
+                files.enter_context(atomic_output(out_dir / EVENTS_FILE, force=force))
+                if out_dir and events
+                else None
+            ),
         )
-    written = [f"Wrote {json_files[0]}"] if json_path is not None else []
-    if out_dir is not None:
-        from standby.reports.charts import hazard_maps as draw_hazard_maps
-        from standby.simulator.maps import hazard_maps
+        maps: list[MapsAhead] = []
 
-        write_text_atomic(others[0], timeline_text(experiment.first), force=force)
-        products = hazard_maps(experiment.scenario)
-        if products is None:  # no toxic release, so no plume or CHEMET map
-            written.append(f"Wrote {out_dir}/simulation.json and timeline.txt")
-        else:
-            draw_hazard_maps(products, out_dir, force=force)
-            written.append(
-                f"Wrote {out_dir}/simulation.json, timeline.txt, {maps[0]} and {maps[1]}"
+        def draw_maps(scenario: Any) -> None:
+            if out_dir is not None:
+                maps.append(MapsAhead(scenario, out_dir, force=force))
+
+        with progress_bar(runs, quiet=quiet) as progress:
+            experiment = replicate_files(
+                scenario_name,
+                rota_path,
+                requirements_file=requirements_file,
+                start_text=start_text,
+                seed=seed,
+                runs=runs,
+                executor=executor,
+                outputs=streams,
+                events=events,
+                timeline=timeline,
+                progress=progress,
+                warn=_warn,
+                notify=_warn,
+                loaded=draw_maps,
+                max_shifts=max_shifts,
             )
+    study = None
+    if sensitivity:
+        study = _sensitivity(
+            experiment,
+            rota_path,
+            requirements_file,
+            start_text,
+            seed,
+            runs,
+            factor,
+            workers,
+            scheduler,
+            quiet,
+            max_shifts,
+        )
+    written = [] if json_file is None else [f"Wrote {json_file}"]
+    if out_dir is not None:
+        ahead = maps[0] if maps else None
+        files_written = write_folder(
+            experiment, out_dir, force=force, sensitivity=study, maps_ahead=ahead
+        )
+        names = sorted({path.name for path in files_written} | {"runs.csv"})
+        written.append(f"Wrote {out_dir}/: {', '.join(names)}")
     with terminal():
         console = _console()
-        for item in simulation_renderables(experiment, rota_path):
+        for item in summary_renderables(experiment, rota_path):
             console.print(item)
+        if study is not None:
+            from standby.reports.terminal import sensitivity_table
+
+            console.print(sensitivity_table(study))
+        if experiment.timeline is not None:
+            for item in timeline_renderables(experiment.timeline):
+                console.print(item)
         for line in written:
             console.print(line, markup=False)
     if fail_on_miss and experiment.targets_missed:
         raise SystemExit(1)
+
+
+def _sensitivity(
+    experiment: Any,
+    rota_path: Path | None,
+    requirements_file: Path | None,
+    start_text: str | None,
+    seed: int,
+    runs: int,
+    factor: float,
+    workers: int | None,
+    scheduler: str | None,
+    quiet: bool,
+    max_shifts: int | None,
+) -> Any:
+    """The sensitivity study of ``simulate --sensitivity``, with its own progress bar."""
+    from standby.reports.terminal import progress_bar
+    from standby.simulator.executors import executor_for
+    from standby.simulator.experiment import Inputs, parse_start
+    from standby.simulator.sensitivity import ASSUMPTIONS, study
+
+    inputs = Inputs.around(experiment.scenario, rota_path, requirements_file, max_shifts)
+    scenario, rota, requirements = inputs.scenario, inputs.rota, inputs.requirements
+    total = runs * (1 + 2 * len(ASSUMPTIONS))
+    with progress_bar(total, "Sensitivity", quiet=quiet) as progress:
+        return study(
+            scenario,
+            rota,
+            rota_name=rota_path.name if rota_path else None,
+            requirements=requirements,
+            start=parse_start(start_text, scenario.timezone),
+            seed=seed,
+            runs=runs,
+            factor=factor,
+            executor=executor_for(workers, scheduler, runs=total),
+            progress=progress,
+            notify=_warn,
+        )
+
+
+# --- sweep ----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("scenario_name", metavar="SCENARIO")
+@click.option(
+    "--rota",
+    "rota_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Rota file (CSV, XLSX, YAML, ICS, JSON).",
+)
+@click.option(
+    "--requirements",
+    "requirements_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Requirements YAML: when each rota role must be covered (as for simulate). "
+    "Default: the rota's own.",
+)
+@click.option(
+    "--from",
+    "start_text",
+    metavar="WHEN",
+    help=f"First slot: {_WHEN_HELP}. Default: the rota's start.",
+)
+@click.option(
+    "--to",
+    "end_text",
+    metavar="WHEN",
+    help=f"End of the window: {_WHEN_HELP}. Default: the rota's end.",
+)
+@click.option(
+    "--every",
+    default="1h",
+    show_default=True,
+    metavar="LENGTH",
+    help="Time between slots (elapsed, stepped in UTC): 1h, 30m, 1d.",
+)
+@click.option(
+    "--runs-per-slot",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Runs at each slot; run j of every slot uses the same seed.",
+)
+@click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
+@click.option(
+    "--spof-samples",
+    default=50,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Single points of failure: slots run again without each person (0: skip).",
+)
+@_executor_options
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for sweep.csv, sweep.json, calendar.png, week.png and sweep.html; finished "
+    "slots are kept there while the sweep runs.",
+)
+@click.option(
+    "--resume", is_flag=True, help="Carry on an interrupted sweep from the slots kept in --out."
+)
+@click.option(
+    "--force", is_flag=True, help="Replace outputs (and start an unfinished sweep again)."
+)
+@_max_shifts_option()
+def sweep(
+    scenario_name: str,
+    rota_path: Path,
+    requirements_file: Path | None,
+    start_text: str | None,
+    end_text: str | None,
+    every: str,
+    runs_per_slot: int,
+    seed: int,
+    spof_samples: int,
+    workers: int | None,
+    scheduler: str | None,
+    quiet: bool,
+    out_dir: Path | None,
+    resume: bool,
+    force: bool,
+    max_shifts: int | None,
+) -> None:
+    """Start SCENARIO at every step of a window against ROTA: when is the response least ready?
+
+    Prints the worst slots with the reason in words and the single points of failure; --out
+    writes them with a calendar heatmap, a week heatmap and an HTML page. Ctrl-C keeps the
+    finished slots; --resume carries on and gives the result of an uninterrupted sweep.
+    """
+    from standby.simulator.executors import executor_for, warm_up
+
+    executor = executor_for(workers, scheduler)
+    warm_up(executor)  # the fork server imports the simulator while this process starts
+
+    from standby.files import check_folder, check_writable
+    from standby.reports.sweep import FOLDER_FILES, JOURNAL, sweep_renderables, write_folder
+    from standby.reports.terminal import progress_bar
+    from standby.simulator.sweep import sweep_files
+
+    journal = None
+    if out_dir is not None:
+        check_folder(out_dir)
+        for name in FOLDER_FILES:
+            check_writable(out_dir / name, force=force)
+        journal = out_dir / JOURNAL
+        if force and not resume:
+            journal.unlink(missing_ok=True)
+    elif resume:
+        raise click.BadParameter("--resume carries on from the slots kept in --out; give --out")
+    try:
+        with progress_bar(1_000_000, "Sweeping", quiet=quiet) as progress:
+            result = sweep_files(
+                scenario_name,
+                rota_path,
+                requirements_file=requirements_file,
+                start_text=start_text,
+                end_text=end_text,
+                every_text=every,
+                runs_per_slot=runs_per_slot,
+                seed=seed,
+                spof_samples=spof_samples,
+                executor=executor,
+                journal=journal,
+                resume=resume,
+                progress=progress,
+                total=progress.set_total if progress else None,
+                notify=_warn,
+                max_shifts=max_shifts,
+            )
+    except (KeyboardInterrupt, Terminated) as stop:
+        kept = (
+            f"; the finished slots are kept in {journal}: run the same command with "
+            "--resume to carry on"
+            if journal
+            else ""
+        )
+        ctrl_c = isinstance(stop, KeyboardInterrupt)
+        _say(f"Stopped ({'Ctrl-C' if ctrl_c else 'SIGTERM'}){kept}.", colour="yellow")
+        raise SystemExit(EXIT_INTERRUPTED if ctrl_c else EXIT_TERMINATED) from None
+    if out_dir is not None:
+        write_folder(result, out_dir, force=force)
+        if journal is not None:
+            journal.unlink(missing_ok=True)
+    with terminal():
+        console = _console()
+        for item in sweep_renderables(result):
+            console.print(item)
+        if out_dir is not None:
+            console.print(f"Wrote {out_dir}/: {', '.join(FOLDER_FILES)}", markup=False)
 
 
 # --- demo -----------------------------------------------------------------------------------

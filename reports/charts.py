@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         ThreatZones,
     )
     from standby.simulator.maps import HazardMaps
+    from standby.simulator.sensitivity import Measure, SensitivityStudy
     from standby.simulator.summary import RunsSummary
 
 # ALOHA's threat-zone colours: red, orange, yellow
@@ -55,7 +56,7 @@ def plume_map(
 
 def plume_map_png(maps: HazardMaps) -> bytes:
     """The plume map of :func:`plume_map` as PNG bytes (for pages that inline it)."""
-    return _png_bytes(_plume_figure(maps.grid, maps.zones, maps.receptors, maps.site))
+    return png_bytes(_plume_figure(maps.grid, maps.zones, maps.receptors, maps.site))
 
 
 def _plume_figure(
@@ -66,7 +67,7 @@ def _plume_figure(
 ) -> Figure:
     import numpy as np
 
-    fig = _new_figure()
+    fig = new_figure()
     ax = fig.add_axes((0.09, 0.25, 0.86, 0.68))
     east_km, north_km = grid.east_m / 1000.0, grid.north_m / 1000.0
     thresholds = [
@@ -112,7 +113,7 @@ def chemet_map(
     """
     from matplotlib.patches import Circle, Wedge
 
-    fig = _new_figure()
+    fig = new_figure()
     ax = fig.add_axes((0.09, 0.25, 0.86, 0.68))
     radius_km = area.radius_m / 1000.0
     style: dict[str, Any] = {"facecolor": "#9ecae1", "edgecolor": "#08519c", "alpha": 0.6}
@@ -150,7 +151,7 @@ def sector_map(
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    fig = _new_figure()
+    fig = new_figure()
     ax = fig.add_axes((0.09, 0.25, 0.78, 0.68))
     east_km, north_km = sector.east_m / 1000.0, sector.north_m / 1000.0
     levels = [0.005, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0001]
@@ -206,45 +207,102 @@ def hazard_maps(maps: HazardMaps, directory: Path, *, force: bool = False) -> li
 
 
 def targets_chart(summary: RunsSummary) -> bytes:
-    """Bar per plan target: the share of runs in which it was met (PNG bytes)."""
+    """Bar per plan target: the share of runs that met it, with its 95 % interval (PNG)."""
     rows = [t for t in summary.tasks if t.met_pct is not None]
     fig, ax = _row_chart(len(rows))
     labels = [f"{t.name[:45]} (<= {t.target_minute:g} min)" for t in rows]
     values = [t.met_pct or 0.0 for t in rows]
+    intervals = [t.met_interval_pct or (0.0, 0.0) for t in rows]
+    errors = [
+        [max(0.0, v - low) for v, (low, _high) in zip(values, intervals, strict=True)],
+        [max(0.0, high - v) for v, (_low, high) in zip(values, intervals, strict=True)],
+    ]
     colours = ["#1a9641" if v >= 90 else "#fdae61" if v >= 50 else "#d7191c" for v in values]
-    ax.barh(range(len(rows)), values, color=colours)
+    ax.barh(range(len(rows)), values, color=colours, xerr=errors, ecolor="#333333", capsize=2)
     ax.set_yticks(range(len(rows)), labels, fontsize=7)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    ax.set_xlabel(f"runs in which the target was met (%), of {summary.runs}")
+    ax.set_xlabel(f"runs in which the target was met (%), of {summary.runs}; lines: 95 % interval")
     for y, value in enumerate(values):
         ax.text(min(value + 1, 88), y, f"{value:.0f} %", va="center", fontsize=7)
-    return _png_bytes(fig)
+    return png_bytes(fig)
 
 
 def end_times_chart(summary: RunsSummary) -> bytes:
-    """Spread of each task's finishing minute over the runs, with its target (PNG bytes)."""
-    rows = [t for t in summary.tasks if t.ends]
+    """Spread of each task's finishing minute over the runs, with its target (PNG bytes).
+
+    Boxes are the middle half of the runs (25th to 75th percentile) with the median; the
+    whiskers reach the 10th and 90th percentiles.
+    """
+    rows = [t for t in summary.tasks if t.median_end is not None]
     fig, ax = _row_chart(len(rows))
-    ax.boxplot(
-        [list(t.ends) for t in rows],
-        orientation="horizontal",
-        widths=0.6,
-        flierprops={"markersize": 2},
-    )
+    stats: list[dict[str, Any]] = [
+        {
+            "med": t.median_end,
+            "q1": t.p25_end,
+            "q3": t.p75_end,
+            "whislo": t.p10_end,
+            "whishi": t.p90_end,
+            "fliers": [],
+        }
+        for t in rows
+    ]
+    if stats:
+        ax.bxp(stats, orientation="horizontal", widths=0.6, showfliers=False)
     for y, task in enumerate(rows, start=1):
         if task.target_minute is not None:
             ax.plot([task.target_minute] * 2, [y - 0.4, y + 0.4], color="#d7191c", lw=2)
     ax.set_yticks(range(1, len(rows) + 1), [t.name[:45] for t in rows], fontsize=7)
     ax.invert_yaxis()
-    ax.set_xlabel("minutes after the incident began (red: target)")
-    return _png_bytes(fig)
+    ax.set_xlabel(
+        "minutes after the incident began: box 25th-75th percentile, whiskers "
+        "10th-90th (red: target)"
+    )
+    return png_bytes(fig)
+
+
+def tornado_chart(study: SensitivityStudy) -> bytes:
+    """Each assumption's effect on the chance that every target is met, and on the share of
+    targets met: a bar to each side for the assumption scaled down and up (PNG bytes)."""
+    rows = study.ranked()
+    height = 0.32 * max(len(rows), 1) + 1.3
+    fig = new_figure(size=(9.0, height))
+    bottom, top = 0.75 / height, 1 - 0.45 / height
+    panels: list[tuple[Axes, Measure, str]] = [
+        (fig.add_axes((0.34, bottom, 0.3, top - bottom)), "all_met", "P(all targets met)"),
+        (fig.add_axes((0.68, bottom, 0.3, top - bottom)), "targets_met", "targets met"),
+    ]
+    names = [a.label for a in rows]
+    for number, (ax, measure, title) in enumerate(panels):
+        low = [a.change(measure, "down") for a in rows]
+        high = [a.change(measure, "up") for a in rows]
+        ys = range(len(rows))
+        ax.barh(ys, low, color="#2b83ba", label=f"x{1 / study.factor:.2g}")
+        ax.barh(ys, high, color="#d7191c", alpha=0.8, label=f"x{study.factor:g}")
+        ax.axvline(0.0, color="black", lw=0.8)
+        ax.set_yticks(list(ys), names if number == 0 else [""] * len(rows), fontsize=7)
+        ax.invert_yaxis()
+        ax.set_title(f"change in {title} (points)", fontsize=8)
+        ax.tick_params(axis="x", labelsize=7)
+        span = max([abs(v) for v in low + high] + [0.5])
+        ax.set_xlim(-1.15 * span, 1.15 * span)
+        if number == 1:
+            ax.legend(fontsize=7, loc="lower right")
+    fig.text(
+        0.02,
+        0.02,
+        f"Base: every target met in {study.base.all_met_pct:.1f} % of {study.runs} runs; "
+        f"{study.base.targets_met_pct:.1f} % of targets met. Each assumption scaled by "
+        f"{study.factor:g} and 1/{study.factor:g}, one at a time, same random numbers.",
+        fontsize=7,
+    )
+    return png_bytes(fig)
 
 
 # --- pieces ------------------------------------------------------------------------------
 
 
-def _new_figure(size: tuple[float, float] = (8.0, 9.0)) -> Figure:
+def new_figure(size: tuple[float, float] = (8.0, 9.0)) -> Figure:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -256,7 +314,7 @@ def _new_figure(size: tuple[float, float] = (8.0, 9.0)) -> Figure:
 def _row_chart(rows: int) -> tuple[Figure, Axes]:
     """A wide figure with one labelled row per item: 0.3 inch a row, fixed margins."""
     height = 0.3 * max(rows, 1) + 0.9
-    fig = _new_figure(size=(8.0, height))
+    fig = new_figure(size=(8.0, height))
     bottom, top = 0.6 / height, 1 - 0.15 / height
     return fig, fig.add_axes((0.42, bottom, 0.54, top - bottom))
 
@@ -385,10 +443,12 @@ def _save(fig: Figure, path: str | Path, *, force: bool) -> Path:
     """Write the PNG atomically through ``standby.files`` (replacing only when forced)."""
     from standby.files import write_bytes_atomic
 
-    return write_bytes_atomic(Path(path), _png_bytes(fig), force=force)
+    return write_bytes_atomic(Path(path), png_bytes(fig), force=force)
 
 
-def _png_bytes(fig: Figure) -> bytes:
+def png_bytes(fig: Figure) -> bytes:
+    """The figure as PNG bytes (light compression: these are flat-coloured charts, and
+    the default level takes longer for files barely smaller)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    fig.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
     return buffer.getvalue()

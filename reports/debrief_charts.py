@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from standby.reports.charts import _png_bytes, _row_chart
+from standby.reports.charts import _row_chart, png_bytes
 from standby.reports.debrief_model import MilestoneTiming
 
 PLAYERS_COLOUR = "#1f5fbf"
@@ -57,7 +57,7 @@ def timeline_chart(timeline: Sequence[MilestoneTiming]) -> bytes:
         Line2D([], [], color=PLAYERS_COLOUR, marker="D", lw=0, label="players (logged)"),
     ]
     ax.legend(handles=legend, loc="lower right", fontsize=7, framealpha=0.95)
-    return _png_bytes(fig)
+    return png_bytes(fig)
 
 
 def _label(name: str) -> str:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from standby.clock import to_local
 from standby.files import check_writable, write_text_atomic
 from standby.reports.debrief_output import OUTPUTS as DEBRIEF_OUTPUTS
+from standby.reports.runs import FOLDER_FILES
+from standby.reports.sweep import FOLDER_FILES as SWEEP_FILES
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -23,22 +25,22 @@ if TYPE_CHECKING:
 DEMO_SCENARIO = "chlorine-riverside"
 DEMO_RUNS = 500
 DEMO_SEED = 1
+SIMULATION_DIR = "simulation"
+SWEEP_DIR = "sweep-christmas-2026"
+SWEEP_WINDOW = ("2026-12-21 00:00", "2026-12-28 00:00")
+SWEEP_RUNS = 2
 OUTPUTS = (
     "scenarios.json",
     "rota-check.html",
     "rota-check.json",
-    "simulation-report.html",
-    "simulation-summary.json",
-    "simulation-run-1.json",
-    "plume-map.png",
-    "chemet-map.png",
+    *(f"{SIMULATION_DIR}/{name}" for name in FOLDER_FILES),
+    *(f"{SWEEP_DIR}/{name}" for name in SWEEP_FILES),
     "exercise-pack.html",
     "exercise-pack.docx",
     "exercise-pack.md",
     "exercise-pack-area-map.png",
     "exercise-pack-plume-map.png",
     "exercise-pack-gantt.png",
-    "sector-map.png",
     *DEBRIEF_OUTPUTS,
 )
 #: The exercise pack's expectations take this many runs at most (the demo's own if fewer).
@@ -129,73 +131,37 @@ def step_rota(settings: DemoSettings) -> DemoStep:
 
 
 def step_simulation(settings: DemoSettings) -> DemoStep:
-    """Simulate the chlorine scenario many times against the bundled rota at night."""
-    from standby.reports.charts import hazard_maps as draw_hazard_maps
-    from standby.reports.charts import sector_map
-    from standby.reports.runs import render_report
+    """Simulate the chlorine scenario many times against the bundled rota at night, and write
+    the runs' folder (summary, runs.csv, charts, maps, report) as ``simulate --out`` does."""
+    from standby.files import atomic_output
+    from standby.reports.runs import write_folder
     from standby.reports.terminal import progress_bar
-    from standby.simulator.experiment import replicate_files
-    from standby.simulator.maps import confidence_sector, hazard_maps
+    from standby.simulator.experiment import Outputs, replicate_files
 
-    with progress_bar(settings.runs, f"Simulating {DEMO_SCENARIO}") as progress:
+    folder = settings.out / SIMULATION_DIR
+    with (
+        atomic_output(folder / "runs.csv", force=settings.force) as runs_csv,
+        progress_bar(settings.runs, f"Simulating {DEMO_SCENARIO}") as progress,
+    ):
         experiment = replicate_files(
             DEMO_SCENARIO,
             ROTA_DIR / "council-2026.yaml",
             requirements_file=ROTA_DIR / "council-2026-requirements.yaml",
             seed=settings.seed,
             runs=settings.runs,
+            outputs=Outputs(runs_csv=runs_csv),
             progress=progress,
-            keep_runs=False,
         )
-    scenario, first = experiment.scenario, experiment.first
-    summary = experiment.summary()
-    start_local = to_local(scenario.start_utc, scenario.timezone).strftime("%A %d %B %Y %H:%M %Z")
-    products = hazard_maps(scenario)
-    maps = (
-        [] if products is None else draw_hazard_maps(products, settings.out, force=settings.force)
-    )
-    exposures = list(experiment.exposures)
-    sector = None
-    if products is not None and exposures:
-        sector = sector_map(
-            confidence_sector(exposures),
-            products,
-            settings.out / "sector-map.png",
-            ["The orange areas: where the runs' AEGL-2 zones fell, shaded by how many runs."],
-            force=settings.force,
-        )
-        maps.append(sector)
-    page = render_report(
-        scenario,
-        summary,
-        start_local=start_local,
-        notes=list(experiment.notes),
-        plume_map=maps[0].read_bytes() if maps else None,
-        sector_map=None if sector is None else sector.read_bytes(),
-        first_run=first,
-    )
-    files = [
-        *maps,
-        write_text_atomic(settings.out / "simulation-report.html", page, force=settings.force),
-        write_text_atomic(
-            settings.out / "simulation-summary.json",
-            json.dumps(summary.to_json_dict(), indent=2) + "\n",
-            force=settings.force,
-        ),
-        write_text_atomic(
-            settings.out / "simulation-run-1.json", first.to_json(), force=settings.force
-        ),
-    ]
+    files = [folder / "runs.csv", *write_folder(experiment, folder, force=settings.force)]
+    summary = experiment.summary
+    start_local = to_local(experiment.scenario.start_utc, experiment.scenario.timezone)
     targets = [t for t in summary.tasks if t.met_pct is not None]
-    tcg = next((t for t in summary.tasks if t.task == "convene_tcg"), None)
+    tcg = next((t for t in summary.target_figures() if t.task == "convene_tcg"), None)
     tcg_text = (
-        f"; TCG within target in {tcg.met_pct:.0f} %" if tcg and tcg.met_pct is not None else ""
-    )
-    centre = next(k for k in summary.kpis if k.kpi == "first_rest_centre_open_minute")
-    centre_text = (
-        f"; first rest centre open in {centre.happened} runs (median +{centre.median:g} min)"
-        if centre.median is not None
-        else "; no rest centre opened"
+        f"; TCG within target in {tcg.met_pct:.0f} % (95 % CI {tcg.ci_low_pct:.0f}-"
+        f"{tcg.ci_high_pct:.0f} %)"
+        if tcg is not None
+        else ""
     )
     above = summary.hazard.people_above_aegl2[0] if summary.hazard is not None else None
     hazard_text = (
@@ -208,11 +174,46 @@ def step_simulation(settings: DemoSettings) -> DemoStep:
         else ""
     )
     text = (
-        f"{summary.runs} runs from {start_local}: all {len(targets)} targets met in "
-        f"{summary.all_targets_met} runs{tcg_text}{centre_text}; "
+        f"{summary.runs} runs from {start_local:%A %d %B %Y %H:%M %Z}: all {len(targets)} "
+        f"targets met in {summary.all_targets_met} runs{tcg_text}; "
         f"{len(summary.roles)} roles short in some runs{hazard_text}"
     )
     return DemoStep("Simulation", text, files=files)
+
+
+def step_sweep(settings: DemoSettings) -> DemoStep:
+    """Sweep the chlorine scenario hourly over Christmas week 2026, where the bundled rota
+    has its gaps, and write the sweep's folder as ``standby sweep --out`` does."""
+    from standby.reports.sweep import reason_text, write_folder
+    from standby.reports.terminal import progress_bar
+    from standby.simulator.sweep import sweep_files
+
+    with progress_bar(SWEEP_RUNS * 168, "Sweeping Christmas week") as progress:
+        result = sweep_files(
+            DEMO_SCENARIO,
+            ROTA_DIR / "council-2026.yaml",
+            start_text=SWEEP_WINDOW[0],
+            end_text=SWEEP_WINDOW[1],
+            runs_per_slot=SWEEP_RUNS,
+            seed=settings.seed,
+            progress=progress,
+            total=progress.set_total if progress else None,
+        )
+    files = write_folder(result, settings.out / SWEEP_DIR, force=settings.force)
+    worst = result.worst[0]
+    start = to_local(worst.start, result.timezone)
+    person = result.single_points[0] if result.single_points else None
+    text = (
+        f"{len(result.slots)} hourly starts, {SWEEP_RUNS} runs each: {result.readiness_pct:.1f} % "
+        f"of targets met; worst {start:%a %d %b %H:%M} ({100 * worst.readiness:.0f} %): "
+        f"{reason_text(worst, result.timezone)}"
+        + (
+            f"; without {person.name} readiness falls {-person.change_points:.1f} points"
+            if person is not None and person.change_points < 0
+            else ""
+        )
+    )
+    return DemoStep("Readiness sweep", text, files=files)
 
 
 def step_exercise_pack(settings: DemoSettings) -> DemoStep:
@@ -273,6 +274,7 @@ STEPS: list[Callable[[DemoSettings], DemoStep]] = [
     step_scenarios,
     step_rota,
     step_simulation,
+    step_sweep,
     step_exercise_pack,
     step_debrief,
 ]
@@ -290,7 +292,10 @@ def summary_table(steps: Sequence[DemoStep], out_dir: Path) -> Table:
     table.add_column("result")
     table.add_column("files")
     for step in steps:
-        files = "\n".join(cell_text(path.name) for path in step.files)
+        names = [
+            str(p.relative_to(out_dir)) if p.is_relative_to(out_dir) else p.name for p in step.files
+        ]
+        files = "\n".join(cell_text(name) for name in names)
         table.add_row(step.title, Text(printable(step.summary)), Text(files))
     return table
 

@@ -11,7 +11,6 @@ instant of thinnest cover), and the simulated response per task. Rendering it is
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,8 +32,6 @@ if TYPE_CHECKING:
 PACK_RUNS = 200
 #: A scenario's moves, when it names none: one per hour of scenario time.
 MOVE_MINUTES = 60.0
-#: z for a two-sided 95 % interval.
-Z95 = 1.959963984540054
 
 # What each kind of plan task tests, when an objective does not say (JESIP principles, COMAH
 # 2015 regulation 11 objectives): see docs/exercises.md.
@@ -188,23 +185,12 @@ class ExercisePack:
 # --- the model's expectation ---------------------------------------------------------------
 
 
-def wilson_interval(successes: int, trials: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for a share, in per cent (Wilson 1927)."""
-    if trials <= 0:
-        raise ValueError("a share needs at least one trial")
-    share = successes / trials
-    denominator = 1.0 + z * z / trials
-    centre = (share + z * z / (2 * trials)) / denominator
-    half = z * math.sqrt(share * (1 - share) / trials + z * z / (4 * trials * trials))
-    half /= denominator
-    return 100.0 * max(0.0, centre - half), 100.0 * min(1.0, centre + half)
-
-
 def task_expectations(summary: RunsSummary) -> dict[str, TaskExpectation]:
     """The model's expectation of every plan task, from the runs' summary.
 
     The one place the pack reads the summary's per-task figures; the 95 % interval of the
-    share of runs meeting a target is Wilson's.
+    share of runs meeting a target is the summary's own (Wilson's,
+    :attr:`~standby.simulator.summary.TaskSummary.met_interval_pct`).
     """
     return {
         t.task: TaskExpectation(
@@ -217,7 +203,7 @@ def task_expectations(summary: RunsSummary) -> dict[str, TaskExpectation]:
             met=t.met,
             median_minute=t.median_end,
             p90_minute=t.p90_end,
-            met_interval=None if t.target_minute is None else wilson_interval(t.met, t.runs),
+            met_interval=t.met_interval_pct,
         )
         for t in summary.tasks
     }
@@ -251,8 +237,18 @@ def build_pack(
         choice = thinnest_cover(scenario, rota, stress)
         start = choice.at
     begin = scenario.start_utc if start is None else start
-    replications = replicate(scenario, rota, rota_name=rota_name, start=begin, seed=seed, runs=runs)
-    summary = replications.summary()
+    # the generated injects read the runs' event logs: a pack's few runs are kept whole
+    replications = replicate(
+        scenario,
+        rota,
+        rota_name=rota_name,
+        start=begin,
+        seed=seed,
+        runs=runs,
+        events=True,
+        keep_runs=True,
+    )
+    summary = replications.summary
     expectations = task_expectations(summary)
     generated = generated_injects(scenario, replications.runs)
     msel = msel_rows(scenario, begin, generated)

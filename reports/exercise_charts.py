@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from standby.clock import to_local
-from standby.reports.charts import _draw_scale_bar, _new_figure, _png_bytes, _row_chart
+from standby.reports.charts import _draw_scale_bar, _row_chart, new_figure, png_bytes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -82,7 +82,7 @@ def area_map(points: Sequence[MapPoint], title: str) -> bytes:
     """
     import math
 
-    fig = _new_figure(size=(8.0, 7.0))
+    fig = new_figure(size=(8.0, 7.0))
     ax = fig.add_axes((0.1, 0.1, 0.85, 0.82))
     near = [p for p in points if p.kind != "place"] or list(points)
     reach = max([max(abs(p.east_km), abs(p.north_km)) for p in near] + [0.5])
@@ -128,7 +128,7 @@ def area_map(points: Sequence[MapPoint], title: str) -> bytes:
     )
     _draw_scale_bar(ax, 2 * limit)
     ax.set_title(title, fontsize=11)
-    return _png_bytes(fig)
+    return png_bytes(fig)
 
 
 # Label boxes in axes fractions: a 7 pt character is about 1 % of the map's width.
@@ -214,7 +214,7 @@ def gantt_chart(rows: Sequence[GanttRow], start: datetime, timezone: str) -> byt
     top.set_xlim(ax.get_xlim())
     ticks = [tick for tick in ax.get_xticks() if ax.get_xlim()[0] <= tick <= ax.get_xlim()[1]]
     top.set_xticks(ticks, [_clock(start, minute, timezone) for minute in ticks], fontsize=7)
-    return _png_bytes(fig)
+    return png_bytes(fig)
 
 
 def _clock(start: datetime, minute: float, timezone: str) -> str:

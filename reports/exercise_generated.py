@@ -164,7 +164,7 @@ def first_on_scene(scenario: Scenario, runs: Sequence[RunResult]) -> list[Genera
     minutes: list[float] = []
     first_roles: Counter[str] = Counter()
     for run in runs:
-        arrivals = [e for e in run.events if e.kind == "arrived" and e.role in at_scene]
+        arrivals = [e for e in run.events or () if e.kind == "arrived" and e.role in at_scene]
         if arrivals:
             first = min(arrivals, key=lambda event: event.minute)
             minutes.append(first.minute)
@@ -306,7 +306,7 @@ def failed_links(scenario: Scenario, runs: Sequence[RunResult]) -> list[Generate
     minutes: dict[tuple[str, str, str], list[float]] = defaultdict(list)
     for run in worst:
         first: dict[tuple[str, str, str], float] = {}
-        for event in run.events:
+        for event in run.events or ():
             if event.kind != "message_failed":
                 continue
             for link in scenario.links:

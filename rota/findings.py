@@ -19,7 +19,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from operator import itemgetter
 
 from standby.clock import iso_z
 from standby.hints import closest
@@ -248,7 +247,10 @@ def _double_bookings(
         for shift, (shift_start, shift_end) in zip(shifts, spans[role], strict=True):
             by_person[shift.person].append((shift_start, shift_end, shift))
     found: list[Finding] = []
-    order = itemgetter(0, 1)
+
+    def order(item: tuple[int, int, Shift]) -> tuple[int, int, str]:
+        return item[0], item[1], item[2].role  # the same pair reads the same in any order
+
     for person, own in by_person.items():
         own.sort(key=order)
         open_shifts: list[tuple[int, int, Shift]] = []

@@ -12,9 +12,9 @@ not "fixed" (``rota.coverage`` reports the clash as a finding).
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
@@ -285,6 +285,44 @@ class OnCall:
         if index < 0:
             return []
         return list(self._lists[role][index])
+
+    def span(
+        self, role: str, at: datetime, holds: Callable[[list[OnCallEntry]], bool]
+    ) -> tuple[datetime | None, datetime | None] | None:
+        """The stretch of time around ``at`` in which ``holds(who(role, t))`` is true at every
+        instant ``t``: ``(start, end)``, None at an end that reaches past every shift of the
+        role. None when ``holds`` is false at ``at`` itself.
+
+        ``span(role, t, lambda people: not people)`` is the gap in cover around ``t``.
+        """
+        points = self._points.get(role, [])
+        lists = self._lists.get(role, [])
+
+        def in_force(segment: int) -> list[OnCallEntry]:
+            return list(lists[segment]) if segment >= 0 else []
+
+        here = bisect_right(points, at) - 1
+        if not holds(in_force(here)):
+            return None
+        first = here
+        while first >= 0 and holds(in_force(first - 1)):
+            first -= 1
+        last = here
+        while last + 1 < len(points) and holds(in_force(last + 1)):
+            last += 1
+        start = points[first] if first >= 0 else None
+        end = points[last + 1] if last + 1 < len(points) else None
+        return start, end
+
+    def people_between(self, role: str, start: datetime, end: datetime) -> set[str]:
+        """Rota ids of everyone on call for ``role`` at some instant in ``[start, end)``."""
+        points = self._points.get(role)
+        if not points or end <= start:
+            return set()
+        first = max(0, bisect_right(points, start) - 1)
+        last = bisect_left(points, end)
+        lists = self._lists[role]
+        return {entry.person for segment in lists[first:last] for entry in segment}
 
 
 def _sweep(

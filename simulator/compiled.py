@@ -267,7 +267,7 @@ class CompiledScenario:
         return self.detection_stream(len(self.detections))
 
 
-def _topological(scenario: Scenario) -> list[int]:
+def plan_order(scenario: Scenario) -> list[int]:
     """Plan task positions in dependency order; plan order breaks ties."""
     tasks = scenario.plan.tasks
     placed: list[int] = []
@@ -526,7 +526,7 @@ def _roles(scenario: Scenario, agencies: dict[str, int]) -> tuple[CompiledRole, 
 def _tasks(
     scenario: Scenario, agencies: dict[str, int], role_ids: dict[str, int]
 ) -> tuple[CompiledTask, ...]:
-    order = _topological(scenario)
+    order = plan_order(scenario)
     new_index = {scenario.plan.tasks[old].id: new for new, old in enumerate(order)}
     receptors = {r.id: i for i, r in enumerate(scenario.receptors)}
     tasks = []
@@ -594,5 +594,8 @@ class Assumptions:
     evacuation_arrival_minutes: float = 120.0
     extra_demand_arrival_minutes: float = 30.0
     registration_minutes: float = 5.0
+    # multipliers for a sensitivity study (1: as assumed above and in the scenario)
+    answer_probability_scale: float = 1.0  # every answer probability, capped at 1
+    travel_scale: float = 1.0  # every journey and remote joining time
     evacuation_route_minutes: float = 15.0
     road_graph: Any = field(default=None, compare=False, repr=False)

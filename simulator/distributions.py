@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from standby.scenarios.model import Distribution, Exponential, Fixed, LogNormal, Triangular, Uniform
+from standby.simulator import seeds
 
 FIXED, UNIFORM, TRIANGULAR, EXPONENTIAL, LOGNORMAL = range(5)
 
@@ -61,6 +62,18 @@ def draw(spec: Spec, rng: np.random.Generator) -> float:
     return float(rng.lognormal(a, b))
 
 
+def scaled(spec: Spec, factor: float) -> Spec:
+    """``spec`` with every value multiplied by ``factor`` (a lognormal's median too)."""
+    code, a, b, c = spec
+    if code == LOGNORMAL:
+        return (code, a + math.log(factor), b, c)
+    if code in (FIXED, EXPONENTIAL):
+        return (code, a * factor, b, c)
+    if code == UNIFORM:
+        return (code, a * factor, b * factor, c)
+    return (code, a * factor, b * factor, c * factor)
+
+
 def mean_minutes(spec: Spec) -> float:
     """Mean of a distribution spec, in minutes."""
     code, a, b, c = spec
@@ -73,145 +86,43 @@ def mean_minutes(spec: Spec) -> float:
     return math.exp(a + b * b / 2.0)
 
 
-# numpy's SeedSequence constants (O'Neill's seed_seq hash, as in numpy/random/bit_generator)
-_INIT_A, _MULT_A = 0x43B0D7E5, 0x931E8875
-_INIT_B, _MULT_B = 0x8B51F9DD, 0x58F38DED
-_MIX_L, _MIX_R = 0xCA01F9DD, 0x4973F715
-_MASK32 = 0xFFFFFFFF
-
-
-def _words(value: int) -> list[int]:
-    """An integer as little-endian 32-bit words (0 is one word), as SeedSequence reads it."""
-    if value == 0:
-        return [0]
-    words = []
-    while value > 0:
-        words.append(value & _MASK32)
-        value >>= 32
-    return words
-
-
-class _Seeded(np.random.bit_generator.ISeedSequence):
-    """A seed sequence whose state is already known (PCG64 asks for 4 64-bit words)."""
-
-    __slots__ = ("_state",)
-
-    def __init__(self, state: np.ndarray) -> None:
-        self._state = state
-
-    def generate_state(self, n_words: int, dtype: Any = np.uint32) -> np.ndarray:
-        return self._state
-
-
 class Streams:
     """The independent random streams of one run, created lazily from one SeedSequence.
 
-    Stream ``i`` is the generator numpy would make from
-    ``SeedSequence(entropy, spawn_key=(*key, i), pool_size=...)``, bit for bit. Building that
-    SeedSequence costs about 20 microseconds and a run uses dozens of streams, so the hash of
-    the words the streams share (the entropy and the run's key) is mixed once, and each
-    stream mixes in only its own index (``tests/simulator/test_streams.py`` checks the states
-    against numpy's own SeedSequence).
+    Their seeds are made a block at a time (:mod:`~standby.simulator.seeds`), the same as
+    numpy's ``SeedSequence`` children but a fraction of the time.
     """
 
-    __slots__ = ("_entropy", "_generators", "_key", "_pool", "_pool_size", "_steps")
+    __slots__ = ("_blocks", "_entropy", "_generators", "_key", "_pool_size")
 
     def __init__(self, seed: int | np.random.SeedSequence) -> None:
-        root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-        self._entropy = root.entropy
-        self._key = tuple(root.spawn_key)
-        self._pool_size = root.pool_size
+        self._entropy: Any
+        if isinstance(seed, np.random.SeedSequence):
+            self._entropy = seed.entropy
+            self._key = tuple(int(k) for k in seed.spawn_key)
+            self._pool_size = seed.pool_size
+        else:
+            self._entropy, self._key, self._pool_size = seed, (), seeds.POOL_SIZE
         self._generators: dict[int, np.random.Generator] = {}
-        self._pool: list[int] | None = None
-        self._steps: tuple[tuple[int, int, int], ...] = ()
+        self._blocks: dict[int, np.ndarray] = {}
 
     def __getitem__(self, index: int) -> np.random.Generator:
         """Stream ``index``: the generator of the root's ``index``-th spawned child."""
         rng = self._generators.get(index)
         if rng is None:
-            seed: Any = self._seed(index)  # numpy accepts any ISeedSequence
-            rng = np.random.Generator(np.random.PCG64(seed))
+            # PCG64 takes any ISeedSequence; numpy's stubs name only SeedSequence
+            rng = np.random.Generator(np.random.PCG64(self._seed(index)))  # type: ignore[arg-type]
             self._generators[index] = rng
         return rng
 
-    def _seed(self, index: int) -> np.random.SeedSequence | _Seeded:
-        if not 0 <= index <= _MASK32 or not self._prefix():
+    def _seed(self, index: int) -> seeds.Seeded | np.random.SeedSequence:
+        if not seeds.fast_path(self._entropy, self._pool_size, index):
             return np.random.SeedSequence(
                 self._entropy, spawn_key=(*self._key, index), pool_size=self._pool_size
             )
-        pool = []
-        for left, before, after in self._steps:  # the index word, mixed into every pool word
-            value = ((index ^ before) * after) & _MASK32
-            value ^= value >> 16
-            word = (left - _MIX_R * value) & _MASK32
-            pool.append(word ^ (word >> 16))
-        size = len(pool)
-        words = []
-        for i, (before, after) in enumerate(_OUTPUT_HASHES):  # generate_state(4, uint64)
-            value = ((pool[i % size] ^ before) * after) & _MASK32
-            words.append(value ^ (value >> 16))
-        return _Seeded(
-            np.array([words[2 * j] | (words[2 * j + 1] << 32) for j in range(4)], dtype=np.uint64)
-        )
-
-    def _prefix(self) -> bool:
-        """Mix the words every stream shares, once; False if the entropy is of a kind this
-        shortcut does not read (numpy's own SeedSequence is used then)."""
-        if self._pool is not None:
-            return True
-        entropy = self._entropy
-        if isinstance(entropy, int | np.integer):
-            run = _words(int(entropy))
-        elif isinstance(entropy, list | tuple) and all(isinstance(e, int) for e in entropy):
-            run = [w for e in entropy for w in _words(e)]
-        else:
-            return False
-        if any(not isinstance(k, int) or k < 0 for k in self._key) or any(e < 0 for e in run):
-            return False
-        size = self._pool_size
-        run += [0] * max(size - len(run), 0)  # a spawn key always follows: pad to the pool
-        shared = run + [w for k in self._key for w in _words(k)]
-        pool = [0] * size
-        hash_const = _INIT_A
-
-        def hashmix(value: int) -> int:
-            nonlocal hash_const
-            value ^= hash_const
-            hash_const = (hash_const * _MULT_A) & _MASK32
-            value = (value * hash_const) & _MASK32
-            return value ^ (value >> 16)
-
-        for i in range(size):
-            pool[i] = hashmix(shared[i])
-        for source in range(size):
-            for target in range(size):
-                if source != target:
-                    pool[target] = _mix(pool[target], hashmix(pool[source]))
-        for word in shared[size:]:
-            for target in range(size):
-                pool[target] = _mix(pool[target], hashmix(word))
-        steps = []
-        for word in pool:  # what mixing in the index needs: _MIX_L x pool word, the hashes
-            after = (hash_const * _MULT_A) & _MASK32
-            steps.append((_MIX_L * word, hash_const, after))
-            hash_const = after
-        self._pool, self._steps = pool, tuple(steps)
-        return True
-
-
-def _output_hashes() -> tuple[tuple[int, int], ...]:
-    """The hash constants generate_state uses for its eight 32-bit words (before, after)."""
-    pairs, hash_b = [], _INIT_B
-    for _ in range(8):
-        after = (hash_b * _MULT_B) & _MASK32
-        pairs.append((hash_b, after))
-        hash_b = after
-    return tuple(pairs)
-
-
-_OUTPUT_HASHES = _output_hashes()
-
-
-def _mix(x: int, y: int) -> int:
-    result = (_MIX_L * x - _MIX_R * y) & _MASK32
-    return result ^ (result >> 16)
+        block, row = divmod(index, seeds.BLOCK)
+        states = self._blocks.get(block)
+        if states is None:
+            states = seeds.block_states(int(self._entropy), self._key, block)
+            self._blocks[block] = states
+        return seeds.Seeded(states[row])

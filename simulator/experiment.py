@@ -1,34 +1,51 @@
-"""Experiments: many runs of a scenario, and what they are run for.
+"""Many runs of one scenario from one start instant, made on any executor and streamed.
 
-Today one kind, :func:`replicate`: ``runs`` replications of one scenario from one start
-instant, run ``i`` seeded with child ``i`` of ``numpy.random.SeedSequence(seed)`` (one run
-uses the seed itself). Runs are made one at a time and handed on as they finish:
+:func:`replicate` runs ``runs`` replications, run ``i`` seeded with child ``i`` of
+``numpy.random.SeedSequence(seed)`` (one run uses the seed itself), in chunks on the
+executor asked for (:mod:`~standby.simulator.executors`). Each chunk comes back as small
+per-run records and, when asked, each run's JSON and event log as text; they are taken in
+replication order, so the same seed gives the same bytes whatever the executor:
 
-- :class:`RunsJson` writes the JSON ``standby simulate --json`` writes, run by run, into any
-  binary file (one run's result, or for several the envelope), byte for byte the same as
-  ``results.dumps`` of the whole document;
-- :class:`~simulator.summary.Tally` adds each run to the summary;
+- the summary (:class:`~standby.simulator.summary.Tally`) adds each record, with the run's
+  own hazard (weather, release, exposure: its spread and the confidence sector);
+- :mod:`~standby.simulator.run_files` writes ``--json`` (without the event log unless
+  asked), ``runs.csv`` (one row per run) and ``events.jsonl`` (``--events``).
 
-so ``--runs 100000`` needs the memory of one run, not of every run. The result,
-:class:`Replications`, holds the first run, the summary and, when asked to keep them
-(``keep_runs``), every run. This is what ``standby simulate`` and the demo call; Python
-users can call it the same way.
+Nothing keeps every run unless asked (``keep_runs``, for a few runs such as an exercise
+pack's), so memory grows only by a run's record and hazard however many runs there are.
+Plan tasks can be pinned at given minutes in every run (``pinned``, the debrief's
+counterfactual). The result, :class:`Replications`, holds the first run, the run whose
+timeline was asked for and the summary. This is what ``standby simulate``, the exercise pack
+and the demo call; Python users can too.
 """
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import closing
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
-from standby.clock import TimeError, parse_instant
+from standby.clock import parse_given_instant
 from standby.rota.io import read_requirements, read_rota
 from standby.rota.model import Requirement, Rota
 from standby.scenarios import Scenario, load_scenario
-from standby.simulator.model import Prepared, prepare, rota_warnings, run_once, run_seeds
+from standby.simulator.executors import (
+    Executor,
+    Setup,
+    chunk_sizes,
+    executor_for,
+    run_chunks,
+    warm_up,
+)
+from standby.simulator.model import Prepared, rota_warnings, run_once, run_seed
+from standby.simulator.records import RunRecord, record_of
 from standby.simulator.results import RunHazard, RunResult, dumps
+from standby.simulator.run_files import EventsJsonl, RunsCsv, RunsJson, csv_rows, targets_of
 from standby.simulator.summary import RunsSummary, Tally
 
 #: Called with the number of runs finished so far.
@@ -38,105 +55,187 @@ Warn = Callable[[str], None]
 
 
 @dataclass(frozen=True)
+class Outputs:
+    """Binary files written while the runs are made (None: not wanted)."""
+
+    json: BinaryIO | None = None
+    events: BinaryIO | None = None
+    runs_csv: BinaryIO | None = None
+
+
+@dataclass(frozen=True)
 class Replications:
     """Many runs of one scenario from one start instant, and the seed they were spawned from.
 
-    ``runs`` holds every run when they were kept (``replicate(..., keep_runs=True)``, the
-    default), and is empty when they were only streamed to files; ``count`` is how many
-    there were either way. ``warnings`` are those given before the first run (rota roles
-    the rota cannot fill at the start, injects naming people it does not have).
+    ``first`` is run 0 (its event log only if it is the timeline asked for); ``timeline``
+    is the run whose timeline was asked for, with its event log; ``warnings`` are what was
+    said before the first run about the rota and the scenario (see :func:`replicate`), then
+    what went wrong on the way and was put right (a worker that died and whose runs were made
+    again). ``runs`` holds every run (without event logs unless asked) when they were kept
+    (``replicate(..., keep_runs=True)``), else nothing; ``count`` is how many there were.
     """
 
     scenario: Scenario
     seed: int
-    first: RunResult
     count: int
-    targets_missed: bool
-    notes: tuple[str, ...]
-    totals: RunsSummary
-    runs: tuple[RunResult, ...] = ()
+    first: RunResult
+    summary: RunsSummary
+    timeline: RunResult | None = None
     warnings: tuple[str, ...] = ()
-    #: Each run's hazard (kept even when the runs are not), for the confidence sector.
+    runs: tuple[RunResult, ...] = ()
+    #: Each run's own hazard, in replication order, for the confidence sector map.
     exposures: tuple[RunHazard, ...] = ()
 
-    def summary(self) -> RunsSummary:
-        """Per task, role and KPI figures over the runs."""
-        return self.totals
+    @property
+    def targets_missed(self) -> bool:
+        """True when any run missed any target (``--fail-on-miss`` exits 1)."""
+        return self.summary.all_targets_met < self.summary.runs
 
-    def to_json_dict(self) -> dict[str, Any]:
-        """What ``simulate --json`` writes: one run's result, or for several the envelope.
-
-        The envelope is ``{"scenario", "start", "seed", "runs": [each run's result]}``.
-        Needs the runs kept; :class:`RunsJson` writes the same while the runs are made.
-        """
-        if len(self.runs) != self.count:
-            raise ValueError("the runs were streamed, not kept; replicate with keep_runs=True")
-        if self.count == 1:
-            return self.first.to_json_dict()
-        return {**_envelope(self.first, self.seed), "runs": [r.to_json_dict() for r in self.runs]}
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the runs assumed (the same in every run of one scenario and rota)."""
+        return self.first.notes
 
 
-def _envelope(first: RunResult, seed: int) -> dict[str, Any]:
-    return {"scenario": first.scenario, "start": first.start, "seed": seed}
+# --- what a worker does with one chunk --------------------------------------------------------
 
 
-class RunsJson:
-    """``simulate --json``'s document, written one run at a time into binary files.
+@dataclass(frozen=True)
+class RunsChunk:
+    """Replications ``first`` to ``first + count - 1`` of ``runs``, and what to send back."""
 
-    The bytes are those of ``results.dumps(document)`` for the same runs: one run's result
-    when ``runs`` is 1, else the envelope ``{"scenario", "start", "seed", "runs": [...]}``.
-    Call :meth:`add` for each run in order, then :meth:`close`.
-    """
-
-    def __init__(self, sinks: Sequence[BinaryIO], *, runs: int, seed: int) -> None:
-        self.sinks = tuple(sinks)
-        self.runs = runs
-        self.seed = seed
-        self.added = 0
-
-    def _write(self, text: str) -> None:
-        data = text.encode("utf-8")
-        for sink in self.sinks:
-            sink.write(data)
-
-    def add(self, result: RunResult) -> None:
-        """Write one more run."""
-        if self.added >= self.runs:
-            raise ValueError(f"more than the {self.runs} runs announced")
-        if self.runs == 1:
-            self._write(dumps(result.to_json_dict()))
-        else:
-            if self.added == 0:
-                head = dumps(_envelope(result, self.seed))  # '{\n  ...\n  "seed": 1\n}\n'
-                self._write(head[: head.rindex("\n}")] + ',\n  "runs": [\n')
-            else:
-                self._write(",\n")
-            # each run sits two levels deep in the envelope: indented by four spaces
-            self._write("    " + dumps(result.to_json_dict())[:-1].replace("\n", "\n    "))
-        self.added += 1
-
-    def close(self) -> None:
-        """End the document; every announced run must have been added."""
-        if self.added != self.runs:
-            raise ValueError(f"{self.added} of the {self.runs} runs announced were written")
-        if self.runs > 1:
-            self._write("\n  ]\n}\n")
+    start: datetime | None
+    seed: int
+    runs: int
+    first: int
+    count: int
+    json: bool = False
+    events: bool = False
+    timeline: int | None = None
+    csv: bool = False
+    keep: bool = False
 
 
-def each_run(
-    prepared: Prepared, start: datetime | None, seed: int, runs: int
-) -> Iterator[RunResult]:
-    """The ``runs`` replications, made one at a time as they are asked for."""
-    for index, child in enumerate(run_seeds(seed, runs)):
-        yield run_once(
+@dataclass(frozen=True)
+class RunsChunkResult:
+    """One chunk's runs: records, and each run's JSON, events and CSV row as text when asked."""
+
+    records: tuple[RunRecord, ...]
+    json_texts: tuple[str, ...] = ()
+    events_text: str = ""
+    csv_text: str = ""
+    first: RunResult | None = None
+    timeline: RunResult | None = None
+    warnings: tuple[str, ...] = ()
+    results: tuple[RunResult, ...] = ()
+
+
+def run_chunk(prepared: Prepared, chunk: RunsChunk) -> RunsChunkResult:
+    """Make the chunk's runs (in a worker)."""
+    records = []
+    texts = []
+    kept = []
+    events = io.StringIO()
+    first = timeline = None
+    for replication in range(chunk.first, chunk.first + chunk.count):
+        keep_events = chunk.events or replication == chunk.timeline
+        result = run_once(
             prepared.compiled,
             prepared.roster,
-            start,
-            child,
-            replication=None if runs == 1 else index,
+            chunk.start,
+            run_seed(chunk.seed, chunk.runs, replication),
+            replication=None if chunk.runs == 1 else replication,
             rota_name=prepared.rota_name,
             pinned=prepared.pinned,
+            events=keep_events,
         )
+        records.append(record_of(result))
+        if chunk.events:
+            _event_lines(result, replication, events)
+        if replication == chunk.timeline:
+            timeline = result
+        if keep_events and not chunk.events:
+            result = _without_events(result)
+        if chunk.json:
+            texts.append(dumps(result.to_json_dict()))
+        if replication == 0:
+            first = result
+        if chunk.keep:
+            kept.append(result)
+    rows = ""
+    if chunk.csv and records:
+        rows = csv_rows(records, targets_of(result), chunk.seed)
+    warnings: tuple[str, ...] = ()
+    if chunk.first == 0:  # said once, with the experiment's first chunk
+        warnings = tuple(rota_warnings(prepared, chunk.start))
+    return RunsChunkResult(
+        tuple(records),
+        tuple(texts),
+        events.getvalue(),
+        rows,
+        first,
+        timeline,
+        warnings,
+        tuple(kept),
+    )
+
+
+def _without_events(result: RunResult) -> RunResult:
+    from dataclasses import replace
+
+    return replace(result, events=None)
+
+
+def _event_lines(result: RunResult, replication: int, out: io.StringIO) -> None:
+    for event in result.events or ():
+        line = {"replication": replication, **event.to_json_dict()}
+        out.write(json.dumps(line, ensure_ascii=False, allow_nan=False))
+        out.write("\n")
+
+
+# --- many runs --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Writers:
+    json: RunsJson | None = None
+    csv: RunsCsv | None = None
+    events: EventsJsonl | None = None
+    tally: Tally | None = None
+    first: RunResult | None = None
+    timeline: RunResult | None = None
+    done: int = 0
+    warnings: list[str] = field(default_factory=list)
+    kept: list[RunResult] = field(default_factory=list)
+
+
+def plan_chunks(
+    runs: int,
+    executor: Executor,
+    *,
+    start: datetime | None,
+    seed: int,
+    json: bool,
+    events: bool,
+    timeline: int | None,
+    csv: bool = False,
+    keep: bool = False,
+) -> Iterator[RunsChunk]:
+    """The chunks of an experiment of ``runs`` replications, made as they are asked for."""
+    first = 0
+    for size in chunk_sizes(runs, executor.worker_count):
+        yield RunsChunk(start, seed, runs, first, size, json, events, timeline, csv, keep)
+        first += size
+
+
+def target_texts(scenario: Scenario) -> dict[str, str]:
+    """Each plan task's target in words, by task id."""
+    return {t.id: t.target.text for t in scenario.plan.tasks if t.target is not None}
+
+
+def role_agencies(scenario: Scenario) -> dict[str, tuple[str | None, str]]:
+    """Each role's rota role and agency, by role id."""
+    return {r.id: (r.rota_role, r.agency) for r in scenario.roles}
 
 
 def replicate(
@@ -148,66 +247,120 @@ def replicate(
     start: datetime | None = None,
     seed: int = 1,
     runs: int = 1,
+    executor: Executor | None = None,
+    outputs: Outputs | None = None,
+    events: bool = False,
+    timeline: int | None = None,
     progress: Progress | None = None,
     warn: Warn | None = None,
+    notify: Callable[[str], None] | None = None,
     pinned: Mapping[str, float] | None = None,
-    json_sinks: Sequence[BinaryIO] = (),
-    keep_runs: bool = True,
+    keep_runs: bool = False,
 ) -> Replications:
     """Run ``scenario`` ``runs`` times from ``start`` (default: the scenario's own start).
 
     Without a ``rota`` every role is assumed filled by its agency's own on-call arrangement;
     ``rota_name`` is how the results name the rota; ``requirements`` (None: the rota's own)
-    say when each rota role must be covered. Before the first run, ``warn`` is given each
+    say when each rota role must be covered. With the first runs, ``warn`` is given each
     rota role the rota cannot fill at the start and why, and each inject naming a person the
     rota does not have (also in :attr:`Replications.warnings` and every run's notes).
-    ``pinned`` holds plan tasks (by id) at the minutes given, in every run (the debrief's
-    counterfactual); the same ``seed`` with and without pins gives runs that differ only by
-    what the pins changed. Each
-    run is written to ``json_sinks`` as it finishes (see :class:`RunsJson`) and added to
-    the summary; ``keep_runs=False`` keeps only the first, so that memory stays flat however
-    many runs there are.
+    ``executor`` says where the runs are made (default: processes for many runs, this
+    process for a few); ``outputs`` are files written as the runs come back. ``events``
+    keeps every run's event log in the JSON (and is implied by an events file); without it
+    only the ``timeline`` run keeps its log. ``notify`` is told about problems put right on
+    the way (a worker that died). ``pinned`` holds plan tasks (by id) at the minutes given,
+    in every run (the debrief's counterfactual); the same ``seed`` with and without pins gives
+    runs that differ only by what the pins changed. ``keep_runs`` keeps every run's result
+    in :attr:`Replications.runs` (for a few runs: each is a run's whole story).
     """
     if runs < 1:
         raise ValueError(f"runs must be at least 1, not {runs}")
-    prepared = prepare(
-        scenario, rota, rota_name=rota_name, requirements=requirements, pinned=pinned
+    if timeline is not None and not 0 <= timeline < runs:
+        raise ValueError(f"timeline run {timeline} is not one of the {runs} runs (0 to {runs - 1})")
+    executor = executor or executor_for(runs=runs)
+    outputs = outputs or Outputs()
+    state = _Writers()
+    setup = Setup(scenario, rota, rota_name, requirements, None if not pinned else dict(pinned))
+
+    def before(messages: Sequence[str]) -> None:
+        for message in messages:
+            state.warnings.append(message)
+            if warn is not None:
+                warn(message)
+
+    def put_right(message: str) -> None:
+        state.warnings.append(message)
+        if notify is not None:
+            notify(message)
+
+    chunks = plan_chunks(
+        runs,
+        executor,
+        start=start,
+        seed=seed,
+        json=outputs.json is not None,
+        events=events or outputs.events is not None,
+        timeline=timeline,
+        csv=outputs.runs_csv is not None,
+        keep=keep_runs,
     )
-    warnings = tuple(rota_warnings(prepared, start))
-    if warn is not None:
-        for warning in warnings:
-            warn(warning)
-    writer = RunsJson(json_sinks, runs=runs, seed=seed) if json_sinks else None
-    tally = Tally(seed)
-    kept: list[RunResult] = []
-    notes: dict[str, None] = {}
-    missed = False
-    for done, result in enumerate(each_run(prepared, start, seed, runs), start=1):
-        if writer is not None:
-            writer.add(result)
-        tally.add(result)
-        notes.update(dict.fromkeys(result.notes))
-        missed = missed or bool(result.targets_missed)
-        if keep_runs:
-            kept.append(result)
-        if progress is not None:
-            progress(done)
-    if writer is not None:
-        writer.close()
-    first = tally.first
-    assert first is not None  # runs >= 1
+    with closing(run_chunks(setup, run_chunk, chunks, executor, notify=put_right)) as results:
+        for result in results:
+            before(result.warnings)
+            _take(state, result, scenario, outputs, seed=seed, runs=runs)
+            if progress is not None:
+                progress(state.done)
+    if state.json is not None:
+        state.json.close()
+    assert state.tally is not None and state.first is not None  # runs >= 1
     return Replications(
         scenario,
         seed,
-        first,
-        count=tally.runs,
-        targets_missed=missed,
-        notes=tuple(sorted(notes)),
-        totals=tally.summary(),
-        runs=tuple(kept),
-        warnings=warnings,
-        exposures=tuple(tally.exposures),
+        runs,
+        state.first,
+        state.tally.summary(),
+        timeline=state.timeline,
+        warnings=tuple(state.warnings),
+        runs=tuple(state.kept),
+        exposures=tuple(state.tally.exposures),
     )
+
+
+def _take(
+    state: _Writers,
+    result: RunsChunkResult,
+    scenario: Scenario,
+    outputs: Outputs,
+    *,
+    seed: int,
+    runs: int,
+) -> None:
+    """Add one chunk's runs to the summary and the files, in order."""
+    if result.first is not None:
+        first = state.first = result.first
+        state.tally = Tally(
+            first, seed, roles=role_agencies(scenario), target_texts=target_texts(scenario)
+        )
+        if outputs.json is not None:
+            state.json = RunsJson(outputs.json, runs=runs, seed=seed)
+        if outputs.runs_csv is not None:
+            state.csv = RunsCsv(outputs.runs_csv, first)
+        if outputs.events is not None:
+            state.events = EventsJsonl(outputs.events)
+    if result.timeline is not None:
+        state.timeline = result.timeline
+    assert state.tally is not None and state.first is not None, "chunk 0 comes first"
+    for record in result.records:
+        state.tally.add(record)
+    if state.csv is not None:
+        state.csv.add(result.csv_text)
+    if state.json is not None:
+        for text in result.json_texts:
+            state.json.add(state.first, text)
+    if state.events is not None:
+        state.events.add(result.events_text)
+    state.kept.extend(result.results)
+    state.done += len(result.records)
 
 
 def replicate_files(
@@ -218,54 +371,91 @@ def replicate_files(
     start_text: str | None = None,
     seed: int = 1,
     runs: int = 1,
+    executor: Executor | None = None,
+    outputs: Outputs | None = None,
+    events: bool = False,
+    timeline: int | None = None,
     progress: Progress | None = None,
     warn: Warn | None = None,
-    json_sinks: Sequence[BinaryIO] = (),
-    keep_runs: bool = True,
+    notify: Callable[[str], None] | None = None,
+    loaded: Callable[[Scenario], None] | None = None,
     max_shifts: int | None = None,
+    pinned: Mapping[str, float] | None = None,
+    keep_runs: bool = False,
 ) -> Replications:
     """:func:`replicate` from a scenario (bundled name or file), a rota file, a requirements
     file and a start text.
 
-    The rota's local times and ``start_text`` are read in the scenario's timezone;
+    The rota's local times and ``start_text`` are read in the scenario's timezone. Worker
+    processes start while the files are read; ``loaded`` is given the scenario as soon as
+    it is read (to start work that needs only the scenario, such as drawing its maps);
     ``max_shifts`` bounds the rota (see ``rota.io.read_rota``).
     """
-    scenario = load_scenario(scenario_name)
-    rota = (
-        None
-        if rota_file is None
-        else read_rota(rota_file, timezone=scenario.timezone, max_shifts=max_shifts)
-    )
-    requirements = None
-    if requirements_file is not None:
-        requirements = read_requirements(requirements_file, timezone=scenario.timezone)
-    start = None
-    if start_text:
-        try:
-            start = parse_instant(start_text, scenario.timezone)
-        except TimeError as error:
-            raise TimeError(error.message, parameters=("start",)) from None
+    warm_up(executor or executor_for(runs=runs))
+    inputs = Inputs.read(scenario_name, rota_file, requirements_file, max_shifts)
+    if loaded is not None:
+        loaded(inputs.scenario)
     return replicate(
-        scenario,
-        rota,
+        inputs.scenario,
+        inputs.rota,
         rota_name=rota_file.name if rota_file is not None else None,
-        requirements=requirements,
-        start=start,
+        requirements=inputs.requirements,
+        start=parse_start(start_text, inputs.scenario.timezone),
         seed=seed,
         runs=runs,
+        executor=executor,
+        outputs=outputs,
+        events=events,
+        timeline=timeline,
         progress=progress,
         warn=warn,
-        json_sinks=json_sinks,
+        notify=notify,
+        pinned=pinned,
         keep_runs=keep_runs,
     )
 
 
-__all__ = [
-    "Progress",
-    "Replications",
-    "RunsJson",
-    "Warn",
-    "each_run",
-    "replicate",
-    "replicate_files",
-]
+def parse_start(text: str | None, timezone: str) -> datetime | None:
+    """A start instant from text in ``timezone`` (None: the scenario's own start)."""
+    return parse_given_instant(text, timezone, "start")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """A scenario, and a rota and its requirements read in the scenario's timezone."""
+
+    scenario: Scenario
+    rota: Rota | None
+    requirements: tuple[Requirement, ...] | None
+
+    @classmethod
+    def read(
+        cls,
+        scenario_name: str | Path,
+        rota_file: Path | None = None,
+        requirements_file: Path | None = None,
+        max_shifts: int | None = None,
+    ) -> Inputs:
+        """Read a bundled scenario name or scenario file, a rota file (of at most
+        ``max_shifts`` shifts, see ``rota.io.read_rota``), a requirements file."""
+        return cls.around(load_scenario(scenario_name), rota_file, requirements_file, max_shifts)
+
+    @classmethod
+    def around(
+        cls,
+        scenario: Scenario,
+        rota_file: Path | None = None,
+        requirements_file: Path | None = None,
+        max_shifts: int | None = None,
+    ) -> Inputs:
+        """Read the rota and requirements files for ``scenario`` (in its timezone)."""
+        zone = scenario.timezone
+        rota = (
+            None
+            if rota_file is None
+            else read_rota(rota_file, timezone=zone, max_shifts=max_shifts)
+        )
+        requirements = None
+        if requirements_file is not None:
+            requirements = tuple(read_requirements(requirements_file, timezone=zone))
+        return cls(scenario, rota, requirements)

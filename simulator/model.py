@@ -133,8 +133,13 @@ def run_once(
     replication: int | None = None,
     rota_name: str | None = None,
     pinned: Mapping[str, float] | None = None,
+    events: bool = True,
+    exposure: bool = True,
 ) -> RunResult:
-    """Run one replication and return its result.
+    """Run one replication and return its result (with its event log unless ``events`` is
+    False, which many runs use: the log is most of the time spent making a result; and with
+    what its people breathed unless ``exposure`` is False, which a sweep or a sensitivity
+    study that reads only the response uses: ``RunResult.exposure`` is then None).
 
     ``pinned`` maps plan task ids to the minute each ends at, whatever its sampled duration
     (:mod:`~standby.simulator.plan` says how a pinned task waits and holds its people).
@@ -169,7 +174,7 @@ def run_once(
     seed_value = int(seed) if isinstance(seed, int | np.integer) else None
     if isinstance(seed, np.random.SeedSequence) and isinstance(seed.entropy, int):
         seed_value = seed.entropy
-    return _result(run, seed_value, replication, rota_name)
+    return _result(run, seed_value, replication, rota_name, events=events, exposure=exposure)
 
 
 def _milestones(run: Run) -> tuple[list[Milestone], list[CriticalPath]]:
@@ -210,7 +215,15 @@ def _milestones(run: Run) -> tuple[list[Milestone], list[CriticalPath]]:
     return milestones, paths
 
 
-def _result(run: Run, seed: int | None, replication: int | None, rota: str | None) -> RunResult:
+def _result(
+    run: Run,
+    seed: int | None,
+    replication: int | None,
+    rota: str | None,
+    *,
+    events: bool,
+    exposure: bool,
+) -> RunResult:
     compiled = run.compiled
     milestones, paths = _milestones(run)
     unfilled = tuple(
@@ -230,7 +243,7 @@ def _result(run: Run, seed: int | None, replication: int | None, rota: str | Non
         AgencyAlert(agency, rounded(state.alerted), state.via or "not alerted")
         for agency, state in zip(compiled.agencies, run.agencies, strict=True)
     )
-    exposure = hazard_outcome(run)
+    breathed = hazard_outcome(run) if exposure else None
     return RunResult(
         scenario=compiled.name,
         start=_to_the_second(run.start),
@@ -245,9 +258,9 @@ def _result(run: Run, seed: int | None, replication: int | None, rota: str | Non
         unfilled_roles=unfilled,
         critical_paths=tuple(paths),
         hazard=compiled.people.hazard_with(run.occupants),
-        exposure=exposure,
+        exposure=breathed,
         kpis=run_kpis(run),
-        events=tuple(_events(run)),
+        events=tuple(_events(run)) if events else None,
     )
 
 
@@ -319,25 +332,24 @@ def rota_warnings(prepared: Prepared, start: datetime | None = None) -> list[str
     return responders.rota_problems(compiled, prepared.roster, start or compiled.default_start)
 
 
-def run_seeds(seed: int, runs: int) -> Iterator[np.random.SeedSequence | int]:
-    """Seeds of ``runs`` replications: the seed itself for one run, else its children.
-
-    Child ``i`` is made when it is asked for, the same as ``SeedSequence(seed).spawn(runs)[i]``
-    (``spawn`` keys its children ``(i,)``), so a billion runs start at once and hold one
-    seed at a time.
-    """
+def run_seed(seed: int, runs: int, replication: int) -> int | np.random.SeedSequence:
+    """The seed of one replication: ``seed`` itself for a single run, else child
+    ``replication`` of ``SeedSequence(seed)``, made directly: the same as
+    ``SeedSequence(seed).spawn(runs)[replication]`` (``spawn`` keys its children ``(i,)``)."""
     if seed < 0:
         raise StandbyError(
             f"the seed {seed} is negative; give a whole number, 0 or more", parameters=("seed",)
         )
     if runs == 1:
-        yield seed
-        return
-    root = np.random.SeedSequence(seed)
-    for index in range(runs):
-        yield np.random.SeedSequence(
-            root.entropy, spawn_key=(*root.spawn_key, index), pool_size=root.pool_size
-        )
+        return seed
+    return np.random.SeedSequence(seed, spawn_key=(replication,))
+
+
+def run_seeds(seed: int, runs: int) -> Iterator[np.random.SeedSequence | int]:
+    """Seeds of ``runs`` replications (:func:`run_seed` of each), made as they are asked for,
+    so that a billion runs start at once and hold one seed at a time."""
+    for replication in range(runs):
+        yield run_seed(seed, runs, replication)
 
 
 def simulate(

@@ -140,7 +140,7 @@ def _answers(run: Run, spec: CompiledRole, candidate: Candidate, rng: np.random.
         p = spec.answer_probability
     if p is None:
         p = default_answer_probability(run)
-    return float(rng.random()) < p
+    return float(rng.random()) < min(1.0, p * settings.answer_probability_scale)
 
 
 def _one_by_one(run: Run, role: int) -> Generator[Any, Any, None]:
@@ -344,6 +344,7 @@ def _notional(run: Run, role: int) -> Generator[Any, Any, None]:
         p = spec.answer_probability
         if p is None:
             p = default_answer_probability(run)
+        p = min(1.0, p * settings.answer_probability_scale)
         for attempt in range(settings.notional_attempts):
             if state.unavailable is not None:
                 unfilled(run, role, spec.count - state.answered, state.unavailable, UNAVAILABLE)
@@ -414,6 +415,7 @@ def mobilise(
 ) -> Generator[Any, Any, None]:
     """Travel (or log in) and arrive, unless the person or role drops out on the way."""
     minutes, how = travel_minutes(run, role, person, rng)
+    minutes *= run.assumptions.travel_scale
     yield run.env.timeout(minutes)
     state = run.roles[role]
     if person in state.stood_down or state.unavailable is not None:

@@ -380,7 +380,8 @@ class Kpis(_Json):
 
 @dataclass(frozen=True, slots=True)
 class RunResult(_Json):
-    """Everything one replication produced."""
+    """Everything one replication produced; ``events`` is None when the event log was not
+    kept (many runs keep it only when asked), and its key is then left out of the JSON."""
 
     scenario: str
     start: str
@@ -397,12 +398,19 @@ class RunResult(_Json):
     hazard: HazardSummary | None
     exposure: RunHazard | None
     kpis: Kpis | None
-    events: tuple[Event, ...]
+    events: tuple[Event, ...] | None
 
     @property
     def targets_missed(self) -> list[Milestone]:
         """Milestones whose target was missed."""
         return [m for m in self.milestones if m.met is False]
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Plain JSON data in field order; no ``events`` key when the log was not kept."""
+        data = _Json.to_json_dict(self)
+        if self.events is None:
+            del data["events"]
+        return data
 
     def to_json(self) -> str:
         """Stable JSON text (two-space indent, trailing newline)."""
@@ -441,7 +449,7 @@ EVENT_LABELS = {"m_ethane_received": "M/ETHANE received"}
 def timeline_rows(result: RunResult) -> list[tuple[str, str, str, str, str]]:
     """Rows of a readable timeline: local time, minute, who, what, detail."""
     rows = []
-    for event in result.events:
+    for event in result.events or ():
         who = " / ".join(x for x in (event.agency, event.role, event.person) if x)
         label = EVENT_LABELS.get(event.kind, event.kind.replace("_", " "))
         what = label + (f": {event.task}" if event.task else "")

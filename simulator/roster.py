@@ -13,6 +13,7 @@ that time of day (an out-of-hours team in the daytime), and a real gap in the ro
 
 from __future__ import annotations
 
+import copy
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ class Roster:
 
     __slots__ = (
         "_starts",
+        "excluded",
         "homes",
         "oncall",
         "people",
@@ -93,6 +95,7 @@ class Roster:
         self.requirements = tuple(requirements)
         self.timezone = timezone
         self.region = region
+        self.excluded: frozenset[str] = frozenset()  # rota ids unavailable throughout
 
     @classmethod
     def from_rota(
@@ -121,9 +124,18 @@ class Roster:
             region=region,
         )
 
+    def without(self, person: str) -> Roster:
+        """The same rota with ``person`` (a rota id) unavailable throughout, as if on leave
+        all the time (the readiness sweep's single points of failure)."""
+        roster = copy.copy(self)
+        roster.excluded = self.excluded | {person}
+        return roster
+
     def candidates(self, rota_role: str, at: datetime) -> tuple[Candidate, ...]:
-        """The people on call for ``rota_role`` at ``at``, primary first."""
+        """The people on call for ``rota_role`` at ``at``, primary first, leaving out anyone
+        made unavailable with :meth:`without`."""
         homes = self.homes
+        excluded = self.excluded
         return tuple(
             Candidate(
                 entry.person,
@@ -133,6 +145,7 @@ class Roster:
                 homes.get(entry.person),
             )
             for entry in self.oncall.who(rota_role, at)
+            if entry.person not in excluded
         )
 
     def why_nobody(self, rota_role: str, at: datetime) -> NobodyOnCall:

@@ -237,6 +237,18 @@ def parse_instant(
     return parse_instant_with_warning(text, timezone, ambiguous=ambiguous)[0]
 
 
+def parse_given_instant(text: str | None, timezone: str, parameter: str) -> datetime | None:
+    """:func:`parse_instant` of a value the caller may leave out (None or empty: None); an
+    error names ``parameter`` (a key of ``standby.errors.PARAMETERS``), so that a front end
+    can say which of its options to change."""
+    if not text:
+        return None
+    try:
+        return parse_instant(text, timezone)
+    except TimeError as error:
+        raise TimeError(error.message, parameters=(parameter,)) from None
+
+
 def parse_user_instant(
     text: str, timezone: str = DEFAULT_TIMEZONE, *, now: datetime | None = None
 ) -> datetime:

@@ -25,6 +25,8 @@ PARAMETERS = {
     "start": "the instant a simulated incident starts",
     "output": "the file written",
     "force": "permission to replace an existing output",
+    "every": "the step between the slots of a readiness sweep",
+    "resume": "carrying on an interrupted readiness sweep",
     "exercise_date": "the date the exercise was held",
     "time_limit": "the seconds the gap-filling solver may take",
     "overrides_output": "the file the proposed overrides are written to",

@@ -29,6 +29,12 @@ def test_every_benchmark_runs_and_reports_its_goal() -> None:
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "failed" not in result.stdout
-    for name in ("bench_hazard", "bench_rota", "bench_safety", "bench_simulator"):
+    for name in (
+        "bench_experiment",
+        "bench_hazard",
+        "bench_rota",
+        "bench_safety",
+        "bench_simulator",
+    ):
         assert f"== {name}" in result.stdout
-    assert result.stdout.count("goal") >= 4
+    assert result.stdout.count("goal") >= 6

@@ -44,7 +44,7 @@ def model_expectations(
     """Simulate ``runs`` replications from the scenario's start and summarise each task."""
     from standby.simulator.experiment import replicate
 
-    summary = replicate(scenario, rota, seed=seed, runs=runs).summary()
+    summary = replicate(scenario, rota, seed=seed, runs=runs).summary
     tasks = task_expectations(summary)
     objectives = tuple(
         ObjectiveExpectation(

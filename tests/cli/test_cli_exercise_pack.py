@@ -119,5 +119,11 @@ def test_simulating_the_flood_writes_no_plume_maps(tmp_path: Path) -> None:
         "simulate", "river-flood", "--rota", ROTA, "--runs", "2", "--out", str(tmp_path)
     )
     assert code == 0, out
-    assert f"Wrote {tmp_path}/simulation.json and timeline.txt" in out
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["simulation.json", "timeline.txt"]
+    assert f"Wrote {tmp_path}/: " in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "end-times.png",
+        "report.html",
+        "runs.csv",
+        "summary.json",
+        "targets.png",
+    ]

@@ -110,7 +110,8 @@ def test_a_closed_pipe_loses_no_file(tmp_path: Path) -> None:
     assert process.returncode == 0, stderr
     assert b"Error" not in stderr and b"Traceback" not in stderr
     assert (tmp_path / "r.json").stat().st_size > 1000
-    names = {"simulation.json", "timeline.txt", "plume-map.png", "chemet-map.png"}
+    names = {"summary.json", "runs.csv", "report.html", "targets.png", "end-times.png"}
+    names |= {"timeline.txt", "plume-map.png", "chemet-map.png", "sector-map.png"}
     assert {path.name for path in (tmp_path / "o").iterdir()} == names
 
 

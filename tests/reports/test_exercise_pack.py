@@ -15,7 +15,7 @@ from packkit import RUNS, SCENARIO_FILE, chlorine_document, chlorine_pack
 
 from standby.errors import OutputExistsError
 from standby.reports.document import to_html, to_markdown
-from standby.reports.exercise import ExercisePack, msel_rows, objective_tags, wilson_interval
+from standby.reports.exercise import ExercisePack, msel_rows, objective_tags
 from standby.reports.exercise_document import MSEL_COLUMNS, pack_document, write_pack
 from standby.reports.word import to_docx
 from standby.scenarios import load_scenario
@@ -71,18 +71,6 @@ def test_clock_times_move_with_the_start_and_minutes_stay() -> None:
     moved = {row.inject: row for row in msel_rows(scenario, later)}
     assert moved["i06"].minute == 45
     assert moved["i06"].clock == "03:55"
-
-
-def test_wilson_interval_matches_published_values() -> None:
-    # Newcombe (1998), Statistics in Medicine 17:857, example: 81 of 263 gives 0.2553-0.3662;
-    # 0 of 10 gives 0-0.2775; 5 of 10 gives 0.2366-0.7634
-    for successes, trials, low, high in (
-        (81, 263, 25.53, 36.62),
-        (0, 10, 0.0, 27.75),
-        (5, 10, 23.66, 76.34),
-    ):
-        got = wilson_interval(successes, trials)
-        assert got == pytest.approx((low, high), abs=0.01)
 
 
 def test_objective_expectation_reads_as_the_issue_asks() -> None:

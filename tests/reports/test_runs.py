@@ -27,7 +27,7 @@ def test_report_page_escapes_text_and_renders_in_a_browser(
 ) -> None:
     page = render_report(
         experiment.scenario,
-        experiment.summary(),
+        experiment.summary,
         start_local="Thursday 12 November 2026 02:10 GMT",
         notes=["<b>bold</b> & more"],
     )

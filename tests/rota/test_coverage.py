@@ -123,6 +123,19 @@ def test_double_booked_person_counts_once_and_is_a_finding() -> None:
     assert [(f.start, f.end) for f in doubles] == [(at(5), at(10)), (at(8), at(9)), (at(8), at(9))]
 
 
+def test_two_shifts_at_the_same_hours_read_the_same_whatever_their_order_in_the_file() -> None:
+    # a filled rota lists its shifts in another order; the double booking must not look new
+    pair = [shift("amy", 0, 12, "Rest Centre"), shift("amy", 0, 12)]
+    found = [
+        [f for f in check(Rota(shifts=shifts)).findings if f.kind == "double_booking"]
+        for shifts in (pair, pair[::-1])
+    ]
+    assert found[0] == found[1]
+    assert [(f.role, f.detail) for f in found[0]] == [
+        ("Rest Centre", f"on two shifts at once: {EPO} and Rest Centre")
+    ]
+
+
 def test_leave_clash_is_a_finding_and_that_part_is_a_gap() -> None:
     rota = Rota(
         shifts=[shift("amy", 0, 24)],

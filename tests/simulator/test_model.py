@@ -96,9 +96,11 @@ def test_cli_simulate_writes_json_and_refuses_to_overwrite(
     assert "already exists" in again.output
 
 
-def test_cli_fail_on_miss_exits_1_and_runs_write_every_run(
+def test_cli_fail_on_miss_exits_1_and_many_runs_write_each_run_without_its_events(
     tmp_path: object, runner: object
 ) -> None:
+    import csv
+
     from standby.cli import cli
 
     args = [
@@ -107,14 +109,31 @@ def test_cli_fail_on_miss_exits_1_and_runs_write_every_run(
         "--runs",
         "3",
         "--out",
-        str(tmp_path),
+        str(tmp_path / "out"),
+        "--json",
+        str(tmp_path / "runs.json"),
+        "--timeline",
+        "2",
         "--fail-on-miss",
     ]
     result = runner.invoke(cli, args)
     assert result.exit_code == 1, result.output
-    data = json.loads((tmp_path / "simulation.json").read_text(encoding="utf-8"))
+    data = json.loads((tmp_path / "runs.json").read_text(encoding="utf-8"))
     assert [run["replication"] for run in data["runs"]] == [0, 1, 2]
-    assert (tmp_path / "timeline.txt").read_text(encoding="utf-8").startswith("02:10")
+    assert all("events" not in run and run["milestones"] for run in data["runs"])
+    with (tmp_path / "out" / "runs.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["replication"] for row in rows] == ["0", "1", "2"]
+    assert "Timeline (run 2)" in result.output
+    timeline = (tmp_path / "out" / "timeline.txt").read_text(encoding="utf-8")
+    assert timeline.startswith("02:10")
+    # each run's own hazard: in summary.json, and the same figures in the terminal
+    hazard = json.loads((tmp_path / "out" / "summary.json").read_text("utf-8"))["hazard"]
+    outdoors = hazard["people_above_aegl2"][0]
+    assert outdoors["runs"] == 3
+    row = next(line for line in result.output.splitlines() if "AEGL-2 outdoors" in line)
+    assert [cell.strip() for cell in row.split("│")[2:4]] == ["3", f"{outdoors['median']:.0f}"]
+    assert (tmp_path / "out" / "sector-map.png").read_bytes().startswith(b"\x89PNG")
 
 
 def test_cli_bad_start_is_a_user_error(runner: object) -> None:
@@ -156,7 +175,7 @@ def test_cli_simulate_with_the_bundled_rota_calls_people_by_name(
     rota = Path(__file__).resolve().parents[2] / "rota" / "data" / "council-2026.yaml"
     target = tmp_path / "run.json"
     args = ["simulate", "chlorine-riverside", "--rota", str(rota), "--json", str(target)]
-    result = runner.invoke(cli, args)
+    result = runner.invoke(cli, [*args, "--events"])
     assert result.exit_code == 0, result.output
     data = json.loads(target.read_text(encoding="utf-8"))
     assert data["rota"] == "council-2026.yaml"
@@ -180,13 +199,15 @@ def test_cli_out_writes_the_maps_and_the_timeline_ends_with_key_figures(
     out = tmp_path / "out"
     result = runner.invoke(cli, ["simulate", "chlorine-riverside", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    for name in ("simulation.json", "timeline.txt", "plume-map.png", "chemet-map.png"):
+    names = ("summary.json", "runs.csv", "report.html", "timeline.txt", "plume-map.png")
+    for name in (*names, "chemet-map.png", "targets.png", "end-times.png"):
         assert (out / name).stat().st_size > 0, name
     assert (out / "plume-map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     timeline = (out / "timeline.txt").read_text(encoding="utf-8")
     assert "Key figures" in timeline and "First rest centre open:" in timeline
     assert "Key figures" in result.output
-    data = json.loads((out / "simulation.json").read_text(encoding="utf-8"))
-    assert data["kpis"]["people_in_zones"][1]["level"] == "AEGL-2"
+    data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert data["runs"] == 1 and data["scenario"] == "chlorine-riverside"
+    assert not (out / "simulation.json").exists()  # each run's JSON only with --json
     again = runner.invoke(cli, ["simulate", "chlorine-riverside", "--out", str(out)])
     assert again.exit_code == 2 and "--force" in again.output

@@ -25,7 +25,8 @@ RAW = yaml.safe_load(FLOOD.read_text(encoding="utf-8"))
 @functools.cache
 def _runs() -> Replications:
     scenario = load_scenario("river-flood")
-    return replicate(scenario, read_rota(ROTA, timezone=scenario.timezone), seed=3, runs=30)
+    rota = read_rota(ROTA, timezone=scenario.timezone)
+    return replicate(scenario, rota, seed=3, runs=30, events=True, keep_runs=True)
 
 
 def test_the_flood_has_no_hazard_and_uses_the_bundled_rotas_council_roles() -> None:

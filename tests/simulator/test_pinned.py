@@ -158,7 +158,11 @@ def test_pinning_a_task_later_never_brings_any_task_earlier(chlorine_baseline: l
 
 def test_replicate_takes_pins_for_every_run() -> None:
     runs = replicate(
-        load_scenario("chlorine-riverside"), seed=2, runs=3, pinned={"convene_tcg": 95}
+        load_scenario("chlorine-riverside"),
+        seed=2,
+        runs=3,
+        pinned={"convene_tcg": 95},
+        keep_runs=True,
     ).runs
     assert [_ends(run)["convene_tcg"] for run in runs] == [95.0, 95.0, 95.0]
 

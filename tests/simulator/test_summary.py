@@ -80,8 +80,10 @@ def test_unfinished_runs_leave_the_quantiles_out_and_count_as_missed(one_run: Ru
     task = summary.tasks[0]
     assert (task.runs, task.done, task.met) == (5, 3, 2)
     assert (task.met_pct, task.done_pct) == (40.0, 60.0)
-    assert task.ends == (12.0, 45.0, 20.0)
-    assert (task.median_end, task.p90_end) == (20.0, 40.0)  # 20 + 0.8 * (45 - 20)
+    # sorted ends 12, 20, 45 (the unfinished runs left out): positions 0.1 * 2 = 0.2 and so on
+    assert (task.p10_end, task.p25_end) == (13.6, 16.0)  # 12 + 0.2 * 8, 12 + 0.5 * 8
+    assert (task.median_end, task.p75_end) == (20.0, 32.5)  # 20 + 0.5 * 25
+    assert task.p90_end == 40.0  # 20 + 0.8 * (45 - 20)
     # two unfinished runs give the reason; the late run has none of its own here
     assert task.top_reason == "a call-out went unanswered"
     assert summary.all_targets_met == 2
