@@ -707,6 +707,12 @@ def rota_fill(
 # --- simulate -------------------------------------------------------------------------------
 
 
+#: --seed for every command that runs the model: numpy seeds are whole numbers, 0 or more.
+_seed_option = click.option(
+    "--seed", default=1, show_default=True, type=click.IntRange(min=0), help="Random seed."
+)
+
+
 def _executor_options(command: Any) -> Any:
     """--workers, --scheduler and --quiet, shared by simulate and sweep."""
     options = [
@@ -750,9 +756,7 @@ def _executor_options(command: Any) -> Any:
     help="Start instant: local '2026-11-12 02:10' or ISO "
     "with offset. Default: the scenario's start.",
 )
-@click.option(
-    "--seed", default=1, show_default=True, type=click.IntRange(min=0), help="Random seed."
-)
+@_seed_option
 @click.option(
     "--runs",
     default=1,
@@ -1016,7 +1020,7 @@ def _sensitivity(
     type=click.IntRange(min=1),
     help="Runs at each slot; run j of every slot uses the same seed.",
 )
-@click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
+@_seed_option
 @click.option(
     "--spof-samples",
     default=50,
@@ -1283,9 +1287,7 @@ def exercise_log_schema() -> None:
     type=click.IntRange(1, 100_000),
     help="Simulated runs behind the model's expectations and the generated injects.",
 )
-@click.option(
-    "--seed", default=1, show_default=True, type=click.IntRange(min=0), help="Random seed."
-)
+@_seed_option
 @click.option(
     "--stress",
     is_flag=True,
@@ -1466,9 +1468,7 @@ def exercise_msel_import(
     type=click.IntRange(1, 100_000),
     help="Model runs, made twice: as the plan expects and with the players' times.",
 )
-@click.option(
-    "--seed", default=1, show_default=True, type=click.IntRange(min=0), help="Random seed."
-)
+@_seed_option
 @click.option(
     "--date",
     "date_text",

@@ -17,17 +17,17 @@ before and after). Run: ``python benchmarks/bench_safety.py``.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import threading
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from workbook_kit import hostile_workbook
 
 HERE = Path(__file__).resolve().parent
 CODE = Path(os.environ.get("STANDBY_BENCH_CODE", HERE.parent))
@@ -208,38 +208,12 @@ def many_runs(folder: Path) -> dict[str, float]:
 # --------------------------------------------------------------------------- hostile sheets
 
 
-def _workbook(path: Path, *, corner: bool = False, merge: str | None = None) -> Path:
-    """A grid workbook of a few kilobytes; ``merge`` is written into the sheet's XML."""
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Rota"
-    sheet["A1"], sheet["B1"] = "Date", "Duty Emergency Planning Officer"
-    sheet["A2"], sheet["B2"], sheet["A3"] = "2026-01-05", "A. Jones", "2026-01-06"
-    if corner:
-        sheet["XFD1048576"] = "x"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    with (
-        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source,
-        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out,
-    ):
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if merge and item.filename == "xl/worksheets/sheet1.xml":
-                cells = f'<mergeCells count="1"><mergeCell ref="{merge}"/></mergeCells>'
-                data = data.replace(b"</sheetData>", b"</sheetData>" + cells.encode())
-            out.writestr(item, data)
-    return path
-
-
 def hostile_sheets(folder: Path) -> dict[str, float]:
     figures = {}
     cases = {
-        "cell at XFD1048576": _workbook(folder / "corner.xlsx", corner=True),
-        "merge B2:B1048576": _workbook(folder / "column.xlsx", merge="B2:B1048576"),
-        "merge A2:XFD1048576": _workbook(folder / "sheet.xlsx", merge="A2:XFD1048576"),
+        "cell at XFD1048576": hostile_workbook(folder / "corner.xlsx", corner=True),
+        "merge B2:B1048576": hostile_workbook(folder / "column.xlsx", merge="B2:B1048576"),
+        "merge A2:XFD1048576": hostile_workbook(folder / "sheet.xlsx", merge="A2:XFD1048576"),
     }
     for name, path in cases.items():
         done = measure(

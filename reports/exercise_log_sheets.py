@@ -53,7 +53,7 @@ from standby.reports.sheets import (
     numbered,
     xlsx_sheets,
 )
-from standby.textfile import not_utf8
+from standby.textfile import NotUtf8Error, read_utf8
 
 if TYPE_CHECKING:
     from standby.scenarios.model import Scenario
@@ -520,11 +520,11 @@ def _yaml_rows(path: Path) -> tuple[list[object], Rows, dict[str, str]]:
     import yaml
 
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_utf8(path)
         yamlfile.load(text)  # duplicate keys, tags and nesting checked as for every YAML file
         root = yaml.compose(text)
-    except UnicodeDecodeError:
-        raise LogError([f"{path}: {not_utf8(path.read_bytes())}; save it as UTF-8 text"]) from None
+    except NotUtf8Error as error:
+        raise LogError([f"{path}: {error}; save it as UTF-8 text"]) from None
     except yamlfile.YamlError as error:
         raise LogError([f"{path}: {error.message}"]) from None
     except yaml.YAMLError as error:

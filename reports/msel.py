@@ -26,7 +26,7 @@ from standby.clock import to_local
 from standby.errors import StandbyError
 from standby.files import csv_text, unneutralise
 from standby.reports.exercise import effect_text, instant_parameter
-from standby.textfile import CsvError, csv_rows, not_utf8
+from standby.textfile import CsvError, NotUtf8Error, csv_rows, read_utf8
 from standby.workbook import first_unsaved_formula, not_a_workbook
 
 if TYPE_CHECKING:
@@ -235,11 +235,9 @@ def read_sheet(path: Path) -> Sheet:
 
 def _read_csv(path: Path) -> Sheet:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise MselError(
-            str(path), [f"{path}: {not_utf8(path.read_bytes())}; in Excel save it as 'CSV UTF-8'"]
-        ) from None
+        text = read_utf8(path)
+    except NotUtf8Error as error:
+        raise MselError(str(path), [f"{path}: {error}; in Excel save it as 'CSV UTF-8'"]) from None
     try:
         lines = csv_rows(text)
     except CsvError as error:

@@ -36,7 +36,7 @@ from standby.reports.sheets import (
     numbered,
     xlsx_sheets,
 )
-from standby.textfile import not_utf8
+from standby.textfile import NotUtf8Error, read_utf8
 
 MAX_TEXT = 4000
 MAX_SHORT = 200
@@ -433,24 +433,14 @@ def _sheet_items(
 
 
 def _read_yaml(path: Path, rules: Rules) -> Observations:
-    import yaml
-
     try:
-        text = path.read_text(encoding="utf-8")
-        yamlfile.load(text)  # duplicate keys, tags and nesting checked as for every YAML file
-        data = yaml.safe_load(text)
-        root = yaml.compose(text)
-    except UnicodeDecodeError:
-        problem = f"{path}: {not_utf8(path.read_bytes())}; save it as UTF-8 text"
-        raise ObservationsError([problem], str(path)) from None
+        # one parse: duplicate keys, tags, nesting and syntax checked as for every YAML file
+        document = yamlfile.load(read_utf8(path))
+    except NotUtf8Error as error:
+        raise ObservationsError([f"{path}: {error}; save it as UTF-8 text"], str(path)) from None
     except yamlfile.YamlError as error:
         raise ObservationsError([f"{path}: {error.message}"], str(path)) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ObservationsError(
-            [f"{where}: YAML syntax error: {getattr(error, 'problem', error)}"], str(path)
-        ) from None
+    data = document.data
     if not isinstance(data, dict) or not isinstance(data.get("observations"), list):
         raise ObservationsError(
             [f"{path}: the file needs an 'observations:' list (and may have 'exercise:')"],
@@ -464,9 +454,8 @@ def _read_yaml(path: Path, rules: Rules) -> Observations:
     if rules.exercise_date is None and exercise.date is not None:
         rules = Rules(rules.objectives, rules.scenario, exercise.date)
     items: list[Observation] = []
-    lines = _item_lines(root)
     for number, item in enumerate(data["observations"], start=1):
-        line = lines[number - 1] if number - 1 < len(lines) else 0
+        line = document.line_of(("observations", number - 1)) or 0
         where = f"{path}:{line}: observation {number}"
         shown = f"observation {number} (line {line})"
         if not isinstance(item, dict):
@@ -486,17 +475,6 @@ def _read_yaml(path: Path, rules: Rules) -> Observations:
     if problems:
         raise ObservationsError(problems, str(path))
     return Observations(str(path), tuple(items), exercise)
-
-
-def _item_lines(root: Any) -> list[int]:
-    import yaml
-
-    if not isinstance(root, yaml.MappingNode):
-        return []
-    for key, value in root.value:
-        if key.value == "observations" and isinstance(value, yaml.SequenceNode):
-            return [child.start_mark.line + 1 for child in value.value]
-    return []
 
 
 def _exercise(data: object, path: Path) -> tuple[ExerciseDetails, list[str]]:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from standby.errors import StandbyError
-from standby.textfile import CsvError, csv_rows, not_utf8
+from standby.textfile import CsvError, NotUtf8Error, csv_rows, read_utf8
 from standby.workbook import first_unsaved_formula, not_a_workbook
 
 Rows = list[tuple[int, Sequence[object]]]
@@ -32,10 +32,9 @@ def column_key(header: object) -> str:
 def csv_table(path: Path) -> tuple[list[object], Rows]:
     """The header and the numbered rows of a UTF-8 CSV file."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        problem = not_utf8(path.read_bytes())
-        raise SheetError(f"{path}: {problem}; save the sheet as 'CSV UTF-8'") from None
+        text = read_utf8(path)
+    except NotUtf8Error as error:
+        raise SheetError(f"{path}: {error}; save the sheet as 'CSV UTF-8'") from None
     try:
         table = csv_rows(text)
     except CsvError as error:

@@ -17,7 +17,7 @@ from standby import limits
 from standby.clock import TimeError, parse_instant_with_warning, zone
 from standby.errors import StandbyError
 from standby.rota.model import FillWeights, Person, Requirement, RoleRules, Rota
-from standby.textfile import not_utf8
+from standby.textfile import NotUtf8Error, read_utf8
 
 CSV_REQUIRED = ("person", "role", "start", "end")
 CSV_OPTIONAL = ("level", "phone", "notes", "person_id")
@@ -91,18 +91,14 @@ def check_given_timezone(timezone: str) -> None:
 def read_text(path: Path) -> str:
     """The file's text (UTF-8, a byte-order mark allowed), or a clear error."""
     try:
-        data = path.read_bytes()
+        return read_utf8(path)
     except FileNotFoundError:
         raise RotaFileError(f"{path}: no such file; check the name and folder") from None
     except OSError as error:
         raise RotaFileError(f"{path}: cannot be read ({error.strerror})") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except NotUtf8Error as error:
         saved_as = "'CSV UTF-8'" if path.suffix.lower() == ".csv" else "UTF-8 text"
-        raise RotaFileError(
-            f"{path}: {not_utf8(data)}; save it as {saved_as} and try again"
-        ) from None
+        raise RotaFileError(f"{path}: {error}; save it as {saved_as} and try again") from None
 
 
 def parse_time(

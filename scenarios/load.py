@@ -16,7 +16,7 @@ from standby import yamlfile
 from standby.errors import StandbyError, with_input
 from standby.hints import did_you_mean
 from standby.scenarios.model import Observation, Scenario, ScenarioReferenceError, format_loc
-from standby.textfile import CsvError, csv_rows, not_utf8
+from standby.textfile import CsvError, NotUtf8Error, csv_rows, read_utf8
 
 Loc = tuple[str | int, ...]
 
@@ -81,9 +81,9 @@ def load_scenario(path_or_name: str | Path) -> Scenario:
     """Read and validate a scenario; raise :class:`ScenarioError` listing every problem."""
     path = resolve(path_or_name)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problem = f"{not_utf8(path.read_bytes())}; save it as UTF-8 text"
+        text = read_utf8(path)
+    except NotUtf8Error as error:
+        problem = f"{error}; save it as UTF-8 text"
         raise ScenarioError(str(path), [(str(path), problem)]) from None
     except OSError as error:
         raise ScenarioError(str(path), [(str(path), f"cannot be read: {error.strerror}")]) from None
@@ -201,14 +201,14 @@ def read_observations(path: Path) -> list[dict[str, Any]]:
     """
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_utf8(path)
     except OSError as error:
         reason = "no such file" if not path.exists() else error.strerror
         raise ScenarioError(
             source, [(source, f"the observations file cannot be read: {reason}")]
         ) from None
-    except UnicodeDecodeError:
-        problem = f"{not_utf8(path.read_bytes())}; save it as 'CSV UTF-8'"
+    except NotUtf8Error as error:
+        problem = f"{error}; save it as 'CSV UTF-8'"
         raise ScenarioError(source, [(source, problem)]) from None
     try:
         table = csv_rows(text)

@@ -11,12 +11,30 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 #: The first bytes of a zip file (an XLSX or DOCX workbook is one).
 ZIP_MAGIC = b"PK\x03\x04"
 #: The first bytes of an OLE compound file: an Excel 97-2003 workbook, or an XLSX saved
 #: with a password to open (its encrypted package is wrapped in one).
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class NotUtf8Error(ValueError):
+    """A file that is not UTF-8 text; the message (:func:`not_utf8`) follows its name."""
+
+
+def read_utf8(path: Path) -> str:
+    """The file's text, UTF-8 with a byte-order mark allowed, read once.
+
+    ``OSError`` is raised as reading raises it; :class:`NotUtf8Error` says what the file is
+    instead, for the reader to add its name and how to save it again.
+    """
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise NotUtf8Error(not_utf8(data)) from None
 
 
 def not_utf8(data: bytes) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from benchmarks.workbook_kit import hostile_workbook
 from standby.rota.io import read_requirements_file, read_rota
 from standby.rota.io_common import RotaFileError
 
@@ -189,33 +190,7 @@ def test_a_window_of_160_years_is_refused_quickly(tmp_path: Path, bounded: Any) 
 
 
 def _workbook(tmp_path: Path, *, corner: bool = False, merge: str | None = None) -> Path:
-    """A small grid workbook; ``merge`` is written into the sheet's XML as a merged range
-    (openpyxl itself cannot even save a merge to the sheet's end)."""
-    import io
-    import zipfile
-
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Rota"
-    sheet["A1"], sheet["B1"] = "Date", EPO
-    sheet["A2"], sheet["B2"], sheet["A3"] = "2026-01-05", "A. Jones", "2026-01-06"
-    if corner:
-        sheet["XFD1048576"] = "x"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    path = tmp_path / "rota.xlsx"
-    with (
-        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source,
-        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out,
-    ):
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if merge and item.filename == "xl/worksheets/sheet1.xml":
-                merged = f'<mergeCells count="1"><mergeCell ref="{merge}"/></mergeCells>'
-                data = data.replace(b"</sheetData>", b"</sheetData>" + merged.encode())
-            out.writestr(item, data)
+    path = hostile_workbook(tmp_path / "rota.xlsx", corner=corner, merge=merge)
     assert path.stat().st_size < 10_000
     return path
 
