@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -59,28 +60,29 @@ class Measured:
 def measure(code: str, *args: str, cwd: Path) -> Measured:
     """Run ``python -c code`` (or ``-m standby`` with ``args``) against :data:`CODE`."""
 
-    # The cap is set by a small shell that then becomes Python: a child forked from this
-    # process (preexec_fn) would report this process's memory as its own peak.
+    # The cap is set by a small shell that then becomes Python. The peak is read from the
+    # command's own /proc status (VmHWM, which starts again at exec): the rusage peak of a
+    # child also counts the memory of the process it was started from.
     python = [sys.executable, "-m", "standby", *args] if args else [sys.executable, "-c", code]
     cap_kb = MEMORY_CAP_MB * 1024
     command = ["/bin/sh", "-c", f'ulimit -v {cap_kb} && exec "$@"', "sh", *python]
     env = {**os.environ, "PYTHONPATH": str(CODE), "OPENBLAS_NUM_THREADS": "1"}
     started = datetime.now()
     process = subprocess.Popen(
-        command,
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     timer = threading.Timer(SECONDS_CAP, process.kill)
     timer.start()
+    peak_kb = [0]
+    watcher = threading.Thread(target=_watch_peak, args=(process, peak_kb), daemon=True)
+    watcher.start()
     output = ""
     if process.stdout is not None:
         with process.stdout:
             output = process.stdout.read().decode(errors="replace")
     _, status, usage = os.wait4(process.pid, 0)
     timer.cancel()
+    watcher.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     seconds = (datetime.now() - started).total_seconds()
     stopped = ""
@@ -91,7 +93,23 @@ def measure(code: str, *args: str, cwd: Path) -> Measured:
     elif process.returncode not in (0, 1, 2):
         stopped = f"exit {process.returncode}"
     cpu = usage.ru_utime + usage.ru_stime
-    return Measured(seconds, cpu, usage.ru_maxrss / 1024, output.strip()[-300:], stopped)
+    return Measured(seconds, cpu, peak_kb[0] / 1024, output.strip()[-300:], stopped)
+
+
+def _watch_peak(process: subprocess.Popen[bytes], peak_kb: list[int]) -> None:
+    """Keep in ``peak_kb[0]`` the highest VmHWM the running command's status shows."""
+    status = Path(f"/proc/{process.pid}/status")
+    while process.returncode is None:
+        try:
+            text = status.read_text()
+        except OSError:
+            return  # it has ended and been reaped
+        for line in text.splitlines():
+            if line.startswith("VmHWM:"):
+                peak_kb[0] = max(peak_kb[0], int(line.split()[1]))
+        if "State:\tZ" in text:
+            return  # a zombie: its memory is gone, its peak read
+        time.sleep(0.01)
 
 
 def best(code: str, cwd: Path) -> Measured:

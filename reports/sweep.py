@@ -154,8 +154,10 @@ def render_page(sweep: Sweep, calendar: bytes, week: bytes) -> str:
     return render_template(
         "sweep_report.html.j2",
         sweep=sweep,
-        window=(when(sweep.start, tz), when(sweep.end, tz)),
-        years=(to_local(sweep.start, tz).year, to_local(sweep.end, tz).year),
+        window=tuple(
+            f"{local.day} {local:%b %Y %H:%M}"
+            for local in (to_local(sweep.start, tz), to_local(sweep.end, tz))
+        ),
         worst=worst,
         charts={"calendar": calendar, "week": week},
     )
