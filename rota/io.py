@@ -89,24 +89,35 @@ def read_rota(
         )
     check_given_timezone(timezone)
     limit = shift_limit(max_shifts)
+    with collector_paused():  # a rota is a million small objects and no cycles
+        rota = _read_by_suffix(path, suffix, timezone, handover, shift_length, limit)
+    check_shift_count(path, len(rota.shifts), limit)
+    return rota
+
+
+def _read_by_suffix(
+    path: Path,
+    suffix: str,
+    timezone: str,
+    handover: str | None,
+    shift_length: str | None,
+    limit: int,
+) -> Rota:
     if suffix == ".xlsx":
         from standby.rota.io_xlsx import read_xlsx
 
-        rota = read_xlsx(
+        return read_xlsx(
             path, timezone, handover=handover, shift_length=shift_length, max_shifts=limit
         )
-    elif suffix == ".ics":
+    if suffix == ".ics":
         from standby.rota.io_ics import read_ics
 
-        rota = read_ics(path, timezone, max_shifts=limit)
-    elif suffix in (".yaml", ".yml"):
+        return read_ics(path, timezone, max_shifts=limit)
+    if suffix in (".yaml", ".yml"):
         from standby.rota.io_yaml import read_yaml
 
-        rota = read_yaml(path, timezone, max_shifts=limit)
-    else:
-        rota = (read_csv if suffix == ".csv" else read_json)(path, timezone)
-    check_shift_count(path, len(rota.shifts), limit)
-    return rota
+        return read_yaml(path, timezone, max_shifts=limit)
+    return (read_csv if suffix == ".csv" else read_json)(path, timezone)
 
 
 def read_requirements(path: Path, *, timezone: str = DEFAULT_TIMEZONE) -> list[Requirement]:
