@@ -11,14 +11,13 @@ as the plain road gives, so both make shifts the same way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from standby.clock import TimeError, check_year, zone
 from standby.rota.io_common import RotaFileError, check_order, too_many_shifts
-from standby.rota.io_ics_text import CalendarLines, EventLines, unescape_text, unreadable
+from standby.rota.io_ics_text import CalendarLines, Event, unescape_text, unreadable
 from standby.rota.model import Rota
 
 UNBOUNDED_DEFAULT = timedelta(days=365)
@@ -46,8 +45,7 @@ TEXT_PROPERTIES = (
 )
 
 
-@dataclass(frozen=True)
-class EventFields:
+class EventFields(NamedTuple):
     """What a shift is made of, from either road: texts unescaped, times as decoded."""
 
     texts: dict[str, str]
@@ -58,6 +56,15 @@ class EventFields:
 
     def text(self, name: str) -> str:
         return self.texts.get(name, "")
+
+
+class Span(NamedTuple):
+    """The events read apart from a series, as its expansion needs them: how many, and
+    UTC instants among which are their first and last start and their last end."""
+
+    number: int = 0
+    starts: tuple[datetime, ...] = ()
+    ends: tuple[datetime, ...] = ()
 
 
 def event_where(path: Path, fields: EventFields) -> str:
@@ -113,11 +120,11 @@ def _check_zones(event: Any, path: Path, fields: EventFields) -> None:
 
 def read_series(
     scan: CalendarLines,
-    events: list[EventLines],
+    events: list[Event],
     path: Path,
     timezone: str,
     until: datetime | None,
-    others: list[EventFields],
+    others: Span,
     rota: Rota,
     limit: int,
 ) -> list[EventFields]:
@@ -156,8 +163,8 @@ def read_series(
             return singles
         series = [event for event in parsed if str(event.get("UID")) in series_uids]
         window = _expansion_window(parsed, fields, others, path, timezone, until, rota.warnings)
-        _check_rules(series, fields, parsed, path, window, limit - len(others) - len(singles))
-        room = limit - len(others) - len(singles)
+        _check_rules(series, fields, parsed, path, window, limit - others.number - len(singles))
+        room = limit - others.number - len(singles)
         occurrences = _occurrences(calendar, series_uids, path, window, (room, limit), timezone)
         return singles + [library_fields(event, path) for event in occurrences]
     except RotaFileError:
@@ -288,7 +295,7 @@ def _occurrences(
 def _expansion_window(
     parsed: list[Any],
     fields: list[EventFields],
-    others: list[EventFields],
+    others: Span,
     path: Path,
     timezone: str,
     until: datetime | None,
@@ -304,10 +311,8 @@ def _expansion_window(
     ends: list[datetime] = []
     unbounded: list[tuple[str, datetime]] = []
     counted = False
-    for item in others:
-        begin = as_utc(item.start, timezone)
-        starts.append(begin)
-        ends.append(as_utc(item.end, timezone) if item.end is not None else begin)
+    starts += others.starts
+    ends += others.ends
     for event, item in zip(parsed, fields, strict=True):
         begin = as_utc(item.start, timezone)
         end = as_utc(item.end, timezone) if item.end is not None else begin

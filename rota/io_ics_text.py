@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from standby.rota.io_common import RotaFileError
 
@@ -149,7 +149,7 @@ def parse_date_time(text: str) -> date | datetime | None:
 
 # --------------------------------------------------------------------------- the file's lines
 
-_SERIES = ("RRULE", "RDATE", "RECURRENCE-ID", "EXRULE")
+SERIES = ("RRULE", "RDATE", "RECURRENCE-ID", "EXRULE")
 
 
 @dataclass
@@ -166,7 +166,7 @@ class EventLines:
 
     @property
     def series(self) -> bool:
-        return any(name in self.properties for name in _SERIES)
+        return any(name in self.properties for name in SERIES)
 
     @property
     def tzids(self) -> list[str]:
@@ -178,13 +178,29 @@ class EventLines:
         ]
 
 
+class Event(Protocol):
+    """An event as the line scanner gives it: :class:`EventLines`, or an event of the
+    fast road's that its caller reads as such."""
+
+    @property
+    def lines(self) -> list[str]: ...
+    @property
+    def properties(self) -> dict[str, list[ContentLine]]: ...
+    @property
+    def uid(self) -> str: ...
+    @property
+    def series(self) -> bool: ...
+    @property
+    def tzids(self) -> list[str]: ...
+
+
 @dataclass
 class CalendarLines:
     """A calendar's own properties, its VTIMEZONE blocks and its events."""
 
     properties: dict[str, str] = field(default_factory=dict)
     timezones: list[list[str]] = field(default_factory=list)
-    events: list[EventLines] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
 
 def scan_calendar(text: str, path: Path) -> CalendarLines:

@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 
 from standby.rota import io_ics
 from standby.rota.io import RotaFileError, read_rota, rota_to_ics
+from standby.rota.io_ics_series import Span
+from standby.rota.io_ics_shift import make_shift
 from standby.rota.model import Rota, Shift
 
 START = datetime(2026, 1, 5, 9, tzinfo=UTC)
@@ -148,8 +150,8 @@ def _read_by_icalendar(path: Path) -> Rota:
     """The same file, every event read down the icalendar road."""
     scan = io_ics.scan_calendar(path.read_text(encoding="utf-8"), path)
     rota = Rota(timezone="Europe/London", sources=[str(path)])
-    fields = io_ics.read_series(scan, scan.events, path, rota.timezone, None, [], rota, 10**6)
-    rota.shifts = [io_ics._shift(item, path, rota.timezone, rota.warnings) for item in fields]
+    fields = io_ics.read_series(scan, scan.events, path, rota.timezone, None, Span(), rota, 10**6)
+    rota.shifts = [make_shift(item, path, rota.timezone, rota.warnings) for item in fields]
     rota.shifts.sort(key=lambda shift: (shift.start, shift.role, shift.level, shift.person))
     return rota
 
