@@ -36,6 +36,7 @@ OPTIONS = {
     "not_work": "--not-work",
     "start": "--start",
     "output": "--out",
+    "json_output": "--json",
     "force": "--force",
     "every": "--every",
     "resume": "--resume",
@@ -64,6 +65,23 @@ def error_text(error: StandbyError) -> str:
     """The error's message, with the options to change when it names parameters."""
     options = [OPTIONS[name] for name in error.parameters]
     return f"{error.message} ({', '.join(options)})" if options else error.message
+
+
+def check_outputs(*, force: bool, **targets: Path | None) -> None:
+    """Each output may be written (``standby.files.check_writable``); a problem names the
+    option that gave the file (``json_output=path`` for ``--json``), not always ``--out``."""
+    from standby.files import check_writable
+
+    for parameter, path in targets.items():
+        if path is None:
+            continue
+        try:
+            check_writable(path, force=force)
+        except StandbyError as error:
+            error.parameters = tuple(
+                parameter if name == "output" else name for name in error.parameters
+            )
+            raise
 
 
 @contextlib.contextmanager
@@ -652,13 +670,11 @@ def rota_fill(
     listed with the reason. Exit code 0 when every gap is filled, 1 when some are left, 2
     for bad input.
     """
-    from standby.files import check_writable, write_bytes_atomic, write_text_atomic
+    from standby.files import write_bytes_atomic, write_text_atomic
     from standby.reports.fill import fill_json, text_renderables
     from standby.rota.api import fill_files
 
-    for path in (out, overrides_out):
-        if path is not None:
-            check_writable(path, force=force)
+    check_outputs(force=force, output=out, overrides_output=overrides_out)
     if overrides_out is not None and overrides_out.suffix.lower() not in (".yaml", ".yml"):
         raise click.UsageError(f"--overrides {overrides_out}: give a .yaml or .yml file")
     filled = fill_files(
@@ -840,7 +856,7 @@ def simulate(
     executor = executor_for(workers, scheduler, runs=runs)
     warm_up(executor)  # the fork server imports the simulator while this process starts
 
-    from standby.files import atomic_output, check_folder, check_writable, output_path
+    from standby.files import atomic_output, check_folder, output_path
     from standby.reports.runs import EVENTS_FILE, MapsAhead, folder_files, write_folder
     from standby.reports.terminal import progress_bar, summary_renderables, timeline_renderables
     from standby.simulator.experiment import Outputs, replicate_files
@@ -852,13 +868,12 @@ def simulate(
         )
     timeline = 0 if runs == 1 and timeline_run is None else timeline_run
     json_file = None if json_path is None else output_path(json_path, "runs.json")
-    outputs: list[Path] = [json_file] if json_file else []
+    check_outputs(force=force, json_output=json_file)
     if out_dir:
         check_folder(out_dir)
         names = folder_files(events=events, sensitivity=sensitivity, timeline=timeline is not None)
-        outputs += [out_dir / name for name in names]
-    for target in outputs:
-        check_writable(target, force=force)
+        for name in names:
+            check_outputs(force=force, output=out_dir / name)
     with contextlib.ExitStack() as files:
         streams = Outputs(
             json=files.enter_context(atomic_output(json_file, force=force)) if json_file else None,

@@ -24,6 +24,7 @@ PARAMETERS = {
     "not_work": "the roles whose on-call time is not work",
     "start": "the instant a simulated incident starts",
     "output": "the file written",
+    "json_output": "the JSON file written",
     "force": "permission to replace an existing output",
     "every": "the step between the slots of a readiness sweep",
     "resume": "carrying on an interrupted readiness sweep",

@@ -210,3 +210,32 @@ def test_simulate_without_force_replaces_no_map(tmp_path: Path) -> None:
     assert "chemet-map.png: already exists" in result.output
     assert (out / "chemet-map.png").read_bytes() == b"keep me"
     assert sorted(p.name for p in out.iterdir()) == ["chemet-map.png"]
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (
+            ["simulate", "chlorine-riverside", "--runs", "2", "--json", "{file}"],
+            "(--json, --force)",
+        ),
+        (
+            ["simulate", "chlorine-riverside", "--runs", "2", "--out", "{folder}"],
+            "(--out, --force)",
+        ),
+    ],
+)
+def test_a_refused_output_names_the_option_that_gave_it(
+    tmp_path: Path, args: list[str], option: str
+) -> None:
+    """Not always --out: the message says which option to change."""
+    folder = tmp_path / "o"
+    folder.mkdir()
+    (folder / "runs.csv").write_text("keep me", encoding="utf-8")
+    taken = tmp_path / "runs.json"
+    taken.write_text("keep me", encoding="utf-8")
+    filled = [arg.format(file=taken, folder=folder) for arg in args]
+    result = CliRunner().invoke(cli, filled)
+    assert result.exit_code == 2, result.output
+    assert "already exists" in result.output and option in result.output
+    assert taken.read_text(encoding="utf-8") == "keep me"
