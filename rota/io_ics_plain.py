@@ -353,7 +353,7 @@ class _Reader:
                     raise _GiveUpError
                 check_years(EventFields({}, "", decoded, None, None), self.path)
                 tzid = line.params.get("TZID")
-                known = not tzid or known_zone(tzid) is not None
+                known = tzid is None or known_zone(tzid) is not None
                 warnings: list[str] = []
                 instant = self.instants(decoded, lambda: "", warnings) if known else EPOCH
             except RotaFileError:
@@ -368,7 +368,7 @@ class _Reader:
         found = self.known.get(value)
         if found is None:
             tzid = self.line(name, value).params.get("TZID")
-            found = self.known[value] = not tzid or known_zone(tzid) is not None
+            found = self.known[value] = tzid is None or known_zone(tzid) is not None
         return found
 
     def line(self, name: str, value: str) -> ContentLine:
