@@ -97,6 +97,12 @@ CASES = [
     ("shifts:\n  - {" + '"' + "k" * 1100 + '"' + ": v}\n", False),  # a very long key
     ("shifts:\n  - {role: " + "v" * 5000 + "}\n", True),
     (f"shifts:\n  - {ITEM}\n---\nshifts:\n  - {ITEM}\n", False),
+    (f"shifts:\n  - {ITEM}\n\ufeff  - {ITEM}\n", False),  # libyaml skips a BOM at a margin
+    (f"shifts:\n- {ITEM}\n\ufeff- {ITEM}\n", False),
+    (f"shifts:\n  - {ITEM}\n\t- {ITEM}\n", False),
+    (f"shifts:\n  - {ITEM}\n...\n  - {ITEM}\n", False),
+    (f"shifts:\n  - {ITEM}\n-x: 1\n", True),
+    (f"shifts:\n- {ITEM}\n-x: 1\n", True),
     (f"shifts:\n  - {ITEM}\nshifts:\n  - {ITEM}\n", False),  # the key twice
 ]
 
