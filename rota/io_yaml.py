@@ -48,6 +48,7 @@ from standby.rota.io_yaml_models import (
     ShiftModel,
     WorkingTimeModel,
 )
+from standby.rota.io_yaml_shifts import CheckedRota, read_plain_shifts
 from standby.rota.model import Callout, Leave, Override, Person, Requirement, RoleRules, Rota, Shift
 from standby.rota.patterns import (
     Pattern,
@@ -224,14 +225,20 @@ def read_requirements_set(
 
 
 def read_yaml(
-    path: Path, timezone: str = DEFAULT_TIMEZONE, *, max_shifts: int | None = None
+    path: Path,
+    timezone: str = DEFAULT_TIMEZONE,
+    *,
+    max_shifts: int | None = None,
+    fast: bool = True,
 ) -> Rota:
     """Read a YAML rota: people, shifts, patterns, overrides, leave, requirements.
 
     Patterns stop as soon as the rota would hold more than ``max_shifts`` shifts (default
-    ``standby.limits.MAX_SHIFTS``), before the rest are made.
+    ``standby.limits.MAX_SHIFTS``), before the rest are made. ``fast=False`` reads it the
+    long way round (every list through the YAML parser, every shift through its model),
+    which the fast roads are tested against: the rota and the messages are the same.
     """
-    document, source = load_yaml(path)
+    document, source = load_yaml(path, fast=fast)
     if document is None:
         raise RotaFileError(
             f"{path}: the file is empty; write at least 'shifts:' or 'patterns:' (see docs/rota.md)"
@@ -243,6 +250,7 @@ def read_yaml(
         kind="yaml",
         source=source,
         max_shifts=max_shifts,
+        fast=fast,
     )
 
 
@@ -254,26 +262,43 @@ def rota_from_document(
     kind: str,
     source: Document | None = None,
     max_shifts: int | None = None,
+    fast: bool = True,
 ) -> Rota:
-    """A rota from a parsed YAML rota or a ``rota_to_json`` document."""
+    """A rota from a parsed YAML rota or a ``rota_to_json`` document.
+
+    With ``fast``, a YAML rota's plainly written shifts skip their pydantic models
+    (``rota.io_yaml_shifts``); the rota and every message are the same.
+    """
     if not isinstance(document, dict):
         raise RotaFileError(
             f"{path}: the top level must be a mapping (keys such as people, shifts, "
             f"patterns), not a {type(document).__name__}"
         )
     model: type[RotaFile] | type[JsonRota] = JsonRota if kind == "json" else RotaFile
+
+    def validate(part: dict[str, Any]) -> RotaFile | JsonRota:
+        try:
+            return model.model_validate(part)
+        except ValidationError as error:
+            raise RotaFileError(validation_message(path, error, source)) from None
+
+    checked = CheckedRota(document, validate, fast=fast and kind == "yaml")
+    parsed = checked.parsed
     try:
-        parsed = model.model_validate(document)
-    except ValidationError as error:
-        raise RotaFileError(validation_message(path, error, source)) from None
-    if parsed.timezone:
-        check_timezone(path, parsed.timezone)
-        timezone = parsed.timezone
-    builder = _Builder(path, timezone, source, shift_limit(max_shifts))
-    builder.people(parsed.people)
+        if parsed.timezone:
+            check_timezone(path, parsed.timezone)
+            timezone = parsed.timezone
+        builder = _Builder(path, timezone, source, shift_limit(max_shifts))
+        builder.people(parsed.people)
+    except RotaFileError:
+        checked.whole()  # a shift the models refuse is said first, as ever
+        raise
     if isinstance(parsed, JsonRota):
         builder.rota.warnings.extend(parsed.warnings)
-    builder.shifts(parsed.shifts)
+    if checked.rows is None:
+        builder.shifts(parsed.shifts)
+    else:
+        builder.written_shifts(checked)
     if isinstance(parsed, RotaFile):
         builder.patterns(parsed.patterns)
         builder.overrides(parsed.overrides, apply=True)
@@ -377,8 +402,29 @@ class _Builder:
                 self.names.setdefault(key, person_id)
                 self.names.setdefault(key.casefold(), person_id)
 
-    def shifts(self, models: list[ShiftModel] | list[JsonShift]) -> None:
-        for index, model in enumerate(models):
+    def written_shifts(self, checked: CheckedRota[RotaFile | JsonRota]) -> None:
+        """The shifts of ``checked.rows``: plain rows in one loop, the rest as models."""
+        rows = checked.rows or []
+        try:
+            done = read_plain_shifts(
+                rows,
+                shifts=self.rota.shifts,
+                times=self.times,
+                names=self.names if self.rota.people else None,
+                unknown=lambda name, index: self.person(name, "shifts", index, "person"),
+                where=self.where,
+                source=f"{self.path.name}:shifts.",
+            )
+        except RotaFileError:
+            checked.whole()  # a later shift the models refuse is said first
+            raise
+        if done < len(rows):
+            whole = checked.whole(done)
+            assert whole is not None  # the row at ``done`` is not plain
+            self.shifts(whole.shifts[done:], first=done)
+
+    def shifts(self, models: list[ShiftModel] | list[JsonShift], first: int = 0) -> None:
+        for index, model in enumerate(models, start=first):
             start, end = self.span(model.start, model.end, "shifts", index)
             source = (isinstance(model, JsonShift) and model.source) or (
                 f"{self.path.name}:shifts.{index}"

@@ -18,14 +18,15 @@ from standby.yamlfile import Document, safe_resolvers
 _RESOLVERS = safe_resolvers(timestamps=False, sexagesimal=False)
 
 
-def load_yaml(path: Path) -> tuple[Any, Document]:
+def load_yaml(path: Path, *, fast: bool = True) -> tuple[Any, Document]:
     """The parsed document and where its keys are, or a RotaFileError naming the line.
 
-    Duplicate keys, deep nesting and alias bombs are errors (``standby.yamlfile``).
+    Duplicate keys, deep nesting and alias bombs are errors (``standby.yamlfile``);
+    ``fast=False`` reads every list through the parser (the same result, slower).
     """
     text = read_text(path)
     try:
-        source = yamlfile.load(text, _RESOLVERS)
+        source = yamlfile.load(text, _RESOLVERS, fast=fast)
     except yamlfile.YamlError as error:
         raise RotaFileError(f"{path}: {error.message}") from None
     return source.data, source

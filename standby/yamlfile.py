@@ -10,7 +10,13 @@ Every YAML file Standby reads (rotas, requirements, scenarios) goes through :fun
 - only the plain YAML types are built (text, numbers, true/false, null, lists, mappings,
   and dates when asked for); any other tag is an error, so no file can run code;
 - it is fast: libyaml's parser (when PyYAML has it) feeds events to a builder here, with no
-  node tree, and :meth:`Document.line_of` finds the line of any key or item afterwards.
+  node tree, and :meth:`Document.line_of` finds the line of any key or item afterwards;
+- a long top-level list of small mappings (a rota's ``shifts:``, one ``{key: value, ...}``
+  a line, or a few ``key: value`` lines an item) is read straight from the text
+  (:mod:`standby.yamllists`) and the parser reads the rest: a big rota loads about seven
+  times quicker. The values are resolved here as the parser's would be, and the result, lines and
+  errors are the parser's: anything not plainly such a list (quotes with escapes, comments
+  on an item's line, anchors, tags, a key written twice, tabs...) is read by the parser.
 
 Problems are :class:`YamlError`, with the 1-based line and column and the problem in words;
 each reader turns them into its own messages (``file: line N, column M: ...``).
@@ -22,11 +28,12 @@ import re
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import yaml
 
-from standby import limits
+from standby import limits, yamllists
 from standby.errors import StandbyError
 
 #: Plain-scalar resolvers by first character, as PyYAML's ``Resolver`` keeps them.
@@ -110,8 +117,18 @@ class Document:
         return line
 
 
-def load(text: str, resolvers: Resolvers = SAFE) -> Document:
-    """Parse one YAML document (see the module's notes); an empty one is ``None``."""
+def load(text: str, resolvers: Resolvers = SAFE, *, fast: bool = True) -> Document:
+    """Parse one YAML document (see the module's notes); an empty one is ``None``.
+
+    ``fast=False`` reads every list through the parser (what the fast road is tested
+    against); the result is the same.
+    """
+    if fast and limits.MAX_NESTING > _LIST_DEPTH:
+        lists = yamllists.scan(text)
+        if lists is not None:
+            document = _Builder(resolvers).build_with_lists(lists)
+            if document is not None:
+                return document
     return _Builder(resolvers).build(text)
 
 
@@ -122,6 +139,8 @@ def _loader() -> type[Any]:
 _NO_KEY = object()
 _MERGE_KEY = object()
 _RESOLVED_KEPT = 100_000  # plain scalars whose tag is remembered (names, roles, keys)
+_LIST_DEPTH = 2  # how deep the mappings of a top-level list are (the root is 0)
+_UNREADABLE = object()  # a value of a scanned list that only the parser may read
 
 
 class _Collection:
@@ -166,6 +185,8 @@ class _Builder:
         self.aliased = 0
         self.lines: dict[int, dict[Any, int] | array[int]] = {}
         self.resolved: dict[str, str] = {}
+        self.root: _Collection | None = None  # the top-level list or mapping, once built
+        self.root_flow: bool | None = None  # whether it was written {...} or [...]
 
     def build(self, text: str) -> Document:
         stack: list[_Collection] = []
@@ -199,6 +220,8 @@ class _Builder:
                         and (stack[-1].key_line != done.line)
                     )
                     value, weight, line = self._end(done, below), done.weight, done.line
+                    if not stack:
+                        self.root = done
                 elif kind is yaml.AliasEvent:
                     value, weight = self._alias(event)
                 elif kind is yaml.DocumentStartEvent:
@@ -224,6 +247,85 @@ class _Builder:
             ) from None
         return Document(root, self.lines)
 
+    def build_with_lists(self, lists: yamllists.Scan) -> Document | None:
+        """The document with the lists :func:`yamllists.scan` read put back in place, or
+        None when the parser must read the whole file: the rest was not read as the scan
+        assumed (each list's key at its line in a top-level block mapping, holding ``[]``),
+        it is not valid YAML (the parser, reading it all, says where), or a list holds
+        what only the parser may read."""
+        try:
+            document = self.build(lists.text)
+        except YamlError:
+            return None
+        root = self.root
+        if root is None or self.root_flow or type(root.value) is not dict:
+            return None
+        for block in lists.blocks:
+            placeholder = root.value.get(block.key)
+            if root.keys.get(block.key) != block.line or type(placeholder) is not list:
+                return None
+            if placeholder:
+                return None
+            items = self._items(block)
+            if items is None:
+                return None
+            root.value[block.key] = items
+        # a root of one key is on one line once its list is cut out; it was not
+        self.lines.setdefault(id(root.value), root.keys)
+        return document
+
+    def _items(self, block: yamllists.Block) -> list[Any] | None:
+        """The mappings of a scanned list, and their lines, as the parser would build
+        them; None if a value or key is one only the parser may read, or a key repeats."""
+        built = []
+        for run in block.runs:
+            rows = self._rows(run)
+            if rows is None:
+                return None
+            built.append((run, rows))
+        items: list[Any]
+        if len(built) == 1:
+            items, lines = built[0][1], array("i", built[0][0].lines)
+        else:  # runs of several shapes, each item put back in its place
+            items, lines = [None] * block.size, array("i", bytes(4 * block.size))
+            for run, rows in built:
+                for position, row, line in zip(run.positions, rows, run.lines, strict=True):
+                    items[position] = row
+                    lines[position] = line
+        self.lines[id(items)] = lines
+        return items
+
+    def _rows(self, run: yamllists.Run) -> list[dict[Any, Any]] | None:
+        """The mappings of one run of a scanned list (see :meth:`_items`)."""
+        keys = [self._plain_value(key) for key in run.keys]
+        table = {raw: self._plain_value(raw) for raw in run.distinct}
+        if any(key is _UNREADABLE for key in keys) or len(set(keys)) < len(keys):
+            return None
+        if any(value is _UNREADABLE for value in table.values()):
+            return None
+        # each distinct value built once, and shared by the items that hold it
+        columns = [list(map(table.__getitem__, column)) for column in run.columns]
+        rows = list(map(dict, map(zip, repeat(keys), zip(*columns, strict=True))))
+        if run.block and len(keys) > 1:  # a mapping over several lines: each key's line
+            for row, line in zip(rows, run.lines, strict=True):
+                self.lines[id(row)] = {key: line + offset for offset, key in enumerate(keys)}
+        return rows
+
+    def _plain_value(self, raw: str) -> Any:
+        """A key or value of a scanned list as the parser would build it (or _UNREADABLE)."""
+        text, plain = yamllists.scalar(raw)
+        if not plain:
+            return text
+        tag = self._resolve(text)
+        if tag == _STR:
+            return text
+        if tag not in _SCALAR_TAGS:
+            return _UNREADABLE
+        try:
+            return self._construct(tag, text)
+        except (ValueError, yaml.YAMLError):
+            return _UNREADABLE
+
     def _error(self, problem: str, event: Any) -> YamlError:
         mark = event.start_mark
         return YamlError(problem, mark.line + 1, mark.column + 1)
@@ -237,9 +339,8 @@ class _Builder:
         elif tag == _MERGE and value == "<<":
             built = _MERGE_KEY
         elif tag in _SCALAR_TAGS:
-            node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
             try:
-                built = self.constructor.construct_object(node)
+                built = self._construct(tag, value)
             except (ValueError, yaml.YAMLError):
                 kind = tag.removeprefix(_TAG)
                 raise self._error(f"'{value}' is not a valid {kind}", event) from None
@@ -250,6 +351,10 @@ class _Builder:
         if event.anchor is not None:
             self.anchors[event.anchor] = (built, 1)
         return built
+
+    def _construct(self, tag: str, value: str) -> Any:
+        """The value of a scalar of one of the plain types (``_SCALAR_TAGS``)."""
+        return self.constructor.construct_object(yaml.ScalarNode(tag, value))
 
     def _resolve(self, value: str) -> str:
         """The tag of a plain scalar; the same few values recur, so answers are kept."""
@@ -272,6 +377,8 @@ class _Builder:
                 event,
             )
         mapping = kind is yaml.MappingStartEvent
+        if depth == 0:
+            self.root_flow = bool(event.flow_style)
         if event.tag not in (None, "!", _MAP if mapping else _SEQ):
             raise self._error(f"the type {event.tag} is one Standby does not read; {_PLAIN}", event)
         return _Collection({} if mapping else [], event.start_mark.line + 1, event.anchor)
