@@ -157,7 +157,6 @@ class PlainRead:
     """
 
     calendar: CalendarLines
-    timezone: str
     shifts: list[Shift]
     places: list[int]
     scanned: list[int]  # where each of calendar.events is among the file's events
@@ -446,6 +445,4 @@ def read_plain(text: str, path: Path, timezone: str) -> PlainRead | None:
         if any(shift.source in sources for shift in reader.shifts):
             return None
     scan.events = reader.events
-    return PlainRead(
-        scan, timezone, reader.shifts, reader.places, reader.scanned, reader.without_end
-    )
+    return PlainRead(scan, reader.shifts, reader.places, reader.scanned, reader.without_end)
