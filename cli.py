@@ -911,6 +911,7 @@ def simulate(
                 notify=_warn,
                 loaded=draw_maps,
                 max_shifts=max_shifts,
+                footprints=out_dir is not None,
             )
     study = None
     if sensitivity:

@@ -151,6 +151,7 @@ def step_simulation(settings: DemoSettings) -> DemoStep:
             runs=settings.runs,
             outputs=Outputs(runs_csv=runs_csv),
             progress=progress,
+            footprints=True,
         )
     files = [folder / "runs.csv", *write_folder(experiment, folder, force=settings.force)]
     summary = experiment.summary

@@ -194,9 +194,9 @@ def write_folder(
         products, maps = _draw_maps(experiment.scenario, folder, force)
     written += maps
     sector = None
-    if products is not None and experiment.exposures:
+    if products is not None and experiment.footprints:
         sector = sector_map(
-            confidence_sector(experiment.exposures),
+            confidence_sector(experiment.footprints),
             products,
             folder / SECTOR_FILE,
             [SECTOR_NOTE],

@@ -44,7 +44,7 @@ from standby.simulator.executors import (
 )
 from standby.simulator.model import Prepared, rota_warnings, run_once, run_seed
 from standby.simulator.records import RunRecord, record_of
-from standby.simulator.results import RunHazard, RunResult, dumps
+from standby.simulator.results import FootprintEdge, RunResult, dumps
 from standby.simulator.run_files import EventsJsonl, RunsCsv, RunsJson, csv_rows, targets_of
 from standby.simulator.summary import RunsSummary, Tally
 
@@ -83,8 +83,9 @@ class Replications:
     timeline: RunResult | None = None
     warnings: tuple[str, ...] = ()
     runs: tuple[RunResult, ...] = ()
-    #: Each run's own hazard, in replication order, for the confidence sector map.
-    exposures: tuple[RunHazard, ...] = ()
+    #: Each run's AEGL-2 footprints, in replication order, for the confidence sector map
+    #: (``replicate(..., footprints=True)``; else empty).
+    footprints: tuple[tuple[FootprintEdge, ...], ...] = ()
 
     @property
     def targets_missed(self) -> bool:
@@ -256,6 +257,7 @@ def replicate(
     notify: Callable[[str], None] | None = None,
     pinned: Mapping[str, float] | None = None,
     keep_runs: bool = False,
+    footprints: bool = False,
 ) -> Replications:
     """Run ``scenario`` ``runs`` times from ``start`` (default: the scenario's own start).
 
@@ -272,6 +274,9 @@ def replicate(
     in every run (the debrief's counterfactual); the same ``seed`` with and without pins gives
     runs that differ only by what the pins changed. ``keep_runs`` keeps every run's result
     in :attr:`Replications.runs` (for a few runs: each is a run's whole story).
+    ``footprints`` keeps each run's AEGL-2 footprints for the confidence sector map (about
+    a kilobyte a run); without it, what is kept of a run is a few hundred bytes, so memory
+    stays all but flat however many runs are made.
     """
     if runs < 1:
         raise ValueError(f"runs must be at least 1, not {runs}")
@@ -307,7 +312,7 @@ def replicate(
     with closing(run_chunks(setup, run_chunk, chunks, executor, notify=put_right)) as results:
         for result in results:
             before(result.warnings)
-            _take(state, result, scenario, outputs, seed=seed, runs=runs)
+            _take(state, result, scenario, outputs, seed=seed, runs=runs, footprints=footprints)
             if progress is not None:
                 progress(state.done)
     if state.json is not None:
@@ -322,7 +327,7 @@ def replicate(
         timeline=state.timeline,
         warnings=tuple(state.warnings),
         runs=tuple(state.kept),
-        exposures=tuple(state.tally.exposures),
+        footprints=tuple(state.tally.hazard.footprints or ()),
     )
 
 
@@ -334,12 +339,17 @@ def _take(
     *,
     seed: int,
     runs: int,
+    footprints: bool,
 ) -> None:
     """Add one chunk's runs to the summary and the files, in order."""
     if result.first is not None:
         first = state.first = result.first
         state.tally = Tally(
-            first, seed, roles=role_agencies(scenario), target_texts=target_texts(scenario)
+            first,
+            seed,
+            roles=role_agencies(scenario),
+            target_texts=target_texts(scenario),
+            footprints=footprints,
         )
         if outputs.json is not None:
             state.json = RunsJson(outputs.json, runs=runs, seed=seed)
@@ -382,6 +392,7 @@ def replicate_files(
     max_shifts: int | None = None,
     pinned: Mapping[str, float] | None = None,
     keep_runs: bool = False,
+    footprints: bool = False,
 ) -> Replications:
     """:func:`replicate` from a scenario (bundled name or file), a rota file, a requirements
     file and a start text.
@@ -412,6 +423,7 @@ def replicate_files(
         notify=notify,
         pinned=pinned,
         keep_runs=keep_runs,
+        footprints=footprints,
     )
 
 

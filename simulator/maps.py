@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from standby.scenarios.model import Scenario
-    from standby.simulator.results import RunHazard
+    from standby.simulator.results import FootprintEdge
 
 CHEMET_LEAD_MINUTES = 20.0  # Met Office CHEMET: plume-area map within about 20 minutes
 
@@ -158,7 +158,7 @@ class ConfidenceSector:
 
 
 def confidence_sector(
-    exposures: Sequence[RunHazard], extent_m: float | None = None, cells: int = 241
+    footprints: Sequence[Sequence[FootprintEdge]], extent_m: float | None = None, cells: int = 241
 ) -> ConfidenceSector:
     """The share of runs whose AEGL-2 footprint covers each cell of a grid around the site.
 
@@ -167,14 +167,14 @@ def confidence_sector(
     ``extent_m`` the grid spans 1.2 x the longest footprint (at least 1 km, at most 20 km).
     """
     if extent_m is None:
-        reach = max((f.downwind_m for e in exposures for f in e.aegl2_footprints), default=0.0)
+        reach = max((f.downwind_m for run in footprints for f in run), default=0.0)
         extent_m = float(min(max(1.2 * reach, 1000.0), 20_000.0))
     axis = np.linspace(-extent_m, extent_m, cells)
     east, north = np.meshgrid(axis, axis)
     counts = np.zeros_like(east)
-    for exposure in exposures:
+    for run in footprints:
         covered = np.zeros(east.shape, dtype=bool)
-        for edge in exposure.aegl2_footprints:
+        for edge in run:
             if edge.downwind_m <= 0.0:
                 continue
             x, y = to_plume_axes(east, north, edge.wind_from_deg)
@@ -183,5 +183,5 @@ def confidence_sector(
             inside = (x > 0.0) & (x <= edge.downwind_m)
             covered |= inside & (np.abs(y) <= np.interp(x, along, width))
         counts += covered
-    share = counts / max(len(exposures), 1)
-    return ConfidenceSector(axis, axis.copy(), share, len(exposures))
+    share = counts / max(len(footprints), 1)
+    return ConfidenceSector(axis, axis.copy(), share, len(footprints))

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from standby.simulator.records import KPI_FIELDS, KpiUnit, RunRecord, record_of
-from standby.simulator.results import Milestone, RunHazard, RunResult
+from standby.simulator.results import FootprintEdge, Milestone, RunHazard, RunResult
 
 #: The normal quantile of a two-sided 95 % interval.
 Z95 = 1.959963984540054
@@ -327,9 +327,10 @@ class Tally:
     ``first`` is any run of the experiment, for the names of its tasks; ``roles`` gives each
     role id its rota role and agency, and ``target_texts`` each task id its target's words
     (both from the scenario). What it keeps per run is a float per task and per KPI (for the
-    quantiles) and the run's hazard (:attr:`exposures`, for its spread and the confidence
-    sector map); reasons are counted. Runs must be added in the same order every time for the
-    same summary bytes (ties between equally common reasons go to the one seen first).
+    quantiles) and a few figures of the run's hazard (:class:`HazardTally`; with
+    ``footprints``, its AEGL-2 footprint too, for the confidence sector map); reasons are
+    counted. Runs must be added in the same order every time for the same summary bytes
+    (ties between equally common reasons go to the one seen first).
     """
 
     def __init__(
@@ -339,6 +340,7 @@ class Tally:
         *,
         roles: Mapping[str, tuple[str | None, str]] | None = None,
         target_texts: Mapping[str, str] | None = None,
+        footprints: bool = False,
     ) -> None:
         self.seed = seed
         self.scenario = first.scenario
@@ -355,8 +357,7 @@ class Tally:
         self._roles = {u.role: (u.rota_role, u.agency) for u in first.unfilled_roles}
         self._roles.update(roles or {})
         self._kpis = [array("d") for _ in KPI_FIELDS]
-        #: Each run's hazard (a few kilobytes a run), for its spread and the confidence sector.
-        self.exposures: list[RunHazard] = []
+        self.hazard = HazardTally(footprints=footprints)
 
     def add(self, record: RunRecord) -> None:
         """Count one more run (of the same scenario and start as the others)."""
@@ -391,7 +392,7 @@ class Tally:
             if value is not None:
                 minutes.append(value)
         if record.exposure is not None:
-            self.exposures.append(record.exposure)
+            self.hazard.add(record.exposure)
 
     def summary(self) -> RunsSummary:
         """The figures over every run added so far."""
@@ -449,7 +450,7 @@ class Tally:
             tasks=tuple(tasks),
             roles=roles,
             kpis=tuple(kpis),
-            hazard=hazard_spread(self.exposures) if self.exposures else None,
+            hazard=self.hazard.spread() if self.hazard.runs else None,
         )
 
 
@@ -470,45 +471,95 @@ def spread(label: str, values: Sequence[float]) -> Spread:
     return Spread(label, len(values), p50, p10, p90)
 
 
+class HazardTally:
+    """What the summary needs of each run's hazard, kept small: a float a figure and a
+    float a receptor the plume reached (about a hundred bytes a run, where the run's whole
+    :class:`RunHazard` is several kilobytes), and with ``footprints`` each run's AEGL-2
+    footprints, for the confidence sector map (:func:`simulator.maps.confidence_sector`).
+
+    Runs must be added in the same order every time, for the same quantiles.
+    """
+
+    def __init__(self, *, footprints: bool = False) -> None:
+        self.runs = 0
+        self.outdoors, self.sheltered, self.evacuated = array("d"), array("d"), array("d")
+        self.reach, self.release = array("d"), array("d")
+        self.slot, self.slod = array("d"), array("d")
+        self.weather: tuple[float, float] | None = None  # the first run's wind
+        self.weather_varies = False
+        self.floored = 0
+        self.receptors: tuple[str, ...] = ()
+        self.in_any_zone: list[int] = []
+        self.aegl2_or_worse: list[int] = []
+        self.arrivals: list[array[float]] = []
+        self.footprints: list[tuple[FootprintEdge, ...]] | None = [] if footprints else None
+
+    def add(self, exposure: RunHazard) -> None:
+        """Count one more run's hazard."""
+        if not self.runs:
+            self.receptors = tuple(row.receptor for row in exposure.receptors)
+            self.in_any_zone = [0] * len(self.receptors)
+            self.aegl2_or_worse = [0] * len(self.receptors)
+            self.arrivals = [array("d") for _ in self.receptors]
+            self.weather = (exposure.weather.wind_from_deg, exposure.weather.wind_speed_ms)
+        self.runs += 1
+        above = exposure.above("AEGL-2")
+        self.outdoors.append(float(above.outdoors))
+        self.sheltered.append(float(above.sheltered))
+        if above.evacuated is not None:
+            self.evacuated.append(float(above.evacuated))
+        self.reach.append(next(z.downwind_m for z in exposure.zone_reach_m if z.level == "AEGL-2"))
+        self.release.append(exposure.release_minutes)
+        if exposure.slot_distance_m is not None:
+            self.slot.append(exposure.slot_distance_m)
+        if exposure.slod_distance_m is not None:
+            self.slod.append(exposure.slod_distance_m)
+        wind = (exposure.weather.wind_from_deg, exposure.weather.wind_speed_ms)
+        self.weather_varies = self.weather_varies or wind != self.weather
+        self.floored += exposure.weather.floored
+        for index, row in enumerate(exposure.receptors):
+            if row.arrival_minute is not None:
+                self.arrivals[index].append(row.arrival_minute)
+            if row.zone is not None:
+                self.in_any_zone[index] += 1
+            if row.zone in ("AEGL-2", "AEGL-3"):
+                self.aegl2_or_worse[index] += 1
+        if self.footprints is not None:
+            self.footprints.append(exposure.aegl2_footprints)
+
+    def spread(self) -> HazardSpread:
+        """The hazard figures over the runs added."""
+        receptors = tuple(
+            ReceptorReach(
+                receptor=name,
+                runs=self.runs,
+                in_any_zone=self.in_any_zone[index],
+                aegl2_or_worse=self.aegl2_or_worse[index],
+                median_arrival=_quantiles(self.arrivals[index], (0.5,))[0],
+            )
+            for index, name in enumerate(self.receptors)
+        )
+        return HazardSpread(
+            weather_varies=self.weather_varies,
+            runs_floored=self.floored,
+            people_above_aegl2=(
+                spread("people above AEGL-2 outdoors (nobody protected)", self.outdoors),
+                spread("people above AEGL-2 sheltering indoors", self.sheltered),
+                spread(
+                    "people above AEGL-2 evacuating when the action was decided", self.evacuated
+                ),
+            ),
+            release_minutes=spread("release duration (min)", self.release),
+            aegl2_reach_m=spread("AEGL-2 reach downwind (m)", self.reach),
+            slot_distance_m=spread("SLOT distance (m)", self.slot),
+            slod_distance_m=spread("SLOD distance (m)", self.slod),
+            receptors=receptors,
+        )
+
+
 def hazard_spread(exposures: Sequence[RunHazard]) -> HazardSpread:
     """The hazard figures over the runs (each run's :class:`RunHazard`)."""
-    above = [e.above("AEGL-2") for e in exposures]
-    evacuated = [float(a.evacuated) for a in above if a.evacuated is not None]
-    reach = [next(z.downwind_m for z in e.zone_reach_m if z.level == "AEGL-2") for e in exposures]
-    receptors = []
-    for index, first in enumerate(exposures[0].receptors):
-        rows = [e.receptors[index] for e in exposures]
-        arrivals = [r.arrival_minute for r in rows if r.arrival_minute is not None]
-        receptors.append(
-            ReceptorReach(
-                receptor=first.receptor,
-                runs=len(rows),
-                in_any_zone=sum(1 for r in rows if r.zone is not None),
-                aegl2_or_worse=sum(1 for r in rows if r.zone in ("AEGL-2", "AEGL-3")),
-                median_arrival=_quantiles(arrivals, (0.5,))[0],
-            )
-        )
-    return HazardSpread(
-        weather_varies=len({(e.weather.wind_from_deg, e.weather.wind_speed_ms) for e in exposures})
-        > 1,
-        runs_floored=sum(1 for e in exposures if e.weather.floored),
-        people_above_aegl2=(
-            spread(
-                "people above AEGL-2 outdoors (nobody protected)",
-                [float(a.outdoors) for a in above],
-            ),
-            spread("people above AEGL-2 sheltering indoors", [float(a.sheltered) for a in above]),
-            spread("people above AEGL-2 evacuating when the action was decided", evacuated),
-        ),
-        release_minutes=spread("release duration (min)", [e.release_minutes for e in exposures]),
-        aegl2_reach_m=spread("AEGL-2 reach downwind (m)", reach),
-        slot_distance_m=spread(
-            "SLOT distance (m)",
-            [e.slot_distance_m for e in exposures if e.slot_distance_m is not None],
-        ),
-        slod_distance_m=spread(
-            "SLOD distance (m)",
-            [e.slod_distance_m for e in exposures if e.slod_distance_m is not None],
-        ),
-        receptors=tuple(receptors),
-    )
+    tally = HazardTally()
+    for exposure in exposures:
+        tally.add(exposure)
+    return tally.spread()

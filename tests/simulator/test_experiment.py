@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import pickle
+import tracemalloc
 import typing
 from pathlib import Path
 
@@ -18,9 +20,15 @@ from standby.simulator.executors import Executor, chunk_sizes
 from standby.simulator.experiment import Outputs, Replications, replicate
 from standby.simulator.model import prepare, run_once, simulate
 from standby.simulator.records import KPI_FIELDS
-from standby.simulator.results import Kpis, dumps
+from standby.simulator.results import Kpis, RunHazard, dumps
 from standby.simulator.run_files import RunsJson
-from standby.simulator.summary import wilson_interval
+from standby.simulator.summary import (
+    HazardSpread,
+    HazardTally,
+    ReceptorReach,
+    spread,
+    wilson_interval,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ROTA = ROOT / "rota" / "data" / "council-2026.yaml"
@@ -250,15 +258,80 @@ def test_pinned_tasks_end_at_their_minute_in_every_run_on_any_executor(executor:
 
 
 def test_each_runs_hazard_is_in_the_summary_and_kept_for_the_sector_map() -> None:
-    experiment = replicate(load_scenario("chlorine-riverside"), seed=8, runs=30)
-    assert len(experiment.exposures) == 30
+    experiment = replicate(
+        load_scenario("chlorine-riverside"), seed=8, runs=30, keep_runs=True, footprints=True
+    )
+    exposures = [run.exposure for run in experiment.runs if run.exposure is not None]
+    assert len(exposures) == 30
+    assert experiment.footprints == tuple(e.aegl2_footprints for e in exposures)
     spread = experiment.summary.hazard
     assert spread is not None and spread.weather_varies
-    outdoors = sorted(e.above("AEGL-2").outdoors for e in experiment.exposures)
+    outdoors = sorted(e.above("AEGL-2").outdoors for e in exposures)
     # the median of 30 values is the mean of the 15th and 16th (numpy's linear quantile)
     assert spread.people_above_aegl2[0].median == pytest.approx(
         (outdoors[14] + outdoors[15]) / 2, abs=0.01
     )
+    # what the summary keeps of each run gives what the runs' whole hazards give
+    assert spread == _spread_of_whole_hazards(exposures)
+    assert replicate(load_scenario("chlorine-riverside"), seed=8, runs=30).footprints == ()
+
+
+def _spread_of_whole_hazards(exposures: list[RunHazard]) -> HazardSpread:
+    """The hazard spread as it was worked out from every run's whole hazard, kept."""
+    above = [e.above("AEGL-2") for e in exposures]
+    evacuated = [float(a.evacuated) for a in above if a.evacuated is not None]
+    reach = [next(z.downwind_m for z in e.zone_reach_m if z.level == "AEGL-2") for e in exposures]
+    receptors = []
+    for index, first in enumerate(exposures[0].receptors):
+        rows = [e.receptors[index] for e in exposures]
+        arrivals = [r.arrival_minute for r in rows if r.arrival_minute is not None]
+        receptors.append(
+            ReceptorReach(
+                receptor=first.receptor,
+                runs=len(rows),
+                in_any_zone=sum(1 for r in rows if r.zone is not None),
+                aegl2_or_worse=sum(1 for r in rows if r.zone in ("AEGL-2", "AEGL-3")),
+                median_arrival=spread("", arrivals).median,
+            )
+        )
+    winds = {(e.weather.wind_from_deg, e.weather.wind_speed_ms) for e in exposures}
+    slot = [e.slot_distance_m for e in exposures if e.slot_distance_m is not None]
+    slod = [e.slod_distance_m for e in exposures if e.slod_distance_m is not None]
+    return HazardSpread(
+        weather_varies=len(winds) > 1,
+        runs_floored=sum(1 for e in exposures if e.weather.floored),
+        people_above_aegl2=(
+            spread("people above AEGL-2 outdoors (nobody protected)", [a.outdoors for a in above]),
+            spread("people above AEGL-2 sheltering indoors", [a.sheltered for a in above]),
+            spread("people above AEGL-2 evacuating when the action was decided", evacuated),
+        ),
+        release_minutes=spread("release duration (min)", [e.release_minutes for e in exposures]),
+        aegl2_reach_m=spread("AEGL-2 reach downwind (m)", reach),
+        slot_distance_m=spread("SLOT distance (m)", slot),
+        slod_distance_m=spread("SLOD distance (m)", slod),
+        receptors=tuple(receptors),
+    )
+
+
+def test_memory_per_run_stays_small_without_the_sector_map() -> None:
+    """Without footprints, a run's hazard adds a float a figure and a receptor: no object."""
+    experiment = replicate(load_scenario("chlorine-riverside"), seed=3, runs=1, keep_runs=True)
+    exposure = experiment.runs[0].exposure
+    assert exposure is not None
+    data = pickle.dumps(exposure)
+    tally = HazardTally()
+    for _ in range(100):  # arrays grow by doubling; start past their first steps
+        tally.add(pickle.loads(data))
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for _ in range(3000):
+        tally.add(pickle.loads(data))  # a run's own hazard, as a worker sends it
+    grown = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert grown / 3000 < 400, f"{grown / 3000:.0f} bytes a run"
+    with_map = HazardTally(footprints=True)
+    with_map.add(exposure)
+    assert with_map.footprints == [exposure.aegl2_footprints]
 
 
 def test_leaving_out_what_people_breathed_leaves_the_response_as_it_was() -> None:

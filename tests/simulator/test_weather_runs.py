@@ -152,7 +152,7 @@ def test_the_sector_of_a_symmetric_spread_is_symmetric() -> None:
     exposures = [
         outcome(model, model.weather.draw(rng), 20.0, "fixed", (), None, 15.0) for _ in range(runs)
     ]
-    sector = confidence_sector(exposures, extent_m=3000.0, cells=61)
+    sector = confidence_sector([e.aegl2_footprints for e in exposures], extent_m=3000.0, cells=61)
     share = sector.share
     mirrored = share[::-1, :]  # north -> -north (the axis is symmetric about 0)
     noise = 4.0 * np.sqrt(2.0 * np.maximum(share * (1 - share), 1.0 / runs) / runs)
