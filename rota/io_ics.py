@@ -115,7 +115,7 @@ def _read_text(path: Path) -> str:
         data = path.read_bytes()
     except OSError as error:
         raise RotaFileError(f"{path}: cannot be read ({error.strerror}); check the name") from None
-    if not data.strip():
+    if not data or data.isspace():  # (strip would copy the whole file)
         raise RotaFileError(
             f"{path}: the file is empty; export the rota calendar again as .ics "
             "(BEGIN:VCALENDAR ... END:VCALENDAR)"
