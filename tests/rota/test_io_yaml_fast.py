@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from yamlkit import typed
 
 from standby import yamlfile, yamllists
 from standby.rota.io import RotaFileError, read_rota
@@ -195,15 +196,6 @@ def rota_texts(draw: st.DrawFn) -> str:
     return newline.join(lines) + draw(st.sampled_from([newline, ""]))
 
 
-def _typed(value: Any) -> Any:
-    """``value`` with the type of every part in it (so that 1 and true are not equal)."""
-    if isinstance(value, dict):
-        return ("dict", [(_typed(key), _typed(item)) for key, item in value.items()])
-    if isinstance(value, list):
-        return ("list", [_typed(item) for item in value])
-    return (type(value).__name__, repr(value))
-
-
 def _places(value: Any, loc: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """The path of every key and item in ``value``, one past the end of each list too."""
     found = [loc]
@@ -224,7 +216,7 @@ def _loaded(text: str, resolvers: yamlfile.Resolvers, *, fast: bool) -> Any:
     except yamlfile.YamlError as error:
         return ("error", str(error), error.line, error.column)
     lines = [(loc, document.line_of(loc)) for loc in _places(document.data)]
-    return ("document", _typed(document.data), lines)
+    return ("document", typed(document.data), lines)
 
 
 def _read(text: str, *, fast: bool) -> Any:

@@ -9,20 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from yamlkit import typed
 
 from standby import limits, yamlfile, yamllists
 from standby.yamlfile import YamlError, load, safe_resolvers
 
 ROTA = safe_resolvers(timestamps=False, sexagesimal=False)
 ITEM = "{person: A, role: R, start: 2026-01-01 09:00, end: 2026-01-01 21:00}"
-
-
-def _typed(value: Any) -> Any:
-    if isinstance(value, dict):
-        return ("dict", [(_typed(key), _typed(item)) for key, item in value.items()])
-    if isinstance(value, list):
-        return ("list", [_typed(item) for item in value])
-    return (type(value).__name__, repr(value))
 
 
 def _places(value: Any, loc: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -42,7 +35,7 @@ def _outcome(text: str, *, fast: bool) -> Any:
     except YamlError as error:
         return ("error", str(error), error.line, error.column)
     lines = [(loc, document.line_of(loc)) for loc in _places(document.data)]
-    return ("document", _typed(document.data), lines)
+    return ("document", typed(document.data), lines)
 
 
 def _fast_road(text: str) -> bool:
