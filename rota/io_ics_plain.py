@@ -41,7 +41,7 @@ from standby.clock import TimeError, zone
 from standby.rota.epoch import EPOCH
 from standby.rota.io_common import RotaFileError
 from standby.rota.io_ics_series import TEXT_PROPERTIES, EventFields, Span, check_years
-from standby.rota.io_ics_shift import Instants, event_notes, role_level, who
+from standby.rota.io_ics_shift import Instants, event_notes, role_level, shift_end, who
 from standby.rota.io_ics_text import (
     SERIES,
     CalendarLines,
@@ -183,7 +183,6 @@ _ODD_WIDE_BREAKS = ("\x85", "\u2028", "\u2029")
 _NAME = re.compile(r"[A-Z0-9-]+")
 _OPEN, _CLOSE, _END = "\nBEGIN:VEVENT\n", "\nEND:VEVENT", "\nEND:VEVENT\nEND:VCALENDAR"
 _MAX_LAYOUTS = 8
-_DAY = timedelta(days=1)
 
 
 class _Layout:
@@ -255,13 +254,7 @@ class _Reader:
     def event(self, place: int, chunk: str) -> None:
         """Read an event from its chunk of the calendar: its lines, then ``\nEND:VEVENT``."""
         end = len(chunk) - len(_CLOSE)
-        layouts = self.layouts
-        if layouts:  # most often the layout of the event before
-            match = layouts[0].pattern.fullmatch(chunk, 0, end)
-            if match is not None and self.shift(layouts[0], match.groups()):
-                self.places.append(place)
-                return
-        for index, layout in enumerate(layouts):
+        for index, layout in enumerate(self.layouts):
             match = layout.pattern.fullmatch(chunk, 0, end)
             if match is not None:
                 if index:  # the layout last read is tried first
@@ -295,13 +288,8 @@ class _Reader:
     def shift(self, layout: _Layout, values: tuple[str, ...]) -> bool:
         """Make the event's shift as ``make_shift`` would; False for an event in a zone
         only icalendar reads."""
-        moments = self.moments  # each way a time is written, worked out once
-        text = values[layout.start]
-        start = moments.get(text) or self.moment("DTSTART", text)
-        stop = None
-        if layout.end is not None:
-            text = values[layout.end]
-            stop = moments.get(text) or self.moment("DTEND", text)
+        start = self.moment("DTSTART", values[layout.start])
+        stop = None if layout.end is None else self.moment("DTEND", values[layout.end])
         if not start.known or (stop is not None and not stop.known):
             return False
         for index in layout.zones:
@@ -312,14 +300,14 @@ class _Reader:
         if answer is None:
             answer = self.answers[key] = self.answer(layout, values)
         role, person, level, phone, notes = answer
-        if stop is not None:
-            end = stop.instant
-        else:
+        duration = None
+        if stop is None:
             self.without_end.append(len(self.shifts))
             if layout.duration is not None:
-                end = start.instant + self.duration(values[layout.duration])
-            else:
-                end = start.instant + _DAY if type(start.value) is date else start.instant
+                duration = self.duration(values[layout.duration])
+        end = shift_end(
+            start.value, start.instant, None if stop is None else stop.instant, duration
+        )
         if end <= start.instant:
             raise _GiveUpError  # the line scanner's road says what is wrong
         uid = "" if layout.uid is None else _text(values[layout.uid], layout.lines[layout.uid][1])
@@ -428,19 +416,21 @@ def read_plain(text: str, path: Path, timezone: str) -> PlainRead | None:
     if any(mark in text for mark in odd) or "\n\n" in text:
         return None
     # Unfolded as the line scanner does (its one pass of \n[ \t] gives the same text as
-    # these two when there is no blank line) but much faster.
+    # these two when there is no blank line, and makes none) but much faster.
     text = text.replace("\n ", "").replace("\n\t", "")
     text = text[:-1] if text.endswith("\n") else text
-    if "\n\n" in text or not text.startswith("BEGIN:VCALENDAR\n") or not text.endswith(_END):
+    if not text.startswith("BEGIN:VCALENDAR\n") or not text.endswith(_END):
         return None
     header, *chunks = text[: -len("\nEND:VCALENDAR")].split(_OPEN)
     del text
+    if not chunks:
+        return None
     try:
         scan = scan_calendar(header + "\nEND:VCALENDAR", path)
         timezone = calendar_timezone(scan.properties.get("X-WR-TIMEZONE", ""), path, timezone)
     except RotaFileError:
         return None
-    if not chunks or scan.events:
+    if scan.events:
         return None
     reader = _Reader(path, timezone)
     try:

@@ -90,14 +90,8 @@ def make_shift(
         return event_where(path, fields)
 
     start = instant(fields.start, where, warnings)
-    if fields.end is not None:
-        end = instant(fields.end, where, warnings)
-    elif fields.duration is not None:
-        end = start + fields.duration
-    elif not isinstance(fields.start, datetime):
-        end = start + timedelta(days=1)
-    else:
-        end = start
+    stop = None if fields.end is None else instant(fields.end, where, warnings)
+    end = shift_end(fields.start, start, stop, fields.duration)
     if end <= start:
         check_order(
             start,
@@ -119,6 +113,20 @@ def make_shift(
     )
 
 
+def shift_end(
+    start: date | datetime, begins: datetime, ends: datetime | None, duration: timedelta | None
+) -> datetime:
+    """When the shift of an event that starts at ``start`` (as written; ``begins`` in UTC)
+    ends: at its DTEND (``ends``, UTC), else after its DURATION, else a day after a start
+    that is a date, else at its start (which the caller refuses)."""
+    if ends is not None:
+        return ends
+    if duration is not None:
+        return begins + duration
+    return begins + _DAY if type(start) is date else begins
+
+
+_DAY = timedelta(days=1)
 _SUMMARY_LEVEL = re.compile(r"\s*\((?:level\s*(\d+)|(backup))\)\s*$", re.IGNORECASE)
 
 

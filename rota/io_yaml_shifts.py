@@ -115,35 +115,11 @@ def read_plain_shifts(
     """
     known = times.plain.get
     append = shifts.append
-    keys = SHIFT_KEYS
-    # the test of _plain_values, written out for speed (a test holds the two the same)
-    for index, row in enumerate(rows):
-        if type(row) is not dict or not row.keys() <= keys:
-            return index
-        try:
-            name, role, start_text, end_text = row["person"], row["role"], row["start"], row["end"]
-        except KeyError:
-            return index
-        level, phone, notes = 1, None, None
-        if len(row) > 4:
-            get = row.get
-            level, phone, notes = get("level", 1), get("phone"), get("notes")
-            if not (
-                type(level) is int
-                and level >= 1
-                and (phone is None or type(phone) is str)
-                and (notes is None or type(notes) is str)
-            ):
-                return index
-        if not (
-            type(name) is str
-            and type(role) is str
-            and type(start_text) is str
-            and type(end_text) is str
-            and name
-            and role
-        ):
-            return index
+    stop = first_not_plain(rows)
+    for index in range(len(rows) if stop is None else stop):
+        row = rows[index]
+        name, role, start_text, end_text = row["person"], row["role"], row["start"], row["end"]
+        level, phone, notes = row.get("level", 1), row.get("phone"), row.get("notes")
         start = known(start_text) or times(start_text, partial(where, "shifts", index, "start"))
         end = known(end_text) or times(end_text, partial(where, "shifts", index, "end"))
         if end <= start:
@@ -153,4 +129,4 @@ def read_plain_shifts(
         if names is not None:
             name = names.get(name) or names.get(name.casefold()) or unknown(name, index)
         append(Shift(name, role, start, end, level, f"{source}{index}", phone, notes))
-    return len(rows)
+    return len(rows) if stop is None else stop

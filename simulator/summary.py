@@ -555,11 +555,3 @@ class HazardTally:
             slod_distance_m=spread("SLOD distance (m)", self.slod),
             receptors=receptors,
         )
-
-
-def hazard_spread(exposures: Sequence[RunHazard]) -> HazardSpread:
-    """The hazard figures over the runs (each run's :class:`RunHazard`)."""
-    tally = HazardTally()
-    for exposure in exposures:
-        tally.add(exposure)
-    return tally.spread()
